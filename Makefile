@@ -1,0 +1,33 @@
+# make docs: set up .venv and build output/.  make test: set up and run ruff + pytest.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: docs test check bench pdf clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+docs: $(STAMP)
+	$(BIN)/plandocs build
+
+check: $(STAMP)
+	$(BIN)/plandocs check
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m generators.bench
+
+pdf: $(STAMP)
+	$(BIN)/plandocs pdf
+
+clean:
+	rm -rf output

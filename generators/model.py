@@ -1,0 +1,168 @@
+"""The plan as frozen dataclasses: what the office wrote, nothing derived, no I/O, no formatting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Category(str, Enum):
+    """A unit's kind; the registry's order within these decides letter order."""
+
+    DEPARTMENT = "区级部门"
+    STATIONED = "驻区单位"
+    ORGANISATION = "群团组织"
+    TOWN = "乡镇"
+    DIRECT = "直属单位"
+
+
+class GroupRole(str, Enum):
+    """What a printed group reference asks of the units it stands for (DESIGN.md, groups)."""
+
+    ALL = "全体"  # every member is responsible (区安委会各成员单位, 各乡镇, 牵头部门)
+    CONCERNED = "有关"  # only members concerned: 结合职责落实 (区安委会有关成员单位, 区有关直属单位)
+    SUPPORT = "配合"  # members of a specialised committee, cited as 配合单位
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str  # short name as printed in the plan
+    full_name: str  # used to address letters
+    category: Category
+    assumed: bool = False  # 待核实: not stated by the seed
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str  # as printed, e.g. 区安委会各成员单位
+    role: GroupRole
+    members: tuple[str, ...]  # unit names, registry order
+    assumed: bool = False
+
+
+@dataclass(frozen=True)
+class Leader:
+    name: str  # without padding: 李峻
+    title: str
+    portfolio: str
+    assumed: bool = False
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    """A responsibility line kept as printed: blocks split by '，', names by '、'."""
+
+    blocks: tuple[tuple[str, ...], ...]
+    label: str = "责任单位"
+    trailer: str = ""  # text printed after the closing bracket (the seed has one '。')
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for block in self.blocks for name in block)
+
+    @property
+    def text(self) -> str:
+        return "，".join("、".join(block) for block in self.blocks)
+
+    @property
+    def printed(self) -> str:
+        return f"（{self.label}：{self.text}）{self.trailer}"
+
+
+@dataclass(frozen=True)
+class Measure:
+    number: int
+    text: str
+    responsibility: Responsibility
+
+    @property
+    def printed(self) -> str:
+        return f"{self.number}.{self.text}{self.responsibility.printed}"
+
+
+@dataclass(frozen=True)
+class Section:
+    number: str  # Chinese numeral: 一 … 十七
+    title: str
+    intro: str | None
+    measures: tuple[Measure, ...]
+
+    @property
+    def heading(self) -> str:
+        return f"（{self.number}）{self.title}"
+
+
+@dataclass(frozen=True)
+class Part:
+    number: str  # Chinese numeral: 一 … 四
+    title: str
+    sections: tuple[Section, ...]
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}、{self.title}"
+
+
+@dataclass(frozen=True)
+class KeyTask:
+    number: int
+    name: str
+    leaders: tuple[str, ...]
+    leads: tuple[str, ...]  # 责任单位 as printed, one per line
+    supports: tuple[str, ...]  # 配合单位
+    content: str  # 工作内容
+    remark: str = ""  # 备注
+
+
+@dataclass(frozen=True)
+class TaskGroup:
+    """A group row of the annex: 总体目标, or one per part (its name is the part's heading)."""
+
+    name: str
+    part: str | None  # the part's numeral when the group stands for a part
+    tasks: tuple[KeyTask, ...]
+
+
+@dataclass(frozen=True)
+class Annex:
+    title: str  # without the count: 区政府领导2023年安全生产重点工作任务清单
+    breakdown_label: str  # 任务分解: the banner before the part groups
+    groups: tuple[TaskGroup, ...]
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    year: int
+    status: str  # 送审稿 / 正式稿 / 征求意见稿
+    label: str  # printed above the title when the opinion is itself an attachment (附件), or ""
+    issuer: str  # 发文机关署名
+    date: str  # 成文日期, ISO yyyy-mm-dd
+    doc_number: str  # 文号, may be ""
+    office: str  # 区安委办: sends letters, collects forms
+    office_full_name: str
+    contact: str
+    phone: str
+    due_dates: tuple[str, ...]  # quarterly report due dates Q1..Q4, ISO
+    base_revision: str = ""  # git revision the 修改对照表 compares with, or ""
+    assumed_fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    meta: Meta
+    preamble: str
+    parts: tuple[Part, ...]
+    annex: Annex
+    units: tuple[Unit, ...]
+    groups: tuple[Group, ...]
+    leaders: tuple[Leader, ...]
+    digest: str = field(default="", compare=False)  # sha256 of the plan files
+
+    @property
+    def measures(self) -> tuple[Measure, ...]:
+        return tuple(m for p in self.parts for s in p.sections for m in s.measures)
+
+    @property
+    def key_tasks(self) -> tuple[KeyTask, ...]:
+        return tuple(t for g in self.annex.groups for t in g.tasks)

@@ -1,0 +1,102 @@
+"""Load plan/: read every YAML file with positions, check all of it, and build the model.
+
+Every problem is reported at once as `plan/<file>:<line>:<col>: <message>`; any problem means no Plan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ..model import Plan
+from .build import build_annex, build_leaders, build_meta, build_opinion, build_units
+from .problems import Location, PlanError, Problem, did_you_mean
+from .schema import Checker
+from .yamlnodes import Node, read_yaml
+
+PLAN_FILES = ("meta.yaml", "opinion.yaml", "tasks.yaml", "units.yaml", "leaders.yaml")
+
+__all__ = ["PLAN_FILES", "PlanError", "Problem", "load_plan", "plan_digest"]
+
+
+def plan_digest(plan_dir: Path) -> str:
+    """sha256 over the plan files' names and bytes: the plan's version for manifests and forms."""
+    h = hashlib.sha256()
+    for name in PLAN_FILES:
+        path = plan_dir / name
+        h.update(name.encode() + b"\0")
+        h.update(path.read_bytes() if path.exists() else b"")
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _shown(plan_dir: Path, name: str) -> str:
+    """How a file is named in messages: plan/<file> relative to the working directory when possible."""
+    path = plan_dir / name
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_plan(plan_dir: Path | str = "plan") -> Plan:
+    plan_dir = Path(plan_dir)
+    check = Checker()
+    roots: dict[str, Node] = {}
+    for name in PLAN_FILES:
+        shown = _shown(plan_dir, name)
+        path = plan_dir / name
+        if not path.exists():
+            check.report(Location(shown, 1, 1), f"缺少计划文件 {name}")
+            roots[name] = Node({}, Location(shown, 1, 1))
+            continue
+        try:
+            content = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as err:
+            check.report(Location(shown, 1, 1), f"文件不是 UTF-8 编码：{err.reason}")
+            roots[name] = Node({}, Location(shown, 1, 1))
+            continue
+        root, problems = read_yaml(content, shown)
+        check.problems.extend(problems)
+        roots[name] = root if root is not None else Node({}, Location(shown, 1, 1))
+        if root is None:
+            roots[name] = None  # unreadable: its own problem is reported; skip its checks
+    names: list[tuple[str, Location]] = []
+    leader_refs: list[tuple[str, Location]] = []
+    meta = build_meta(roots["meta.yaml"], check) if roots["meta.yaml"] else None
+    preamble, parts = (
+        build_opinion(roots["opinion.yaml"], check, names) if roots["opinion.yaml"] else ("", ())
+    )
+    annex = (
+        build_annex(roots["tasks.yaml"], check, parts, names, leader_refs) if roots["tasks.yaml"] else None
+    )
+    units, groups = build_units(roots["units.yaml"], check) if roots["units.yaml"] else ((), ())
+    leaders = build_leaders(roots["leaders.yaml"], check) if roots["leaders.yaml"] else ()
+    if roots["units.yaml"]:
+        known = {u.name for u in units} | {g.name for g in groups}
+        for name, where in names:
+            if not name:
+                check.report(where, "责任单位中有空的单位名称（多余的“、”或“，”）")
+            elif name not in known:
+                check.report(where, f"未知的单位或分组“{name}”{did_you_mean(name, known)}")
+    if roots["leaders.yaml"]:
+        known_leaders = {leader.name for leader in leaders}
+        for name, where in leader_refs:
+            if name not in known_leaders:
+                check.report(
+                    where, f"未知的区领导“{name}”{did_you_mean(name.replace(' ', ''), known_leaders)}"
+                )
+    if check.problems or meta is None or annex is None:
+        if not check.problems:
+            check.report(Location(_shown(plan_dir, "meta.yaml"), 1, 1), "计划数据不完整")
+        raise PlanError(check.problems)
+    return Plan(
+        meta=meta,
+        preamble=preamble,
+        parts=parts,
+        annex=annex,
+        units=units,
+        groups=groups,
+        leaders=leaders,
+        digest=plan_digest(plan_dir),
+    )

@@ -1,0 +1,365 @@
+"""From located YAML to the frozen model, checking every rule of DESIGN.md on the way."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import (
+    Annex,
+    Category,
+    Group,
+    GroupRole,
+    KeyTask,
+    Leader,
+    Measure,
+    Meta,
+    Part,
+    Responsibility,
+    Section,
+    TaskGroup,
+    Unit,
+)
+from ..numerals import from_chinese, to_chinese
+from .problems import Location, did_you_mean
+from .schema import Checker, text
+from .yamlnodes import Node
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+STATUSES = ("征求意见稿", "送审稿", "正式稿")
+
+
+def build_meta(root: Node, check: Checker) -> Meta | None:
+    f = check.fields(
+        root,
+        "meta.yaml",
+        {"标题": "text", "年度": "int", "状态": "text", "发文机关": "text", "成文日期": "text"},
+        {
+            "标签": "text?",
+            "文号": "text?",
+            "函件发出单位": "text",
+            "函件发出单位全称": "text",
+            "联系人": "text?",
+            "联系电话": "text?",
+            "季度报送截止日期": "list",
+            "比较基准": "text?",
+            "待核实": "list",
+        },
+    )
+    if f is None:
+        return None
+    if "状态" in f and text(f["状态"]) not in STATUSES:
+        check.report(f["状态"].where, f"“状态”应为{'、'.join(STATUSES)}之一，实际为“{text(f['状态'])}”")
+    dates = []
+    for key in ("成文日期",):
+        if key in f and not ISO_DATE.match(text(f[key])):
+            check.report(f[key].where, f"“{key}”应写成 YYYY-MM-DD，实际为“{text(f[key])}”")
+    if "季度报送截止日期" in f:
+        items = check.text_list(f["季度报送截止日期"], "季度报送截止日期")
+        for item in items:
+            if not ISO_DATE.match(text(item)):
+                check.report(item.where, f"截止日期应写成 YYYY-MM-DD，实际为“{text(item)}”")
+        if len(items) != 4:
+            check.report(
+                f["季度报送截止日期"].where,
+                f"“季度报送截止日期”应有 4 个（每季度一个），实际 {len(items)} 个",
+            )
+        dates = [text(i) for i in items]
+    assumed = [text(i) for i in check.text_list(f["待核实"], "待核实")] if "待核实" in f else []
+    if not {"标题", "年度", "状态", "发文机关", "成文日期"} <= f.keys():
+        return None
+    office = text(f.get("函件发出单位"), "区安委办")
+    return Meta(
+        title=text(f["标题"]),
+        year=f["年度"].value,
+        status=text(f["状态"]),
+        label=text(f.get("标签")),
+        issuer=text(f["发文机关"]),
+        date=text(f["成文日期"]),
+        doc_number=text(f.get("文号")),
+        office=office,
+        office_full_name=text(f.get("函件发出单位全称"), office),
+        contact=text(f.get("联系人")),
+        phone=text(f.get("联系电话")),
+        due_dates=tuple(dates),
+        base_revision=text(f.get("比较基准")),
+        assumed_fields=tuple(assumed),
+    )
+
+
+def _numeral(node: Node, expected: int, what: str, check: Checker) -> str:
+    """Checks a Chinese ordinal (一, 二 …) against the expected position; returns it."""
+    value = text(node)
+    n = from_chinese(value)
+    if n is None:
+        check.report(node.where, f"{what}编号应为中文数字（一、二、三……），实际为“{value}”")
+    elif n != expected:
+        check.report(node.where, _sequence_message(what, n, expected, to_chinese))
+    return value
+
+
+def _sequence_message(what: str, got: int, expected: int, show=str) -> str:
+    if got < expected:
+        return f"{what}编号重复或倒序：“{show(got)}”，此处应为“{show(expected)}”"
+    return f"{what}编号不连续：跳过了“{show(expected)}”，此处为“{show(got)}”"
+
+
+def parse_responsibility(node: Node, label: str, trailer: str) -> Responsibility:
+    """'A、B，C' → blocks (('A','B'),('C',)); the printed order and punctuation are kept."""
+    line = text(node)
+    blocks = tuple(tuple(name.strip() for name in block.split("、")) for block in line.split("，"))
+    return Responsibility(blocks=blocks, label=label, trailer=trailer)
+
+
+def name_locations(node: Node) -> list[tuple[str, Location]]:
+    """Each name in a responsibility line with the column where it starts (exact for one-line plain text)."""
+    raw = str(node.value)
+    out = []
+    offset = 0
+    for block in raw.split("，"):
+        for name in block.split("、"):
+            lead = len(name) - len(name.lstrip())
+            where = node.where.shifted(offset + lead) if node.plain_one_line else node.where
+            out.append((name.strip(), where))
+            offset += len(name) + 1
+    return out
+
+
+def build_opinion(root: Node, check: Checker, names_to_check: list) -> tuple[str, tuple[Part, ...]]:
+    f = check.fields(root, "opinion.yaml", {"序言": "text", "部分": "list"}, {})
+    if f is None:
+        return "", ()
+    parts: list[Part] = []
+    next_measure = 1
+    seen_measures: dict[int, Location] = {}
+    for p_index, p_node in enumerate(f.get("部分", Node([], root.where)).value, 1):
+        pf = check.fields(p_node, f"第{p_index}部分", {"编号": "text", "标题": "text", "节": "list"}, {})
+        if pf is None:
+            continue
+        p_num = _numeral(pf["编号"], p_index, "部分", check) if "编号" in pf else ""
+        sections: list[Section] = []
+        for s_index, s_node in enumerate(
+            pf.get("节", Node([], p_node.where)).value, len(_all_sections(parts)) + 1
+        ):
+            sf = check.fields(
+                s_node, f"第{s_index}节", {"编号": "text", "标题": "text", "措施": "list"}, {"导语": "text"}
+            )
+            if sf is None:
+                continue
+            s_num = _numeral(sf["编号"], s_index, "节", check) if "编号" in sf else ""
+            measures: list[Measure] = []
+            for m_node in sf.get("措施", Node([], s_node.where)).value:
+                mf = check.fields(
+                    m_node,
+                    f"第{next_measure}条措施",
+                    {"编号": "int", "内容": "text", "责任单位": "text"},
+                    {"结尾": "text?", "标签": "text"},
+                )
+                if mf is None:
+                    continue
+                number = mf["编号"].value if "编号" in mf else next_measure
+                if "编号" in mf:
+                    if number in seen_measures:
+                        first = seen_measures[number]
+                        check.report(
+                            mf["编号"].where, f"措施编号 {number} 重复（第一次出现在第 {first.line} 行）"
+                        )
+                    elif number != next_measure:
+                        check.report(mf["编号"].where, _sequence_message("措施", number, next_measure))
+                    seen_measures.setdefault(number, mf["编号"].where)
+                next_measure = number + 1  # resync so one slip is one message
+                if "责任单位" not in mf or "内容" not in mf:
+                    continue
+                names_to_check.extend(name_locations(mf["责任单位"]))
+                resp = parse_responsibility(
+                    mf["责任单位"], text(mf.get("标签"), "责任单位"), text(mf.get("结尾"))
+                )
+                measures.append(Measure(number=number, text=text(mf["内容"]), responsibility=resp))
+            sections.append(
+                Section(
+                    number=s_num,
+                    title=text(sf.get("标题")),
+                    intro=text(sf["导语"]) if "导语" in sf else None,
+                    measures=tuple(measures),
+                )
+            )
+        parts.append(Part(number=p_num, title=text(pf.get("标题")), sections=tuple(sections)))
+    return text(f.get("序言")), tuple(parts)
+
+
+def _all_sections(parts: list[Part]) -> list[Section]:
+    return [s for p in parts for s in p.sections]
+
+
+def build_annex(
+    root: Node, check: Checker, parts: tuple[Part, ...], names_to_check, leaders_to_check
+) -> Annex:
+    f = check.fields(root, "tasks.yaml", {"标题": "text", "分组": "list"}, {"分解行标题": "text"})
+    if f is None:
+        return Annex("", "", ())
+    parts_by_number = {p.number: p for p in parts}
+    groups: list[TaskGroup] = []
+    next_task = 1
+    seen: dict[int, Location] = {}
+    for g_index, g_node in enumerate(f.get("分组", Node([], root.where)).value, 1):
+        gf = check.fields(g_node, f"第{g_index}组", {"任务": "list"}, {"名称": "text", "部分": "text"})
+        if gf is None:
+            continue
+        part_number = text(gf.get("部分")) or None
+        if part_number is not None and part_number not in parts_by_number:
+            hint = did_you_mean(part_number, parts_by_number)
+            check.report(gf["部分"].where, f"意见正文中没有编号为“{part_number}”的部分{hint}")
+        if ("名称" in gf) == ("部分" in gf):
+            check.report(g_node.where, f"第{g_index}组应写“名称”或“部分”（二者选一）")
+        if part_number in parts_by_number:
+            name = parts_by_number[part_number].heading
+        else:
+            name = text(gf.get("名称"))
+        tasks: list[KeyTask] = []
+        for t_node in gf.get("任务", Node([], g_node.where)).value:
+            tf = check.fields(
+                t_node,
+                f"第{next_task}项任务",
+                {"序号": "int", "重点任务": "text", "区领导": "list", "责任单位": "list", "工作内容": "text"},
+                {"配合单位": "list", "备注": "text?"},
+            )
+            if tf is None:
+                continue
+            number = tf["序号"].value if "序号" in tf else next_task
+            if "序号" in tf:
+                if number in seen:
+                    check.report(
+                        tf["序号"].where, f"任务序号 {number} 重复（第一次出现在第 {seen[number].line} 行）"
+                    )
+                elif number != next_task:
+                    check.report(tf["序号"].where, _sequence_message("任务", number, next_task))
+                seen.setdefault(number, tf["序号"].where)
+            next_task = number + 1
+            lists = {}
+            for key in ("区领导", "责任单位", "配合单位"):
+                items = check.text_list(tf[key], key) if key in tf else []
+                lists[key] = tuple(text(i) for i in items)
+                target = leaders_to_check if key == "区领导" else names_to_check
+                target.extend((text(i), i.where) for i in items)
+            tasks.append(
+                KeyTask(
+                    number=number,
+                    name=text(tf.get("重点任务")),
+                    leaders=lists["区领导"],
+                    leads=lists["责任单位"],
+                    supports=lists["配合单位"],
+                    content=text(tf.get("工作内容")),
+                    remark=text(tf.get("备注")),
+                )
+            )
+        groups.append(TaskGroup(name=name, part=part_number, tasks=tuple(tasks)))
+    return Annex(title=text(f.get("标题")), breakdown_label=text(f.get("分解行标题")), groups=tuple(groups))
+
+
+def build_units(root: Node, check: Checker) -> tuple[tuple[Unit, ...], tuple[Group, ...]]:
+    f = check.fields(root, "units.yaml", {"单位": "map", "分组": "list"}, {})
+    if f is None:
+        return (), ()
+    units: list[Unit] = []
+    seen: dict[str, Location] = {}
+    categories = {c.value: c for c in Category}
+    for cat_name, cat_node in f["单位"].value.items() if "单位" in f else ():
+        where = f["单位"].keys[cat_name]
+        if cat_name not in categories:
+            check.report(where, f"未知的单位类别“{cat_name}”{did_you_mean(cat_name, categories)}")
+            continue
+        if not isinstance(cat_node.value, list):
+            check.report(cat_node.where, f"“{cat_name}”应为列表")
+            continue
+        for u_node in cat_node.value:
+            uf = check.fields(u_node, "单位", {"简称": "text", "全称": "text"}, {"待核实": "bool"})
+            if uf is None or "简称" not in uf:
+                continue
+            name = text(uf["简称"])
+            if name in seen:
+                check.report(uf["简称"].where, f"单位“{name}”重复（第一次出现在第 {seen[name].line} 行）")
+                continue
+            seen[name] = uf["简称"].where
+            units.append(
+                Unit(
+                    name=name,
+                    full_name=text(uf.get("全称"), name),
+                    category=categories[cat_name],
+                    assumed=bool(uf["待核实"].value) if "待核实" in uf else False,
+                )
+            )
+    groups: list[Group] = []
+    roles = {r.value: r for r in GroupRole}
+    raw: dict[str, tuple[dict, Node]] = {}
+    for g_node in f["分组"].value if "分组" in f else ():
+        gf = check.fields(
+            g_node,
+            "分组",
+            {"名称": "text", "作用": "text"},
+            {"成员": "list", "成员同": "text", "待核实": "bool"},
+        )
+        if gf is None or "名称" not in gf:
+            continue
+        name = text(gf["名称"])
+        if name in raw or name in seen:
+            check.report(gf["名称"].where, f"分组名称“{name}”重复")
+            continue
+        raw[name] = (gf, g_node)
+    for name, (gf, g_node) in raw.items():
+        role_text = text(gf.get("作用"))
+        if "作用" in gf and role_text not in roles:
+            check.report(gf["作用"].where, f"“作用”应为{'、'.join(roles)}之一，实际为“{role_text}”")
+        if ("成员" in gf) == ("成员同" in gf):
+            check.report(g_node.where, f"分组“{name}”应写“成员”或“成员同”（二者选一）")
+        members: list[str] = []
+        if "成员" in gf:
+            for item in check.text_list(gf["成员"], "成员"):
+                member = text(item)
+                if member not in seen:
+                    check.report(item.where, f"分组成员“{member}”不在单位名册中{did_you_mean(member, seen)}")
+                else:
+                    members.append(member)
+        elif "成员同" in gf:
+            other = text(gf["成员同"])
+            if other not in raw or "成员" not in raw[other][0]:
+                check.report(gf["成员同"].where, f"“成员同”应指向一个列出成员的分组，实际为“{other}”")
+            else:
+                members = [text(i) for i in raw[other][0]["成员"].value if text(i) in seen]
+        order = {u.name: i for i, u in enumerate(units)}
+        groups.append(
+            Group(
+                name=name,
+                role=roles.get(role_text, GroupRole.ALL),
+                members=tuple(sorted(dict.fromkeys(members), key=order.__getitem__)),
+                assumed=bool(gf["待核实"].value) if "待核实" in gf else False,
+            )
+        )
+    return tuple(units), tuple(groups)
+
+
+def build_leaders(root: Node, check: Checker) -> tuple[Leader, ...]:
+    f = check.fields(root, "leaders.yaml", {"区领导": "list"}, {})
+    if f is None or "区领导" not in f:
+        return ()
+    leaders = []
+    seen: set[str] = set()
+    for node in f["区领导"].value:
+        lf = check.fields(
+            node, "区领导", {"姓名": "text"}, {"职务": "text?", "分管": "text?", "待核实": "bool"}
+        )
+        if lf is None or "姓名" not in lf:
+            continue
+        name = text(lf["姓名"])
+        if " " in name or "\u3000" in name:
+            check.report(lf["姓名"].where, f"姓名“{name}”中不要加空格（两字姓名的补位由模板处理）")
+        if name in seen:
+            check.report(lf["姓名"].where, f"区领导“{name}”重复")
+        seen.add(name)
+        leaders.append(
+            Leader(
+                name=name,
+                title=text(lf.get("职务")),
+                portfolio=text(lf.get("分管")),
+                assumed=bool(lf["待核实"].value) if "待核实" in lf else False,
+            )
+        )
+    return tuple(leaders)

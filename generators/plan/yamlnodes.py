@@ -1,0 +1,95 @@
+"""YAML read into plain values that remember where they stood (ruamel's composer gives the marks).
+
+We walk ruamel's node tree ourselves instead of its constructors so that one file can report every
+duplicate key, and so that dates and 'no' stay the text the office typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .problems import Location, Problem
+
+_INT = "tag:yaml.org,2002:int"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_FLOAT = "tag:yaml.org,2002:float"
+
+
+@dataclass
+class Node:
+    value: object  # str | int | bool | None | float | list[Node] | dict[str, Node]
+    where: Location
+    keys: dict[str, Location] = field(default_factory=dict)  # for mappings: where each key stands
+    plain_one_line: bool = False  # a plain scalar on one line: columns inside it are exact
+
+
+def read_yaml(text: str, shown_name: str) -> tuple[Node | None, list[Problem]]:
+    """Parse one file. Returns its root node (None if unreadable) and the problems found."""
+    try:
+        root = YAML(typ="rt").compose(text)
+    except MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = Location(shown_name, mark.line + 1, mark.column + 1) if mark else Location(shown_name, 1, 1)
+        return None, [Problem(where, f"YAML 语法错误：{_describe(err)}")]
+    problems: list[Problem] = []
+    if root is None:
+        return Node({}, Location(shown_name, 1, 1)), problems
+    return _convert(root, shown_name, problems), problems
+
+
+def _describe(err: MarkedYAMLError) -> str:
+    text = (err.problem or err.context or "无法解析").strip()
+    known = {
+        "mapping values are not allowed here": "此处不能出现“: ”（值中含冒号时请加引号）",
+        "could not find expected ':'": "缺少“:”",
+        "found character '\\t' that cannot start any token": "不能用制表符缩进",
+        "expected <block end>, but found '<block sequence start>'": "缩进不一致",
+    }
+    for english, chinese in known.items():
+        if english in text:
+            return chinese
+    return text
+
+
+def _where(node, shown_name: str) -> Location:
+    return Location(shown_name, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _convert(node, shown_name: str, problems: list[Problem]) -> Node:
+    where = _where(node, shown_name)
+    if isinstance(node, MappingNode):
+        values: dict[str, Node] = {}
+        keys: dict[str, Location] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            key_where = _where(key_node, shown_name)
+            if key in values:
+                first = keys[key]
+                problems.append(Problem(key_where, f"重复的键“{key}”（第一次出现在第 {first.line} 行）"))
+                continue
+            keys[key] = key_where
+            values[key] = _convert(value_node, shown_name, problems)
+        return Node(values, where, keys)
+    if isinstance(node, SequenceNode):
+        return Node([_convert(item, shown_name, problems) for item in node.value], where)
+    assert isinstance(node, ScalarNode)
+    text = node.value
+    one_line = node.style is None and node.start_mark.line == node.end_mark.line
+    if node.style is None:  # only unquoted scalars get a type; quoted ones stay text
+        if node.tag == _INT:
+            try:
+                return Node(int(text.replace("_", ""), 0), where)
+            except ValueError:
+                pass
+        elif node.tag == _BOOL and text in ("true", "false", "True", "False"):
+            return Node(text.lower() == "true", where)
+        elif node.tag == _NULL:
+            return Node(None, where)
+        elif node.tag == _FLOAT:
+            return Node(text, where, plain_one_line=one_line)
+    return Node(text, where, plain_one_line=one_line)

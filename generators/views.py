@@ -1,0 +1,201 @@
+"""Derived facts: who owns what after group expansion, per unit and per leader, and the annex counts.
+
+Pure functions of the model; every renderer that needs "what does unit X do" asks here, so the letter,
+the form and the matrix can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from functools import cached_property
+
+from .model import GroupRole, KeyTask, Measure, Part, Plan, Section, TaskGroup, Unit
+
+
+class Role(IntEnum):
+    """A unit's role in one measure or key task; a higher value is stronger and wins on overlap."""
+
+    CONCERNED = 1  # via an 有关 group: 结合职责落实
+    SUPPORT = 2  # 配合单位
+    LEAD_VIA_GROUP = 3  # 责任单位 as a member of an all-members group (各乡镇, 区安委会各成员单位 …)
+    LEAD_NAMED = 4  # 责任单位, named in the line
+
+    @property
+    def label(self) -> str:
+        return {
+            Role.CONCERNED: "结合职责落实",
+            Role.SUPPORT: "配合单位",
+            Role.LEAD_VIA_GROUP: "责任单位",
+            Role.LEAD_NAMED: "责任单位",
+        }[self]
+
+    @property
+    def is_lead(self) -> bool:
+        return self >= Role.LEAD_VIA_GROUP
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One measure or key task held by one unit."""
+
+    unit: str
+    role: Role
+    via: str | None  # the group name that reached the unit, None when named
+    measure: Measure | None = None
+    task: KeyTask | None = None
+
+    @property
+    def kind(self) -> str:
+        return "measure" if self.measure is not None else "task"
+
+    @property
+    def number(self) -> int:
+        return self.measure.number if self.measure is not None else self.task.number
+
+    @property
+    def key(self) -> str:
+        """Stable id across files: M12 for measure 12, K5 for key task 5."""
+        return f"M{self.number}" if self.measure is not None else f"K{self.number}"
+
+    @property
+    def role_text(self) -> str:
+        """How the role is printed for the unit, naming the group when it came through one."""
+        if self.via is None:
+            return self.role.label
+        return f"{self.role.label}（{self.via}）"
+
+
+@dataclass(frozen=True)
+class UnitAssignments:
+    unit: Unit
+    measures: tuple[Assignment, ...]  # measure order
+    tasks: tuple[Assignment, ...]  # key-task order
+
+    @property
+    def all(self) -> tuple[Assignment, ...]:
+        return self.measures + self.tasks
+
+    @property
+    def named_measures(self) -> tuple[Assignment, ...]:
+        """Measures the unit must carry out itself (named, or every member of a group it is in)."""
+        return tuple(a for a in self.measures if a.role.is_lead)
+
+    @property
+    def shared_measures(self) -> tuple[Assignment, ...]:
+        """结合职责落实: measures for the members concerned, listed apart."""
+        return tuple(a for a in self.measures if not a.role.is_lead)
+
+    @property
+    def lead_tasks(self) -> tuple[Assignment, ...]:
+        return tuple(a for a in self.tasks if a.role.is_lead)
+
+    @property
+    def support_tasks(self) -> tuple[Assignment, ...]:
+        return tuple(a for a in self.tasks if not a.role.is_lead)
+
+
+_GROUP_ROLE_AS_LEAD = {
+    GroupRole.ALL: Role.LEAD_VIA_GROUP,
+    GroupRole.CONCERNED: Role.CONCERNED,
+    GroupRole.SUPPORT: Role.SUPPORT,
+}
+_GROUP_ROLE_AS_SUPPORT = {
+    GroupRole.ALL: Role.SUPPORT,
+    GroupRole.CONCERNED: Role.CONCERNED,
+    GroupRole.SUPPORT: Role.SUPPORT,
+}
+
+
+class Views:
+    """Everything derived from one Plan; computed lazily, once."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self._units = {u.name: u for u in plan.units}
+        self._groups = {g.name: g for g in plan.groups}
+
+    def expand(self, name: str, named_role: Role, group_roles: dict) -> list[tuple[str, Role, str | None]]:
+        """A printed name → (unit, role, via) for each concrete unit it stands for."""
+        if name in self._units:
+            return [(name, named_role, None)]
+        group = self._groups[name]
+        role = group_roles[group.role]
+        return [(member, role, name) for member in group.members]
+
+    def holders_of_measure(self, measure: Measure) -> dict[str, Assignment]:
+        return self._strongest(
+            (unit, role, via, measure, None)
+            for name in measure.responsibility.names
+            for unit, role, via in self.expand(name, Role.LEAD_NAMED, _GROUP_ROLE_AS_LEAD)
+        )
+
+    def holders_of_task(self, task: KeyTask) -> dict[str, Assignment]:
+        leads = (
+            (unit, role, via, None, task)
+            for name in task.leads
+            for unit, role, via in self.expand(name, Role.LEAD_NAMED, _GROUP_ROLE_AS_LEAD)
+        )
+        supports = (
+            (unit, role, via, None, task)
+            for name in task.supports
+            for unit, role, via in self.expand(name, Role.SUPPORT, _GROUP_ROLE_AS_SUPPORT)
+        )
+        return self._strongest([*leads, *supports])
+
+    @staticmethod
+    def _strongest(candidates) -> dict[str, Assignment]:
+        """A unit reached twice holds the item once, with the stronger role (the first on a tie)."""
+        held: dict[str, Assignment] = {}
+        for unit, role, via, measure, task in candidates:
+            if unit not in held or role > held[unit].role:
+                held[unit] = Assignment(unit=unit, role=role, via=via, measure=measure, task=task)
+        return held
+
+    @cached_property
+    def assignments(self) -> dict[str, UnitAssignments]:
+        """Per concrete unit with at least one measure or key task, in registry order."""
+        measures: dict[str, list[Assignment]] = {u.name: [] for u in self.plan.units}
+        tasks: dict[str, list[Assignment]] = {u.name: [] for u in self.plan.units}
+        for measure in self.plan.measures:
+            for unit, a in self.holders_of_measure(measure).items():
+                measures[unit].append(a)
+        for task in self.plan.key_tasks:
+            for unit, a in self.holders_of_task(task).items():
+                tasks[unit].append(a)
+        return {
+            u.name: UnitAssignments(unit=u, measures=tuple(measures[u.name]), tasks=tuple(tasks[u.name]))
+            for u in self.plan.units
+            if measures[u.name] or tasks[u.name]
+        }
+
+    @cached_property
+    def tasks_by_leader(self) -> dict[str, tuple[KeyTask, ...]]:
+        """Per 区领导 in leaders.yaml order: the key tasks they lead (leaders with none are left out)."""
+        out = {
+            leader.name: tuple(t for t in self.plan.key_tasks if leader.name in t.leaders)
+            for leader in self.plan.leaders
+        }
+        return {name: tasks for name, tasks in out.items() if tasks}
+
+    @cached_property
+    def _place(self) -> dict[int, tuple[Part, Section]]:
+        return {m.number: (p, s) for p in self.plan.parts for s in p.sections for m in s.measures}
+
+    def place_of(self, measure: Measure) -> tuple[Part, Section]:
+        """The part and section a measure stands in."""
+        return self._place[measure.number]
+
+    @cached_property
+    def task_group(self) -> dict[int, TaskGroup]:
+        return {t.number: g for g in self.plan.annex.groups for t in g.tasks}
+
+    # annex counts: printed as 共N项 / 小计N项 / 合计N项, never typed
+    @property
+    def task_count(self) -> int:
+        return len(self.plan.key_tasks)
+
+    @property
+    def breakdown_groups(self) -> tuple[TaskGroup, ...]:
+        """The groups after the 任务分解 banner: those standing for parts."""
+        return tuple(g for g in self.plan.annex.groups if g.part is not None)
