@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Category(str, Enum):
+class Category(StrEnum):
     """A unit's kind; the registry's order within these decides letter order."""
 
     DEPARTMENT = "区级部门"
@@ -16,7 +16,7 @@ class Category(str, Enum):
     DIRECT = "直属单位"
 
 
-class GroupRole(str, Enum):
+class GroupRole(StrEnum):
     """What a printed group reference asks of the units it stands for (DESIGN.md, groups)."""
 
     ALL = "全体"  # every member is responsible (区安委会各成员单位, 各乡镇, 牵头部门)
