@@ -1,0 +1,178 @@
+"""The layout profile (templates/layout.yaml) as frozen dataclasses: GB/T 9704-2012 numbers with clauses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+DEFAULT_PATH = TEMPLATES_DIR / "layout.yaml"
+
+# Keys that annotate a value rather than being one.
+_META_KEYS = ("clause", "basis", "note")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    width_mm: float
+    height_mm: float
+    margin_top_mm: float
+    margin_bottom_mm: float
+    margin_left_mm: float
+    margin_right_mm: float
+    footer_distance_mm: float
+
+
+@dataclass(frozen=True)
+class StyleSpec:
+    name: str
+    east_asia: str  # font name, resolved from the fonts table
+    latin: str
+    size_pt: float
+    align: str = "justify"  # left, center, right, justify
+    bold: bool = False
+    first_indent_chars: int = 0
+    line_exact_pt: float | None = None  # None: single spacing
+    char_spacing_twips: int = 0
+    snap_to_grid: bool = True
+    outline_level: int | None = None
+    keep_next: bool = False
+    clause: str = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    width_mm: float
+    field: str  # key of a task in the annex context
+    style: str
+
+
+@dataclass(frozen=True)
+class XlsxSpec:
+    sheet_title: str
+    font: str
+    header_font: str
+    size_pt: float
+    title_size_pt: float
+    line_height_pt: float
+    chars_per_mm: float
+
+
+@dataclass(frozen=True)
+class Layout:
+    standard: str
+    page: PageSpec
+    landscape: PageSpec
+    lines_per_page: int
+    chars_per_line: int
+    line_pitch_twips: int
+    char_spacing_twips: int
+    fonts: tuple[tuple[str, str], ...]
+    styles: tuple[StyleSpec, ...]
+    page_number_prefix: str
+    page_number_suffix: str
+    page_number_indent_chars: int
+    status_line: str
+    status_hidden_for: tuple[str, ...]
+    annex_label: str
+    annex_title: str
+    group_row: str
+    breakdown_row: str
+    leader_name_padding: str
+    columns: tuple[Column, ...]
+    xlsx: XlsxSpec
+    templates: tuple[tuple[str, str], ...]
+    clauses: tuple[tuple[str, str], ...]  # dotted key → clause of the standard
+
+    def style(self, name: str) -> StyleSpec:
+        for spec in self.styles:
+            if spec.name == name:
+                return spec
+        raise KeyError(f"版式配置中没有样式“{name}”")
+
+    def template(self, kind: str) -> Path:
+        return TEMPLATES_DIR / dict(self.templates)[kind]
+
+    def clause(self, key: str) -> str:
+        return dict(self.clauses)[key]
+
+    def status_text(self, status: str) -> str:
+        """The line printed under the title, or "" when this status is not printed (正式稿)."""
+        return "" if status in self.status_hidden_for else self.status_line.format(status=status)
+
+    def pad_leader(self, name: str) -> str:
+        """李峻 → 李  峻: a two-character name is padded to the width of a three-character one."""
+        return name[0] + self.leader_name_padding + name[1] if len(name) == 2 else name
+
+
+def _strip(node: Any, key: str, clauses: dict[str, str], inherited: str = "") -> Any:
+    """Drop clause/basis/note annotations, remembering each value's clause under its dotted key."""
+    if isinstance(node, dict):
+        clause = str(node.get("clause", inherited))
+        if "value" in node:
+            if clause:
+                clauses[key] = clause
+            return node["value"]
+        if clause and key:
+            clauses[key] = clause
+        return {
+            k: _strip(v, f"{key}.{k}" if key else str(k), clauses, clause)
+            for k, v in node.items()
+            if k not in _META_KEYS
+        }
+    if isinstance(node, list):
+        return [_strip(v, f"{key}[{i}]", clauses, inherited) for i, v in enumerate(node)]
+    if inherited and key:
+        clauses[key] = inherited
+    return node
+
+
+def _page(data: dict) -> PageSpec:
+    return PageSpec(**{f.name: float(data[f.name]) for f in fields(PageSpec)})
+
+
+def load_layout(path: Path = DEFAULT_PATH) -> Layout:
+    raw = YAML(typ="safe").load(Path(path).read_text(encoding="utf-8"))
+    clauses: dict[str, str] = {}
+    d = _strip(raw, "", clauses)
+    fonts = {k: str(v) for k, v in d["fonts"].items()}
+    styles = tuple(
+        StyleSpec(
+            name=name,
+            east_asia=fonts[spec.pop("east_asia")],
+            latin=fonts[spec.pop("latin", "latin")],
+            clause=clauses.get(f"styles.{name}", ""),
+            **spec,
+        )
+        for name, spec in ((n, dict(s)) for n, s in d["styles"].items())
+    )
+    text = d["text"]
+    return Layout(
+        standard=d["standard"],
+        page=_page(d["page"]),
+        landscape=_page(d["landscape"]),
+        lines_per_page=int(d["grid"]["lines_per_page"]),
+        chars_per_line=int(d["grid"]["chars_per_line"]),
+        line_pitch_twips=int(d["grid"]["line_pitch_twips"]),
+        char_spacing_twips=int(d["grid"]["char_spacing_twips"]),
+        fonts=tuple(fonts.items()),
+        styles=styles,
+        page_number_prefix=d["page_number"]["prefix"],
+        page_number_suffix=d["page_number"]["suffix"],
+        page_number_indent_chars=int(d["page_number"]["indent_chars"]),
+        status_line=text["status_line"],
+        status_hidden_for=tuple(text["status_hidden_for"]),
+        annex_label=text["annex_label"],
+        annex_title=text["annex_title"],
+        group_row=text["group_row"],
+        breakdown_row=text["breakdown_row"],
+        leader_name_padding=text["leader_name_padding"],
+        columns=tuple(Column(**c) for c in d["table"]["columns"]),
+        xlsx=XlsxSpec(**d["xlsx"]),
+        templates=tuple(d["templates"].items()),
+        clauses=tuple(sorted(clauses.items())),
+    )

@@ -1,0 +1,68 @@
+"""附件（任务清单）as .docx: the annex alone, landscape, from templates/annex.docx."""
+
+from __future__ import annotations
+
+from generators.artifact import Artifact
+from generators.layout import Layout
+from generators.model import Plan, TaskGroup
+from generators.render import docx
+
+
+def title(plan: Plan, layout: Layout) -> str:
+    """The printed annex title; the count comes from the data, never typed."""
+    return layout.annex_title.format(title=plan.annex.title, count=len(plan.key_tasks))
+
+
+def banner(plan: Plan, layout: Layout) -> str:
+    """任务分解：合计5项（小计20项）: groups including 总体目标, tasks in the part groups."""
+    part_tasks = sum(len(g.tasks) for g in plan.annex.groups if g.part is not None)
+    return layout.breakdown_row.format(
+        label=plan.annex.breakdown_label, groups=len(plan.annex.groups), tasks=part_tasks
+    )
+
+
+def _cell_lines(items: tuple[str, ...]) -> list[str]:
+    # A table cell needs at least one paragraph, so an empty list still yields one (empty) line.
+    return list(items) or [""]
+
+
+def _group(group: TaskGroup, first_part: bool, plan: Plan, layout: Layout) -> dict:
+    return {
+        "banner": banner(plan, layout) if first_part else "",
+        "label": layout.group_row.format(name=group.name, count=len(group.tasks)),
+        "tasks": [
+            {
+                "number": str(t.number),
+                "name": t.name,
+                "leaders": _cell_lines(tuple(layout.pad_leader(n) for n in t.leaders)),
+                "leads": _cell_lines(t.leads),
+                "supports": _cell_lines(t.supports),
+                "content": t.content,
+                "remark": t.remark,
+            }
+            for t in group.tasks
+        ],
+    }
+
+
+def context(plan: Plan, layout: Layout) -> dict:
+    """Model → the annex part of a template context (also used inside the opinion)."""
+    groups = plan.annex.groups
+    first_part = next((i for i, g in enumerate(groups) if g.part is not None), None)
+    return {
+        "label": layout.annex_label,
+        "title": title(plan, layout),
+        "status_line": layout.status_text(plan.meta.status),
+        "groups": [_group(g, i == first_part, plan, layout) for i, g in enumerate(groups)],
+    }
+
+
+def file_stem(plan: Plan) -> str:
+    return f"附件_{plan.annex.title}"
+
+
+def render(plan: Plan, layout: Layout) -> list[Artifact]:
+    data = docx.render(
+        layout.template("annex"), {"annex": context(plan, layout)}, plan.meta, title(plan, layout)
+    )
+    return [Artifact(kind="annex", path=f"{file_stem(plan)}.docx", data=data)]

@@ -1,0 +1,44 @@
+"""意见正文 as .docx (with the annex in a landscape section), from templates/opinion.docx."""
+
+from __future__ import annotations
+
+from generators.artifact import Artifact
+from generators.layout import Layout
+from generators.model import Plan
+from generators.render import annex, docx
+
+PROVINCE_PREFIX = "上海市"  # dropped from the file name: 崇明区2023年安全生产工作意见.docx
+
+
+def context(plan: Plan, layout: Layout) -> dict:
+    """Model → template context: plain strings and lists, numbering already in the text."""
+    return {
+        "label": plan.meta.label,
+        "title": plan.meta.title,
+        "status_line": layout.status_text(plan.meta.status),
+        "preamble": plan.preamble,
+        "parts": [
+            {
+                "heading": part.heading,
+                "sections": [
+                    {
+                        "heading": section.heading,
+                        "intro": section.intro or "",
+                        "measures": [m.printed for m in section.measures],
+                    }
+                    for section in part.sections
+                ],
+            }
+            for part in plan.parts
+        ],
+        "annex": annex.context(plan, layout),
+    }
+
+
+def file_name(plan: Plan) -> str:
+    return f"{plan.meta.title.removeprefix(PROVINCE_PREFIX)}.docx"
+
+
+def render(plan: Plan, layout: Layout) -> list[Artifact]:
+    data = docx.render(layout.template("opinion"), context(plan, layout), plan.meta)
+    return [Artifact(kind="opinion", path=file_name(plan), data=data)]
