@@ -59,7 +59,6 @@ class XlsxSpec:
     size_pt: float
     title_size_pt: float
     line_height_pt: float
-    chars_per_mm: float
 
 
 @dataclass(frozen=True)
@@ -87,6 +86,7 @@ class Layout:
     xlsx: XlsxSpec
     templates: tuple[tuple[str, str], ...]
     clauses: tuple[tuple[str, str], ...]  # dotted key → clause of the standard
+    forms: dict[str, Any] | None = None  # the forms key, read by generators/formspec.py
 
     def style(self, name: str) -> StyleSpec:
         for spec in self.styles:
@@ -175,4 +175,5 @@ def load_layout(path: Path = DEFAULT_PATH) -> Layout:
         xlsx=XlsxSpec(**d["xlsx"]),
         templates=tuple(d["templates"].items()),
         clauses=tuple(sorted(clauses.items())),
+        forms=d.get("forms"),
     )

@@ -1,0 +1,159 @@
+"""附件（任务清单）as .xlsx: the same table as the .docx annex, set up to print landscape on A4."""
+
+from __future__ import annotations
+
+import io
+import math
+from zipfile import ZIP_DEFLATED, ZipFile
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.writer.excel import ExcelWriter
+
+from generators.artifact import Artifact
+from generators.layout import Layout
+from generators.model import Plan
+from generators.render import annex
+from generators.render.docx import meta_datetime
+from generators.reproducible import normalize_zip
+
+LIST_FIELDS = ("leaders", "leads", "supports")
+MM_PER_INCH = 25.4
+PT_TO_MM = 25.4 / 72
+THIN = Side(style="thin")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def context(plan: Plan, layout: Layout) -> dict:
+    """Model → rows: a title, an optional status line, the header, then banner/group/task rows."""
+    data = annex.context(plan, layout)
+    rows: list[dict] = []
+    for group in data["groups"]:
+        if group["banner"]:
+            rows.append({"kind": "group", "text": group["banner"]})
+        rows.append({"kind": "group", "text": group["label"]})
+        for task in group["tasks"]:
+            # Units and leaders one per line: a line break inside the cell.
+            cells = [
+                "\n".join(task[c.field]) if c.field in LIST_FIELDS else task[c.field] for c in layout.columns
+            ]
+            cells[0] = int(cells[0])  # 序号 as a number, not text
+            rows.append({"kind": "task", "cells": cells})
+    return {
+        "title": data["title"],
+        "status_line": data["status_line"],
+        "header": [c.name for c in layout.columns],
+        "rows": rows,
+    }
+
+
+def _column_units(width_mm: float) -> float:
+    # Excel column width is in characters of the default font: about 7 px each plus 5 px padding.
+    return round((width_mm * 96 / MM_PER_INCH - 5) / 7, 2)
+
+
+def _lines(text: str, width_mm: float, size_pt: float) -> int:
+    per_line = max(1, int(width_mm / (size_pt * PT_TO_MM)) - 1)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def build(ctx: dict, layout: Layout, plan: Plan) -> Workbook:
+    spec = layout.xlsx
+    columns = layout.columns
+    last = get_column_letter(len(columns))
+    body = Font(name=spec.font, size=spec.size_pt)
+    head = Font(name=spec.header_font, size=spec.size_pt)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = spec.sheet_title
+    for i, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = _column_units(column.width_mm)
+
+    def banner(row: int, text: str, font: Font, horizontal: str, border: bool) -> None:
+        ws.merge_cells(f"A{row}:{last}{row}")
+        cell = ws.cell(row=row, column=1, value=text)
+        cell.font = font
+        cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
+        if border:
+            for col in range(1, len(columns) + 1):
+                ws.cell(row=row, column=col).border = BORDER
+        ws.row_dimensions[row].height = spec.line_height_pt * 1.5
+
+    row = 1
+    banner(
+        row,
+        ctx["title"],
+        Font(name=dict(layout.fonts)["xiaobiaosong"], size=spec.title_size_pt),
+        "center",
+        False,
+    )
+    ws.row_dimensions[row].height = spec.title_size_pt * 2
+    if ctx["status_line"]:
+        row += 1
+        banner(
+            row,
+            ctx["status_line"],
+            Font(name=dict(layout.fonts)["kaiti"], size=spec.size_pt + 3),
+            "center",
+            False,
+        )
+    row += 1
+    header_row = row
+    for col, name in enumerate(ctx["header"], start=1):
+        cell = ws.cell(row=row, column=col, value=name)
+        cell.font = head
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.row_dimensions[row].height = spec.line_height_pt * 1.5
+    for item in ctx["rows"]:
+        row += 1
+        if item["kind"] == "group":
+            banner(row, item["text"], head, "left", True)
+            continue
+        lines = 1
+        for col, (column, value) in enumerate(zip(columns, item["cells"], strict=True), start=1):
+            cell = ws.cell(row=row, column=col, value=value)
+            cell.font = body
+            cell.border = BORDER
+            horizontal = "center" if layout.style(column.style).align == "center" else "left"
+            cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
+            lines = max(lines, _lines(str(value), column.width_mm, spec.size_pt))
+        # Excel does not grow rows for wrapped text written by a program: estimate the height.
+        ws.row_dimensions[row].height = lines * spec.line_height_pt + 4
+
+    page = layout.landscape
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins.top = page.margin_top_mm / MM_PER_INCH
+    ws.page_margins.bottom = page.margin_bottom_mm / MM_PER_INCH
+    ws.page_margins.left = page.margin_left_mm / MM_PER_INCH
+    ws.page_margins.right = page.margin_right_mm / MM_PER_INCH
+    ws.page_margins.footer = page.footer_distance_mm / MM_PER_INCH
+    ws.print_options.horizontalCentered = True
+    ws.print_title_rows = f"{header_row}:{header_row}"  # the header repeats on every printed page
+    ws.oddFooter.center.text = f"{layout.page_number_prefix}&P{layout.page_number_suffix}"
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+
+    props = wb.properties
+    props.title = ctx["title"]
+    props.creator = props.lastModifiedBy = plan.meta.issuer
+    props.created = props.modified = meta_datetime(plan.meta)
+    return wb
+
+
+def to_bytes(wb: Workbook) -> bytes:
+    # ExcelWriter directly: openpyxl's save_workbook stamps the clock into docProps/core.xml.
+    buffer = io.BytesIO()
+    with ZipFile(buffer, "w", ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).write_data()
+    return normalize_zip(buffer.getvalue())
+
+
+def render(plan: Plan, layout: Layout) -> list[Artifact]:
+    wb = build(context(plan, layout), layout, plan)
+    return [Artifact(kind="annex-xlsx", path=f"{annex.file_stem(plan)}.xlsx", data=to_bytes(wb))]
