@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -37,3 +39,89 @@ def plan_copy(tmp_path) -> Path:
     target = tmp_path / "plan"
     shutil.copytree(PLAN_DIR, target)
     return target
+
+
+# --- The seed, parsed on its own (never from plan/): what the rendered documents must reproduce. ---
+
+PART_RE = re.compile(r"^[一二三四五六七八九十]+、")
+SECTION_RE = re.compile(r"^（[一二三四五六七八九十]+）")
+MEASURE_RE = re.compile(r"^\d+\.")
+
+
+def norm(text: str) -> str:
+    """Collapse runs of whitespace and trim: the seed has stray trailing spaces."""
+    return " ".join(text.split())
+
+
+def squash(text: str) -> str:
+    """Delete all whitespace: the seed lost line breaks inside a few table cells."""
+    return "".join(text.split())
+
+
+@dataclass(frozen=True)
+class SeedAnnex:
+    title: str
+    status: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]  # a group row has one cell; a task row has seven
+
+
+@dataclass(frozen=True)
+class Seed:
+    label: str
+    title: str
+    status: str
+    preamble: str
+    body: tuple[tuple[str, str], ...]  # (kind, text): part, section, intro, measure
+    annex: SeedAnnex
+
+
+def parse_seed(text: str) -> Seed:
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if i > 0 and line.strip() == "附件")
+    label, title, status, preamble, *rest = [norm(line) for line in lines[:start] if line.strip()]
+    body = []
+    for line in rest:
+        kind = (
+            "part"
+            if PART_RE.match(line)
+            else "section"
+            if SECTION_RE.match(line)
+            else "measure"
+            if MEASURE_RE.match(line)
+            else "intro"
+        )
+        body.append((kind, line))
+    annex_title, annex_status = norm(lines[start + 1]), norm(lines[start + 2])
+    # Every table cell starts a line with a tab; a cell's further paragraphs follow without one.
+    cells = [c.strip("\n") for c in re.split(r"(?m)^\t", "\n".join(lines[start + 3 :]))[1:]]
+    header: tuple[str, ...] = ()
+    rows: list[tuple[str, ...]] = []
+    i = 0
+    while i < len(cells):
+        first = squash(cells[i])
+        if first == "序号":
+            header = tuple(squash(c) for c in cells[i : i + 7])
+            i += 7
+        elif first.isdigit():
+            row = cells[i : i + 7]
+            rows.append(tuple(row) + ("",) * (7 - len(row)))  # the seed's last row lacks 备注
+            i += 7
+        else:
+            rows.append((cells[i],))
+            i += 1
+    return Seed(
+        label, title, status, preamble, tuple(body), SeedAnnex(annex_title, annex_status, header, tuple(rows))
+    )
+
+
+@pytest.fixture(scope="session")
+def seed(seed_text) -> Seed:
+    return parse_seed(seed_text)
+
+
+@pytest.fixture(scope="session")
+def layout():
+    from generators.layout import load_layout
+
+    return load_layout()

@@ -48,7 +48,7 @@ class _CachedTemplate(DocxTemplate):
         self.current_rendering_part = part
         xml = self._compiled(part, source).render(context)
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        # docxtpl would also turn "{_{" into "{{" here, in the data too; our templates never need it.
         return self.resolve_listing(xml)
 
     def build_xml(self, context, jinja_env=None):
