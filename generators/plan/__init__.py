@@ -67,8 +67,12 @@ def load_plan(plan_dir: Path | str = "plan") -> Plan:
     preamble, parts = (
         build_opinion(roots["opinion.yaml"], check, names) if roots["opinion.yaml"] else ("", ())
     )
+    # with opinion.yaml unreadable its parts are unknown: do not report every 部分 reference as wrong
+    known_parts = parts if roots["opinion.yaml"] else None
     annex = (
-        build_annex(roots["tasks.yaml"], check, parts, names, leader_refs) if roots["tasks.yaml"] else None
+        build_annex(roots["tasks.yaml"], check, known_parts, names, leader_refs)
+        if roots["tasks.yaml"]
+        else None
     )
     units, groups = build_units(roots["units.yaml"], check) if roots["units.yaml"] else ((), ())
     leaders = build_leaders(roots["leaders.yaml"], check) if roots["leaders.yaml"] else ()

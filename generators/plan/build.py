@@ -191,12 +191,12 @@ def _all_sections(parts: list[Part]) -> list[Section]:
 
 
 def build_annex(
-    root: Node, check: Checker, parts: tuple[Part, ...], names_to_check, leaders_to_check
+    root: Node, check: Checker, parts: tuple[Part, ...] | None, names_to_check, leaders_to_check
 ) -> Annex:
     f = check.fields(root, "tasks.yaml", {"标题": "text", "分组": "list"}, {"分解行标题": "text"})
     if f is None:
         return Annex("", "", ())
-    parts_by_number = {p.number: p for p in parts}
+    parts_by_number = {p.number: p for p in parts or ()}
     groups: list[TaskGroup] = []
     next_task = 1
     seen: dict[int, Location] = {}
@@ -205,7 +205,7 @@ def build_annex(
         if gf is None:
             continue
         part_number = text(gf.get("部分")) or None
-        if part_number is not None and part_number not in parts_by_number:
+        if parts is not None and part_number is not None and part_number not in parts_by_number:
             hint = did_you_mean(part_number, parts_by_number)
             check.report(gf["部分"].where, f"意见正文中没有编号为“{part_number}”的部分{hint}")
         if ("名称" in gf) == ("部分" in gf):

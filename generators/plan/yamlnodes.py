@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from .problems import Location, Problem
 
@@ -36,6 +37,13 @@ def read_yaml(text: str, shown_name: str) -> tuple[Node | None, list[Problem]]:
         mark = err.problem_mark or err.context_mark
         where = Location(shown_name, mark.line + 1, mark.column + 1) if mark else Location(shown_name, 1, 1)
         return None, [Problem(where, f"YAML 语法错误：{_describe(err)}")]
+    except ReaderError as err:  # a control character: it has a position but no mark
+        line = text.count("\n", 0, err.position) + 1
+        col = err.position - (text.rfind("\n", 0, err.position) + 1) + 1
+        where = Location(shown_name, line, col)
+        return None, [Problem(where, f"YAML 语法错误：不允许的控制字符 U+{err.character:04X}")]
+    except YAMLError as err:
+        return None, [Problem(Location(shown_name, 1, 1), f"YAML 语法错误：格式不正确（{err}）")]
     problems: list[Problem] = []
     if root is None:
         return Node({}, Location(shown_name, 1, 1)), problems
@@ -48,12 +56,16 @@ def _describe(err: MarkedYAMLError) -> str:
         "mapping values are not allowed here": "此处不能出现“: ”（值中含冒号时请加引号）",
         "could not find expected ':'": "缺少“:”",
         "found character '\\t' that cannot start any token": "不能用制表符缩进",
-        "expected <block end>, but found '<block sequence start>'": "缩进不一致",
+        "expected <block end>": "缩进不一致或缺少“- ”",
+        "expected the node content": "此处缺少内容（括号或引号未闭合？）",
+        "found unexpected end of stream": "文件意外结束（引号或括号未闭合？）",
+        "while scanning a quoted scalar": "引号未闭合",
+        "found undefined alias": "未定义的锚点引用",
     }
     for english, chinese in known.items():
         if english in text:
             return chinese
-    return text
+    return f"格式不正确（{text}）"
 
 
 def _where(node, shown_name: str) -> Location:
