@@ -1,0 +1,53 @@
+"""The two sides of a diff: a plan directory, or a git revision of the plan directory."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ..model import Plan
+from ..plan import PLAN_FILES, load_plan
+
+
+class RevisionError(Exception):
+    """The argument is neither a plan directory nor a git revision that has one."""
+
+
+def load_side(spec: str | None, plan_dir: Path) -> tuple[Plan, str]:
+    """(plan, label): spec names a directory, a git revision of plan_dir, or (None) plan_dir itself."""
+    if spec is None:
+        return load_plan(plan_dir), str(plan_dir)
+    if Path(spec).is_dir():
+        return load_plan(Path(spec)), spec
+    return load_revision(spec, plan_dir), f"{spec}:{plan_dir.name}"
+
+
+def _git(plan_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    # plan_dir may be gone from the working tree while still in history: run git from its nearest parent
+    where = next((p for p in (plan_dir, *plan_dir.resolve().parents) if p.is_dir()), Path.cwd())
+    return subprocess.run(["git", "-C", str(where), *args], capture_output=True, check=False)
+
+
+def load_revision(revision: str, plan_dir: Path) -> Plan:
+    """Write the plan files as they were at revision into a temporary directory and load them there."""
+    if revision.startswith("-"):
+        raise RevisionError(f"“{revision}”不是计划目录，也不是 git 版本")
+    top = _git(plan_dir, "rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        raise RevisionError(f"“{revision}”不是计划目录；{plan_dir} 也不在 git 仓库中，无法按版本比较")
+    commit = _git(plan_dir, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    if commit.returncode != 0:
+        raise RevisionError(f"“{revision}”不是计划目录，也不是 git 仓库中的版本（提交）")
+    inside = plan_dir.resolve().relative_to(Path(top.stdout.decode().strip()).resolve()).as_posix()
+    with tempfile.TemporaryDirectory(prefix="plandocs-rev-") as tmp:
+        found = 0
+        for name in PLAN_FILES:
+            path = name if inside == "." else f"{inside}/{name}"
+            shown = _git(plan_dir, "show", f"{commit.stdout.decode().strip()}:{path}")
+            if shown.returncode == 0:
+                (Path(tmp) / name).write_bytes(shown.stdout)
+                found += 1
+        if not found:
+            raise RevisionError(f"版本“{revision}”中没有计划目录 {inside}/")
+        return load_plan(Path(tmp))
