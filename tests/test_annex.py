@@ -241,7 +241,7 @@ def test_xlsx_prints_landscape_fit_to_width_with_repeating_header(sheet, layout)
     assert int(sheet.page_setup.fitToHeight) == 0
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     header_row = next(r for r in range(1, 10) if sheet.cell(row=r, column=1).value == "序号")
-    assert sheet.print_title_rows == f"{header_row}:{header_row}"
+    assert sheet.print_title_rows == f"${header_row}:${header_row}"
     assert sheet.page_margins.left == pytest.approx(layout.landscape.margin_left_mm / 25.4)
 
 
