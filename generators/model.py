@@ -158,6 +158,7 @@ class Plan:
     groups: tuple[Group, ...]
     leaders: tuple[Leader, ...]
     digest: str = field(default="", compare=False)  # sha256 of the plan files
+    directory: str = field(default="", compare=False)  # where it was loaded from (its git history: 比较基准)
 
     @property
     def measures(self) -> tuple[Measure, ...]:

@@ -103,4 +103,5 @@ def load_plan(plan_dir: Path | str = "plan") -> Plan:
         groups=groups,
         leaders=leaders,
         digest=plan_digest(plan_dir),
+        directory=str(plan_dir),
     )
