@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,3 +127,19 @@ def layout():
     from generators.layout import load_layout
 
     return load_layout()
+
+
+# --- Checks shared by the document tests. ---
+
+THEME_FONT = re.compile(r"w:(asciiTheme|hAnsiTheme|eastAsiaTheme|cstheme)=")
+
+
+def schema_errors(path: Path) -> list[dict]:
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "openxml-audit"), "-o", "json", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    reports = json.loads(result.stdout)
+    return [e for report in reports for e in report["errors"] if e["type"] == "schema"]

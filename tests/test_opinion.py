@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import json
 import re
-import subprocess
 import zipfile
-from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import ROOT, norm
+from conftest import THEME_FONT, norm, schema_errors
 from docx import Document
 from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
@@ -21,7 +18,6 @@ from hypothesis import strategies as st
 from generators.render import annex, annex_xlsx, opinion
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-THEME_FONT = re.compile(r"w:(asciiTheme|hAnsiTheme|eastAsiaTheme|cstheme)=")
 TRICKY = "R&D <b>x</b> \"双引号\" 'single' {{ x }} {% if %} &amp; ]]>"
 
 
@@ -281,17 +277,6 @@ def test_same_plan_same_bytes_and_dated_from_meta(plan, layout, opinion_bytes, o
 
 
 # --- (g) schema ------------------------------------------------------------------------------------
-
-
-def schema_errors(path: Path) -> list[dict]:
-    result = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "openxml-audit"), "-o", "json", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    reports = json.loads(result.stdout)
-    return [e for report in reports for e in report["errors"] if e["type"] == "schema"]
 
 
 def test_rendered_documents_are_schema_valid(plan, layout, tmp_path):
