@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -22,3 +23,31 @@ class Artifact:
             if value is not None:
                 entry[key] = value
         return entry
+
+
+@dataclass(frozen=True)
+class Job:
+    """An artifact not yet rendered: what it will be, what it is made from, and how to make it.
+
+    `inputs` is the artifact's slice of the model (usually its template context): JSON-able data whose
+    hash, with the template, the layout profile and the code version, decides whether to re-render.
+    """
+
+    kind: str
+    path: str
+    inputs: object
+    templates: tuple  # paths of the template files it is rendered from
+    make: Callable[[], bytes]
+    unit: str | None = None
+    leader: str | None = None
+    quarter: int | None = None
+
+    def artifact(self, data: bytes) -> Artifact:
+        return Artifact(
+            kind=self.kind,
+            path=self.path,
+            data=data,
+            unit=self.unit,
+            leader=self.leader,
+            quarter=self.quarter,
+        )

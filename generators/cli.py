@@ -65,13 +65,14 @@ def check(plan_dir: Path) -> None:
 @plan_option
 @out_option
 @templates_option
-def build(plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
-    """检查计划数据并生成 output/ 中的全部文件。"""
+@click.option("--clean", is_flag=True, help="先清空输出目录再全部重新生成")
+def build(plan_dir: Path, out_dir: Path, templates_dir: Path, clean: bool) -> None:
+    """检查计划数据并生成 output/ 中的全部文件（只重新生成输入有变化的文件）。"""
     from .pipeline import build as run_build
 
     started = time.perf_counter()
     try:
-        result = run_build(plan_dir, out_dir, templates_dir)
+        result = run_build(plan_dir, out_dir, templates_dir, clean=clean)
     except PlanError as err:
         fail_on_plan(err)
     except BuildLocked as err:
@@ -82,10 +83,68 @@ def build(plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
         click.echo(f"写入  {path}")
     for path in report.removed:
         click.echo(f"删除  {path}")
+    if result.reprint_units:
+        click.echo(
+            f"需重新印发分工函的单位（{len(result.reprint_units)} 个）：{'、'.join(result.reprint_units)}"
+        )
     click.echo(
-        f"完成：共 {len(result.artifacts)} 个文件，写入 {len(report.written)} 个，未变 {len(report.unchanged)} 个，"
-        f"删除 {len(report.removed)} 个，用时 {time.perf_counter() - started:.2f} 秒。"
+        f"完成：共 {len(result.artifacts)} 个文件，重新生成 {result.rendered} 个，写入 {len(report.written)} 个，"
+        f"未变 {len(report.unchanged)} 个，删除 {len(report.removed)} 个，用时 {time.perf_counter() - started:.2f} 秒。"
     )
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new", required=False)
+@plan_option
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出，供程序读取")
+@click.option("--docx", "docx_path", type=click.Path(path_type=Path), help="同时生成修改对照表（.docx）")
+def diff(old: str, new: str | None, plan_dir: Path, as_json: bool, docx_path: Path | None) -> None:
+    """比较两版计划：OLD、NEW 为计划目录或 git 版本（如 HEAD~1），NEW 缺省为 --plan 目录。"""
+    from .diff import diff_plans
+    from .diff.report import format_json, format_text
+    from .diff.revision import RevisionError, load_side
+
+    try:
+        old_plan, old_label = load_side(old, plan_dir)
+        new_plan, new_label = load_side(new, plan_dir)
+    except PlanError as err:
+        fail_on_plan(err)
+    except RevisionError as err:
+        click.echo(str(err), err=True)
+        sys.exit(BAD_INPUT)
+    result = diff_plans(old_plan, new_plan, old_label, new_label)
+    click.echo(format_json(result) if as_json else format_text(result))
+    if docx_path is not None:
+        from .layout import load_layout
+        from .output import atomic_write
+        from .render.changes import document
+
+        atomic_write(docx_path, document(result, old_plan, new_plan, load_layout()))
+        click.echo(f"写入  {docx_path}", err=True)
+
+
+@main.command("import")
+@click.argument("draft", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--into", "into", default="plan", show_default=True, type=click.Path(path_type=Path), help="写入的计划数据目录"
+)
+@click.option("--add-units", is_flag=True, help="把草稿中未登记的单位、区领导加入名册（标记 待核实）")
+def import_draft(draft: Path, into: Path, add_units: bool) -> None:
+    """把修改后的草稿（.docx 或 .txt）导入计划数据。"""
+    from .importer import import_draft as run_import
+
+    report = run_import(draft, into, add_units)
+    for problem in report.problems:
+        click.echo(problem, err=True)
+    if report.problems:
+        click.echo(f"草稿有 {len(report.problems)} 处无法导入，计划数据未作任何修改。", err=True)
+        sys.exit(BAD_INPUT)
+    for path in report.written:
+        click.echo(f"写入  {path}")
+    for name in report.added_units + report.added_leaders:
+        click.echo(f"新增  {name}（待核实）")
+    click.echo(f"导入完成：写入 {len(report.written)} 个文件，未变 {len(report.unchanged)} 个。")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
+import yaml
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 DEFAULT_PATH = TEMPLATES_DIR / "layout.yaml"
@@ -136,7 +136,9 @@ def _page(data: dict) -> PageSpec:
 
 
 def load_layout(path: Path = DEFAULT_PATH) -> Layout:
-    raw = YAML(typ="safe").load(Path(path).read_text(encoding="utf-8"))
+    # libyaml when present: the profile is read on every build
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)
     clauses: dict[str, str] = {}
     d = _strip(raw, "", clauses)
     fonts = {k: str(v) for k, v in d["fonts"].items()}

@@ -84,11 +84,32 @@ def manifest_for(plan: Plan, artifacts: Iterable[Artifact], extra: dict | None =
     return manifest
 
 
+# Kinds written by other commands (pdf, collect): a build keeps their manifest entries.
+OTHER_COMMANDS_KINDS = frozenset({"pdf", "summary", "summary-report"})
+
+
+def clean_output(out_dir: Path) -> None:
+    """Empty output/ (for build --clean), keeping the lock file the running build holds."""
+    for path in sorted(out_dir.rglob("*"), reverse=True):
+        if path.name == LOCK and path.parent == out_dir:
+            continue
+        if path.is_dir():
+            path.rmdir()
+        else:
+            path.unlink()
+
+
 def write_output(
-    out_dir: Path, plan: Plan, artifacts: list[Artifact], *, keep_kinds: frozenset[str] = frozenset()
+    out_dir: Path,
+    plan: Plan,
+    artifacts: list[Artifact],
+    *,
+    extras: dict[str, dict] | None = None,
+    keep_kinds: frozenset[str] = OTHER_COMMANDS_KINDS,
 ) -> WriteReport:
     """Write artifacts whose bytes differ from disk, remove files the old manifest had and the new
-    one does not (except kinds in keep_kinds, which this build did not produce), then the manifest."""
+    one does not (except kinds in keep_kinds, which this build did not produce), then the manifest.
+    `extras` adds fields (input hash, renderer) to an artifact's manifest entry."""
     report = WriteReport()
     old = read_manifest(out_dir)
     kept = [e for e in old.get("artifacts", []) if e.get("kind") in keep_kinds]
@@ -105,12 +126,22 @@ def write_output(
             with contextlib.suppress(FileNotFoundError):
                 (out_dir / entry["path"]).unlink()
             report.removed.append(entry["path"])
+            _remove_empty_parents(out_dir, out_dir / entry["path"])
     manifest = manifest_for(plan, artifacts)
-    manifest["artifacts"] = kept + manifest["artifacts"]
+    for entry in manifest["artifacts"]:
+        entry.update((extras or {}).get(entry["path"], {}))
+    manifest["artifacts"] = manifest["artifacts"] + kept
     data = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if read_bytes_or_none(out_dir / MANIFEST) != data:
         atomic_write(out_dir / MANIFEST, data)
     return report
+
+
+def _remove_empty_parents(out_dir: Path, path: Path) -> None:
+    parent = path.parent
+    while parent != out_dir and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
 
 
 def read_bytes_or_none(path: Path) -> bytes | None:

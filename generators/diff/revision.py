@@ -7,7 +7,8 @@ import tempfile
 from pathlib import Path
 
 from ..model import Plan
-from ..plan import PLAN_FILES, load_plan
+from ..plan import PLAN_FILES, PlanError, load_plan
+from ..plan.problems import Location, Problem
 
 
 class RevisionError(Exception):
@@ -50,4 +51,43 @@ def load_revision(revision: str, plan_dir: Path) -> Plan:
                 found += 1
         if not found:
             raise RevisionError(f"版本“{revision}”中没有计划目录 {inside}/")
-        return load_plan(Path(tmp))
+        try:
+            return load_plan(Path(tmp))
+        except PlanError as err:  # name the files as revision:path, not the temporary copy
+            raise PlanError(
+                [
+                    Problem(
+                        Location(f"{revision}:{inside}/{Path(p.where.file).name}", p.where.line, p.where.col),
+                        p.message,
+                    )
+                    for p in err.problems
+                ]
+            ) from err
+
+
+BASE_KEY = "比较基准"
+
+
+def load_base(plan: Plan) -> Plan:
+    """The plan as it was at plan/meta's 比较基准; a base that cannot be used is a problem of meta.yaml."""
+    revision = plan.meta.base_revision
+    try:
+        return load_side(revision, Path(plan.directory))[0]
+    except RevisionError as err:
+        raise PlanError([Problem(_base_location(plan), f"{BASE_KEY}无法使用：{err}")]) from err
+    except PlanError as err:
+        where = _base_location(plan)
+        raise PlanError(
+            [Problem(where, f"{BASE_KEY}“{revision}”的计划数据有问题：{p}") for p in err.problems]
+        ) from err
+
+
+def _base_location(plan: Plan) -> Location:
+    """Where 比较基准 is written in meta.yaml (line 1 when it cannot be found)."""
+    meta = Path(plan.directory) / "meta.yaml"
+    try:
+        lines = meta.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    line = next((n for n, text in enumerate(lines, 1) if text.startswith(f"{BASE_KEY}:")), 1)
+    return Location(str(meta), line, 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generators.artifact import Artifact
+from generators.artifact import Artifact, Job
 from generators.layout import Layout
 from generators.model import Plan, TaskGroup
 from generators.render import docx
@@ -66,3 +66,18 @@ def render(plan: Plan, layout: Layout) -> list[Artifact]:
         layout.template("annex"), {"annex": context(plan, layout)}, plan.meta, title(plan, layout)
     )
     return [Artifact(kind="annex", path=f"{file_stem(plan)}.docx", data=data)]
+
+
+def jobs(plan: Plan, views, layout: Layout) -> list[Job]:
+    ctx = {"annex": context(plan, layout)}
+    template = layout.template("annex")
+    doc_title = title(plan, layout)
+    return [
+        Job(
+            kind="annex",
+            path=f"{file_stem(plan)}.docx",
+            inputs={"context": ctx, "meta": plan.meta},
+            templates=(template,),
+            make=lambda: docx.render(template, ctx, plan.meta, doc_title),
+        )
+    ]

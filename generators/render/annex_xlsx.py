@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.writer.excel import ExcelWriter
 
-from generators.artifact import Artifact
+from generators.artifact import Artifact, Job
 from generators.layout import Layout
 from generators.model import Plan
 from generators.render import annex
@@ -157,3 +157,16 @@ def to_bytes(wb: Workbook) -> bytes:
 def render(plan: Plan, layout: Layout) -> list[Artifact]:
     wb = build(context(plan, layout), layout, plan)
     return [Artifact(kind="annex-xlsx", path=f"{annex.file_stem(plan)}.xlsx", data=to_bytes(wb))]
+
+
+def jobs(plan: Plan, views, layout: Layout) -> list[Job]:
+    ctx = context(plan, layout)
+    return [
+        Job(
+            kind="annex-xlsx",
+            path=f"{annex.file_stem(plan)}.xlsx",
+            inputs={"context": ctx, "meta": plan.meta},
+            templates=(),
+            make=lambda: to_bytes(build(ctx, layout, plan)),
+        )
+    ]

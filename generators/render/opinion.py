@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generators.artifact import Artifact
+from generators.artifact import Artifact, Job
 from generators.layout import Layout
 from generators.model import Plan
 from generators.render import annex, docx
@@ -42,3 +42,17 @@ def file_name(plan: Plan) -> str:
 def render(plan: Plan, layout: Layout) -> list[Artifact]:
     data = docx.render(layout.template("opinion"), context(plan, layout), plan.meta)
     return [Artifact(kind="opinion", path=file_name(plan), data=data)]
+
+
+def jobs(plan: Plan, views, layout: Layout) -> list[Job]:
+    ctx = context(plan, layout)
+    template = layout.template("opinion")
+    return [
+        Job(
+            kind="opinion",
+            path=file_name(plan),
+            inputs={"context": ctx, "meta": plan.meta},
+            templates=(template,),
+            make=lambda: docx.render(template, ctx, plan.meta),
+        )
+    ]

@@ -1,0 +1,44 @@
+"""Input hashes: what an artifact was built from, so an unchanged artifact is not rendered again."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@functools.cache
+def code_version() -> str:
+    """Hash of the generators package source: a code change re-renders everything."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        h.update(str(path.relative_to(PACKAGE_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+@functools.cache
+def _file_hash(path: str, mtime_ns: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    path = Path(path)
+    return _file_hash(str(path.resolve()), path.stat().st_mtime_ns)
+
+
+def _default(value: object) -> object:
+    """JSON for what json cannot encode natively (dataclasses, enums, paths, tuples are fine as repr)."""
+    return repr(value)
+
+
+def fingerprint(inputs: object, templates: tuple, layout_path: Path) -> str:
+    h = hashlib.sha256()
+    h.update(code_version().encode())
+    h.update(file_hash(layout_path).encode())
+    for template in templates:
+        h.update(file_hash(template).encode())
+    h.update(json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=_default).encode("utf-8"))
+    return h.hexdigest()

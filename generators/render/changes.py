@@ -1,0 +1,58 @@
+"""修改对照表: every change since the base revision (plan/meta 比较基准), the changed characters marked."""
+
+from __future__ import annotations
+
+from docxtpl import RichText
+
+from generators.artifact import Artifact
+from generators.diff import PlanDiff, diff_plans
+from generators.diff.revision import load_base
+from generators.diff.textdiff import Mark, Segment, char_diff
+from generators.layout import Layout
+from generators.model import Plan
+from generators.render import docx, opinion
+
+KIND = "changes"
+
+
+def marked(segments: tuple[Segment, ...]) -> RichText:
+    """Deleted characters struck through, inserted ones bold and underlined; RichText escapes & < >."""
+    text = RichText()
+    for segment in segments:
+        text.add(
+            segment.text,
+            strike=segment.mark is Mark.DELETED,
+            bold=segment.mark is Mark.INSERTED,
+            underline=segment.mark is Mark.INSERTED,
+        )
+    return text
+
+
+def context(diff: PlanDiff, old: Plan, new: Plan) -> dict:
+    rows = []
+    for number, change in enumerate(diff.changes, 1):
+        before, after = char_diff(change.old_text, change.new_text)
+        rows.append({"number": number, "old": marked(before), "new": marked(after), "note": change.note})
+    return {
+        "title": new.meta.title,
+        "old_status": old.meta.status,
+        "new_status": new.meta.status,
+        "rows": rows,
+    }
+
+
+def file_name(plan: Plan) -> str:
+    return opinion.file_name(plan).removesuffix(".docx") + "修改对照表.docx"
+
+
+def document(diff: PlanDiff, old: Plan, new: Plan, layout: Layout) -> bytes:
+    title = f"《{new.meta.title}》修改对照表"
+    return docx.render(layout.template(KIND), context(diff, old, new), new.meta, title=title)
+
+
+def render(plan: Plan, views, layout: Layout) -> list[Artifact]:
+    if not plan.meta.base_revision:
+        return []
+    base = load_base(plan)
+    diff = diff_plans(base, plan, plan.meta.base_revision, plan.meta.status)
+    return [Artifact(kind=KIND, path=file_name(plan), data=document(diff, base, plan, layout))]
