@@ -1,0 +1,119 @@
+"""`plandocs import`: a revised draft (.docx or .txt) back into plan/.
+
+read (txt / docx) → parse (opinion, annex) → edit the plan YAML in place in a staging copy → load_plan
+validates the copy → only then are the changed files moved into plan/, each atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..plan import PLAN_FILES, PlanError, load_plan
+from .context import ImportContext
+from .docx import DocxUnreadable
+from .parse import DraftUnreadable, parse_draft, read_draft
+from .registry import read_registry, with_leaders, with_units
+from .yamlwrite import (
+    OPINION_HEADER,
+    TASKS_HEADER,
+    dump,
+    fresh,
+    load,
+    update_map,
+    update_opinion,
+    update_tasks,
+)
+
+__all__ = ["ImportReport", "import_draft"]
+
+
+@dataclass
+class ImportReport:
+    problems: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    added_units: list[str] = field(default_factory=list)
+    added_leaders: list[str] = field(default_factory=list)
+
+
+def import_draft(draft_path: Path, into: Path, add_units: bool = False) -> ImportReport:
+    report = ImportReport()
+    shown = str(draft_path)
+    try:
+        draft = read_draft(draft_path, shown)
+    except (DraftUnreadable, DocxUnreadable) as err:
+        report.problems.append(str(err))
+        return report
+    if not (into / "meta.yaml").exists():
+        report.problems.append(
+            f"{into / 'meta.yaml'}：缺少计划基本信息（发文机关、成文日期等不在草稿中），请先放入"
+        )
+        return report
+    ctx = ImportContext(shown, read_registry(into), add_unknown=add_units)
+    imported = parse_draft(draft, ctx)
+    if imported.tasks is None and not (into / "tasks.yaml").exists():
+        ctx.report("全文", "草稿中没有附件任务清单表格，而计划中也没有 tasks.yaml")
+    report.problems.extend(ctx.problems)
+    report.added_units, report.added_leaders = ctx.new_units, ctx.new_leaders
+    if report.problems:
+        return report
+    into.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=into.parent, prefix=f".{into.name}-import-") as tmp:
+        staging = Path(tmp)
+        for name in PLAN_FILES:
+            if (into / name).exists():
+                shutil.copyfile(into / name, staging / name)
+        _write_staging(staging, imported, ctx)
+        try:
+            load_plan(staging)
+        except PlanError as err:
+            report.problems.extend(_shown_in(str(p), staging, into) for p in err.problems)
+            return report
+        for name in PLAN_FILES:
+            staged, target = staging / name, into / name
+            if not staged.exists():
+                continue
+            if target.exists() and target.read_bytes() == staged.read_bytes():
+                report.unchanged.append(target)
+            else:
+                os.replace(staged, target)
+                report.written.append(target)
+    return report
+
+
+def _write_staging(staging: Path, imported, ctx: ImportContext) -> None:
+    meta = load(staging / "meta.yaml")
+    update_map(meta, imported.meta, remove_others=False)
+    (staging / "meta.yaml").write_text(dump(meta), encoding="utf-8")
+    opinion = load(staging / "opinion.yaml") or fresh(OPINION_HEADER)
+    update_opinion(opinion, imported.opinion)
+    (staging / "opinion.yaml").write_text(dump(opinion), encoding="utf-8")
+    if imported.tasks is not None:
+        tasks = load(staging / "tasks.yaml") or fresh(TASKS_HEADER)
+        update_tasks(tasks, imported.tasks)
+        (staging / "tasks.yaml").write_text(dump(tasks), encoding="utf-8")
+    for name, names, add in (
+        ("units.yaml", ctx.new_units, with_units),
+        ("leaders.yaml", ctx.new_leaders, with_leaders),
+    ):
+        if names:
+            path = staging / name
+            path.write_text(
+                add(path.read_text(encoding="utf-8") if path.exists() else "", names), encoding="utf-8"
+            )
+
+
+def _shown_in(message: str, staging: Path, into: Path) -> str:
+    """load_plan names the staging copy; the user knows the plan directory."""
+    for form in (str(staging.resolve()), str(staging)):
+        message = message.replace(form, str(into))
+    try:
+        relative = str(staging.resolve().relative_to(Path.cwd().resolve()))
+        message = message.replace(relative, str(into))
+    except ValueError:
+        pass
+    return message

@@ -1,0 +1,55 @@
+"""Names as a draft prints them → names the registry knows.
+
+Drafts run two names together (区安委会有关成员单位区有关直属单位) or break one over two lines of a table
+cell (区建筑施工安全专业 / 委员会成员单位). Pieces are split or joined only where that yields names the
+registry knows; anything else stays as typed, to be reported, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SEPARATORS = re.compile(r"[、，,；;]")
+_SPACE = re.compile(r"\s+")
+
+_KNOWN = 1.0  # cost of one known name
+_ACROSS_BREAK = 0.5  # extra cost of a known name that joins pieces: prefer names as they were split
+_UNKNOWN = 100.0  # cost of keeping one typed piece that is no known name
+
+
+def pieces(lines) -> list[str]:
+    """The typed pieces of a cell or line: split at 、，; and line ends, spaces removed (李  峻 → 李峻)."""
+    out = []
+    for line in lines:
+        for piece in _SEPARATORS.split(line):
+            piece = _SPACE.sub("", piece)
+            if piece:
+                out.append(piece)
+    return out
+
+
+def resolve(typed: list[str], known: set[str]) -> list[str]:
+    """The fewest known names that spell the typed pieces in order; a piece that cannot be spelled with
+    known names is kept whole (an unknown name for the caller to report)."""
+    text = "".join(typed)
+    breaks = {0}
+    for piece in typed:
+        breaks.add(max(breaks) + len(piece))
+    longest = max((len(name) for name in known), default=0)
+    best: list[tuple[float, list[str]] | None] = [None] * (len(text) + 1)
+    best[0] = (0.0, [])
+    for start in range(len(text)):
+        if best[start] is None:
+            continue
+        cost, names = best[start]
+        options = []
+        for end in range(start + 1, min(len(text), start + longest) + 1):
+            if text[start:end] in known:
+                crossed = any(start < b < end for b in breaks)
+                options.append((end, _KNOWN + (_ACROSS_BREAK if crossed else 0.0)))
+        if start in breaks:
+            options.append((min(b for b in breaks if b > start), _UNKNOWN))
+        for end, step in options:
+            if best[end] is None or cost + step < best[end][0]:
+                best[end] = (cost + step, [*names, text[start:end]])
+    return best[len(text)][1] if best[len(text)] else typed
