@@ -49,7 +49,14 @@ class _CachedTemplate(DocxTemplate):
         xml = self._compiled(part, source).render(context)
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         # docxtpl would also turn "{_{" into "{{" here, in the data too; our templates never need it.
-        return self.resolve_listing(xml)
+        # Its listing pass (\n → line break, \a → paragraph, \t, \f) is a regex over every paragraph:
+        # run it only when the data brought such a character.
+        if any(c in xml for c in "\n\a\t\f"):
+            xml = self.resolve_listing(xml)
+        return xml
+
+    def render_properties(self, context, jinja_env=None) -> None:
+        """Core properties come from the plan (render() below), not from Jinja."""
 
     def build_xml(self, context, jinja_env=None):
         return self._render_part(self.docx._part, self.get_xml, context)
