@@ -19,6 +19,7 @@ RENDERERS: tuple[tuple[str, str], ...] = (
     ("opinion", "generators.render.opinion"),
     ("annex", "generators.render.annex"),
     ("annex-xlsx", "generators.render.annex_xlsx"),
+    ("changes", "generators.render.changes"),
 )
 
 

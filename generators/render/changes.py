@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from docxtpl import RichText
 
-from generators.artifact import Artifact
+from generators.artifact import Artifact, Job
 from generators.diff import PlanDiff, diff_plans
 from generators.diff.revision import load_base
 from generators.diff.textdiff import Mark, Segment, char_diff
@@ -50,9 +50,23 @@ def document(diff: PlanDiff, old: Plan, new: Plan, layout: Layout) -> bytes:
     return docx.render(layout.template(KIND), context(diff, old, new), new.meta, title=title)
 
 
-def render(plan: Plan, views, layout: Layout) -> list[Artifact]:
+def jobs(plan: Plan, views, layout: Layout) -> list[Job]:
+    """None without a 比较基准. The diff itself is the input: the base revision can move (HEAD~1)."""
     if not plan.meta.base_revision:
         return []
     base = load_base(plan)
     diff = diff_plans(base, plan, plan.meta.base_revision, plan.meta.status)
-    return [Artifact(kind=KIND, path=file_name(plan), data=document(diff, base, plan, layout))]
+    template = layout.template(KIND)
+    return [
+        Job(
+            kind=KIND,
+            path=file_name(plan),
+            inputs={"diff": diff.as_json(), "old_status": base.meta.status, "meta": plan.meta},
+            templates=(template,),
+            make=lambda: document(diff, base, plan, layout),
+        )
+    ]
+
+
+def render(plan: Plan, views, layout: Layout) -> list[Artifact]:
+    return [job.artifact(job.make()) for job in jobs(plan, views, layout)]
