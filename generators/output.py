@@ -62,7 +62,7 @@ def read_manifest(out_dir: Path) -> dict:
 def build_lock(out_dir: Path) -> Iterator[None]:
     """Serialise builds into the same output/: a second one fails at once with a clear message."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / LOCK, "w") as handle:
+    with open(out_dir / LOCK, "a") as handle:  # "a": taking the lock must not touch the file
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as err:

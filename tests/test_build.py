@@ -1,0 +1,132 @@
+"""The build as a whole: manifest, reproducible bytes, incremental and atomic writes, the lock."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generators.cli import main
+from generators.layout import TEMPLATES_DIR
+from generators.output import BuildLocked, build_lock
+from generators.pipeline import build
+from generators.plan import PlanError
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".plandocs.lock"
+    }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One full build of the real plan, shared by the read-only tests here."""
+    out = tmp_path_factory.mktemp("out")
+    result = build(Path("plan"), out)
+    return out, result
+
+
+def test_manifest_lists_every_file_with_its_hash(built):
+    out, result = built
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["plan"]["title"] == "上海市崇明区2023年安全生产工作意见"
+    assert manifest["plan"]["status"] == "送审稿"
+    assert manifest["plan"]["hash"] == result.plan.digest and len(result.plan.digest) == 64
+    kinds = {e["kind"] for e in manifest["artifacts"]}
+    assert {"opinion", "annex", "annex-xlsx"} <= kinds
+    for entry in manifest["artifacts"]:
+        data = (out / entry["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+        assert len(entry["inputs"]) == 64
+    files = set(digests(out)) - {"manifest.json"}
+    assert files == {e["path"] for e in manifest["artifacts"]}
+
+
+def test_same_plan_gives_byte_identical_files(built, tmp_path):
+    out, _ = built
+    again = tmp_path / "again"
+    build(Path("plan"), again, clean=True)
+    assert digests(again) == digests(out)
+
+
+def test_noop_rebuild_renders_and_writes_nothing(plan_copy, tmp_path):
+    out = tmp_path / "out"
+    build(plan_copy, out)
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    result = build(plan_copy, out)
+    assert result.rendered == 0
+    assert result.report.written == [] and result.report.removed == []
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == stamps
+
+
+def test_changing_the_annex_rerenders_only_what_shows_it(plan_copy, tmp_path):
+    out = tmp_path / "out"
+    build(plan_copy, out)
+    tasks = plan_copy / "tasks.yaml"
+    tasks.write_text(
+        tasks.read_text(encoding="utf-8").replace(
+            "开展特种设备安全风险排查整治", "开展特种设备安全隐患排查整治"
+        ),
+        encoding="utf-8",
+    )
+    result = build(plan_copy, out)
+    written = set(result.report.written)
+    assert "崇明区2023年安全生产工作意见.docx" in written  # the opinion carries the annex
+    assert "附件_区政府领导2023年安全生产重点工作任务清单.xlsx" in written
+    assert "manifest.json" not in written  # manifest is not an artifact
+    unchanged = set(result.report.unchanged)
+    assert not written & unchanged
+
+
+def test_a_file_edited_by_hand_in_output_is_rebuilt(plan_copy, tmp_path):
+    out = tmp_path / "out"
+    build(plan_copy, out)
+    target = out / "崇明区2023年安全生产工作意见.docx"
+    original = target.read_bytes()
+    target.write_bytes(b"damaged")
+    result = build(plan_copy, out)
+    assert result.rendered >= 1
+    assert target.read_bytes() == original
+
+
+def test_broken_template_leaves_output_untouched(plan_copy, tmp_path):
+    out = tmp_path / "out"
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    build(plan_copy, out, templates)
+    before = digests(out)
+    # a plan change forces a re-render; the bad plan must stop the build before any write
+    opinion = plan_copy / "opinion.yaml"
+    opinion.write_text(
+        opinion.read_text(encoding="utf-8").replace("区民宗办、", "区民中办、"), encoding="utf-8"
+    )
+    with pytest.raises(PlanError):
+        build(plan_copy, out, templates)
+    assert digests(out) == before
+
+
+def test_clean_build_removes_strays(plan_copy, tmp_path):
+    out = tmp_path / "out"
+    build(plan_copy, out)
+    (out / "stray.txt").write_text("x")
+    result = CliRunner().invoke(main, ["build", "--plan", str(plan_copy), "--out", str(out), "--clean"])
+    assert result.exit_code == 0, result.output
+    assert not (out / "stray.txt").exists()
+    assert "manifest.json" in os.listdir(out)
+
+
+def test_second_build_at_once_is_refused_with_a_clear_message(plan_copy, tmp_path):
+    out = tmp_path / "out"
+    with build_lock(out):
+        with pytest.raises(BuildLocked, match="另一个生成任务正在写入"):
+            build(plan_copy, out)
+        result = CliRunner().invoke(main, ["build", "--plan", str(plan_copy), "--out", str(out)])
+        assert result.exit_code == 1 and "另一个生成任务正在写入" in result.output
