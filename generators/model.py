@@ -55,10 +55,16 @@ class Responsibility:
     blocks: tuple[tuple[str, ...], ...]
     label: str = "责任单位"
     trailer: str = ""  # text printed after the closing bracket (the seed has one '。')
+    # （牵头单位：…；配合单位：…）: label 牵头单位 for the blocks, these blocks after '；配合单位：'
+    supports: tuple[tuple[str, ...], ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(name for block in self.blocks for name in block)
+
+    @property
+    def support_names(self) -> tuple[str, ...]:
+        return tuple(name for block in self.supports for name in block)
 
     @property
     def text(self) -> str:
@@ -66,7 +72,8 @@ class Responsibility:
 
     @property
     def printed(self) -> str:
-        return f"（{self.label}：{self.text}）{self.trailer}"
+        support = "，".join("、".join(block) for block in self.supports)
+        return f"（{self.label}：{self.text}{f'；配合单位：{support}' if support else ''}）{self.trailer}"
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,8 @@ class Section:
 
     @property
     def heading(self) -> str:
-        return f"（{self.number}）{self.title}"
+        """'' for the untitled section that holds the measures of a part without （一） headings."""
+        return f"（{self.number}）{self.title}" if self.number else ""
 
 
 @dataclass(frozen=True)

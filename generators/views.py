@@ -124,11 +124,17 @@ class Views:
         return [(member, role, name) for member in group.members]
 
     def holders_of_measure(self, measure: Measure) -> dict[str, Assignment]:
-        return self._strongest(
+        leads = (
             (unit, role, via, measure, None)
             for name in measure.responsibility.names
             for unit, role, via in self.expand(name, Role.LEAD_NAMED, _GROUP_ROLE_AS_LEAD)
         )
+        supports = (
+            (unit, role, via, measure, None)
+            for name in measure.responsibility.support_names
+            for unit, role, via in self.expand(name, Role.SUPPORT, _GROUP_ROLE_AS_SUPPORT)
+        )
+        return self._strongest([*leads, *supports])
 
     def holders_of_task(self, task: KeyTask) -> dict[str, Assignment]:
         leads = (

@@ -103,11 +103,20 @@ def _sequence_message(what: str, got: int, expected: int, show=str) -> str:
     return f"{what}编号不连续：跳过了“{show(expected)}”，此处为“{show(got)}”"
 
 
-def parse_responsibility(node: Node, label: str, trailer: str) -> Responsibility:
+def parse_responsibility(
+    node: Node, label: str, trailer: str, supports: Node | None = None
+) -> Responsibility:
     """'A、B，C' → blocks (('A','B'),('C',)); the printed order and punctuation are kept."""
-    line = text(node)
-    blocks = tuple(tuple(name.strip() for name in block.split("、")) for block in line.split("，"))
-    return Responsibility(blocks=blocks, label=label, trailer=trailer)
+    return Responsibility(
+        blocks=_blocks(text(node)),
+        label=label,
+        trailer=trailer,
+        supports=_blocks(text(supports)) if supports is not None else (),
+    )
+
+
+def _blocks(line: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(name.strip() for name in block.split("、")) for block in line.split("，"))
 
 
 def name_locations(node: Node) -> list[tuple[str, Location]]:
@@ -137,11 +146,16 @@ def build_opinion(root: Node, check: Checker, names_to_check: list) -> tuple[str
             continue
         p_num = _numeral(pf["编号"], p_index, "部分", check) if "编号" in pf else ""
         sections: list[Section] = []
-        for s_index, s_node in enumerate(
-            pf.get("节", Node([], p_node.where)).value, len(_all_sections(parts)) + 1
-        ):
+        s_index = sum(1 for s in _all_sections(parts) if s.number)
+        for s_node in pf.get("节", Node([], p_node.where)).value:
+            # a section without 编号 and 标题 holds the measures of a part that has no （一） headings
+            headless = isinstance(s_node.value, dict) and not {"编号", "标题"} & s_node.value.keys()
+            s_index += 0 if headless else 1
             sf = check.fields(
-                s_node, f"第{s_index}节", {"编号": "text", "标题": "text", "措施": "list"}, {"导语": "text"}
+                s_node,
+                f"第{s_index}节",
+                {"措施": "list"} if headless else {"编号": "text", "标题": "text", "措施": "list"},
+                {"导语": "text"},
             )
             if sf is None:
                 continue
@@ -152,7 +166,7 @@ def build_opinion(root: Node, check: Checker, names_to_check: list) -> tuple[str
                     m_node,
                     f"第{next_measure}条措施",
                     {"编号": "int", "内容": "text", "责任单位": "text"},
-                    {"结尾": "text?", "标签": "text"},
+                    {"结尾": "text?", "标签": "text", "配合单位": "text"},
                 )
                 if mf is None:
                     continue
@@ -170,8 +184,10 @@ def build_opinion(root: Node, check: Checker, names_to_check: list) -> tuple[str
                 if "责任单位" not in mf or "内容" not in mf:
                     continue
                 names_to_check.extend(name_locations(mf["责任单位"]))
+                if "配合单位" in mf:
+                    names_to_check.extend(name_locations(mf["配合单位"]))
                 resp = parse_responsibility(
-                    mf["责任单位"], text(mf.get("标签"), "责任单位"), text(mf.get("结尾"))
+                    mf["责任单位"], text(mf.get("标签"), "责任单位"), text(mf.get("结尾")), mf.get("配合单位")
                 )
                 measures.append(Measure(number=number, text=text(mf["内容"]), responsibility=resp))
             sections.append(
