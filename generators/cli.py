@@ -88,7 +88,7 @@ def build(plan_dir: Path, out_dir: Path, templates_dir: Path, clean: bool) -> No
             f"需重新印发分工函的单位（{len(result.reprint_units)} 个）：{'、'.join(result.reprint_units)}"
         )
     click.echo(
-        f"完成：共 {len(result.artifacts)} 个文件，重新生成 {result.rendered} 个，写入 {len(report.written)} 个，"
+        f"完成：共 {len(result.entries)} 个文件，重新生成 {result.rendered} 个，写入 {len(report.written)} 个，"
         f"未变 {len(report.unchanged)} 个，删除 {len(report.removed)} 个，用时 {time.perf_counter() - started:.2f} 秒。"
     )
 
@@ -127,7 +127,12 @@ def diff(old: str, new: str | None, plan_dir: Path, as_json: bool, docx_path: Pa
 @main.command("import")
 @click.argument("draft", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--into", "into", default="plan", show_default=True, type=click.Path(path_type=Path), help="写入的计划数据目录"
+    "--into",
+    "into",
+    default="plan",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="写入的计划数据目录",
 )
 @click.option("--add-units", is_flag=True, help="把草稿中未登记的单位、区领导加入名册（标记 待核实）")
 def import_draft(draft: Path, into: Path, add_units: bool) -> None:

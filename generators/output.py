@@ -88,17 +88,6 @@ def manifest_for(plan: Plan, artifacts: Iterable[Artifact], extra: dict | None =
 OTHER_COMMANDS_KINDS = frozenset({"pdf", "summary", "summary-report"})
 
 
-def clean_output(out_dir: Path) -> None:
-    """Empty output/ (for build --clean), keeping the lock file the running build holds."""
-    for path in sorted(out_dir.rglob("*"), reverse=True):
-        if path.name == LOCK and path.parent == out_dir:
-            continue
-        if path.is_dir():
-            path.rmdir()
-        else:
-            path.unlink()
-
-
 def write_output(
     out_dir: Path,
     plan: Plan,
@@ -121,12 +110,7 @@ def write_output(
             continue
         atomic_write(target, artifact.data)
         report.written.append(artifact.path)
-    for entry in old.get("artifacts", []):
-        if entry["path"] not in new_paths:
-            with contextlib.suppress(FileNotFoundError):
-                (out_dir / entry["path"]).unlink()
-            report.removed.append(entry["path"])
-            _remove_empty_parents(out_dir, out_dir / entry["path"])
+    report.removed = remove_stale(out_dir, old, new_paths)
     manifest = manifest_for(plan, artifacts)
     for entry in manifest["artifacts"]:
         entry.update((extras or {}).get(entry["path"], {}))
@@ -135,6 +119,18 @@ def write_output(
     if read_bytes_or_none(out_dir / MANIFEST) != data:
         atomic_write(out_dir / MANIFEST, data)
     return report
+
+
+def remove_stale(out_dir: Path, old_manifest: dict, new_paths: set[str]) -> list[str]:
+    """Delete the files the old manifest listed that the new one does not; return their paths."""
+    removed = []
+    for entry in old_manifest.get("artifacts", []):
+        if entry["path"] not in new_paths:
+            with contextlib.suppress(FileNotFoundError):
+                (out_dir / entry["path"]).unlink()
+            removed.append(entry["path"])
+            _remove_empty_parents(out_dir, out_dir / entry["path"])
+    return removed
 
 
 def _remove_empty_parents(out_dir: Path, path: Path) -> None:

@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .artifact import Artifact
 from .fingerprint import fingerprint
 from .layout import TEMPLATES_DIR, load_layout
 from .model import Plan
-from .output import WriteReport, build_lock, clean_output, read_manifest, sha256, write_output
+from .output import (
+    LOCK,
+    MANIFEST,
+    OTHER_COMMANDS_KINDS,
+    WriteReport,
+    atomic_write,
+    build_lock,
+    manifest_for,
+    read_bytes_or_none,
+    read_manifest,
+    remove_stale,
+    sha256,
+)
 from .plan import load_plan
+from .staging import STAGING, Staging
 from .views import Views
 
 # Every artifact family `plandocs build` makes, in manifest order: (name, module with render()).
@@ -23,24 +40,13 @@ RENDERERS: tuple[tuple[str, str], ...] = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class BuildResult:
     plan: Plan
-    artifacts: list[Artifact]
+    entries: list[dict]  # the new manifest's artifact entries
     report: WriteReport
-    rendered: int  # artifacts actually rendered (the rest were unchanged and skipped)
-
-    @property
-    def reprint_units(self) -> list[str]:
-        """Units whose letters were written or removed: their letters must be printed again."""
-        changed = set(self.report.written) | set(self.report.removed)
-        units = [a.unit for a in self.artifacts if a.kind == "letter" and a.path in changed]
-        gone = [
-            p.removeprefix("letters/").removesuffix(".docx")
-            for p in self.report.removed
-            if p.startswith("letters/")
-        ]
-        return units + gone
+    rendered: int = 0  # artifacts actually rendered (the rest were unchanged and skipped)
+    reprint_units: list[str] = field(default_factory=list)  # units whose letters were written or removed
 
 
 def _modules(only: set[str] | None):
@@ -52,7 +58,7 @@ def _modules(only: set[str] | None):
 def render_all(
     plan: Plan, templates_dir: Path = TEMPLATES_DIR, only: set[str] | None = None
 ) -> list[Artifact]:
-    """Render every artifact in memory; nothing touches output/ here."""
+    """Render every artifact in memory (for tests and one-off commands); nothing touches output/."""
     views = Views(plan)
     layout = load_layout(templates_dir / "layout.yaml")
     artifacts: list[Artifact] = []
@@ -70,68 +76,131 @@ def _on_disk(out_dir: Path, entry: dict) -> bool:
     return path.is_file() and sha256(path.read_bytes()) == entry["sha256"]
 
 
-def render_changed(plan: Plan, out_dir: Path, templates_dir: Path = TEMPLATES_DIR, clean: bool = False):
-    """Artifacts for this plan and their input hashes, rendering only those whose inputs changed.
+# Jobs waiting to render, set before the worker processes fork so they inherit them (closures and
+# compiled templates do not pickle; fork shares them for free).
+_PENDING: list = []
+PARALLEL_FROM = 24  # below this many renders, starting workers costs more than it saves
 
-    Returns (artifacts, manifest extras by path: the input hash and, for render()-only families, the
-    renderer name, number rendered). An unchanged artifact's bytes are read back
-    from output/ (it is verified against the manifest's sha256 first).
-    """
+
+def _render_pending(index: int, staging_root: str, out_dir: str) -> tuple[int, str]:
+    job = _PENDING[index]
+    staging = Staging.__new__(Staging)
+    staging.out_dir, staging.root = Path(out_dir), Path(staging_root)
+    return index, staging.put(job.path, job.make())
+
+
+def _render_jobs(jobs: list, staging: Staging, workers: int) -> list[str]:
+    """Render jobs into staging, over several processes when worth it; returns their sha256s in order."""
+    if workers <= 1 or len(jobs) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return [staging.put(job.path, job.make()) for job in jobs]
+    _PENDING[:] = jobs
+    try:
+        shas = [""] * len(jobs)
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            chunk = max(1, len(jobs) // (workers * 8))
+            args = (range(len(jobs)), [str(staging.root)] * len(jobs), [str(staging.out_dir)] * len(jobs))
+            for index, sha in pool.map(_render_pending, *args, chunksize=chunk):
+                shas[index] = sha
+        return shas
+    finally:
+        _PENDING.clear()
+
+
+def _entry(kind, path, sha, unit=None, leader=None, quarter=None, **extra) -> dict:
+    entry = {"kind": kind, "path": path, "sha256": sha}
+    for key, value in (("unit", unit), ("leader", leader), ("quarter", quarter)):
+        if value is not None:
+            entry[key] = value
+    entry.update(extra)
+    return entry
+
+
+def produce(plan: Plan, out_dir: Path, staging: Staging, old: dict, templates_dir: Path, workers: int):
+    """Stage every artifact whose inputs changed; return the new manifest entries and the render count."""
     views = Views(plan)
     layout_path = templates_dir / "layout.yaml"
     layout = load_layout(layout_path)
-    old = {} if clean else {e["path"]: e for e in read_manifest(out_dir).get("artifacts", [])}
-    artifacts: list[Artifact] = []
-    extras: dict[str, dict] = {}
+    entries: list[dict] = []
+    pending: list[tuple[int, object]] = []  # (position in entries, job)
     rendered = 0
     for name, module in _modules(None):
         if hasattr(module, "jobs"):
             for job in module.jobs(plan, views, layout):
                 key = fingerprint(job.inputs, job.templates, layout_path)
                 entry = old.get(job.path)
+                fields = {"unit": job.unit, "leader": job.leader, "quarter": job.quarter, "inputs": key}
                 if entry and entry.get("inputs") == key and _on_disk(out_dir, entry):
-                    data = (out_dir / job.path).read_bytes()
+                    entries.append(_entry(job.kind, job.path, entry["sha256"], **fields))
                 else:
-                    data = job.make()
-                    rendered += 1
-                artifacts.append(job.artifact(data))
-                extras[job.path] = {"inputs": key}
+                    pending.append((len(entries), job))
+                    entries.append(_entry(job.kind, job.path, "", **fields))
             continue
         # A renderer without jobs(): the whole family is one unit, keyed by the plan and all templates.
         templates = tuple(sorted(templates_dir.glob("*.docx")))
         key = fingerprint({"renderer": name, "plan": plan.digest}, templates, layout_path)
         previous = [e for e in old.values() if e.get("renderer") == name]
         if previous and all(e.get("inputs") == key and _on_disk(out_dir, e) for e in previous):
-            produced = [_artifact_from_entry(out_dir, e) for e in previous]
+            entries.extend(previous)
+            continue
+        for artifact in module.render(plan, views, layout):
+            sha = staging.put(artifact.path, artifact.data)
+            entries.append(artifact.manifest_entry(sha) | {"inputs": key, "renderer": name})
+            rendered += 1
+    shas = _render_jobs([job for _, job in pending], staging, workers)
+    for (position, _), sha in zip(pending, shas, strict=True):
+        entries[position]["sha256"] = sha
+    return entries, rendered + len(pending)
+
+
+def clean_output(out_dir: Path) -> None:
+    """Empty output/ for build --clean, but for the staged files and the lock this build holds."""
+    for path in sorted(out_dir.rglob("*"), reverse=True):
+        relative = path.relative_to(out_dir)
+        if relative.parts[0] in (STAGING, LOCK):
+            continue
+        if path.is_dir():
+            path.rmdir()
         else:
-            produced = module.render(plan, views, layout)
-            rendered += len(produced)
-        for artifact in produced:
-            artifacts.append(artifact)
-            extras[artifact.path] = {"inputs": key, "renderer": name}
-    return artifacts, extras, rendered
-
-
-def _artifact_from_entry(out_dir: Path, entry: dict) -> Artifact:
-    return Artifact(
-        kind=entry["kind"],
-        path=entry["path"],
-        data=(out_dir / entry["path"]).read_bytes(),
-        unit=entry.get("unit"),
-        leader=entry.get("leader"),
-        quarter=entry.get("quarter"),
-        source=entry.get("source"),
-    )
+            path.unlink()
 
 
 def build(
-    plan_dir: Path, out_dir: Path, templates_dir: Path = TEMPLATES_DIR, clean: bool = False
+    plan_dir: Path,
+    out_dir: Path,
+    templates_dir: Path = TEMPLATES_DIR,
+    clean: bool = False,
+    workers: int | None = None,
 ) -> BuildResult:
-    """Check the plan, render what changed, then write: a failure before the write leaves output/ as it was."""
+    """Check the plan, render what changed into staging, then move it into place and write the manifest.
+
+    Nothing in output/ changes until every artifact has rendered: a bad plan, a broken template or an
+    exception leaves the previous output/ and manifest as they were.
+    """
     plan = load_plan(plan_dir)  # raises PlanError before anything is rendered or written
+    workers = workers or os.cpu_count() or 1
     with build_lock(out_dir):
-        artifacts, extras, rendered = render_changed(plan, out_dir, templates_dir, clean=clean)
-        if clean:
-            clean_output(out_dir)
-        report = write_output(out_dir, plan, artifacts, extras=extras)
-    return BuildResult(plan, artifacts, report, rendered)
+        old_manifest = {"artifacts": []} if clean else read_manifest(out_dir)
+        old = {e["path"]: e for e in old_manifest.get("artifacts", [])}
+        staging = Staging(out_dir)
+        try:
+            entries, rendered = produce(plan, out_dir, staging, old, templates_dir, workers)
+            if clean:
+                clean_output(out_dir)
+            report = WriteReport(written=staging.commit())
+        finally:
+            staging.discard()
+        kept = [e for e in old_manifest.get("artifacts", []) if e.get("kind") in OTHER_COMMANDS_KINDS]
+        new_paths = {e["path"] for e in entries} | {e["path"] for e in kept}
+        report.removed = remove_stale(out_dir, old_manifest, new_paths)
+        written = set(report.written)
+        report.unchanged = [e["path"] for e in entries if e["path"] not in written]
+        manifest = manifest_for(plan, [])
+        manifest["artifacts"] = entries + kept
+        data = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        if read_bytes_or_none(out_dir / MANIFEST) != data:
+            atomic_write(out_dir / MANIFEST, data)
+    changed = written | set(report.removed)
+    reprint = [e["unit"] for e in entries if e["kind"] == "letter" and e["path"] in changed]
+    reprint += [e["unit"] for e in old.values() if e.get("kind") == "letter" and e["path"] in report.removed]
+    return BuildResult(plan, entries, report, rendered, reprint)

@@ -130,3 +130,22 @@ def test_second_build_at_once_is_refused_with_a_clear_message(plan_copy, tmp_pat
             build(plan_copy, out)
         result = CliRunner().invoke(main, ["build", "--plan", str(plan_copy), "--out", str(out)])
         assert result.exit_code == 1 and "另一个生成任务正在写入" in result.output
+
+
+def test_exception_while_rendering_leaves_output_untouched(plan_copy, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(plan_copy, out)
+    before = digests(out)
+    meta = plan_copy / "meta.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("2023-03-01", "2023-03-02"), encoding="utf-8")
+
+    from generators.render import annex_xlsx
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("模板损坏")
+
+    monkeypatch.setattr(annex_xlsx, "to_bytes", broken)
+    with pytest.raises(RuntimeError):
+        build(plan_copy, out, workers=1)
+    assert digests(out) == before
+    assert not (out / ".staging").exists()
