@@ -254,7 +254,14 @@ def test_markup_in_the_data_comes_out_literally(plan, layout):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn")), min_size=1, max_size=60)
+    st.text(
+        # Markup characters on purpose, among any printable text.
+        alphabet=st.one_of(
+            st.sampled_from(list("&<>\"'{}%# ")), st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn"))
+        ),
+        min_size=1,
+        max_size=60,
+    )
 )
 def test_any_text_round_trips(plan, layout, text):
     changed = with_first_measure_text(plan, text)
