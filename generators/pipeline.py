@@ -37,6 +37,9 @@ RENDERERS: tuple[tuple[str, str], ...] = (
     ("annex", "generators.render.annex"),
     ("annex-xlsx", "generators.render.annex_xlsx"),
     ("changes", "generators.render.changes"),
+    ("letter", "generators.render.letters"),
+    ("leader-sheet", "generators.render.leader_sheets"),
+    ("matrix", "generators.render.matrix"),
 )
 
 

@@ -1,0 +1,61 @@
+"""区领导任务单: one .docx per 区领导 with the key tasks they lead and the units on each."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from generators.artifact import Artifact, Job
+from generators.layout import Layout
+from generators.model import KeyTask, Plan
+from generators.render import docx
+from generators.views import Views
+
+LEADERS_DIR = "leaders"
+
+
+def _lines(items: tuple[str, ...]) -> list[str]:
+    return list(items) or [""]  # a table cell needs at least one paragraph
+
+
+def task_row(task: KeyTask, leader: str, layout: Layout) -> dict:
+    return {
+        "number": str(task.number),
+        "name": task.name,
+        "leads": _lines(task.leads),
+        "supports": _lines(task.supports),
+        "content": task.content,
+        "others": _lines(tuple(layout.pad_leader(n) for n in task.leaders if n != leader)),
+    }
+
+
+def context(plan: Plan, leader: str, tasks: tuple[KeyTask, ...], layout: Layout) -> dict:
+    return {
+        "annex_title": plan.annex.title,
+        "leader": {
+            "name": leader,
+            "count": len(tasks),
+            "tasks": [task_row(t, leader, layout) for t in tasks],
+        },
+    }
+
+
+def jobs(plan: Plan, views: Views, layout: Layout) -> list[Job]:
+    template = layout.template("leader_sheet")
+    out = []
+    for leader, tasks in views.tasks_by_leader.items():
+        ctx = context(plan, leader, tasks, layout)
+        out.append(
+            Job(
+                kind="leader-sheet",
+                path=f"{LEADERS_DIR}/{leader}.docx",
+                inputs={"context": ctx, "meta": plan.meta},
+                templates=(template,),
+                make=partial(docx.render, template, ctx, plan.meta, f"{plan.annex.title}（{leader}）"),
+                leader=leader,
+            )
+        )
+    return out
+
+
+def render(plan: Plan, views: Views, layout: Layout) -> list[Artifact]:
+    return [job.artifact(job.make()) for job in jobs(plan, views, layout)]

@@ -1,0 +1,175 @@
+"""任务分工函: one letter per unit (letters/<unit>.docx) and every letter in one print file.
+
+What a unit receives comes only from Views.assignments (group references already expanded); the
+wording of the letter lives in templates/letter.docx and templates/letters_print.docx.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from functools import partial
+
+from generators.artifact import Artifact, Job
+from generators.dates import chinese_date
+from generators.layout import Layout
+from generators.model import Plan
+from generators.numerals import to_chinese
+from generators.render import docx
+from generators.views import Assignment, Role, UnitAssignments, Views
+
+LETTERS_DIR = "letters"
+PRINT_FILE = "分工函合订打印本.docx"
+# Key-task groups in the order the letter lists them; the template words each one.
+TASK_ROLES = (
+    ("lead", (Role.LEAD_NAMED, Role.LEAD_VIA_GROUP)),
+    ("support", (Role.SUPPORT,)),
+    ("concerned", (Role.CONCERNED,)),
+)
+SIGNATURE_RIGHT_CHARS = 2  # 7.3.5.2: 署名右空二字
+DATE_SHIFT_CHARS = 2  # 7.3.5.2: 成文日期首字比署名首字右移二字
+
+
+def text_width(text: str) -> float:
+    """Width in full-width characters: ASCII digits and letters are half as wide."""
+    return sum(0.5 if ch.isascii() else 1 for ch in text)
+
+
+def date_indent(signature: str, date: str, layout: Layout) -> str:
+    """Ideographic spaces that put the date's first character two characters right of the signature's,
+    or the date two characters in from the right when it would not fit (GB/T 9704-2012, 7.3.5.2)."""
+    line = layout.chars_per_line
+    under_signature = line - SIGNATURE_RIGHT_CHARS - text_width(signature) + DATE_SHIFT_CHARS
+    flush_right = line - SIGNATURE_RIGHT_CHARS - text_width(date)
+    return "\u3000" * max(0, math.floor(min(under_signature, flush_right)))
+
+
+def common_context(plan: Plan, layout: Layout) -> dict:
+    """Fields every letter shares: the issuing office, the opinion, reporting dates, signature."""
+    meta = plan.meta
+    date = chinese_date(meta.date)
+    return {
+        "office": meta.office_full_name,
+        "office_short": meta.office,
+        "doc_number": meta.doc_number,
+        "opinion_title": meta.title,
+        "annex_title": plan.annex.title,
+        "contact": meta.contact,
+        "phone": meta.phone,
+        "quarters": [
+            {"numeral": to_chinese(i), "due": chinese_date(due)} for i, due in enumerate(meta.due_dates, 1)
+        ],
+        "date": date,
+        "date_indent": date_indent(meta.office_full_name, date, layout),
+    }
+
+
+def measure_sections(held: Iterable[Assignment], views: Views) -> list[dict]:
+    """Measures under the heading of the opinion section they stand in, in the opinion's order."""
+    sections: list[dict] = []
+    for a in held:
+        heading = views.place_of(a.measure)[1].heading
+        if not sections or sections[-1]["heading"] != heading:
+            sections.append({"heading": heading, "measures": []})
+        sections[-1]["measures"].append(a.measure.printed)
+    return sections
+
+
+def task_entry(a: Assignment) -> dict:
+    task = a.task
+    return {
+        "number": task.number,
+        "name": task.name,
+        "leaders": "、".join(task.leaders),
+        "leads": "、".join(task.leads),
+        "supports": "、".join(task.supports),
+        "content": task.content,
+    }
+
+
+def letter_context(held: UnitAssignments, views: Views) -> dict:
+    """One unit's letter: its measures split by role, its key tasks by role, section numbers."""
+    named = measure_sections(held.named_measures, views)
+    shared = measure_sections(held.shared_measures, views)
+    task_groups = []
+    for role_name, roles in TASK_ROLES:
+        tasks = [task_entry(a) for a in held.tasks if a.role in roles]
+        if tasks:
+            task_groups.append({"no": to_chinese(len(task_groups) + 1), "role": role_name, "tasks": tasks})
+    present = [key for key, items in (("named", named), ("shared", shared), ("tasks", task_groups)) if items]
+    numbers = {key: "" for key in ("named", "shared", "tasks")}
+    numbers.update({key: to_chinese(i) for i, key in enumerate([*present, "report"], 1)})
+    return {
+        "unit": held.unit.name,
+        "addressee": held.unit.full_name,
+        "no": numbers,
+        "counts": {
+            "measures": len(held.measures),
+            "named": len(held.named_measures),
+            "shared": len(held.shared_measures),
+            "tasks": len(held.tasks),
+        },
+        "named": named,
+        "shared": shared,
+        "shared_via": list(dict.fromkeys(a.via for a in held.shared_measures)),
+        "tasks": task_groups,
+    }
+
+
+def letter_path(unit: str) -> str:
+    return f"{LETTERS_DIR}/{unit.replace('/', '／')}.docx"
+
+
+def letter_title(plan: Plan, unit: str) -> str:
+    return f"关于落实《{plan.meta.title}》任务分工的函（{unit}）"
+
+
+def contexts(plan: Plan, views: Views, layout: Layout) -> tuple[dict, list[dict]]:
+    """The shared fields and one context per unit that holds anything, in registry order."""
+    return common_context(plan, layout), [letter_context(held, views) for held in views.assignments.values()]
+
+
+def jobs(plan: Plan, views: Views, layout: Layout, units: Iterable[str] | None = None) -> list[Job]:
+    """One job per letter (only `units` when given), then the print file when all letters are asked for."""
+    common, letters = contexts(plan, views, layout)
+    if units is not None:
+        wanted = set(units)
+        letters = [letter for letter in letters if letter["unit"] in wanted]
+    template = layout.template("letter")
+    out = [
+        Job(
+            kind="letter",
+            path=letter_path(letter["unit"]),
+            inputs={"common": common, "letter": letter, "meta": plan.meta},
+            templates=(template,),
+            make=partial(
+                docx.render,
+                template,
+                {**common, "letter": letter},
+                plan.meta,
+                letter_title(plan, letter["unit"]),
+            ),
+            unit=letter["unit"],
+        )
+        for letter in letters
+    ]
+    if units is None:
+        out.append(print_job(plan, layout, common, letters))
+    return out
+
+
+def print_job(plan: Plan, layout: Layout, common: dict, letters: list[dict]) -> Job:
+    """Every letter in one file, one template pass: each starts on an odd page, numbered from 1."""
+    template = layout.template("letters_print")
+    context = {**common, "letters": letters}
+    return Job(
+        kind="letters-print",
+        path=PRINT_FILE,
+        inputs={"context": context, "meta": plan.meta},
+        templates=(template,),
+        make=partial(docx.render, template, context, plan.meta, PRINT_FILE.removesuffix(".docx")),
+    )
+
+
+def render(plan: Plan, views: Views, layout: Layout, units: Iterable[str] | None = None) -> list[Artifact]:
+    return [job.artifact(job.make()) for job in jobs(plan, views, layout, units)]
