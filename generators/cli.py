@@ -152,5 +152,15 @@ def import_draft(draft: Path, into: Path, add_units: bool) -> None:
     click.echo(f"导入完成：写入 {len(report.written)} 个文件，未变 {len(report.unchanged)} 个。")
 
 
+def _register_form_commands() -> None:
+    from .collect.commands import collect_command, forms_command
+
+    main.add_command(forms_command)
+    main.add_command(collect_command)
+
+
+_register_form_commands()
+
+
 if __name__ == "__main__":
     main()

@@ -40,6 +40,7 @@ RENDERERS: tuple[tuple[str, str], ...] = (
     ("letter", "generators.render.letters"),
     ("leader-sheet", "generators.render.leader_sheets"),
     ("matrix", "generators.render.matrix"),
+    ("form", "generators.render.forms"),
 )
 
 

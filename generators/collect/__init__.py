@@ -1,0 +1,25 @@
+"""plandocs collect: read the returned quarterly forms in a folder, check each, and summarise the quarter.
+
+Files in the folder are only read, never modified, moved or deleted. Running it again after more forms
+arrive rebuilds the summary from every file present.
+"""
+
+from __future__ import annotations
+
+from generators.artifact import Artifact
+from generators.layout import Layout
+from generators.model import Plan
+from generators.views import Views
+
+from .checking import Outcome, Verdict
+from .collection import Collection, collect
+from .summary_report import render_report
+from .summary_xlsx import render_summary
+
+__all__ = ["COLLECTED_KINDS", "Collection", "Outcome", "Verdict", "collect", "summary_artifacts"]
+
+COLLECTED_KINDS = frozenset({"summary", "summary-report"})
+
+
+def summary_artifacts(plan: Plan, views: Views, layout: Layout, collection: Collection) -> list[Artifact]:
+    return [render_summary(plan, views, layout, collection), render_report(plan, views, layout, collection)]

@@ -1,0 +1,152 @@
+"""`plandocs forms` and `plandocs collect`: thin click commands, registered on the main group in cli.py."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from generators.artifact import Artifact
+from generators.cli import BAD_INPUT, fail_on_plan, out_option, plan_option, templates_option
+from generators.fingerprint import fingerprint
+from generators.formspec import QUARTERS
+from generators.layout import load_layout
+from generators.model import Plan
+from generators.numerals import to_chinese
+from generators.output import BuildLocked, WriteReport, build_lock, read_manifest, write_output
+from generators.plan import PlanError, load_plan
+from generators.views import Views
+
+from . import COLLECTED_KINDS, Outcome, collect, summary_artifacts
+
+quarter_choice = click.IntRange(1, 4)
+SHOWN_PROBLEMS = 8  # per file and kind on the console; an empty form has over a hundred
+
+
+def write_replacing(
+    out_dir: Path,
+    plan: Plan,
+    artifacts: list[Artifact],
+    kinds: frozenset[str],
+    replaced: Callable[[dict], bool],
+    extras: dict[str, dict] | None = None,
+) -> WriteReport:
+    """Write some artifacts of `kinds`, replacing the old entries `replaced` selects and keeping every other
+    entry (the build's, and the other quarters' of these kinds) with its manifest fields."""
+    old = read_manifest(out_dir).get("artifacts", [])
+    new_paths = {a.path for a in artifacts}
+    carried = [
+        e
+        for e in old
+        if e["kind"] in kinds
+        and not replaced(e)
+        and e["path"] not in new_paths
+        and (out_dir / e["path"]).is_file()
+    ]
+    extras = dict(extras or {})
+    for entry in carried:
+        extras[entry["path"]] = {k: v for k, v in entry.items() if k in ("inputs", "renderer")}
+    keep_kinds = frozenset(e["kind"] for e in old) - kinds
+    everything = artifacts + [_carried(out_dir, e) for e in carried]
+    return write_output(out_dir, plan, everything, extras=extras, keep_kinds=keep_kinds)
+
+
+def _carried(out_dir: Path, entry: dict) -> Artifact:
+    """An old entry kept as it is: its bytes are read back so write_output sees them unchanged."""
+    fields = {k: entry[k] for k in ("unit", "leader", "quarter", "source") if k in entry}
+    return Artifact(
+        kind=entry["kind"], path=entry["path"], data=(out_dir / entry["path"]).read_bytes(), **fields
+    )
+
+
+def _load(plan_dir: Path) -> Plan:
+    try:
+        return load_plan(plan_dir)
+    except PlanError as err:
+        fail_on_plan(err)
+
+
+def _locked(err: BuildLocked) -> None:
+    click.echo(str(err), err=True)
+    sys.exit(1)
+
+
+@click.command("forms")
+@click.option("--quarter", type=quarter_choice, help="只生成第几季度（1–4）；不写则生成全部四个季度")
+@plan_option
+@out_option
+@templates_option
+def forms_command(quarter: int | None, plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
+    """生成各单位的季度进展情况报表（.xlsx）。"""
+    from generators.render.forms import quarter_jobs
+
+    started = time.perf_counter()
+    plan = _load(plan_dir)
+    layout_path = templates_dir / "layout.yaml"
+    layout, views = load_layout(layout_path), Views(plan)
+    quarters = (quarter,) if quarter else QUARTERS
+    jobs = [job for q in quarters for job in quarter_jobs(plan, views, layout, q)]
+    artifacts = [job.artifact(job.make()) for job in jobs]
+    extras = {job.path: {"inputs": fingerprint(job.inputs, job.templates, layout_path)} for job in jobs}
+    try:
+        with build_lock(out_dir):
+            report = write_replacing(
+                out_dir, plan, artifacts, frozenset({"form"}), lambda e: e.get("quarter") in quarters, extras
+            )
+    except BuildLocked as err:
+        _locked(err)
+    shown = "、".join(f"第{to_chinese(q)}季度" for q in quarters)
+    click.echo(
+        f"{shown}报表：{len(artifacts)} 份（{len(views.assignments)} 个单位），写入 {len(report.written)} 份，"
+        f"未变 {len(report.unchanged)} 份，用时 {time.perf_counter() - started:.2f} 秒。"
+    )
+
+
+def _echo_list(label: str, items: list[str]) -> None:
+    for item in items[:SHOWN_PROBLEMS]:
+        click.echo(f"      {label}：{item}")
+    if len(items) > SHOWN_PROBLEMS:
+        click.echo(f"      ……另有 {len(items) - SHOWN_PROBLEMS} 条{label}")
+
+
+@click.command("collect")
+@click.option("--quarter", type=quarter_choice, required=True, help="汇总第几季度（1–4）")
+@click.argument("folder", type=click.Path(path_type=Path))
+@plan_option
+@out_option
+@templates_option
+def collect_command(quarter: int, folder: Path, plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
+    """读取 FOLDER 中各单位交回的季度报表，逐份检查，生成汇总表和进展情况通报（草稿）。"""
+    if not folder.is_dir():
+        click.echo(f"{folder}：找不到回收报表所在的文件夹", err=True)
+        sys.exit(BAD_INPUT)
+    plan = _load(plan_dir)
+    layout, views = load_layout(templates_dir / "layout.yaml"), Views(plan)
+    collection = collect(plan, views, layout, quarter, folder)
+    for verdict in collection.verdicts:
+        name = verdict.path.relative_to(folder)
+        who = f"{verdict.unit}，第{to_chinese(verdict.quarter)}季度" if verdict.unit else ""
+        if verdict.outcome is Outcome.ACCEPTED:
+            click.echo(f"接收  {name}：{who}，{len(verdict.rows)} 项任务")
+        elif verdict.outcome is Outcome.REJECTED:
+            click.echo(f"拒收  {name}：{who + '；' if who else ''}{verdict.errors[0]}")
+        else:
+            click.echo(f"{verdict.outcome.value}  {name}：{who}")
+        errors = verdict.errors[1:] if verdict.outcome is Outcome.REJECTED else verdict.errors
+        _echo_list("错误", errors)
+        _echo_list("注意", verdict.warnings)
+    artifacts = summary_artifacts(plan, views, layout, collection)
+    try:
+        with build_lock(out_dir):
+            write_replacing(out_dir, plan, artifacts, COLLECTED_KINDS, lambda e: e.get("quarter") == quarter)
+    except BuildLocked as err:
+        _locked(err)
+    click.echo(
+        f"第{to_chinese(quarter)}季度：应报 {collection.expected} 个单位，已报 {len(collection.reports)} 个，"
+        f"未报 {len(collection.missing)} 个（其中退回 {len(collection.returned)} 个）。"
+    )
+    for artifact in artifacts:
+        click.echo(f"写入  {out_dir / artifact.path}")

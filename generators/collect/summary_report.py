@@ -1,0 +1,58 @@
+"""季度进展情况通报 (.docx draft) from templates/summary_report.docx: who reported, the status counts, the
+lagging tasks with their units, the units that have not reported."""
+
+from __future__ import annotations
+
+from generators.artifact import Artifact
+from generators.dates import chinese_date
+from generators.formspec import FormsLayout
+from generators.layout import Layout
+from generators.model import Plan
+from generators.render import docx
+from generators.render.letters import date_indent
+from generators.views import Views
+
+from .collection import Collection
+from .tally import Tally
+
+
+def context(plan: Plan, views: Views, layout: Layout, collection: Collection) -> dict:
+    spec = FormsLayout.of(layout)
+    tally = Tally(views, spec, collection)
+    names = spec.names(plan, collection.quarter)
+    # The 通报 is dated on the quarter's due date: plan data, never the clock.
+    date = chinese_date(plan.meta.due_dates[collection.quarter - 1])
+    lagging: dict[str, dict] = {}
+    for row in tally.lagging:
+        item = lagging.setdefault(row.key, {"key_text": row.key_text, "task": row.task, "units": []})
+        item["units"].append(row.unit)
+    return {
+        "title": spec.summary.report_title.format(**names),
+        "plan_title": plan.meta.title,
+        "office": plan.meta.office,
+        "office_full_name": plan.meta.office_full_name,
+        "period": f"{names['year']}年第{names['quarter']}季度",
+        "due": date,
+        "expected": collection.expected,
+        "reported": len(collection.reports),
+        "missing_count": len(collection.missing),
+        "total": len(tally.rows),
+        "status_text": "，".join(f"{s}{tally.totals[s]}项" for s in tally.statuses if tally.totals[s])
+        or "无填报任务",
+        "lagging": [{**item, "units": "、".join(item["units"])} for item in lagging.values()],
+        "not_reported": [u for u in collection.missing if u not in collection.returned],
+        "returned": list(collection.returned),
+        "date": date,
+        "date_indent": date_indent(plan.meta.office_full_name, date, layout),
+    }
+
+
+def render_report(plan: Plan, views: Views, layout: Layout, collection: Collection) -> Artifact:
+    spec = FormsLayout.of(layout)
+    ctx = context(plan, views, layout, collection)
+    return Artifact(
+        kind="summary-report",
+        path=spec.summary.report_path.format(**spec.names(plan, collection.quarter)),
+        data=docx.render(layout.template("summary_report"), ctx, plan.meta, title=ctx["title"]),
+        quarter=collection.quarter,
+    )

@@ -1,0 +1,132 @@
+"""The quarterly form's contract, shared by the form renderer and the collector: layout (templates/layout.yaml,
+forms key), the row key printed in 编号, and the hidden identification a returned form is matched by."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from .layout import Layout
+from .model import Plan
+from .numerals import to_chinese
+from .views import Assignment
+
+# The hidden sheet: the status list (a defined name points at it) and the form's identification.
+ID_SHEET = "表单信息"
+STATUS_NAME = "StatusOptions"  # defined name of the dropdown list; ASCII for every spreadsheet program
+ID_FIELDS = ("表单编号", "单位", "年度", "季度", "计划版本")
+# Custom document properties carry the same identification (a second copy, kept by Excel/WPS/LibreOffice).
+PROPERTY_PREFIX = "plandocs."
+PROPERTY_NAMES = dict(zip(ID_FIELDS, ("form_id", "unit", "year", "quarter", "plan_hash"), strict=True))
+QUARTERS = (1, 2, 3, 4)
+
+
+@dataclass(frozen=True)
+class FormColumn:
+    name: str  # header text; the collector finds the column by it
+    width_mm: float
+    field: str  # index, key, task, role, content, progress, status, problems, next_steps
+    input: bool = False  # a cell the unit fills in: left unlocked
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class SummaryLayout:
+    path: str
+    report_path: str
+    title: str
+    report_title: str
+    not_filled: str
+    sheets: dict[str, str]  # rows, units, tasks, missing
+    labels: dict[str, str]  # column headers of the summary that are not form columns
+    chart_title: str
+
+
+@dataclass(frozen=True)
+class FormsLayout:
+    statuses: tuple[str, ...]
+    lagging: tuple[str, ...]
+    path: str
+    sheet_title: str
+    title: str
+    unit_line: str
+    due_line: str
+    key: dict[str, str]  # measure / task → format with {number}
+    reporter: tuple[str, ...]  # 填报人, 联系电话, 填报日期: the last one is the date
+    reporter_columns: tuple[int, ...]  # 1-based column of each label; its input cell is the next one
+    input_fill: str
+    date_format: str
+    footer: str
+    min_input_lines: int
+    columns: tuple[FormColumn, ...]
+    summary: SummaryLayout
+
+    @classmethod
+    def of(cls, layout: Layout) -> FormsLayout:
+        d = dict(layout.forms or {})
+        if not d:
+            raise KeyError("版式配置 templates/layout.yaml 中缺少 forms 一节")
+        return cls(
+            statuses=tuple(d["statuses"]),
+            lagging=tuple(d["lagging"]),
+            path=d["path"],
+            sheet_title=d["sheet_title"],
+            title=d["title"],
+            unit_line=d["unit_line"],
+            due_line=d["due_line"],
+            key=dict(d["key"]),
+            reporter=tuple(d["reporter"]),
+            reporter_columns=tuple(int(c) for c in d["reporter_columns"]),
+            input_fill=str(d["input_fill"]),
+            date_format=d["date_format"],
+            footer=d["footer"],
+            min_input_lines=int(d["min_input_lines"]),
+            columns=tuple(FormColumn(**c) for c in d["columns"]),
+            summary=SummaryLayout(**d["summary"]),
+        )
+
+    @property
+    def date_label(self) -> str:
+        return self.reporter[-1]
+
+    def column(self, field: str) -> FormColumn:
+        return next(c for c in self.columns if c.field == field)
+
+    def names(self, plan: Plan, quarter: int) -> dict[str, object]:
+        """Placeholders for titles and paths: {year}, {q} (1–4), {quarter} (一–四)."""
+        return {"year": plan.meta.year, "q": quarter, "quarter": to_chinese(quarter)}
+
+    def form_path(self, plan: Plan, quarter: int, unit: str) -> str:
+        return self.path.format(unit=unit, **self.names(plan, quarter))
+
+    def key_text(self, assignment: Assignment) -> str:
+        """What 编号 shows: 措施12 / 任务5."""
+        return self.key[assignment.kind].format(number=assignment.number)
+
+    def key_of(self, text: str) -> str | None:
+        """编号 as typed back → the assignment key (M12 / K5); also accepts the keys themselves."""
+        text = re.sub(r"\s+", "", text)
+        if re.fullmatch(r"[MK]\d+", text):
+            return text
+        for kind, prefix in (("measure", "M"), ("task", "K")):
+            pattern = re.escape(self.key[kind]).replace(re.escape("{number}"), r"(\d+)")
+            match = re.fullmatch(pattern, text)
+            if match:
+                return f"{prefix}{int(match.group(1))}"
+        return None
+
+
+def form_id(year: int, quarter: int, unit: str) -> str:
+    """Stable across plan revisions, so a form of an older plan version still finds its unit."""
+    return hashlib.sha256(f"{year}|{quarter}|{unit}".encode()).hexdigest()[:16]
+
+
+def identification(plan: Plan, quarter: int, unit: str) -> dict[str, str]:
+    return dict(
+        zip(
+            ID_FIELDS,
+            (form_id(plan.meta.year, quarter, unit), unit, str(plan.meta.year), str(quarter), plan.digest),
+            strict=True,
+        )
+    )
