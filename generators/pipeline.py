@@ -6,11 +6,12 @@ import importlib
 import json
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .artifact import Artifact
+from .artifact import Artifact, Job
 from .fingerprint import fingerprint
 from .layout import TEMPLATES_DIR, load_layout
 from .model import Plan
@@ -80,6 +81,19 @@ def _on_disk(out_dir: Path, entry: dict) -> bool:
     return path.is_file() and sha256(path.read_bytes()) == entry["sha256"]
 
 
+def _artifact_from_entry(out_dir: Path, entry: dict) -> Artifact:
+    """An artifact already in output/, read back (for commands that rewrite part of the manifest)."""
+    return Artifact(
+        kind=entry["kind"],
+        path=entry["path"],
+        data=(out_dir / entry["path"]).read_bytes(),
+        unit=entry.get("unit"),
+        leader=entry.get("leader"),
+        quarter=entry.get("quarter"),
+        source=entry.get("source"),
+    )
+
+
 # Jobs waiting to render, set before the worker processes fork so they inherit them (closures and
 # compiled templates do not pickle; fork shares them for free).
 _PENDING: list = []
@@ -120,8 +134,19 @@ def _entry(kind, path, sha, unit=None, leader=None, quarter=None, **extra) -> di
     return entry
 
 
-def produce(plan: Plan, out_dir: Path, staging: Staging, old: dict, templates_dir: Path, workers: int):
-    """Stage every artifact whose inputs changed; return the new manifest entries and the render count."""
+def produce(
+    plan: Plan,
+    out_dir: Path,
+    staging: Staging,
+    old: dict,
+    templates_dir: Path,
+    workers: int,
+    select: Callable[[Job], bool] | None = None,
+):
+    """Stage every artifact whose inputs changed; return the new manifest entries and the render count.
+
+    With `select`, only the jobs it accepts are built; every other artifact keeps its old entry (a
+    partial build: `plandocs letters --unit …`, `plandocs forms --quarter …`)."""
     views = Views(plan)
     layout_path = templates_dir / "layout.yaml"
     layout = load_layout(layout_path)
@@ -131,6 +156,10 @@ def produce(plan: Plan, out_dir: Path, staging: Staging, old: dict, templates_di
     for name, module in _modules(None):
         if hasattr(module, "jobs"):
             for job in module.jobs(plan, views, layout):
+                if select is not None and not select(job):
+                    if job.path in old:
+                        entries.append(old[job.path])
+                    continue
                 key = fingerprint(job.inputs, job.templates, layout_path)
                 entry = old.get(job.path)
                 fields = {"unit": job.unit, "leader": job.leader, "quarter": job.quarter, "inputs": key}
@@ -144,6 +173,9 @@ def produce(plan: Plan, out_dir: Path, staging: Staging, old: dict, templates_di
         templates = tuple(sorted(templates_dir.glob("*.docx")))
         key = fingerprint({"renderer": name, "plan": plan.digest}, templates, layout_path)
         previous = [e for e in old.values() if e.get("renderer") == name]
+        if select is not None:  # families without jobs() cannot be selected from: keep them as they are
+            entries.extend(previous)
+            continue
         if previous and all(e.get("inputs") == key and _on_disk(out_dir, e) for e in previous):
             entries.extend(previous)
             continue
@@ -175,6 +207,7 @@ def build(
     templates_dir: Path = TEMPLATES_DIR,
     clean: bool = False,
     workers: int | None = None,
+    select: Callable[[Job], bool] | None = None,
 ) -> BuildResult:
     """Check the plan, render what changed into staging, then move it into place and write the manifest.
 
@@ -188,7 +221,7 @@ def build(
         old = {e["path"]: e for e in old_manifest.get("artifacts", [])}
         staging = Staging(out_dir)
         try:
-            entries, rendered = produce(plan, out_dir, staging, old, templates_dir, workers)
+            entries, rendered = produce(plan, out_dir, staging, old, templates_dir, workers, select)
             if clean:
                 clean_output(out_dir)
             report = WriteReport(written=staging.commit())
