@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from generators.cli import main
+from generators.diff import diff_plans
 from generators.importer import import_draft
 from generators.pipeline import render_all
 from generators.plan import load_plan
@@ -79,6 +80,7 @@ def test_generated_opinion_docx_imports_without_change(tmp_path, plan, plan_copy
     assert report.written == []
     assert plan_files(plan_copy) == before
     assert load_plan(plan_copy) == plan
+    assert diff_plans(plan, load_plan(plan_copy)).empty
 
 
 # --- variants real drafts use ------------------------------------------------------------------------
@@ -317,6 +319,8 @@ def test_tracked_changes_import_as_accepted(tmp_path, plan, plan_copy):
     assert imported.measures[1].text == plan.measures[1].text.replace("重责任担当", "守安全底线")
     assert imported.parts[0].sections[0].intro is None
     assert imported.measures[2:] == plan.measures[2:] and imported.annex == plan.annex
+    changes = diff_plans(plan, imported).changes
+    assert any("守安全底线" in c.new_text and "重责任担当" in c.old_text for c in changes)
 
 
 # --- text survives the trip --------------------------------------------------------------------------

@@ -12,6 +12,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ruamel.yaml import YAML
+
 from ..plan import PLAN_FILES, PlanError, load_plan
 from .context import ImportContext
 from .docx import DocxUnreadable
@@ -86,16 +88,13 @@ def import_draft(draft_path: Path, into: Path, add_units: bool = False) -> Impor
 
 
 def _write_staging(staging: Path, imported, ctx: ImportContext) -> None:
-    meta = load(staging / "meta.yaml")
-    update_map(meta, imported.meta, remove_others=False)
-    (staging / "meta.yaml").write_text(dump(meta), encoding="utf-8")
-    opinion = load(staging / "opinion.yaml") or fresh(OPINION_HEADER)
-    update_opinion(opinion, imported.opinion)
-    (staging / "opinion.yaml").write_text(dump(opinion), encoding="utf-8")
-    if imported.tasks is not None:
-        tasks = load(staging / "tasks.yaml") or fresh(TASKS_HEADER)
-        update_tasks(tasks, imported.tasks)
-        (staging / "tasks.yaml").write_text(dump(tasks), encoding="utf-8")
+    meta, opinion, tasks = (_plain(staging / name) for name in ("meta.yaml", "opinion.yaml", "tasks.yaml"))
+    if any(meta.get(key) != value for key, value in imported.meta.items()):
+        _edit(staging / "meta.yaml", "", lambda doc: update_map(doc, imported.meta, remove_others=False))
+    if opinion != imported.opinion:
+        _edit(staging / "opinion.yaml", OPINION_HEADER, lambda doc: update_opinion(doc, imported.opinion))
+    if imported.tasks is not None and tasks != {**tasks, **imported.tasks}:
+        _edit(staging / "tasks.yaml", TASKS_HEADER, lambda doc: update_tasks(doc, imported.tasks))
     for name, names, add in (
         ("units.yaml", ctx.new_units, with_units),
         ("leaders.yaml", ctx.new_leaders, with_leaders),
@@ -105,6 +104,19 @@ def _write_staging(staging: Path, imported, ctx: ImportContext) -> None:
             path.write_text(
                 add(path.read_text(encoding="utf-8") if path.exists() else "", names), encoding="utf-8"
             )
+
+
+def _plain(path: Path) -> dict:
+    """A plan file as plain data, read fast: an update that would change nothing is skipped (ruamel's
+    round trip is the slow part of an import)."""
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) if path.exists() else None
+    return data if isinstance(data, dict) else {}
+
+
+def _edit(path: Path, header: str, update) -> None:
+    doc = load(path) if path.exists() else fresh(header)
+    update(doc)
+    path.write_text(dump(doc), encoding="utf-8")
 
 
 def _shown_in(message: str, staging: Path, into: Path) -> str:

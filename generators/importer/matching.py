@@ -21,7 +21,22 @@ def similarity(a: str, b: str) -> float:
 
 
 def align(old: list[str], new: list[str]) -> list[int | None]:
-    """For each new text, the index of the old text it continues, or None; matches never cross."""
+    """For each new text, the index of the old text it continues, or None; matches never cross.
+
+    Unchanged texts anchor the alignment; only the stretches between anchors are compared by similarity.
+    """
+    matched: list[int | None] = [None] * len(new)
+    i = j = 0
+    for block in difflib.SequenceMatcher(None, old, new, autojunk=False).get_matching_blocks():
+        for offset, found in enumerate(_align_similar(old[i : block.a], new[j : block.b])):
+            matched[j + offset] = None if found is None else i + found
+        for k in range(block.size):
+            matched[block.b + k] = block.a + k
+        i, j = block.a + block.size, block.b + block.size
+    return matched
+
+
+def _align_similar(old: list[str], new: list[str]) -> list[int | None]:
     rows, cols = len(old), len(new)
     sims = [[similarity(o, n) for n in new] for o in old]
     score = [[0.0] * (cols + 1) for _ in range(rows + 1)]
