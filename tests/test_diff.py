@@ -227,3 +227,21 @@ def test_broken_plan_in_revision_names_the_revision(plan_repo, monkeypatch):
     result = CliRunner().invoke(main, ["diff", "HEAD"])
     assert result.exit_code == 2
     assert "HEAD:plan/opinion.yaml:" in result.output and "区委编辦" in result.output
+
+
+def test_measure_support_line(plan, plan_copy):
+    line = "责任单位: 区应急局、区安委会有关成员单位\n          - 编号: 10"
+    replace_in(
+        plan_copy,
+        "opinion.yaml",
+        line,
+        line.replace("有关成员单位\n", "有关成员单位\n            配合单位: 城桥镇\n"),
+    )
+    diff = diff_dirs(Path(plan.directory), plan_copy)
+    assert [(c.action, c.ref, c.note) for c in diff.changes] == [
+        (Action.RESPONSIBILITY, "第9条", "第9条配合单位增加城桥镇")
+    ]
+    assert diff.changes[0].new_text.endswith("；配合单位：城桥镇）")
+    assert [u.as_json() for u in diff.units] == [
+        {"unit": "城桥镇", "impact": "内容变动", "reasons": ["新增措施9（配合单位）"]}
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..model import KeyTask, Meta, Plan, Responsibility, Section
 from ..numerals import from_chinese, to_chinese
 from .identity import Identity
@@ -201,16 +203,26 @@ def _measure_changes(old: Plan, new: Plan, ident: Identity) -> list[Change]:
 
 def _renamed_line(resp: Responsibility, ident: Identity) -> Responsibility:
     """The old line with renamed units spelled the new way: a rename is reported once, as a rename."""
-    blocks = tuple(tuple(ident.name(name) for name in block) for block in resp.blocks)
-    return Responsibility(blocks=blocks, label=resp.label, trailer=resp.trailer)
+
+    def renamed(blocks):
+        return tuple(tuple(ident.name(name) for name in block) for block in blocks)
+
+    return replace(resp, blocks=renamed(resp.blocks), supports=renamed(resp.supports))
 
 
 def _responsibility_change(ref: str, before: Responsibility, after: Responsibility, ident: Identity):
-    if _renamed_line(before, ident) == after:
+    was = _renamed_line(before, ident)
+    if was == after:
         return []
-    note = f"{ref}{before.label}" + _names_note(
-        [ident.name(n) for n in before.names], list(after.names), "调整顺序或分段"
-    )
+    notes = [
+        f"{ref}{label}" + _names_note(list(old), list(new), "调整顺序或分段")
+        for label, old, new in (
+            (before.label, was.names, after.names),
+            ("配合单位", was.support_names, after.support_names),
+        )
+        if old != new
+    ]
+    note = "；".join(notes) or f"{ref}责任单位写法调整"
     return [Change(Kind.MEASURE, Action.RESPONSIBILITY, ref, before.printed, after.printed, note)]
 
 

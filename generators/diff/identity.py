@@ -65,6 +65,8 @@ def _uses(plan: Plan, measure_id, task_id) -> dict[str, set[tuple]]:
     for m in plan.measures:
         for name in m.responsibility.names:
             uses.setdefault(name, set()).add(("措施", measure_id(m.number)))
+        for name in m.responsibility.support_names:
+            uses.setdefault(name, set()).add(("措施配合", measure_id(m.number)))
     for t in plan.key_tasks:
         for name in t.leads:
             uses.setdefault(name, set()).add(("责任", task_id(t.number)))

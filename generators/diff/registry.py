@@ -16,7 +16,7 @@ def _unit_text(unit: Unit) -> str:
 
 
 def _mentions(plan: Plan, name: str) -> int:
-    lines = [m.responsibility.names for m in plan.measures]
+    lines = [m.responsibility.names + m.responsibility.support_names for m in plan.measures]
     lines += [t.leads + t.supports for t in plan.key_tasks] + [g.members for g in plan.groups]
     return sum(line.count(name) for line in lines)
 
