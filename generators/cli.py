@@ -162,5 +162,108 @@ def _register_form_commands() -> None:
 _register_form_commands()
 
 
+@main.command()
+@click.option(
+    "--unit", "units", multiple=True, help="只生成该单位（意见中的简称）的分工函，可重复；不写则全部生成"
+)
+@plan_option
+@out_option
+@templates_option
+def letters(units: tuple[str, ...], plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
+    """生成各单位的任务分工函（letters/）和合订打印本；其余文件不动。"""
+    from .pipeline import build as run_build
+    from .plan.problems import did_you_mean
+    from .views import Views
+
+    try:
+        holders = Views(load_plan(plan_dir)).assignments
+    except PlanError as err:
+        fail_on_plan(err)
+    for unit in units:
+        if unit not in holders:
+            click.echo(
+                f"{plan_dir}/units.yaml：没有承担任务的单位“{unit}”{did_you_mean(unit, holders)}", err=True
+            )
+            sys.exit(BAD_INPUT)
+    kinds = ("letter",) if units else ("letter", "letters-print")
+    try:
+        result = run_build(
+            plan_dir,
+            out_dir,
+            templates_dir,
+            select=lambda job: job.kind in kinds and (not units or job.unit in units),
+        )
+    except BuildLocked as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
+    for path in result.report.written:
+        click.echo(f"写入  {path}")
+    count = sum(1 for e in result.entries if e["kind"] == "letter" and (not units or e.get("unit") in units))
+    click.echo(f"分工函 {count} 份，写入 {len(result.report.written)} 个文件。")
+    if units:
+        click.echo("合订打印本未重新生成；需要时运行 plandocs letters。")
+
+
+@main.command()
+@plan_option
+@out_option
+@templates_option
+def pdf(plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
+    """把 output/ 中的意见、附件、分工函、报表转为可打印的 PDF（分工函另合订一册，每单位一个书签）。"""
+    from .output import read_manifest
+    from .pdf import LibreOfficeMissing, convert_outputs, find_soffice, printable
+    from .pipeline import build as run_build
+
+    if find_soffice() is None:
+        click.echo(str(LibreOfficeMissing()), err=True)
+        sys.exit(1)
+    try:
+        plan = load_plan(plan_dir)
+        if read_manifest(out_dir).get("plan", {}).get("hash") != plan.digest:
+            click.echo(f"{out_dir} 不是由当前计划数据生成的，先重新生成……")
+            run_build(plan_dir, out_dir, templates_dir)
+    except PlanError as err:
+        fail_on_plan(err)
+    except BuildLocked as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
+    total = len(printable(read_manifest(out_dir)))
+    with click.progressbar(length=total, label="转换为 PDF", show_pos=True) as bar:
+        try:
+            result = convert_outputs(out_dir, plan, on_progress=bar.update)
+        except (RuntimeError, OSError, BuildLocked) as err:
+            click.echo(f"\n{err}", err=True)
+            sys.exit(1)
+    click.echo(
+        f"完成：{len(result.artifacts)} 个 PDF，写入 {len(result.report.written)} 个，"
+        f"删除 {len(result.report.removed)} 个，用时 {result.seconds:.1f} 秒。"
+    )
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@out_option
+def conform(files: tuple[Path, ...], out_dir: Path) -> None:
+    """按 GB/T 9704-2012 检查版式（默认检查 output/ 中的意见正文及其 PDF）；有不合格项时退出码为 1。"""
+    from .conform import NothingToCheck, check_file, check_opinion, format_table
+    from .layout import load_layout
+
+    layout = load_layout()
+    try:
+        if files:
+            checks = [c for path in files for c in check_file(path, layout)]
+            note = "检查 " + "、".join(map(str, files))
+        else:
+            checks, note = check_opinion(out_dir, layout)
+    except NothingToCheck as err:
+        click.echo(str(err), err=True)
+        sys.exit(BAD_INPUT)
+    click.echo(note)
+    click.echo(format_table(checks))
+    failed = [c for c in checks if not c.passed]
+    click.echo(f"共 {len(checks)} 项，不通过 {len(failed)} 项。")
+    sys.exit(1 if failed else 0)
+
+
 if __name__ == "__main__":
     main()

@@ -75,6 +75,7 @@ class Layout:
     page_number_prefix: str
     page_number_suffix: str
     page_number_indent_chars: int
+    page_number_gap_mm: float  # the em dashes' distance below the type area
     status_line: str
     status_hidden_for: tuple[str, ...]
     annex_label: str
@@ -166,6 +167,7 @@ def load_layout(path: Path = DEFAULT_PATH) -> Layout:
         page_number_prefix=d["page_number"]["prefix"],
         page_number_suffix=d["page_number"]["suffix"],
         page_number_indent_chars=int(d["page_number"]["indent_chars"]),
+        page_number_gap_mm=float(d["page_number"]["below_type_area_mm"]),
         status_line=text["status_line"],
         status_hidden_for=tuple(text["status_hidden_for"]),
         annex_label=text["annex_label"],

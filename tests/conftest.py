@@ -143,3 +143,33 @@ def schema_errors(path: Path) -> list[dict]:
     )
     reports = json.loads(result.stdout)
     return [e for report in reports for e in report["errors"] if e["type"] == "schema"]
+
+
+# --- PDF: a small build converted once per session (LibreOffice takes ~2 s a file). ---
+
+PDF_LETTERS = 3  # letters converted in tests: enough for the join, bookmarks and duplex blank pages
+
+
+@pytest.fixture(scope="session")
+def printed(tmp_path_factory, plan, views) -> Path:
+    """output/ with the opinion and the first few letters built and converted by `plandocs pdf`'s code.
+
+    Skips without LibreOffice, except in CI (CI=true), where a missing LibreOffice is a failure."""
+    import os
+
+    from generators.pdf import convert_outputs, find_soffice
+    from generators.pipeline import build
+
+    if find_soffice() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI 中未安装 LibreOffice：.ci/run 应安装 libreoffice-writer-nogui")
+        pytest.skip("未安装 LibreOffice（soffice），跳过 PDF 测试")
+    units = set(list(views.assignments)[:PDF_LETTERS])
+    out = tmp_path_factory.mktemp("printed")
+    build(
+        PLAN_DIR,
+        out,
+        select=lambda job: job.kind == "opinion" or (job.kind == "letter" and job.unit in units),
+    )
+    convert_outputs(out, plan)
+    return out

@@ -383,6 +383,7 @@ def make_opinion(layout: Layout) -> None:
     add_footers(doc, section, layout)
     para(doc, "{%p if label %}", "附件标签")
     para(doc, "{{ label }}", "附件标签")
+    para(doc, "", "附件标签")  # the opinion is itself an attachment: its title goes on line 3 (7.3.7)
     para(doc, "{%p endif %}", "附件标签")
     para(doc, "{{ title }}", "公文标题")
     para(doc, "{%p if status_line %}", "公文标题")

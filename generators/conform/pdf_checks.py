@@ -1,0 +1,430 @@
+"""GB/T 9704 rules measured on the PDF LibreOffice rendered: where the text really is, in which font."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+
+from ..layout import Layout, PageSpec
+from .fonts import same_face, short_name
+from .result import MM_PER_PT, Check
+
+PT_PER_MM = 1 / MM_PER_PT
+TOLERANCE_PT = 1.0 * PT_PER_MM  # the standard's ±1 mm
+A4_PT = (210 * PT_PER_MM, 297 * PT_PER_MM)
+_PART_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+_SECTION_HEADING = re.compile(r"^（[一二三四五六七八九十]+）")
+# Word and LibreOffice let one closing mark hang past the right margin (标点溢出边界), as 公文 printed
+# from Word/WPS do; it is not text outside the type area and not one of the 28 characters.
+_HANGING = set("，。、；：！？）”』」》")
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float  # most common glyph size
+    chars: tuple[dict, ...]
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    def cjk_fonts(self) -> Counter:
+        """Characters per face (one face may be embedded as several subsets)."""
+        return Counter(short_name(c["fontname"]) for c in self.chars if _is_cjk(c["text"]))
+
+    @property
+    def set_chars(self) -> tuple[dict, ...]:
+        """The characters set within the line, without a closing mark hanging past the margin."""
+        if len(self.chars) > 1 and self.chars[-1]["text"] in _HANGING:
+            return self.chars[:-1]
+        return self.chars
+
+    @property
+    def set_x1(self) -> float:
+        return self.set_chars[-1]["x1"]
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    spec: PageSpec
+    lines: tuple[Line, ...]  # inside or near the type area, top to bottom
+    footer: Line | None  # the lowest line below the type area
+
+    @property
+    def landscape(self) -> bool:
+        return self.width > self.height
+
+    @property
+    def left(self) -> float:
+        return self.spec.margin_left_mm * PT_PER_MM
+
+    @property
+    def right(self) -> float:
+        return self.width - self.spec.margin_right_mm * PT_PER_MM
+
+    @property
+    def top(self) -> float:
+        return self.spec.margin_top_mm * PT_PER_MM
+
+    @property
+    def bottom(self) -> float:
+        return self.height - self.spec.margin_bottom_mm * PT_PER_MM
+
+
+def _is_cjk(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def _line(raw: dict) -> Line:
+    chars = tuple(c for c in raw["chars"] if c["text"].strip())
+    size = Counter(round(c["size"], 1) for c in chars).most_common(1)[0][0]
+    return Line(raw["text"].strip(), raw["x0"], raw["x1"], raw["top"], raw["bottom"], size, chars)
+
+
+def read_pages(path: Path, layout: Layout) -> list[Page]:
+    pages = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            spec = layout.landscape if page.width > page.height else layout.page
+            lines = [_line(raw) for raw in page.extract_text_lines(return_chars=True) if raw["text"].strip()]
+            area_bottom = page.height - spec.margin_bottom_mm * PT_PER_MM
+            below = [ln for ln in lines if ln.top >= area_bottom - 0.5]
+            footer = max(below, key=lambda ln: ln.top) if below else None
+            body = tuple(ln for ln in lines if ln is not footer)
+            pages.append(Page(number, page.width, page.height, spec, body, footer))
+    return pages
+
+
+def check_pdf(path: Path, layout: Layout) -> list[Check]:
+    pages = read_pages(path, layout)
+    return [
+        _paper(pages, layout),
+        _type_area(pages, layout),
+        *_grid(pages, layout),
+        *_fonts(pages, layout),
+        *_page_numbers(pages, layout),
+        *_annexes(pages, layout),
+    ]
+
+
+def _pages_text(numbers: list[int]) -> str:
+    shown = "、".join(map(str, numbers[:8])) + ("…" if len(numbers) > 8 else "")
+    return f"第 {shown} 页"
+
+
+def _paper(pages: list[Page], layout: Layout) -> Check:
+    bad = [p.number for p in pages if sorted((p.width, p.height)) != sorted(A4_PT) and not _close_a4(p)]
+    landscape = [p.number for p in pages if p.landscape]
+    measured = f"{len(pages)} 页 A4" if not bad else f"{_pages_text(bad)}不是 A4"
+    if landscape:
+        measured += f"，横排 {len(landscape)} 页（第 {landscape[0]}–{landscape[-1]} 页）"
+    return Check(layout.clause("page.width_mm"), "纸张 A4", "210×297mm", measured, not bad, "pdf")
+
+
+def _close_a4(page: Page) -> bool:
+    short, long_ = sorted((page.width, page.height))
+    return abs(short - A4_PT[0]) < 1 and abs(long_ - A4_PT[1]) < 1
+
+
+def _type_area(pages: list[Page], layout: Layout) -> Check:
+    worst = 0.0
+    where: list[int] = []
+    for page in pages:
+        for line in page.lines:
+            over = max(
+                page.left - line.x0,
+                line.set_x1 - page.right,
+                page.top - line.top,
+                line.bottom - page.bottom,
+                0.0,
+            )
+            if over > TOLERANCE_PT:
+                where.append(page.number)
+            worst = max(worst, over)
+    return Check(
+        layout.clause("page.margin_top_mm"),
+        "文字在版心内",
+        "版心 156×225mm，±1mm",
+        f"最大越出 {worst * MM_PER_PT:.1f}mm" + (f"（{_pages_text(sorted(set(where)))}）" if where else ""),
+        not where,
+        "pdf",
+    )
+
+
+def _body_size(layout: Layout) -> float:
+    return layout.style("正文").size_pt
+
+
+def _full_pages(pages: list[Page], layout: Layout) -> list[Page]:
+    """Portrait body pages the text runs on from: not the last of a portrait run, no title on them."""
+    result = []
+    for page, following in zip(pages, pages[1:], strict=False):
+        if page.landscape or following.landscape:
+            continue
+        if any(line.size > _body_size(layout) + 1 for line in page.lines):
+            continue
+        result.append(page)
+    return result
+
+
+def _grid(pages: list[Page], layout: Layout) -> list[Check]:
+    full = _full_pages(pages, layout)
+    clause = layout.clause("grid.lines_per_page")
+    if not full:
+        return [Check(clause, "每面行数", f"{layout.lines_per_page} 行", "无整页正文", False, "pdf")]
+    counts = Counter(len(page.lines) for page in full)
+    over = [p.number for p in full if len(p.lines) > layout.lines_per_page]
+    typical = counts.most_common(1)[0][0]
+    pitches = [b.top - a.top for page in full for a, b in zip(page.lines, page.lines[1:], strict=False)]
+    pitch_pt = statistics.median(pitches)
+    lines_check = Check(
+        clause,
+        "每面行数（整页正文）",
+        f"{layout.lines_per_page} 行，行距 {layout.line_pitch_twips / 20:g} 磅",
+        f"{typical} 行（{counts[typical]}/{len(full)} 页），行距 {pitch_pt:.2f} 磅"
+        + (f"，超出：{_pages_text(over)}" if over else ""),
+        typical == layout.lines_per_page and not over and abs(pitch_pt - layout.line_pitch_twips / 20) < 0.2,
+        "pdf",
+    )
+    char_pt = _body_size(layout)
+    widths = []
+    for page in full:
+        for line in page.lines:
+            starts_at_margin = abs(line.x0 - page.left) < 2
+            reaches_right = line.set_x1 > page.right - char_pt / 2
+            all_wide = all(_is_cjk(c["text"]) for c in line.chars)
+            if starts_at_margin and reaches_right and all_wide and abs(line.size - char_pt) < 0.5:
+                widths.append(len(line.set_chars))
+    per_line = Counter(widths)
+    typical_chars = per_line.most_common(1)[0][0] if per_line else 0
+    chars_check = Check(
+        layout.clause("grid.chars_per_line"),
+        "每行字数（满行）",
+        f"{layout.chars_per_line} 字",
+        f"{typical_chars} 字（{per_line[typical_chars]}/{len(widths)} 行），最多 {max(widths, default=0)} 字",
+        typical_chars == layout.chars_per_line and max(widths, default=0) <= layout.chars_per_line,
+        "pdf",
+    )
+    return [lines_check, chars_check]
+
+
+def _dominant_font(lines: list[Line]) -> tuple[str, float]:
+    counts: Counter = Counter()
+    for line in lines:
+        counts.update(line.cjk_fonts())
+    if not counts:
+        return "", 0.0
+    name, n = counts.most_common(1)[0]
+    return name, n / sum(counts.values())
+
+
+def _font_check(clause: str, rule: str, font: str, size: float, lines: list[Line]) -> Check:
+    name, share = _dominant_font(lines)
+    sizes = sorted({line.size for line in lines})
+    ok = bool(lines) and same_face(name, font) and share > 0.97 and sizes == [size]
+    return Check(
+        clause,
+        rule,
+        f"{font} {size:g}磅",
+        f"{short_name(name)}（{share:.0%}）{'/'.join(f'{s:g}' for s in sizes)}磅，{len(lines)} 行"
+        if lines
+        else "未找到",
+        ok,
+        "pdf",
+    )
+
+
+def _fonts(pages: list[Page], layout: Layout) -> list[Check]:
+    body_style = layout.style("正文")
+    portrait = [p for p in pages if not p.landscape]
+    indent = 2 * body_style.size_pt
+    body, part_headings, section_headings = [], [], []
+    for page in portrait:
+        for line in page.lines:
+            if abs(line.size - body_style.size_pt) > 0.5:
+                continue
+            first_line = abs(line.x0 - page.left - indent) < 2
+            if first_line and _PART_HEADING.match(line.text):
+                part_headings.append(line)
+            elif first_line and _SECTION_HEADING.match(line.text):
+                section_headings.append(line)
+            elif abs(line.x0 - page.left) < 2 or first_line:
+                body.append(line)
+    checks = [
+        _font_check(body_style.clause, "正文字体字号", body_style.east_asia, body_style.size_pt, body),
+        _font_check(
+            layout.style("一级标题").clause,
+            "一级标题（一、）字体",
+            layout.style("一级标题").east_asia,
+            body_style.size_pt,
+            part_headings,
+        ),
+        _font_check(
+            layout.style("二级标题").clause,
+            "二级标题（（一））字体",
+            layout.style("二级标题").east_asia,
+            body_style.size_pt,
+            section_headings,
+        ),
+    ]
+    title_style = layout.style("公文标题")
+    first = pages[0]
+    titles = [line for line in first.lines if line.size > body_style.size_pt + 1]
+    title_check = _font_check(
+        title_style.clause, "标题字体字号", title_style.east_asia, title_style.size_pt, titles[:1]
+    )
+    if titles:
+        centre = (first.left + first.right) / 2
+        offset = max(abs((line.x0 + line.x1) / 2 - centre) for line in titles)
+        centred = offset < body_style.size_pt / 2
+        title_check = Check(
+            title_check.clause,
+            "标题字体字号，居中",
+            title_check.expected + " 居中",
+            title_check.measured + f"，偏离中线 {offset * MM_PER_PT:.1f}mm",
+            title_check.passed and centred,
+            "pdf",
+        )
+    fallback = sorted(
+        {
+            short_name(c["fontname"])
+            for p in pages
+            for ln in p.lines
+            for c in ln.chars
+            if _is_cjk(c["text"]) and "dejavu" in c["fontname"].lower()
+        }
+    )
+    checks.append(title_check)
+    checks.append(
+        Check(
+            layout.clause("fonts.fangsong"),
+            "中文未落到替代字体",
+            "无 DejaVu 等缺字回退",
+            "、".join(fallback) or "无",
+            not fallback,
+            "pdf",
+        )
+    )
+    return checks
+
+
+def _page_numbers(pages: list[Page], layout: Layout) -> list[Check]:
+    clause = layout.clause("page_number.prefix")
+    pattern = re.compile(
+        rf"^{re.escape(layout.page_number_prefix.strip())}\s*(\d+)\s*{re.escape(layout.page_number_suffix.strip())}$"
+    )
+    number_style = layout.style("页码")
+    indent = layout.page_number_indent_chars * number_style.size_pt
+    wrong_text, wrong_side, distances = [], [], []
+    expected_gap_mm = layout.page_number_gap_mm
+    for page in pages:
+        match = pattern.match(page.footer.text) if page.footer else None
+        if not match or int(match.group(1)) != page.number:
+            wrong_text.append(page.number)
+            continue
+        if page.landscape:
+            continue
+        footer = page.footer
+        gap = page.right - footer.x1 if page.number % 2 else footer.x0 - page.left
+        if abs(gap - indent) > 3:
+            wrong_side.append(page.number)
+        distances.append((footer.middle - page.bottom) * MM_PER_PT)
+    side_text = "单页居右、双页居左，空一字"
+    low = min(distances, default=0.0)
+    high = max(distances, default=0.0)
+    return [
+        Check(
+            clause,
+            "页码文字",
+            f"“{layout.page_number_prefix}N{layout.page_number_suffix}”，N 连续",
+            f"{len(pages) - len(wrong_text)}/{len(pages)} 页正确"
+            + (f"，错：{_pages_text(wrong_text)}" if wrong_text else ""),
+            not wrong_text,
+            "pdf",
+        ),
+        Check(
+            clause,
+            "页码位置（纵向页）",
+            side_text,
+            "全部正确" if not wrong_side else f"错：{_pages_text(wrong_side)}",
+            not wrong_side and bool(distances),
+            "pdf",
+        ),
+        Check(
+            layout.clause("page_number.below_type_area_mm"),
+            "页码一字线距版心下边缘",
+            f"{expected_gap_mm:g}mm ±1",
+            f"{low:.1f}–{high:.1f}mm",
+            bool(distances) and abs(low - expected_gap_mm) <= 1 and abs(high - expected_gap_mm) <= 1,
+            "pdf",
+        ),
+    ]
+
+
+def _row(page: Page, line: Line, layout: Layout) -> int:
+    """1-based grid line of the type area that a text line's middle falls in."""
+    return int((line.middle - page.top) // (layout.line_pitch_twips / 20)) + 1
+
+
+def _annexes(pages: list[Page], layout: Layout) -> list[Check]:
+    label = re.compile(rf"^{re.escape(layout.annex_label)}\d*$")
+    label_style = layout.style("附件标签")
+    checks = []
+    annex_pages = []
+    for page in pages:
+        if not page.lines or not label.match(page.lines[0].text):
+            continue
+        annex_pages.append(page.number)
+        head = page.lines[0]
+        title = next((ln for ln in page.lines[1:] if ln.size > label_style.size_pt + 1), None)
+        fonts = head.cjk_fonts()
+        label_ok = (
+            abs(head.x0 - page.left) < 2
+            and _row(page, head, layout) == 1
+            and bool(fonts)
+            and same_face(fonts.most_common(1)[0][0], label_style.east_asia)
+        )
+        title_row = _row(page, title, layout) if title else 0
+        centre_offset = abs((title.x0 + title.x1) / 2 - (page.left + page.right) / 2) if title else 0.0
+        title_ok = title is not None and title_row == 3 and centre_offset < label_style.size_pt / 2
+        checks.append(
+            Check(
+                label_style.clause,
+                f"第 {page.number} 页附件标签与标题",
+                f"“{layout.annex_label}”{label_style.east_asia}顶格第 1 行；标题居中第 3 行",
+                f"标签第 {_row(page, head, layout)} 行，距左 {(head.x0 - page.left) * MM_PER_PT:.1f}mm，"
+                f"{short_name(fonts.most_common(1)[0][0]) if fonts else '?'}；"
+                f"标题第 {title_row} 行，偏离中线 {centre_offset * MM_PER_PT:.1f}mm",
+                label_ok and title_ok,
+                "pdf",
+            )
+        )
+    landscape = [p.number for p in pages if p.landscape]
+    if landscape:
+        runs_start = [n for n in landscape if n - 1 not in landscape]
+        ok = all(n in annex_pages for n in runs_start)
+        checks.append(
+            Check(
+                layout.clause("landscape.width_mm"),
+                "横排附件页",
+                "横排页从附件首页开始，页码连续",
+                f"横排：第 {landscape[0]}–{landscape[-1]} 页；起始页 {runs_start}，附件首页 {annex_pages}",
+                ok,
+                "pdf",
+            )
+        )
+    return checks

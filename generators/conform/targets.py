@@ -1,0 +1,50 @@
+"""What `plandocs conform` checks: the files named, or by default the opinion (.docx and its PDF)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from ..layout import Layout
+from ..output import read_manifest
+from ..pdf.soffice import convert_batch, find_soffice
+from .docx_checks import check_docx
+from .pdf_checks import check_pdf
+from .result import Check
+
+CONVERT_TIMEOUT_S = 120.0
+
+
+class NothingToCheck(Exception):
+    pass
+
+
+def check_file(path: Path, layout: Layout) -> list[Check]:
+    if path.suffix.lower() == ".docx":
+        return check_docx(path, layout)
+    if path.suffix.lower() == ".pdf":
+        return check_pdf(path, layout)
+    raise NothingToCheck(f"{path}：只能检查 .docx 或 .pdf 文件")
+
+
+def default_targets(out_dir: Path) -> tuple[Path, Path | None]:
+    """The opinion .docx from the manifest and its PDF if `plandocs pdf` has made one."""
+    artifacts = read_manifest(out_dir).get("artifacts", [])
+    opinion = next((e["path"] for e in artifacts if e["kind"] == "opinion"), None)
+    if opinion is None:
+        raise NothingToCheck(f"{out_dir / 'manifest.json'} 中没有意见正文，请先运行 plandocs build")
+    pdf = next((e["path"] for e in artifacts if e["kind"] == "pdf" and e.get("source") == opinion), None)
+    return out_dir / opinion, (out_dir / pdf if pdf else None)
+
+
+def check_opinion(out_dir: Path, layout: Layout) -> tuple[list[Check], str]:
+    """Checks for the default target, and a note when the PDF had to be rendered or could not be."""
+    docx, pdf = default_targets(out_dir)
+    checks = check_docx(docx, layout)
+    if pdf is not None and pdf.exists():
+        return checks + check_pdf(pdf, layout), f"检查 {docx} 与 {pdf}"
+    if find_soffice() is None:
+        return checks, f"未找到 LibreOffice，只检查了 {docx}（版面行数、字数、页码位置未检查）"
+    with tempfile.TemporaryDirectory(prefix="plandocs-conform-") as work:
+        (rendered,) = convert_batch([docx], Path(work), timeout_s=CONVERT_TIMEOUT_S)
+        return checks + check_pdf(rendered, layout), f"检查 {docx} 及其临时转换的 PDF"
