@@ -16,13 +16,13 @@ from click.testing import CliRunner
 from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from seed_assignments import CONCERNED, LEAD, SUPPORT, expected_assignments
+from seed_assignments import CONCERNED, LEAD, SUPPORT, expected_assignments, seed_tasks
 
 from generators.cli import main
 from generators.layout import load_layout
 from generators.model import Category
 from generators.render import docx as docx_render
-from generators.render import letters
+from generators.render import leader_sheets, letters
 from generators.views import Views
 
 MEASURE = re.compile(r"^(\d+)\.")
@@ -301,3 +301,24 @@ def test_cli_rejects_an_unknown_unit(tmp_path):
     result = CliRunner().invoke(main, ["letters", "--unit", "区应急", "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "区应急" in result.output and "区应急局" in result.output
+
+
+def test_leader_sheets_list_each_leaders_tasks_with_their_units(plan, views, layout, seed_text, tmp_path):
+    tasks = seed_tasks(seed_text, [*(u.name for u in plan.units), *(g.name for g in plan.groups)])
+    sheets = leader_sheets.render(plan, views, layout)
+    want = {}
+    for task in tasks.values():
+        for leader in task.leaders:
+            want.setdefault(leader, []).append(task)
+    assert {a.leader for a in sheets} == set(want)
+    for artifact in sheets:
+        assert artifact.path == f"leaders/{artifact.leader}.docx"
+        (table,) = docx.Document(io.BytesIO(artifact.data)).tables
+        rows = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+        assert [int(r[0]) for r in rows] == [t.number for t in want[artifact.leader]]
+        for row, task in zip(rows, want[artifact.leader], strict=True):
+            assert row[1] == task.name
+            assert row[2].split("\n") == task.leads and row[3].split("\n") == task.supports
+            others = [n.replace(" ", "") for n in row[5].split("\n") if n]
+            assert others == [n for n in task.leaders if n != artifact.leader]
+    assert _schema_errors(sheets[0].data, tmp_path) == []
