@@ -94,7 +94,7 @@ def expected_assignments(seed: str, plan) -> dict[str, Expected]:
     groups = {g.name: g for g in plan.groups}
     out: dict[str, Expected] = {}
 
-    def give(held: dict, number: int, unit: str, role: str) -> None:
+    def give(held: dict, number: int, role: str) -> None:
         if number not in held or STRENGTH[role] > STRENGTH[held[number]]:
             held[number] = role
 
@@ -109,12 +109,12 @@ def expected_assignments(seed: str, plan) -> dict[str, Expected]:
     for number, names in seed_measures(seed).items():
         for name in names:
             for unit, role in expand(name, LEAD, lead_kinds):
-                give(out.setdefault(unit, Expected()).measures, number, unit, role)
+                give(out.setdefault(unit, Expected()).measures, number, role)
     for number, task in seed_tasks(seed, [*units, *groups]).items():
         for name in task.leads:
             for unit, role in expand(name, LEAD, lead_kinds):
-                give(out.setdefault(unit, Expected()).tasks, number, unit, role)
+                give(out.setdefault(unit, Expected()).tasks, number, role)
         for name in task.supports:
             for unit, role in expand(name, SUPPORT, support_kinds):
-                give(out.setdefault(unit, Expected()).tasks, number, unit, role)
+                give(out.setdefault(unit, Expected()).tasks, number, role)
     return out
