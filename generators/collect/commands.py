@@ -11,7 +11,6 @@ import click
 
 from generators.artifact import Artifact
 from generators.cli import BAD_INPUT, fail_on_plan, out_option, plan_option, templates_option
-from generators.fingerprint import fingerprint
 from generators.formspec import QUARTERS
 from generators.layout import load_layout
 from generators.model import Plan
@@ -81,27 +80,27 @@ def _locked(err: BuildLocked) -> None:
 @templates_option
 def forms_command(quarter: int | None, plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
     """生成各单位的季度进展情况报表（.xlsx）。"""
-    from generators.render.forms import quarter_jobs
+    from generators.pipeline import build
 
     started = time.perf_counter()
-    plan = _load(plan_dir)
-    layout_path = templates_dir / "layout.yaml"
-    layout, views = load_layout(layout_path), Views(plan)
     quarters = (quarter,) if quarter else QUARTERS
-    jobs = [job for q in quarters for job in quarter_jobs(plan, views, layout, q)]
-    artifacts = [job.artifact(job.make()) for job in jobs]
-    extras = {job.path: {"inputs": fingerprint(job.inputs, job.templates, layout_path)} for job in jobs}
     try:
-        with build_lock(out_dir):
-            report = write_replacing(
-                out_dir, plan, artifacts, frozenset({"form"}), lambda e: e.get("quarter") in quarters, extras
-            )
+        result = build(
+            plan_dir,
+            out_dir,
+            templates_dir,
+            select=lambda job: job.kind == "form" and job.quarter in quarters,
+        )
+    except PlanError as err:
+        fail_on_plan(err)
     except BuildLocked as err:
         _locked(err)
+    forms = [e for e in result.entries if e["kind"] == "form" and e.get("quarter") in quarters]
+    written = [p for p in result.report.written if p.startswith("forms/")]
     shown = "、".join(f"第{to_chinese(q)}季度" for q in quarters)
     click.echo(
-        f"{shown}报表：{len(artifacts)} 份（{len(views.assignments)} 个单位），写入 {len(report.written)} 份，"
-        f"未变 {len(report.unchanged)} 份，用时 {time.perf_counter() - started:.2f} 秒。"
+        f"{shown}报表：{len(forms)} 份（{len({e['unit'] for e in forms})} 个单位），写入 {len(written)} 份，"
+        f"未变 {len(forms) - len(written)} 份，用时 {time.perf_counter() - started:.2f} 秒。"
     )
 
 
