@@ -227,7 +227,7 @@ def test_status_line_only_for_a_draft(plan, layout, opinion_doc):
     (artifact,) = opinion.render(final, layout)
     texts = body_texts(Document(io.BytesIO(artifact.data)))
     assert not [t for t in texts if "送审稿" in t or "正式稿" in t]
-    assert texts[1] == plan.meta.title
+    assert texts[2] == plan.meta.title  # label, blank line, title on line 3 (7.3.7)
     (sheet,) = annex_xlsx.render(final, layout)
     values = [v for row in openpyxl.load_workbook(io.BytesIO(sheet.data)).active.values for v in row]
     assert values[0].startswith("区政府领导")
