@@ -47,7 +47,11 @@ def make(out: Path, units: int, measures: int, seed: int = 2023) -> None:
         lines += [f"  - 编号: {to_chinese(p)}", f"    标题: 第{p}部分标题", "    节:"]
         for s in range(1, sections_per_part + 1):
             section = (p - 1) * sections_per_part + s
-            lines += [f"      - 编号: {to_chinese(section)}", f"        标题: 第{section}节标题", "        措施:"]
+            lines += [
+                f"      - 编号: {to_chinese(section)}",
+                f"        标题: 第{section}节标题",
+                "        措施:",
+            ]
             for _ in range(per_section):
                 number += 1
                 named = "、".join(rng.sample(departments, 3))
