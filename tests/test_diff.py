@@ -245,3 +245,13 @@ def test_measure_support_line(plan, plan_copy):
     assert [u.as_json() for u in diff.units] == [
         {"unit": "城桥镇", "impact": "内容变动", "reasons": ["新增措施9（配合单位）"]}
     ]
+
+
+def test_deleting_a_section_intro_is_one_change_not_a_moved_section(plan, plan_copy):
+    intro = "坚持规划引领，协同加快推进安全生产、应急管理高质量发展。"
+    replace_in(plan_copy, "opinion.yaml", f"        导语: {intro}\n", "")
+    diff = diff_dirs(Path(plan.directory), plan_copy)
+    assert [(c.kind, c.action, c.old_text, c.new_text) for c in diff.changes] == [
+        (Kind.SECTION, Action.REWORDED, intro, "")
+    ]
+    assert diff.units == ()

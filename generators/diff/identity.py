@@ -34,7 +34,8 @@ def _match(old: list, new: list, text, key) -> dict:
 
 
 def _section_text(section: Section) -> str:
-    return f"{section.title}\n{section.intro or ''}"
+    """A section is its title and its measures: dropping or rewriting its intro keeps its identity."""
+    return "\n".join([section.title, *(m.text for m in section.measures)])
 
 
 def identify(old: Plan, new: Plan) -> Identity:
