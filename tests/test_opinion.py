@@ -293,3 +293,23 @@ def test_rendered_documents_are_schema_valid(plan, layout, tmp_path):
         path = tmp_path / f"{i}.docx"
         path.write_bytes(artifact.data)
         assert schema_errors(path) == [], artifact.path
+
+
+def test_a_part_without_sections_prints_no_empty_heading(plan, layout):
+    """A part whose measures stand directly under it (no （一） sections) gets no blank 二级标题."""
+    last = plan.parts[-1]
+    flat = dataclasses.replace(
+        last.sections[0],
+        number="",
+        title="",
+        intro=None,
+        measures=tuple(m for s in last.sections for m in s.measures),
+    )
+    plan = dataclasses.replace(plan, parts=(*plan.parts[:-1], dataclasses.replace(last, sections=(flat,))))
+    (artifact,) = opinion.render(plan, layout)
+    doc = Document(io.BytesIO(artifact.data))
+    headings = [p.text for p in doc.paragraphs if p.style.name == "二级标题"]
+    assert "" not in headings
+    assert len(headings) == 17 - len(last.sections)
+    texts = body_texts(doc)
+    assert texts.index(last.heading) + 1 == texts.index(last.sections[0].measures[0].printed)

@@ -394,7 +394,9 @@ def make_opinion(layout: Layout) -> None:
     para(doc, "{%p for part in parts %}", "一级标题")
     para(doc, "{{ part.heading }}", "一级标题")
     para(doc, "{%p for section in part.sections %}", "二级标题")
+    para(doc, "{%p if section.heading %}", "二级标题")  # a part without （一） sections has none
     para(doc, "{{ section.heading }}", "二级标题")
+    para(doc, "{%p endif %}", "二级标题")
     para(doc, "{%p if section.intro %}", "正文")
     para(doc, "{{ section.intro }}", "正文")
     para(doc, "{%p endif %}", "正文")
