@@ -1,0 +1,153 @@
+"""`make bench`: the build against a naive docxtpl/openpyxl loop, a no-op rebuild, and city scale.
+
+    .venv/bin/python -m generators.bench [--plan plan] [--sizes 1000 2000] [--measures 400]
+
+(a) naive: every document of every renderer made one after another the plain way — a fresh DocxTemplate
+    per .docx (load, render with the strict autoescaping env, save), the openpyxl workbook per .xlsx
+    saved with wb.save();
+(b) `plandocs build --clean`; (c) the same build again (nothing to do);
+(d) synthetic city-scale plans (tools/make_city_plan.py), each built in its own process so that its
+    peak memory is its own (the largest of that process and its workers).
+Ends with the four lines the issue asks for: speedup_vs_naive, noop_fraction, scale_units_per_s,
+scale_peak_rss_mb. Timings depend on the machine and its load; run it on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CITY_TOOL = ROOT / "tools" / "make_city_plan.py"
+
+
+def naive(plan_dir: Path, out: Path) -> int:
+    """Make every artifact with plain docxtpl / openpyxl calls, one after another; return the count."""
+    from docxtpl import DocxTemplate
+    from jinja2 import Environment, StrictUndefined
+
+    from generators.layout import load_layout
+    from generators.pipeline import _modules
+    from generators.plan import load_plan
+    from generators.render import annex_xlsx, forms, matrix
+    from generators.views import Views
+
+    plan = load_plan(plan_dir)
+    views, layout = Views(plan), load_layout()
+    workbooks = {  # the renderers' own openpyxl code, per xlsx kind
+        "annex-xlsx": lambda job: annex_xlsx.build(job.inputs["context"], layout, plan),
+        "matrix": lambda job: matrix.workbook(plan, views, layout),
+        "form": lambda job: forms.build_form(plan, views, layout, job.quarter, views.assignments[job.unit]),
+    }
+    count = 0
+    for _, module in _modules(None):
+        for job in module.jobs(plan, views, layout):
+            target = out / f"{count:05d}{Path(job.path).suffix}"
+            if job.kind in workbooks:
+                workbooks[job.kind](job).save(target)
+            elif isinstance(job.inputs, dict) and "context" in job.inputs:
+                document = DocxTemplate(job.templates[0])
+                document.render(
+                    job.inputs["context"], Environment(autoescape=True, undefined=StrictUndefined)
+                )
+                document.save(target)
+            else:  # a document whose context is not plain data (修改对照表): its own renderer
+                target.write_bytes(job.make())
+            count += 1
+    return count
+
+
+def timed(action) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+def build_child(plan_dir: Path, out: Path) -> None:
+    """Run in a subprocess: one build, then its time and peak RSS (this process or any worker) as JSON."""
+    from generators.pipeline import build
+
+    seconds, result = timed(lambda: build(plan_dir, out, clean=True))
+    peak_kb = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,  # workers, reaped when the pool closed
+    )
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024, "files": result.rendered}))
+
+
+def city(units: int, measures: int, work: Path) -> dict:
+    plan_dir, out = work / f"plan{units}", work / f"out{units}"
+    subprocess.run(
+        [sys.executable, str(CITY_TOOL), str(plan_dir), "--units", str(units), "--measures", str(measures)],
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "generators.bench", "--child", str(plan_dir), str(out)],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    return {"units": units, **report}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plan", type=Path, default=ROOT / "plan")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000])
+    parser.add_argument("--measures", type=int, default=400)
+    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        build_child(*args.child)
+        return
+
+    from generators.pipeline import build
+
+    with tempfile.TemporaryDirectory(prefix="plandocs-bench-") as tmp:
+        work = Path(tmp)
+        for name in ("naive", "build"):
+            (work / name).mkdir()
+        naive_s, count = timed(lambda: naive(args.plan, work / "naive"))
+        build_s, result = timed(lambda: build(args.plan, work / "build", clean=True))
+        noop_s, again = timed(lambda: build(args.plan, work / "build"))
+        print(f"{'':<30}{'files':>8}{'seconds':>10}")
+        for label, files, seconds in (
+            ("(a) naive docxtpl + openpyxl", count, naive_s),
+            ("(b) plandocs build --clean", result.rendered, build_s),
+            ("(c) no-op rebuild", again.rendered, noop_s),
+        ):
+            print(f"{label:<30}{files:>8}{seconds:>10.3f}")
+        print(f"\n(d) city scale: {args.measures} measures, one process per size, {os.cpu_count()} cores")
+        print(f"{'units':>8}{'files':>8}{'seconds':>10}{'units/s':>10}{'peak RSS MB':>14}")
+        scale = [city(units, args.measures, work) for units in args.sizes]
+        for row in scale:
+            per_s = row["units"] / row["seconds"]
+            print(
+                f"{row['units']:>8}{row['files']:>8}{row['seconds']:>10.2f}{per_s:>10.1f}{row['peak_mb']:>14.0f}"
+            )
+        if len(scale) >= 2:
+            first, last = scale[0], scale[-1]
+            print(
+                f"units ×{last['units'] / first['units']:.2f} → time ×{last['seconds'] / first['seconds']:.2f}"
+                " (equal when the build grows linearly)"
+            )
+    largest = scale[-1]
+    print(f"speedup_vs_naive={naive_s / build_s:.2f}")
+    print(f"noop_fraction={noop_s / build_s:.4f}")
+    print(f"scale_units_per_s={largest['units'] / largest['seconds']:.1f}")
+    print(f"scale_peak_rss_mb={max(row['peak_mb'] for row in scale):.0f}")
+
+
+if __name__ == "__main__":
+    main()
