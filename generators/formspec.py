@@ -3,14 +3,16 @@ forms key), the row key printed in 编号, and the hidden identification a retur
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 
 from .layout import Layout
 from .model import Plan
 from .numerals import to_chinese
-from .views import Assignment
+from .views import Assignment, Views
 
 # The hidden sheet: the status list (a defined name points at it) and the form's identification.
 ID_SHEET = "表单信息"
@@ -122,11 +124,24 @@ def form_id(year: int, quarter: int, unit: str) -> str:
     return hashlib.sha256(f"{year}|{quarter}|{unit}".encode()).hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=4)
+def _views(plan: Plan) -> Views:
+    return Views(plan)
+
+
+def form_version(plan: Plan, quarter: int, unit: str) -> str:
+    """The version of one unit's form: a hash of what the form is made from (the plan's meta, the
+    quarter, the unit and its tasks with roles and texts), not of the whole plan. A revision that
+    leaves this unit's tasks alone leaves its forms byte-identical, and collect warns exactly when a
+    returned form is no longer what the office would send now ("" for a unit that holds no task)."""
+    held = _views(plan).assignments.get(unit)
+    if held is None:
+        return ""
+    shown = [repr(plan.meta), quarter, repr(held.unit), [repr(a) for a in held.all]]
+    return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
 def identification(plan: Plan, quarter: int, unit: str) -> dict[str, str]:
-    return dict(
-        zip(
-            ID_FIELDS,
-            (form_id(plan.meta.year, quarter, unit), unit, str(plan.meta.year), str(quarter), plan.digest),
-            strict=True,
-        )
-    )
+    version = form_version(plan, quarter, unit)
+    values = (form_id(plan.meta.year, quarter, unit), unit, str(plan.meta.year), str(quarter), version)
+    return dict(zip(ID_FIELDS, values, strict=True))

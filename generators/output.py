@@ -59,8 +59,9 @@ def read_manifest(out_dir: Path) -> dict:
 
 
 @contextlib.contextmanager
-def build_lock(out_dir: Path) -> Iterator[None]:
-    """Serialise builds into the same output/: a second one fails at once with a clear message."""
+def build_lock(out_dir: Path) -> Iterator[int]:
+    """Serialise builds into the same output/: a second one fails at once with a clear message.
+    Yields the lock's file descriptor (worker processes close their inherited copy)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with open(out_dir / LOCK, "a") as handle:  # "a": taking the lock must not touch the file
         try:
@@ -68,7 +69,7 @@ def build_lock(out_dir: Path) -> Iterator[None]:
         except BlockingIOError as err:
             raise BuildLocked(f"另一个生成任务正在写入 {out_dir}，请等它结束后再运行") from err
         try:
-            yield
+            yield handle.fileno()
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 

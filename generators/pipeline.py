@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import importlib
 import json
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -97,6 +100,7 @@ def _artifact_from_entry(out_dir: Path, entry: dict) -> Artifact:
 # Jobs waiting to render, set before the worker processes fork so they inherit them (closures and
 # compiled templates do not pickle; fork shares them for free).
 _PENDING: list = []
+PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent dies
 PARALLEL_FROM = 24  # below this many renders, starting workers costs more than it saves
 
 
@@ -107,7 +111,16 @@ def _render_pending(index: int, staging_root: str, out_dir: str) -> tuple[int, s
     return index, staging.put(job.path, job.make())
 
 
-def _render_jobs(jobs: list, staging: Staging, workers: int) -> list[str]:
+def _worker_init(lock_fd: int | None) -> None:
+    """A worker dies with its build and drops its inherited copy of the build lock, so a killed build
+    leaves neither a held lock nor a straggler writing into output/."""
+    if lock_fd is not None:
+        os.close(lock_fd)
+    with contextlib.suppress(OSError, AttributeError):  # Linux only: elsewhere workers finish their chunk
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _render_jobs(jobs: list, staging: Staging, workers: int, lock_fd: int | None = None) -> list[str]:
     """Render jobs into staging, over several processes when worth it; returns their sha256s in order."""
     if workers <= 1 or len(jobs) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return [staging.put(job.path, job.make()) for job in jobs]
@@ -115,7 +128,9 @@ def _render_jobs(jobs: list, staging: Staging, workers: int) -> list[str]:
     try:
         shas = [""] * len(jobs)
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(lock_fd,)
+        ) as pool:
             chunk = max(1, len(jobs) // (workers * 8))
             args = (range(len(jobs)), [str(staging.root)] * len(jobs), [str(staging.out_dir)] * len(jobs))
             for index, sha in pool.map(_render_pending, *args, chunksize=chunk):
@@ -142,6 +157,7 @@ def produce(
     templates_dir: Path,
     workers: int,
     select: Callable[[Job], bool] | None = None,
+    lock_fd: int | None = None,
 ):
     """Stage every artifact whose inputs changed; return the new manifest entries and the render count.
 
@@ -183,7 +199,7 @@ def produce(
             sha = staging.put(artifact.path, artifact.data)
             entries.append(artifact.manifest_entry(sha) | {"inputs": key, "renderer": name})
             rendered += 1
-    shas = _render_jobs([job for _, job in pending], staging, workers)
+    shas = _render_jobs([job for _, job in pending], staging, workers, lock_fd)
     for (position, _), sha in zip(pending, shas, strict=True):
         entries[position]["sha256"] = sha
     return entries, rendered + len(pending)
@@ -193,7 +209,7 @@ def clean_output(out_dir: Path) -> None:
     """Empty output/ for build --clean, but for the staged files and the lock this build holds."""
     for path in sorted(out_dir.rglob("*"), reverse=True):
         relative = path.relative_to(out_dir)
-        if relative.parts[0] in (STAGING, LOCK):
+        if relative.parts[0] == LOCK or relative.parts[0].startswith(STAGING):
             continue
         if path.is_dir():
             path.rmdir()
@@ -216,12 +232,12 @@ def build(
     """
     plan = load_plan(plan_dir)  # raises PlanError before anything is rendered or written
     workers = workers or os.cpu_count() or 1
-    with build_lock(out_dir):
+    with build_lock(out_dir) as lock_fd:
         old_manifest = {"artifacts": []} if clean else read_manifest(out_dir)
         old = {e["path"]: e for e in old_manifest.get("artifacts", [])}
         staging = Staging(out_dir)
         try:
-            entries, rendered = produce(plan, out_dir, staging, old, templates_dir, workers, select)
+            entries, rendered = produce(plan, out_dir, staging, old, templates_dir, workers, select, lock_fd)
             if clean:
                 clean_output(out_dir)
             report = WriteReport(written=staging.commit())

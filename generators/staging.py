@@ -10,14 +10,17 @@ from pathlib import Path
 
 from .output import atomic_write, sha256
 
-STAGING = ".staging"
+STAGING = ".staging"  # prefix: each build stages into its own .staging-<pid>
 
 
 class Staging:
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
-        self.root = out_dir / STAGING
-        shutil.rmtree(self.root, ignore_errors=True)  # left over by a killed build
+        # Leftovers of killed builds go first. Each build has its own folder, so a worker orphaned by a
+        # killed build can never drop a file into this build's staging.
+        for old in out_dir.glob(f"{STAGING}-*"):
+            shutil.rmtree(old, ignore_errors=True)
+        self.root = out_dir / f"{STAGING}-{os.getpid()}"
         self.root.mkdir(parents=True)
 
     def put(self, path: str, data: bytes) -> str:

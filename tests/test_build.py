@@ -149,3 +149,68 @@ def test_exception_while_rendering_leaves_output_untouched(plan_copy, tmp_path, 
         build(plan_copy, out, workers=1)
     assert digests(out) == before
     assert not (out / ".staging").exists()
+
+
+def test_rewording_a_one_unit_measure_rewrites_only_what_shows_it(plan_copy, tmp_path):
+    """Measure 17 names 区应急局 alone: its letter and forms change, no other unit's files do."""
+    out = tmp_path / "out"
+    build(plan_copy, out)
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.rglob("*") if p.is_file()}
+    opinion = plan_copy / "opinion.yaml"
+    text = opinion.read_text(encoding="utf-8")
+    assert "完善安全生产行政审批各类办事指南" in text
+    opinion.write_text(
+        text.replace("完善安全生产行政审批各类办事指南", "完善安全生产行政审批办事指南"), encoding="utf-8"
+    )
+    result = build(plan_copy, out)
+    written = set(result.report.written)
+    must = {
+        "崇明区2023年安全生产工作意见.docx",
+        "letters/区应急局.docx",
+        *(f"forms/2023Q{q}/区应急局.xlsx" for q in range(1, 5)),
+    }
+    printed = {e["path"] for e in result.entries if e["kind"] == "letters-print"}
+    matrix = {e["path"] for e in result.entries if e["kind"] == "matrix"}
+    assert must | printed <= written <= must | printed | matrix
+    for path, (mtime, data) in before.items():
+        relative = str(path.relative_to(out))
+        if relative not in written and relative != "manifest.json":
+            assert path.stat().st_mtime_ns == mtime and path.read_bytes() == data, relative
+    assert result.reprint_units == ["区应急局"]
+
+
+def test_killed_build_leaves_the_old_output_valid(plan_copy, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    build(plan_copy, out)
+    before = digests(out)
+    meta = plan_copy / "meta.yaml"  # a new date changes every document: a long build to interrupt
+    meta.write_text(meta.read_text(encoding="utf-8").replace("2023-03-01", "2023-03-09"), encoding="utf-8")
+    command = [sys.executable, "-m", "generators", "build", "--plan", str(plan_copy), "--out", str(out)]
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and child.poll() is None:
+        if any(p.is_file() for p in out.glob(".staging-*/**/*")):
+            break
+        time.sleep(0.005)
+    interrupted = child.poll() is None
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert interrupted, "the build finished before it could be interrupted"
+    after = digests(out)
+    assert {k: v for k, v in after.items() if not k.startswith(".staging")} == before
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["artifacts"]:
+        assert hashlib.sha256((out / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
+    # the next build clears the leftovers and completes (orphaned workers may hold on a moment)
+    for _ in range(100):
+        try:
+            result = build(plan_copy, out)
+            break
+        except BuildLocked:
+            time.sleep(0.1)
+    assert not list(out.glob(".staging-*")) and result.report.written

@@ -10,7 +10,14 @@ import pytest
 from openpyxl import load_workbook
 
 from generators.dates import chinese_date
-from generators.formspec import ID_SHEET, PROPERTY_PREFIX, STATUS_NAME, FormsLayout, identification
+from generators.formspec import (
+    ID_SHEET,
+    PROPERTY_PREFIX,
+    STATUS_NAME,
+    FormsLayout,
+    form_version,
+    identification,
+)
 from generators.model import Category
 from generators.render import forms
 
@@ -125,7 +132,8 @@ def test_hidden_identification_in_sheet_and_properties(q1, plan):
     assert {r[2]: r[3] for r in wb[ID_SHEET].iter_rows(values_only=True) if r[2]} == ident
     props = {p.name: p.value for p in wb.custom_doc_props}
     assert props[PROPERTY_PREFIX + "form_id"] == ident["表单编号"]
-    assert props[PROPERTY_PREFIX + "plan_hash"] == plan.digest
+    assert props[PROPERTY_PREFIX + "plan_hash"] == ident["计划版本"] == form_version(plan, 1, "新村乡")
+    assert len(ident["计划版本"]) == 64
     assert props[PROPERTY_PREFIX + "unit"] == "新村乡" and props[PROPERTY_PREFIX + "quarter"] == "1"
 
 
@@ -158,3 +166,26 @@ def test_build_includes_four_quarters(plan, views, layout):
     assert len(jobs) == 4 * len(views.assignments)
     assert len({j.path for j in jobs}) == len(jobs)
     assert time.perf_counter() - started < 5  # jobs are lazy: nothing rendered yet
+
+
+def test_form_version_changes_only_for_units_whose_tasks_changed(plan):
+    """Rewording measure 17 (区应急局 alone) changes 区应急局's form version and no other unit's."""
+    import dataclasses
+
+    measure = next(m for m in plan.measures if m.number == 17)
+    reworded = dataclasses.replace(measure, text=measure.text.replace("各类办事指南", "办事指南"))
+    parts = tuple(
+        dataclasses.replace(
+            p,
+            sections=tuple(
+                dataclasses.replace(s, measures=tuple(reworded if m is measure else m for m in s.measures))
+                for s in p.sections
+            ),
+        )
+        for p in plan.parts
+    )
+    revised = dataclasses.replace(plan, parts=parts)
+    changed = {
+        u.name for u in plan.units if form_version(plan, 2, u.name) != form_version(revised, 2, u.name)
+    }
+    assert changed == {"区应急局"}

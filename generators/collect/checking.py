@@ -12,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from generators.dates import chinese_date
-from generators.formspec import QUARTERS, FormsLayout, form_id
+from generators.formspec import QUARTERS, FormsLayout, form_id, form_version
 from generators.model import Plan
 from generators.numerals import to_chinese
 from generators.views import Views
@@ -93,10 +93,13 @@ def _identify(verdict: Verdict, form: ReturnedForm, plan: Plan, views: Views, qu
 
 
 def _check_version(verdict: Verdict, form: ReturnedForm, plan: Plan) -> None:
+    """The version stamped in a form covers that unit's tasks only: a mismatch means they changed."""
     stated = form.ident.get("计划版本", "")
-    if stated != plan.digest:
+    current = form_version(plan, verdict.quarter, verdict.unit)
+    if stated != current:
         verdict.warnings.append(
-            f"报表由另一版本的计划生成（报表 {stated[:12] or '无'}，当前 {plan.digest[:12]}），按编号逐行对应"
+            f"报表由另一版本的计划生成，该单位的任务已有变化（报表 {stated[:12] or '无'}，当前 {current[:12]}），"
+            "按编号逐行对应"
         )
 
 
