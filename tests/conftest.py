@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,7 +137,7 @@ THEME_FONT = re.compile(r"w:(asciiTheme|hAnsiTheme|eastAsiaTheme|cstheme)=")
 
 def schema_errors(path: Path) -> list[dict]:
     result = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "openxml-audit"), "-o", "json", str(path)],
+        [str(Path(sys.executable).parent / "openxml-audit"), "-o", "json", str(path)],
         capture_output=True,
         text=True,
         timeout=120,
