@@ -3,7 +3,6 @@ forms key), the row key printed in 编号, and the hidden identification a retur
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import re
@@ -124,9 +123,10 @@ def form_id(year: int, quarter: int, unit: str) -> str:
     return hashlib.sha256(f"{year}|{quarter}|{unit}".encode()).hexdigest()[:16]
 
 
-@functools.lru_cache(maxsize=4)
-def _views(plan: Plan) -> Views:
-    return Views(plan)
+# The last few plans seen, by identity, with their views and each unit's form versions (all quarters at
+# once: the reprs are the same in every quarter). An lru_cache would hash the whole plan on every call;
+# a 2,000-unit plan spent most of its job listing here.
+_PLANS: list[tuple[Plan, Views, dict[str, tuple[str, ...]]]] = []
 
 
 def form_version(plan: Plan, quarter: int, unit: str) -> str:
@@ -134,10 +134,22 @@ def form_version(plan: Plan, quarter: int, unit: str) -> str:
     quarter, the unit and its tasks with roles and texts), not of the whole plan. A revision that
     leaves this unit's tasks alone leaves its forms byte-identical, and collect warns exactly when a
     returned form is no longer what the office would send now ("" for a unit that holds no task)."""
-    held = _views(plan).assignments.get(unit)
-    if held is None:
-        return ""
-    shown = [repr(plan.meta), quarter, repr(held.unit), [repr(a) for a in held.all]]
+    entry = next((e for e in _PLANS if e[0] is plan), None)
+    if entry is None:
+        entry = (plan, Views(plan), {})
+        _PLANS[:] = [entry, *_PLANS[:3]]
+    _, views, versions = entry
+    if unit not in versions:
+        held = views.assignments.get(unit)
+        tasks = None if held is None else [repr(held.unit), [repr(a) for a in held.all]]
+        versions[unit] = tuple(
+            "" if tasks is None else _digest([repr(plan.meta), q, *tasks])
+            for q in range(1, len(QUARTERS) + 1)
+        )
+    return versions[unit][quarter - 1]
+
+
+def _digest(shown: list) -> str:
     return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 

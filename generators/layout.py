@@ -88,6 +88,7 @@ class Layout:
     templates: tuple[tuple[str, str], ...]
     clauses: tuple[tuple[str, str], ...]  # dotted key → clause of the standard
     forms: dict[str, Any] | None = None  # the forms key, read by generators/formspec.py
+    letters_per_volume: int = 0  # letters per volume of the print file (分册); 0: all in one file
 
     def style(self, name: str) -> StyleSpec:
         for spec in self.styles:
@@ -180,4 +181,5 @@ def load_layout(path: Path = DEFAULT_PATH) -> Layout:
         templates=tuple(d["templates"].items()),
         clauses=tuple(sorted(clauses.items())),
         forms=d.get("forms"),
+        letters_per_volume=int(d.get("letters", {}).get("print_volume", 0)),
     )

@@ -1,18 +1,35 @@
-"""Shared docxtpl machinery: one strict, autoescaping Jinja environment; each template compiled once."""
+"""Shared docxtpl machinery: one strict, autoescaping Jinja environment; each template prepared once.
+
+A render writes the .docx directly: the template's parts as python-docx would save them (captured once
+per template), plus the parts that change — word/document.xml, the headers and footers, and
+docProps/core.xml — in the same reproducible zip as normalize_zip. Opening and saving each document
+through python-docx cost half of a render. The Jinja preparation is docxtpl's own (patch_xml, its table
+fix, its listing pass), done with the same calls, so the bytes are those of DocxTemplate.render + save
+(tests/test_fast_writers.py holds the two side by side). Contexts hold plain data and RichText; what
+needs the DocxTemplate object itself (InlineImage, Subdoc, hyperlinks) is not supported here.
+"""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import io
 import re
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from docx.opc.coreprops import CoreProperties
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, Template
+from lxml import etree
 
 from generators.model import Meta
-from generators.reproducible import normalize_zip
+from generators.reproducible import Deflated, zip_members
 
 # autoescape: a '&' or '<' in the data would otherwise break the XML and silently delete text.
 # StrictUndefined: a misspelt field in a template is an error, not an empty paragraph.
@@ -21,19 +38,22 @@ ENV = Environment(autoescape=True, undefined=StrictUndefined)
 # (template path, mtime_ns, part name) → compiled Jinja template. docxtpl recompiles on every render;
 # compiling once per process saves about 40 % of a render.
 _COMPILED: dict[tuple[str, int, str], Template] = {}
-# (template path, mtime_ns) → template bytes: opening from memory skips the disk.
-_BYTES: dict[tuple[str, int], bytes] = {}
+# (template path, mtime_ns) → the template prepared for rendering.
+_PREPARED: dict[tuple[str, int], _Prepared] = {}
+
+CORE_PART = "docProps/core.xml"
+
+
+def _template_key(path: Path) -> tuple[str, int]:
+    return str(path.resolve()), path.stat().st_mtime_ns
 
 
 class _CachedTemplate(DocxTemplate):
     """A DocxTemplate whose patched-and-compiled XML parts are shared across renders."""
 
-    def __init__(self, path: Path) -> None:
-        stat = path.stat()
-        self._key = (str(path.resolve()), stat.st_mtime_ns)
-        if self._key not in _BYTES:
-            _BYTES[self._key] = path.read_bytes()
-        super().__init__(io.BytesIO(_BYTES[self._key]))
+    def __init__(self, path: Path, data: bytes | None = None) -> None:
+        self._key = _template_key(path)
+        super().__init__(io.BytesIO(path.read_bytes() if data is None else data))
 
     def _compiled(self, part, source) -> Template:
         key = (*self._key, str(part.partname))
@@ -44,7 +64,7 @@ class _CachedTemplate(DocxTemplate):
             template = _COMPILED[key] = ENV.from_string(xml)
         return template
 
-    def _render_part(self, part, source, context) -> str:
+    def render_part(self, part, source, context) -> str:
         self.current_rendering_part = part
         xml = self._compiled(part, source).render(context)
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
@@ -55,29 +75,102 @@ class _CachedTemplate(DocxTemplate):
             xml = self.resolve_listing(xml)
         return xml
 
-    def render_properties(self, context, jinja_env=None) -> None:
-        """Core properties come from the plan (render() below), not from Jinja."""
+    def headers_footers(self):
+        """(zip member name, part) of every header and footer."""
+        for uri in (self.HEADER_URI, self.FOOTER_URI):
+            for _, part in self.get_headers_footers(uri):
+                yield str(part.partname).lstrip("/"), part
 
-    def build_xml(self, context, jinja_env=None):
-        return self._render_part(self.docx._part, self.get_xml, context)
 
-    def build_headers_footers_xml(self, context, uri, jinja_env=None):
-        for rel_key, part in self.get_headers_footers(uri):
-            xml = self._render_part(part, lambda part=part: self.get_part_xml(part), context)
-            yield rel_key, xml.encode("utf-8")
+@dataclass
+class _Prepared:
+    """A template ready to render: compiled parts, the document without its body, the fixed parts."""
+
+    tpl: _CachedTemplate
+    parts: dict[str, Deflated]  # every member as python-docx saves the unrendered template
+    document_name: str
+    skeleton: etree._Element  # the w:document element without w:body
+    body_index: int
+    headers_footers: list[tuple[str, object]]  # (member name, part)
+    core: etree._Element  # the template's core properties, copied and filled per document
+
+    @classmethod
+    def load(cls, path: Path) -> _Prepared:
+        tpl = _CachedTemplate(path)
+        tpl.render_init()
+        core = copy.deepcopy(tpl.docx.core_properties._element)  # before saving: may add the part
+        buffer = io.BytesIO()
+        tpl.docx.save(buffer)
+        with zipfile.ZipFile(buffer) as saved:
+            parts = {name: Deflated.of(saved.read(name)) for name in saved.namelist()}
+        root = tpl.docx._element
+        skeleton = copy.deepcopy(root)
+        body = skeleton.body
+        body_index = skeleton.index(body)
+        skeleton.remove(body)
+        prepared = cls(
+            tpl=tpl,
+            parts=parts,
+            document_name=str(tpl.docx.part.partname).lstrip("/"),
+            skeleton=skeleton,
+            body_index=body_index,
+            headers_footers=list(tpl.headers_footers()),
+            core=core,
+        )
+        prepared.compile_all()
+        return prepared
+
+    def _body_source(self) -> str:
+        return self.tpl.get_xml()
+
+    def compile_all(self) -> list[str]:
+        """Compile every templated part (raises on a Jinja syntax error); return the part names."""
+        tpl = self.tpl
+        tpl._compiled(tpl.docx._part, self._body_source)
+        for _, part in self.headers_footers:
+            tpl._compiled(part, lambda part=part: tpl.get_part_xml(part))
+        return [str(tpl.docx._part.partname)] + [str(part.partname) for _, part in self.headers_footers]
+
+    def document_xml(self, context: dict) -> bytes:
+        tpl = self.tpl
+        tpl.docx_ids_index = 1000  # as render_init leaves it: drawing ids restart in every document
+        body = tpl.fix_tables(tpl.render_part(tpl.docx._part, self._body_source, context))
+        tpl.fix_docpr_ids(body)
+        document = copy.deepcopy(self.skeleton)
+        document.insert(self.body_index, body)
+        return serialize_part_xml(document)
+
+    def header_footer_xml(self, part, context: dict) -> Deflated:
+        xml = self.tpl.render_part(part, lambda: self.tpl.get_part_xml(part), context)
+        return _deflated(serialize_part_xml(parse_xml(xml.encode("utf-8"))))
+
+    def core_xml(self, title: str, meta: Meta) -> bytes:
+        element = copy.deepcopy(self.core)
+        props = CoreProperties(element)
+        props.title = title
+        props.author = props.last_modified_by = meta.issuer
+        props.created = props.modified = meta_datetime(meta)
+        props.revision = 1
+        return serialize_part_xml(element)
+
+
+@functools.lru_cache(maxsize=64)
+def _deflated(data: bytes) -> Deflated:
+    """Headers and footers mostly come out the same in every document: compress each version once."""
+    return Deflated.of(data)
+
+
+def _prepared(path: Path) -> _Prepared:
+    key = _template_key(path)
+    prepared = _PREPARED.get(key)
+    if prepared is None:
+        prepared = _PREPARED[key] = _Prepared.load(path)
+    return prepared
 
 
 def compile_template(path: Path) -> list[str]:
     """Compile every XML part of a template (raises on a Jinja syntax error); return the part names."""
-    tpl = _CachedTemplate(Path(path))
-    tpl.render_init()
-    names = [str(tpl.docx._part.partname)]
-    tpl._compiled(tpl.docx._part, tpl.get_xml)
-    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
-        for _, part in tpl.get_headers_footers(uri):
-            tpl._compiled(part, lambda part=part: tpl.get_part_xml(part))
-            names.append(str(part.partname))
-    return names
+    return _prepared(Path(path)).compile_all()
 
 
 def meta_datetime(meta: Meta) -> dt.datetime:
@@ -87,13 +180,10 @@ def meta_datetime(meta: Meta) -> dt.datetime:
 
 def render(template_path: Path, context: dict[str, Any], meta: Meta, title: str | None = None) -> bytes:
     """Render a docxtpl template with the shared environment; return reproducible .docx bytes."""
-    tpl = _CachedTemplate(Path(template_path))
-    tpl.render(context, ENV)
-    props = tpl.docx.core_properties
-    props.title = title or meta.title
-    props.author = props.last_modified_by = meta.issuer
-    props.created = props.modified = meta_datetime(meta)
-    props.revision = 1
-    buffer = io.BytesIO()
-    tpl.docx.save(buffer)
-    return normalize_zip(buffer.getvalue())
+    prepared = _prepared(Path(template_path))
+    parts = dict(prepared.parts)
+    parts[prepared.document_name] = prepared.document_xml(context)
+    for name, part in prepared.headers_footers:
+        parts[name] = prepared.header_footer_xml(part, context)
+    parts[CORE_PART] = prepared.core_xml(title or meta.title, meta)
+    return zip_members(parts)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from functools import partial
+from pathlib import Path
 
 from generators.artifact import Artifact, Job
 from generators.dates import chinese_date
@@ -136,38 +137,59 @@ def jobs(plan: Plan, views: Views, layout: Layout, units: Iterable[str] | None =
         wanted = set(units)
         letters = [letter for letter in letters if letter["unit"] in wanted]
     template = layout.template("letter")
-    out = [
-        Job(
-            kind="letter",
-            path=letter_path(letter["unit"]),
-            inputs={"common": common, "letter": letter, "meta": plan.meta},
-            templates=(template,),
-            make=partial(
-                docx.render,
-                template,
-                {**common, "letter": letter},
-                plan.meta,
-                letter_title(plan, letter["unit"]),
-            ),
-            unit=letter["unit"],
-        )
-        for letter in letters
-    ]
+    out = [letter_job(plan, template, common, letter) for letter in letters]
     if units is None:
-        out.append(print_job(plan, layout, common, letters))
+        out.extend(print_jobs(plan, layout, common, letters))
     return out
 
 
-def print_job(plan: Plan, layout: Layout, common: dict, letters: list[dict]) -> Job:
-    """Every letter in one file, one template pass: each starts on an odd page, numbered from 1."""
+def letter_job(plan: Plan, template: Path, common: dict, letter: dict) -> Job:
+    context = {**common, "letter": letter}
+    return Job(
+        kind="letter",
+        path=letter_path(letter["unit"]),
+        inputs={"context": context, "meta": plan.meta},
+        templates=(template,),
+        make=partial(docx.render, template, context, plan.meta, letter_title(plan, letter["unit"])),
+        unit=letter["unit"],
+    )
+
+
+def volumes(letters: list[dict], per_volume: int) -> list[list[dict]]:
+    """The print file's volumes (分册): `per_volume` letters each, or one volume when it is 0."""
+    if per_volume <= 0 or len(letters) <= per_volume:
+        return [letters]
+    return [letters[i : i + per_volume] for i in range(0, len(letters), per_volume)]
+
+
+def print_path(volume: int, count: int) -> str:
+    """分工函合订打印本.docx, or 分工函合订打印本（第1册）.docx … when the letters fill several volumes."""
+    stem = PRINT_FILE.removesuffix(".docx")
+    return PRINT_FILE if count == 1 else f"{stem}（第{volume}册）.docx"
+
+
+def print_jobs(plan: Plan, layout: Layout, common: dict, letters: list[dict]) -> list[Job]:
+    """Every letter in print files, one template pass each: each starts on an odd page, numbered from 1.
+
+    A city's thousands of letters are split into volumes (templates/layout.yaml, letters.print_volume):
+    one file of 2,000 letters would take gigabytes to render and would not open in Word or WPS."""
+    parts = volumes(letters, layout.letters_per_volume)
+    return [
+        print_job(plan, layout, common, part, print_path(number, len(parts)))
+        for number, part in enumerate(parts, 1)
+    ]
+
+
+def print_job(plan: Plan, layout: Layout, common: dict, letters: list[dict], path: str = PRINT_FILE) -> Job:
+    """These letters in one print file, rendered in one template pass."""
     template = layout.template("letters_print")
     context = {**common, "letters": letters}
     return Job(
         kind="letters-print",
-        path=PRINT_FILE,
+        path=path,
         inputs={"context": context, "meta": plan.meta},
         templates=(template,),
-        make=partial(docx.render, template, context, plan.meta, PRINT_FILE.removesuffix(".docx")),
+        make=partial(docx.render, template, context, plan.meta, path.removesuffix(".docx")),
     )
 
 

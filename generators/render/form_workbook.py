@@ -1,0 +1,258 @@
+"""季度报表 built with openpyxl: one workbook per unit per quarter listing exactly its measures and key tasks.
+
+Only the cells a unit fills in are unlocked; a hidden sheet and custom document properties identify the
+form (form id, unit, quarter, plan hash) so `plandocs collect` can match a returned file to its unit.
+The build stamps most forms from one such workbook per quarter (form_copies.py); this is the reference.
+"""
+
+from __future__ import annotations
+
+from copy import copy
+
+from openpyxl import Workbook
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from generators.dates import chinese_date
+from generators.formspec import (
+    ID_SHEET,
+    PROPERTY_NAMES,
+    PROPERTY_PREFIX,
+    STATUS_NAME,
+    FormsLayout,
+    identification,
+)
+from generators.layout import Layout
+from generators.model import Plan
+from generators.render.annex_xlsx import BORDER, MM_PER_INCH, _column_units, _lines
+from generators.render.docx import meta_datetime
+from generators.views import Assignment, UnitAssignments, Views
+
+TITLE_ROW, UNIT_ROW, REPORTER_ROW, HEADER_ROW = 1, 2, 3, 4
+UNLOCKED = Protection(locked=False)
+
+
+class CellStyles:
+    """Named combinations of cell formatting, applied fast.
+
+    openpyxl hashes every style object on each assignment (about 90 % of a form's build time); a
+    combination is set once per workbook and its index array copied to the other cells.
+    """
+
+    def __init__(self, specs: dict[str, dict[str, object]]):
+        self._specs = specs
+        self._arrays: dict[str, object] = {}
+
+    def apply(self, cell, name: str) -> None:
+        array = self._arrays.get(name)
+        if array is None:
+            for attr, value in self._specs[name].items():
+                setattr(cell, attr, value)
+            self._arrays[name] = copy(cell._style)
+        else:
+            cell._style = copy(array)
+
+
+def row_cells(views: Views, spec: FormsLayout, index: int, a: Assignment) -> dict[str, object]:
+    """One task row by field: what the unit is asked about, with empty input cells."""
+    if a.measure is not None:
+        task, content = views.place_of(a.measure)[1].title, a.measure.text
+    else:
+        task, content = a.task.name, a.task.content
+    return {
+        "index": index,
+        "key": spec.key_text(a),
+        "task": task,
+        "role": a.role_text,
+        "content": content,
+    }
+
+
+def _title_rows(ws: Worksheet, plan: Plan, spec: FormsLayout, layout: Layout, quarter: int, unit) -> None:
+    last = get_column_letter(len(spec.columns))
+    xl = layout.xlsx
+    ws.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
+    title = ws.cell(TITLE_ROW, 1, spec.title.format(**spec.names(plan, quarter)))
+    title.font = Font(name=dict(layout.fonts)["xiaobiaosong"], size=xl.title_size_pt)
+    title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.row_dimensions[TITLE_ROW].height = xl.title_size_pt * 2.2
+
+    split = len(spec.columns) // 2 + 1  # unit on the left half, due date on the right
+    due = spec.due_line.format(due=chinese_date(plan.meta.due_dates[quarter - 1]), office=plan.meta.office)
+    for first, end, text, horizontal in (
+        (1, split - 1, spec.unit_line.format(unit=unit.full_name), "left"),
+        (split, len(spec.columns), due, "right"),
+    ):
+        ws.merge_cells(start_row=UNIT_ROW, start_column=first, end_row=UNIT_ROW, end_column=end)
+        cell = ws.cell(UNIT_ROW, first, text)
+        cell.font = Font(name=xl.font, size=xl.size_pt + 1)
+        cell.alignment = Alignment(horizontal=horizontal, vertical="center")
+    ws.row_dimensions[UNIT_ROW].height = xl.line_height_pt * 1.6
+
+
+def _reporter_row(ws: Worksheet, spec: FormsLayout, layout: Layout) -> None:
+    xl = layout.xlsx
+    fill = PatternFill("solid", fgColor=spec.input_fill)
+    for label, column in zip(spec.reporter, spec.reporter_columns, strict=True):
+        cell = ws.cell(REPORTER_ROW, column, label)
+        cell.font = Font(name=xl.header_font, size=xl.size_pt)
+        cell.alignment = Alignment(horizontal="right", vertical="center")
+        value = ws.cell(REPORTER_ROW, column + 1)
+        value.font = Font(name=xl.font, size=xl.size_pt)
+        value.alignment = Alignment(horizontal="left", vertical="center", shrink_to_fit=True)
+        value.border, value.fill, value.protection = BORDER, fill, UNLOCKED
+        if label == spec.date_label:
+            value.number_format = spec.date_format
+    ws.row_dimensions[REPORTER_ROW].height = xl.line_height_pt * 1.8
+
+
+def _table(ws: Worksheet, views: Views, spec: FormsLayout, layout: Layout, held: UnitAssignments) -> int:
+    """Header and one row per task; returns the last row."""
+    xl = layout.xlsx
+    body = Font(name=xl.font, size=xl.size_pt)
+    wrap_center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    wrap_left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    styles = CellStyles(
+        {
+            "header": {
+                "font": Font(name=xl.header_font, size=xl.size_pt),
+                "border": BORDER,
+                "alignment": wrap_center,
+            },
+            "input": {
+                "font": body,
+                "border": BORDER,
+                "alignment": wrap_left,
+                "protection": UNLOCKED,
+                "fill": PatternFill("solid", fgColor=spec.input_fill),
+            },
+            "text": {"font": body, "border": BORDER, "alignment": wrap_left},
+            "short": {"font": body, "border": BORDER, "alignment": wrap_center},
+        }
+    )
+    for col, column in enumerate(spec.columns, start=1):
+        styles.apply(ws.cell(HEADER_ROW, col, column.name), "header")
+    ws.row_dimensions[HEADER_ROW].height = xl.line_height_pt * 2
+    row = HEADER_ROW
+    for values, height in task_rows(views, spec, layout, held):
+        row += 1
+        for col, (column, value) in enumerate(zip(spec.columns, values, strict=True), start=1):
+            cell = ws.cell(row, col, value)
+            if column.input:
+                styles.apply(cell, "input")
+            else:
+                styles.apply(cell, "text" if column.field in ("task", "content") else "short")
+        ws.row_dimensions[row].height = height
+    return row
+
+
+def task_rows(
+    views: Views, spec: FormsLayout, layout: Layout, held: UnitAssignments
+) -> list[tuple[list[object], float]]:
+    """Each task row's cell values by column (None in the input cells) and its height in points."""
+    xl = layout.xlsx
+    rows = []
+    for index, a in enumerate(held.all, start=1):
+        fields = row_cells(views, spec, index, a)
+        values = [fields.get(column.field) for column in spec.columns]
+        lines = spec.min_input_lines
+        for column, value in zip(spec.columns, values, strict=True):
+            if not column.input:
+                lines = max(lines, _lines(str(value), column.width_mm, xl.size_pt))
+        # Excel does not grow rows for wrapped text written by a program: estimate the height.
+        rows.append((values, lines * xl.line_height_pt + 4))
+    return rows
+
+
+def _status_dropdown(wb: Workbook, ws: Worksheet, spec: FormsLayout, first: int, last: int) -> None:
+    """完成状态 from a list on the hidden sheet: a defined name, since inline lists are capped at 255 chars."""
+    hidden = wb[ID_SHEET]
+    hidden.cell(1, 1, spec.column("status").name)
+    for i, status in enumerate(spec.statuses, start=2):
+        hidden.cell(i, 1, status)
+    ref = f"{quote_sheetname(ID_SHEET)}!$A$2:$A${len(spec.statuses) + 1}"
+    wb.defined_names[STATUS_NAME] = DefinedName(STATUS_NAME, attr_text=ref)
+    options = "、".join(spec.statuses)
+    validation = DataValidation(
+        type="list",
+        formula1=STATUS_NAME,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=spec.column("status").name,
+        error=f"请从下拉列表中选择：{options}",
+        showInputMessage=True,
+        promptTitle=spec.column("status").name,
+        prompt=options,
+    )
+    if last >= first:
+        col = get_column_letter(spec.columns.index(spec.column("status")) + 1)
+        validation.add(f"{col}{first}:{col}{last}")
+    ws.add_data_validation(validation)
+
+
+def _identify(wb: Workbook, plan: Plan, quarter: int, unit: str) -> None:
+    hidden = wb[ID_SHEET]
+    for row, (name, value) in enumerate(identification(plan, quarter, unit).items(), start=1):
+        hidden.cell(row, 3, name)
+        hidden.cell(row, 4, value)
+        wb.custom_doc_props.append(StringProperty(name=PROPERTY_PREFIX + PROPERTY_NAMES[name], value=value))
+
+
+def _print_setup(ws: Worksheet, spec: FormsLayout, layout: Layout) -> None:
+    page = layout.landscape
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins.top = page.margin_top_mm / MM_PER_INCH
+    ws.page_margins.bottom = page.margin_bottom_mm / MM_PER_INCH
+    ws.page_margins.left = page.margin_left_mm / MM_PER_INCH
+    ws.page_margins.right = page.margin_right_mm / MM_PER_INCH
+    ws.print_options.horizontalCentered = True
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.oddFooter.center.text = spec.footer
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
+
+
+def _protect(wb: Workbook, ws: Worksheet) -> None:
+    """Locked against accidents, not attackers: no password; rows and columns may still be resized."""
+    ws.protection.sheet = True
+    ws.protection.formatRows = False
+    ws.protection.formatColumns = False
+    wb[ID_SHEET].protection.sheet = True
+    wb.security = WorkbookProtection(lockStructure=True)
+
+
+def form_title(plan: Plan, spec: FormsLayout, quarter: int, unit: str) -> str:
+    """The document title: the printed title and the unit's short name."""
+    return f"{spec.title.format(**spec.names(plan, quarter))}（{unit}）"
+
+
+def build_form(plan: Plan, views: Views, layout: Layout, quarter: int, held: UnitAssignments) -> Workbook:
+    spec = FormsLayout.of(layout)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = spec.sheet_title
+    hidden = wb.create_sheet(ID_SHEET)
+    hidden.sheet_state = "hidden"
+    for col, column in enumerate(spec.columns, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = _column_units(column.width_mm)
+    _title_rows(ws, plan, spec, layout, quarter, held.unit)
+    _reporter_row(ws, spec, layout)
+    last = _table(ws, views, spec, layout, held)
+    _status_dropdown(wb, ws, spec, HEADER_ROW + 1, last)
+    _identify(wb, plan, quarter, held.unit.name)
+    _print_setup(ws, spec, layout)
+    _protect(wb, ws)
+    props = wb.properties
+    props.title = form_title(plan, spec, quarter, held.unit.name)
+    props.creator = props.lastModifiedBy = plan.meta.office
+    props.created = props.modified = meta_datetime(plan.meta)
+    return wb
