@@ -15,58 +15,33 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.oxml.ns import qn
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import make_templates as base  # noqa: E402
+import docx_build as build  # noqa: E402
+from docx_build import TableColumn, para, paragraph_block  # noqa: E402
 
 from generators.layout import Layout, load_layout  # noqa: E402
 
-# (header, width in mm, cell content, style); the widths add up to the landscape type area, 225 mm.
+# The widths add up to the landscape type area, 225 mm.
 COLUMNS = (
-    ("序号", 12, "{{ row.number }}", "表格居中"),
-    ("原文", 85, "{{r row.old }}", "表格文字"),
-    ("修改后", 85, "{{r row.new }}", "表格文字"),
-    ("修改说明", 43, "{{ row.note }}", "表格文字"),
+    TableColumn("序号", 12, "表格居中", ("{{ row.number }}",)),
+    TableColumn("原文", 85, "表格文字", ("{{r row.old }}",)),
+    TableColumn("修改后", 85, "表格文字", ("{{r row.new }}",)),
+    TableColumn("修改说明", 43, "表格文字", ("{{ row.note }}",)),
 )
 
 
 def make_changes(layout: Layout) -> None:
-    doc = base.new_document(layout)
-    section = doc.sections[0]
-    base.setup_page(section, layout.landscape, layout, landscape=True)
-    base.add_footers(doc, section, layout)
-    base.para(doc, "《{{ title }}》修改对照表", "公文标题")
-    base.para(doc, "{%p if old_status != new_status %}", "稿件状态")
-    base.para(doc, "（{{ new_status }}与{{ old_status }}对照）", "稿件状态")
-    base.para(doc, "{%p endif %}", "稿件状态")
-    base.para(doc, "", "正文")
-    table = doc.add_table(rows=0, cols=len(COLUMNS))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    tblW = table._tbl.tblPr.find(qn("w:tblW"))
-    tblW.set(qn("w:type"), "dxa")
-    tblW.set(qn("w:w"), str(sum(base.twips(width) for _, width, _, _ in COLUMNS)))
-    for column, (_, width, _, _) in zip(table.columns, COLUMNS, strict=True):
-        column.width = base.twips(width)  # w:gridCol: WPS prefers it to tblW
-    header = table.add_row()
-    header._tr.get_or_add_trPr().append(base.w_el("w:tblHeader"))  # repeats on every page
-    for cell, (name, width, _, _) in zip(header.cells, COLUMNS, strict=True):
-        cell.width = base.twips(width)
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        base.set_cell(cell, [name], "表头")
-    base.merged_row(table, "{%tr for row in rows %}", "表格文字")
-    row = table.add_row()
-    for cell, (_, width, content, style) in zip(row.cells, COLUMNS, strict=True):
-        cell.width = base.twips(width)
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        base.set_cell(cell, [content], style)
-    base.merged_row(table, "{%tr endfor %}", "表格文字")
-    base.para(doc, "", "表格文字")  # Word wants a paragraph after a table that ends a section
-    base.finish(doc, layout.template("changes"))
+    doc = build.new_document(layout, landscape=True)
+    para(doc, "《{{ title }}》修改对照表", "公文标题")
+    with paragraph_block(doc, "if old_status != new_status", "稿件状态"):
+        para(doc, "（{{ new_status }}与{{ old_status }}对照）", "稿件状态")
+    para(doc, "", "正文")
+    table = build.add_table(doc, COLUMNS)
+    with build.row_block(table, "for row in rows", "表格文字"):
+        build.add_body_row(table, COLUMNS)
+    para(doc, "", "表格文字")  # Word wants a paragraph after a table that ends a section
+    build.finish(doc, layout.template("changes"))
 
 
 if __name__ == "__main__":

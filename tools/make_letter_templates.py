@@ -20,13 +20,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from docx.enum.section import WD_SECTION
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import make_templates as base  # noqa: E402
+import docx_build as build  # noqa: E402
+from docx_build import para, paragraph_block, paras  # noqa: E402
 
 from generators.layout import Layout, StyleSpec, load_layout  # noqa: E402
 
@@ -88,7 +87,7 @@ def letter_styles(layout: Layout) -> list[StyleSpec]:
 
 def add_letter_styles(doc, layout: Layout) -> None:
     for spec in letter_styles(layout):
-        base.add_style(doc, spec)
+        build.add_style(doc, spec)
     doc.styles["发文机关标志"].font.color.rgb = RED
     # 7.3.5.2: without a seal the organ name stands two characters in from the right.
     signature = doc.styles["发文机关署名"].paragraph_format
@@ -98,14 +97,14 @@ def add_letter_styles(doc, layout: Layout) -> None:
 def add_letterhead(doc, section, layout: Layout) -> None:
     """First-page header: organ name in red, a red double rule 4mm below it (10.1); no page number."""
     section.different_first_page_header_footer = True
-    section.header_distance = base.twips(LETTERHEAD_TOP_MM)
+    section.header_distance = build.twips(LETTERHEAD_TOP_MM)
     header = section.first_page_header
     header.is_linked_to_previous = False
     mark = header.paragraphs[0]
     mark.style = doc.styles["发文机关标志"]
     mark.text = "{{ office }}"
     rule = header.add_paragraph(style=doc.styles["版头分隔线"])
-    overhang = base.twips(
+    overhang = build.twips(
         (RULE_LENGTH_MM - (layout.page.width_mm - layout.page.margin_left_mm - layout.page.margin_right_mm))
         / 2
     )
@@ -113,9 +112,9 @@ def add_letterhead(doc, section, layout: Layout) -> None:
     rule.paragraph_format.right_indent = -overhang
     rule.paragraph_format.space_before = Pt(RULE_GAP_PT)
     pPr = rule._p.get_or_add_pPr()
-    borders = base.w_el("w:pBdr")
-    borders.append(base.w_el("w:bottom", val="thickThinSmallGap", sz="24", space="1", color="FF0000"))
-    base.insert_ordered(pPr, borders, base.PPR_SEQ)
+    borders = build.w_el("w:pBdr")
+    borders.append(build.w_el("w:bottom", val="thickThinSmallGap", sz="24", space="1", color="FF0000"))
+    build.insert_ordered(pPr, borders, build.PPR_SEQ)
     # Empty headers on the other pages, in a tiny style so they never push the text down: without them
     # LibreOffice repeats the first-page header on every page.
     for other in (section.header, section.even_page_header):
@@ -133,15 +132,13 @@ def restart_numbering(section, odd_page: bool) -> None:
     (the letterhead) on page 2; Word and WPS do not, so only the print file carries it."""
     if odd_page:
         section.start_type = WD_SECTION.ODD_PAGE
-    base.insert_ordered(section._sectPr, base.w_el("w:pgNumType", start="1"), SECT_SEQ)
+    build.insert_ordered(section._sectPr, build.w_el("w:pgNumType", start="1"), SECT_SEQ)
 
 
 def letter_document(layout: Layout, odd_page: bool):
-    doc = base.new_document(layout)
+    doc = build.new_document(layout)
     add_letter_styles(doc, layout)
     section = doc.sections[0]
-    base.setup_page(section, layout.page, layout, landscape=False)
-    base.add_footers(doc, section, layout)
     add_letterhead(doc, section, layout)
     restart_numbering(section, odd_page)
     return doc
@@ -149,97 +146,85 @@ def letter_document(layout: Layout, odd_page: bool):
 
 def add_letter_body(doc) -> None:
     """One letter; fields of this unit under `letter`, fields shared by all letters at the top level."""
-    p = base.para
-    p(doc, "{%p if doc_number %}", "发文字号")
-    p(doc, "{{ doc_number }}", "发文字号")
-    p(doc, "{%p endif %}", "发文字号")
-    p(doc, "", "正文")
-    p(doc, "关于落实《{{ opinion_title }}》任务分工的函", "公文标题")
-    p(doc, "", "正文")
-    p(doc, "{{ letter.addressee }}：", "主送机关")
-    p(
+    with paragraph_block(doc, "if doc_number", "发文字号"):
+        para(doc, "{{ doc_number }}", "发文字号")
+    para(doc, "", "正文")
+    para(doc, "关于落实《{{ opinion_title }}》任务分工的函", "公文标题")
+    para(doc, "", "正文")
+    para(doc, "{{ letter.addressee }}：", "主送机关")
+    paras(
         doc,
+        "正文",
         "为全面贯彻落实《{{ opinion_title }}》（以下简称《意见》），压紧压实安全生产责任，现将《意见》"
         "及其附件《{{ annex_title }}》中明确由贵单位承担的任务函告如下，请结合本单位职责认真抓好落实。",
-        "正文",
-    )
-    p(
-        doc,
         "贵单位共承担《意见》工作措施{{ letter.counts.measures }}条（其中列为责任单位"
         "{{ letter.counts.named }}条、结合职责落实{{ letter.counts.shared }}条），"
         "重点工作任务{{ letter.counts.tasks }}项。",
-        "正文",
     )
-    # 一、责任单位任务
-    p(doc, "{%p if letter.named %}", "一级标题")
-    p(doc, "{{ letter.no.named }}、责任单位任务", "一级标题")
-    p(doc, "《意见》在以下工作措施的责任单位中列明了贵单位（含以集合称谓列明），请牵头抓好落实。", "正文")
-    add_measure_list(doc, "letter.named")
-    p(doc, "{%p endif %}", "一级标题")
-    # 二、结合职责落实任务
-    p(doc, "{%p if letter.shared %}", "一级标题")
-    p(doc, "{{ letter.no.shared }}、结合职责落实任务", "一级标题")
-    p(
+    add_measure_section(
         doc,
+        "named",
+        "责任单位任务",
+        "《意见》在以下工作措施的责任单位中列明了贵单位（含以集合称谓列明），请牵头抓好落实。",
+    )
+    add_measure_section(
+        doc,
+        "shared",
+        "结合职责落实任务",
         "以下工作措施的责任单位为{% for via in letter.shared_via %}“{{ via }}”"
         "{% if not loop.last %}、{% endif %}{% endfor %}，请结合本单位职责抓好落实。",
+    )
+    with paragraph_block(doc, "if letter.tasks", "一级标题"):
+        para(doc, "{{ letter.no.tasks }}、重点工作任务", "一级标题")
+        para(doc, "《{{ annex_title }}》中涉及贵单位的任务如下。", "正文")
+        with paragraph_block(doc, "for group in letter.tasks", "二级标题"):
+            para(
+                doc,
+                "（{{ group.no }}）{% if group.role == 'lead' %}作为责任单位{% elif group.role == 'support' %}"
+                "作为配合单位{% else %}结合职责配合{% endif %}",
+                "二级标题",
+            )
+            with paragraph_block(doc, "for task in group.tasks", "任务标题"):
+                para(doc, "第{{ task.number }}项　{{ task.name }}", "任务标题")
+                paras(doc, "正文", "区领导：{{ task.leaders }}", "责任单位：{{ task.leads }}")
+                with paragraph_block(doc, "if task.supports", "正文"):
+                    para(doc, "配合单位：{{ task.supports }}", "正文")
+                para(doc, "工作内容：{{ task.content }}", "正文")
+    para(doc, "{{ letter.no.report }}、季度报送要求", "一级标题")
+    paras(
+        doc,
         "正文",
-    )
-    add_measure_list(doc, "letter.shared")
-    p(doc, "{%p endif %}", "一级标题")
-    # 三、重点工作任务
-    p(doc, "{%p if letter.tasks %}", "一级标题")
-    p(doc, "{{ letter.no.tasks }}、重点工作任务", "一级标题")
-    p(doc, "《{{ annex_title }}》中涉及贵单位的任务如下。", "正文")
-    p(doc, "{%p for group in letter.tasks %}", "二级标题")
-    p(
-        doc,
-        "（{{ group.no }}）{% if group.role == 'lead' %}作为责任单位{% elif group.role == 'support' %}"
-        "作为配合单位{% else %}结合职责配合{% endif %}",
-        "二级标题",
-    )
-    p(doc, "{%p for task in group.tasks %}", "任务标题")
-    p(doc, "第{{ task.number }}项　{{ task.name }}", "任务标题")
-    p(doc, "区领导：{{ task.leaders }}", "正文")
-    p(doc, "责任单位：{{ task.leads }}", "正文")
-    p(doc, "{%p if task.supports %}", "正文")
-    p(doc, "配合单位：{{ task.supports }}", "正文")
-    p(doc, "{%p endif %}", "正文")
-    p(doc, "工作内容：{{ task.content }}", "正文")
-    p(doc, "{%p endfor %}", "任务标题")
-    p(doc, "{%p endfor %}", "二级标题")
-    p(doc, "{%p endif %}", "一级标题")
-    # 四、季度报送要求
-    p(doc, "{{ letter.no.report }}、季度报送要求", "一级标题")
-    p(
-        doc,
         "请于每季度结束后，对照上述任务逐项梳理落实情况，按时报送{{ office_short }}。报送截止日期："
         "{% for q in quarters %}第{{ q.numeral }}季度{{ q.due }}{% if not loop.last %}；{% else %}。{% endif %}"
         "{% endfor %}",
-        "正文",
+        "联系人：{{ contact }}；联系电话：{{ phone }}。",
+        "特此函告。",
+        "",
     )
-    p(doc, "联系人：{{ contact }}；联系电话：{{ phone }}。", "正文")
-    p(doc, "特此函告。", "正文")
-    p(doc, "", "正文")
-    p(doc, "{{ office }}", "发文机关署名")
-    p(doc, "{{ date_indent }}{{ date }}", "成文日期")
+    add_signature(doc, "{{ office }}")
 
 
-def add_measure_list(doc, source: str) -> None:
-    """Measures grouped under the opinion's section headings, each printed with its number and line."""
-    p = base.para
-    p(doc, f"{{%p for section in {source} %}}", "二级标题")
-    p(doc, "{{ section.heading }}", "二级标题")
-    p(doc, "{%p for measure in section.measures %}", "正文")
-    p(doc, "{{ measure }}", "正文")
-    p(doc, "{%p endfor %}", "正文")
-    p(doc, "{%p endfor %}", "二级标题")
+def add_signature(doc, organ: str) -> None:
+    """Organ name and date at the end of the text, in the letter's own styles (7.3.5.2)."""
+    para(doc, organ, "发文机关署名")
+    para(doc, "{{ date_indent }}{{ date }}", "成文日期")
+
+
+def add_measure_section(doc, key: str, heading: str, intro: str) -> None:
+    """The measures in letter.<key>, grouped under the opinion's section headings, if there are any."""
+    with paragraph_block(doc, f"if letter.{key}", "一级标题"):
+        para(doc, f"{{{{ letter.no.{key} }}}}、{heading}", "一级标题")
+        para(doc, intro, "正文")
+        with paragraph_block(doc, f"for section in letter.{key}", "二级标题"):
+            para(doc, "{{ section.heading }}", "二级标题")
+            with paragraph_block(doc, "for measure in section.measures", "正文"):
+                para(doc, "{{ measure }}", "正文")
 
 
 def make_letter(layout: Layout) -> None:
     doc = letter_document(layout, odd_page=False)
     add_letter_body(doc)
-    base.finish(doc, layout.template("letter"))
+    build.finish(doc, layout.template("letter"))
 
 
 def make_letters_print(layout: Layout) -> None:
@@ -247,52 +232,25 @@ def make_letters_print(layout: Layout) -> None:
     letter's section with a copy of the final section properties (odd page, numbering from 1)."""
     doc = letter_document(layout, odd_page=True)
     body_sectPr = doc.sections[0]._sectPr
-    base.para(doc, "{%p for letter in letters %}", "正文")
-    base.para(doc, "{%p if not loop.first %}", "正文")
-    breaker = base.para(doc, "", "正文")
-    base.insert_ordered(breaker._p.get_or_add_pPr(), copy.deepcopy(body_sectPr), base.PPR_SEQ)
-    base.para(doc, "{%p endif %}", "正文")
-    add_letter_body(doc)
-    base.para(doc, "{%p endfor %}", "正文")
-    base.finish(doc, layout.template("letters_print"))
+    with paragraph_block(doc, "for letter in letters", "正文"):
+        with paragraph_block(doc, "if not loop.first", "正文"):
+            breaker = para(doc, "", "正文")
+            build.insert_ordered(breaker._p.get_or_add_pPr(), copy.deepcopy(body_sectPr), build.PPR_SEQ)
+        add_letter_body(doc)
+    build.finish(doc, layout.template("letters_print"))
 
 
 def make_leader_sheet(layout: Layout) -> None:
-    doc = base.new_document(layout)
-    section = doc.sections[0]
-    base.setup_page(section, layout.landscape, layout, landscape=True)
-    base.add_footers(doc, section, layout)
-    base.para(doc, "{{ annex_title }}", "附件标题")
-    base.para(doc, "区领导：{{ leader.name }}（共{{ leader.count }}项）", "稿件状态")
-    base.para(doc, "", "正文")
-    table = doc.add_table(rows=0, cols=len(LEADER_COLUMNS))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    tblW = table._tbl.tblPr.find(qn("w:tblW"))
-    tblW.set(qn("w:type"), "dxa")
-    tblW.set(qn("w:w"), str(sum(base.twips(width) for _, width, _, _ in LEADER_COLUMNS)))
-    for column, (_, width, _, _) in zip(table.columns, LEADER_COLUMNS, strict=True):
-        column.width = base.twips(width)
-    header = table.add_row()
-    header._tr.get_or_add_trPr().append(base.w_el("w:tblHeader"))
-    for cell, (name, width, _, _) in zip(header.cells, LEADER_COLUMNS, strict=True):
-        cell.width = base.twips(width)
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        base.set_cell(cell, [name], "表头")
-    base.merged_row(table, "{%tr for task in leader.tasks %}", "表格文字")
-    row = table.add_row()
-    for cell, (_, width, field, style) in zip(row.cells, LEADER_COLUMNS, strict=True):
-        cell.width = base.twips(width)
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        if field in LIST_FIELDS:
-            lines = [f"{{%p for item in task.{field} %}}", "{{ item }}", "{%p endfor %}"]
-        else:
-            lines = [f"{{{{ task.{field} }}}}"]
-        base.set_cell(cell, lines, style)
-    base.merged_row(table, "{%tr endfor %}", "表格文字")
-    base.para(doc, "", "表格文字")
-    base.finish(doc, layout.template("leader_sheet"))
+    doc = build.new_document(layout, landscape=True)
+    para(doc, "{{ annex_title }}", "附件标题")
+    para(doc, "区领导：{{ leader.name }}（共{{ leader.count }}项）", "稿件状态")
+    para(doc, "", "正文")
+    columns = [build.task_column(*spec, LIST_FIELDS) for spec in LEADER_COLUMNS]
+    table = build.add_table(doc, columns)
+    with build.row_block(table, "for task in leader.tasks", "表格文字"):
+        build.add_body_row(table, columns)
+    para(doc, "", "表格文字")
+    build.finish(doc, layout.template("leader_sheet"))
 
 
 def main() -> None:

@@ -5,7 +5,7 @@
 
     .venv/bin/python tools/make_summary_template.py
 
-版式沿用 tools/make_templates.py（GB/T 9704-2012 页面、命名样式、页码）与 tools/make_letter_templates.py
+版式沿用 tools/docx_build.py（GB/T 9704-2012 页面、命名样式、页码）与 tools/make_letter_templates.py
 （发文机关署名、成文日期样式）。数据字段由 generators/collect/summary_report.py 的 context() 提供。
 """
 
@@ -16,61 +16,50 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import docx_build as build  # noqa: E402
 import make_letter_templates as letters  # noqa: E402
-import make_templates as base  # noqa: E402
+from docx_build import para, paragraph_block, paras  # noqa: E402
 
 from generators.layout import load_layout  # noqa: E402
 
 
 def make_summary_report() -> None:
     layout = load_layout()
-    doc = base.new_document(layout)
+    doc = build.new_document(layout)
     letters.add_letter_styles(doc, layout)
-    section = doc.sections[0]
-    base.setup_page(section, layout.page, layout, landscape=False)
-    base.add_footers(doc, section, layout)
-    p = base.para
-    p(doc, "{{ title }}", "公文标题")
-    p(doc, "", "正文")
-    p(
+    para(doc, "{{ title }}", "公文标题")
+    para(doc, "", "正文")
+    para(
         doc,
         "按照《{{ plan_title }}》要求，{{ office }}组织各单位报送了{{ period }}安全生产工作进展情况。"
         "截至{{ due }}，应报送单位{{ expected }}个，已报送{{ reported }}个，未报送{{ missing_count }}个。"
         "现将有关情况通报如下。",
         "正文",
     )
-    p(doc, "一、总体进展情况", "一级标题")
-    p(doc, "已报送的{{ reported }}个单位共填报任务{{ total }}项，其中{{ status_text }}。", "正文")
-    p(doc, "二、滞后任务", "一级标题")
-    p(doc, "{%p if lagging %}", "正文")
-    p(doc, "以下{{ lagging | length }}项任务有单位报告进度滞后，请责任单位分析原因、加快推进：", "正文")
-    p(doc, "{%p for item in lagging %}", "正文")
-    p(doc, "{{ loop.index }}.{{ item.key_text }}（{{ item.task }}）：{{ item.units }}。", "正文")
-    p(doc, "{%p endfor %}", "正文")
-    p(doc, "{%p else %}", "正文")
-    p(doc, "已报送单位均未报告滞后任务。", "正文")
-    p(doc, "{%p endif %}", "正文")
-    p(doc, "三、未报送单位", "一级标题")
-    p(doc, "{%p if not_reported %}", "正文")
-    p(doc, "未报送的单位（{{ not_reported | length }}个）：{{ not_reported | join('、') }}。", "正文")
-    p(doc, "{%p endif %}", "正文")
-    p(doc, "{%p if returned %}", "正文")
-    p(
-        doc,
-        "报表被退回、需修改后重报的单位（{{ returned | length }}个）：{{ returned | join('、') }}。",
-        "正文",
-    )
-    p(doc, "{%p endif %}", "正文")
-    p(doc, "{%p if not_reported or returned %}", "正文")
-    p(doc, "请上述单位尽快向{{ office }}报送。", "正文")
-    p(doc, "{%p else %}", "正文")
-    p(doc, "各单位均已按时报送。", "正文")
-    p(doc, "{%p endif %}", "正文")
-    p(doc, "", "正文")
-    p(doc, "", "正文")
-    p(doc, "{{ office_full_name }}", "发文机关署名")
-    p(doc, "{{ date_indent }}{{ date }}", "成文日期")
-    base.finish(doc, layout.template("summary_report"))
+    para(doc, "一、总体进展情况", "一级标题")
+    para(doc, "已报送的{{ reported }}个单位共填报任务{{ total }}项，其中{{ status_text }}。", "正文")
+    para(doc, "二、滞后任务", "一级标题")
+    with paragraph_block(doc, "if lagging", "正文"):
+        para(
+            doc, "以下{{ lagging | length }}项任务有单位报告进度滞后，请责任单位分析原因、加快推进：", "正文"
+        )
+        with paragraph_block(doc, "for item in lagging", "正文"):
+            para(doc, "{{ loop.index }}.{{ item.key_text }}（{{ item.task }}）：{{ item.units }}。", "正文")
+        paras(doc, "正文", "{%p else %}", "已报送单位均未报告滞后任务。")
+    para(doc, "三、未报送单位", "一级标题")
+    with paragraph_block(doc, "if not_reported", "正文"):
+        para(doc, "未报送的单位（{{ not_reported | length }}个）：{{ not_reported | join('、') }}。", "正文")
+    with paragraph_block(doc, "if returned", "正文"):
+        para(
+            doc,
+            "报表被退回、需修改后重报的单位（{{ returned | length }}个）：{{ returned | join('、') }}。",
+            "正文",
+        )
+    with paragraph_block(doc, "if not_reported or returned", "正文"):
+        paras(doc, "正文", "请上述单位尽快向{{ office }}报送。", "{%p else %}", "各单位均已按时报送。")
+    paras(doc, "正文", "", "")
+    letters.add_signature(doc, "{{ office_full_name }}")
+    build.finish(doc, layout.template("summary_report"))
 
 
 if __name__ == "__main__":

@@ -11,300 +11,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import sys
 from pathlib import Path
 
-from docx import Document
-from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Pt, Twips
+from docx.enum.section import WD_SECTION
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generators.layout import Layout, PageSpec, StyleSpec, load_layout  # noqa: E402
-from generators.reproducible import normalize_zip  # noqa: E402
+import docx_build as build  # noqa: E402
+from docx_build import para, paragraph_block  # noqa: E402
 
-ALIGN = {
-    "left": WD_ALIGN_PARAGRAPH.LEFT,
-    "center": WD_ALIGN_PARAGRAPH.CENTER,
-    "right": WD_ALIGN_PARAGRAPH.RIGHT,
-    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-}
-# Built-in styles kept from python-docx's default template; the rest would only clutter the style list.
-KEEP_STYLES = {
-    "Normal",
-    "Header",
-    "Footer",
-    "Default Paragraph Font",
-    "Normal Table",
-    "Table Grid",
-    "No List",
-}
-THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+from generators.layout import Layout, load_layout  # noqa: E402
+
 LIST_FIELDS = ("leaders", "leads", "supports")  # one paragraph per item in the cell
-FIXED_DATE = dt.datetime(2023, 1, 1)
-# Child order of w:pPr and w:rPr in the OOXML schema (ECMA-376 17.3.1.26, 17.3.2.28).
-PPR_SEQ = [
-    "w:pStyle",
-    "w:keepNext",
-    "w:keepLines",
-    "w:pageBreakBefore",
-    "w:framePr",
-    "w:widowControl",
-    "w:numPr",
-    "w:suppressLineNumbers",
-    "w:pBdr",
-    "w:shd",
-    "w:tabs",
-    "w:suppressAutoHyphens",
-    "w:kinsoku",
-    "w:wordWrap",
-    "w:overflowPunct",
-    "w:topLinePunct",
-    "w:autoSpaceDE",
-    "w:autoSpaceDN",
-    "w:bidi",
-    "w:adjustRightInd",
-    "w:snapToGrid",
-    "w:spacing",
-    "w:ind",
-    "w:contextualSpacing",
-    "w:mirrorIndents",
-    "w:suppressOverlap",
-    "w:jc",
-    "w:textDirection",
-    "w:textAlignment",
-    "w:textboxTightWrap",
-    "w:outlineLvl",
-    "w:divId",
-    "w:cnfStyle",
-    "w:rPr",
-    "w:sectPr",
-    "w:pPrChange",
-]
-RPR_SEQ = [
-    "w:rStyle",
-    "w:rFonts",
-    "w:b",
-    "w:bCs",
-    "w:i",
-    "w:iCs",
-    "w:caps",
-    "w:smallCaps",
-    "w:strike",
-    "w:dstrike",
-    "w:outline",
-    "w:shadow",
-    "w:emboss",
-    "w:imprint",
-    "w:noProof",
-    "w:snapToGrid",
-    "w:vanish",
-    "w:webHidden",
-    "w:color",
-    "w:spacing",
-    "w:w",
-    "w:kern",
-    "w:position",
-    "w:sz",
-    "w:szCs",
-    "w:highlight",
-    "w:u",
-    "w:effect",
-    "w:bdr",
-    "w:shd",
-    "w:fitText",
-    "w:vertAlign",
-    "w:rtl",
-    "w:cs",
-    "w:em",
-    "w:lang",
-    "w:eastAsianLayout",
-    "w:specVanish",
-    "w:oMath",
-]
-
-
-def twips(mm: float) -> Twips:
-    return Twips(round(mm * 1440 / 25.4))
-
-
-def insert_ordered(parent, child, tag_seq: list[str]):
-    """Insert child before its schema successors: Word rejects out-of-order children."""
-    tag = child.tag
-    for old in parent.findall(tag):
-        parent.remove(old)
-    names = [qn(t) for t in tag_seq]
-    successors = names[names.index(tag) + 1 :]
-    for i, existing in enumerate(parent):
-        if existing.tag in successors:
-            parent.insert(i, child)
-            return child
-    parent.append(child)
-    return child
-
-
-def w_el(tag: str, **attrs: str):
-    el = OxmlElement(tag)
-    for k, v in attrs.items():
-        el.set(qn(f"w:{k}"), v)
-    return el
-
-
-def set_fonts(rPr, east_asia: str, latin: str) -> None:
-    rFonts = rPr.get_or_add_rFonts()
-    for attr in THEME_FONT_ATTRS:
-        rFonts.attrib.pop(qn(attr), None)
-    for attr, value in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east_asia), ("cs", latin)):
-        rFonts.set(qn(f"w:{attr}"), value)
-
-
-def clean_defaults(doc, layout: Layout) -> None:
-    """Drop unused built-in styles, theme font references and the Japanese theme language."""
-    styles = doc.styles.element
-    for style in list(styles.findall(qn("w:style"))):
-        name = style.find(qn("w:name"))
-        if name is None or name.get(qn("w:val")) not in KEEP_STYLES:
-            styles.remove(style)
-    fonts = dict(layout.fonts)
-    body = layout.style("正文")
-    rPr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    set_fonts(rPr, body.east_asia, body.latin)
-    rPr.find(qn("w:sz")).set(qn("w:val"), str(int(body.size_pt * 2)))
-    rPr.find(qn("w:szCs")).set(qn("w:val"), str(int(body.size_pt * 2)))
-    rPr.find(qn("w:lang")).set(qn("w:eastAsia"), "zh-CN")
-    pPr = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
-    spacing = pPr.find(qn("w:spacing"))
-    for attr in ("after", "line", "lineRule"):
-        spacing.attrib.pop(qn(f"w:{attr}"), None)
-    spacing.set(qn("w:after"), "0")
-    for rFonts in styles.iter(qn("w:rFonts")):  # any rFonts left must name its fonts explicitly
-        for attr in THEME_FONT_ATTRS:
-            rFonts.attrib.pop(qn(attr), None)
-        rFonts.set(qn("w:ascii"), rFonts.get(qn("w:ascii"), fonts["latin"]))
-        rFonts.set(qn("w:hAnsi"), rFonts.get(qn("w:hAnsi"), fonts["latin"]))
-        rFonts.set(qn("w:eastAsia"), rFonts.get(qn("w:eastAsia"), body.east_asia))
-    # stylesWithEffects.xml (a Word 2010 leftover) would contradict the styles above: drop it.
-    for rId, rel in list(doc.part.rels.items()):
-        if rel.reltype.endswith("/stylesWithEffects"):
-            doc.part.drop_rel(rId)
-    # The default template's thumbnail shows an empty US Letter page: drop it too.
-    package_rels = doc.part.package.rels
-    for rId, rel in list(package_rels.items()):
-        if rel.reltype.endswith("/thumbnail"):
-            package_rels.pop(rId)
-    lang = doc.settings.element.find(qn("w:themeFontLang"))
-    if lang is not None:
-        lang.set(qn("w:eastAsia"), "zh-CN")
-
-
-def add_style(doc, spec: StyleSpec) -> None:
-    style = doc.styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
-    style.base_style = doc.styles["Normal"]
-    style.quick_style = True
-    pf = style.paragraph_format
-    pf.alignment = ALIGN[spec.align]
-    pf.space_before = Pt(0)
-    pf.space_after = Pt(0)
-    pf.left_indent = Twips(0)
-    pf.right_indent = Twips(0)
-    pf.first_line_indent = Pt(spec.size_pt * spec.first_indent_chars)
-    if spec.first_indent_chars:  # in characters too, so it follows a changed font size
-        style.element.pPr.find(qn("w:ind")).set(qn("w:firstLineChars"), str(spec.first_indent_chars * 100))
-    if spec.line_exact_pt:
-        pf.line_spacing = Pt(spec.line_exact_pt)
-        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    else:
-        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    pf.keep_with_next = spec.keep_next
-    pf.widow_control = False
-    pPr = style.element.get_or_add_pPr()
-    if not spec.snap_to_grid:
-        insert_ordered(pPr, w_el("w:snapToGrid", val="0"), PPR_SEQ)
-    if spec.outline_level is not None:
-        insert_ordered(pPr, w_el("w:outlineLvl", val=str(spec.outline_level)), PPR_SEQ)
-    font = style.font
-    font.size = Pt(spec.size_pt)
-    font.bold = spec.bold
-    rPr = style.element.get_or_add_rPr()
-    set_fonts(rPr, spec.east_asia, spec.latin)
-    if spec.char_spacing_twips:
-        insert_ordered(rPr, w_el("w:spacing", val=str(spec.char_spacing_twips)), RPR_SEQ)
-
-
-def setup_page(section, page: PageSpec, layout: Layout, landscape: bool) -> None:
-    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    section.page_width = twips(page.width_mm)
-    section.page_height = twips(page.height_mm)
-    section.top_margin = twips(page.margin_top_mm)
-    section.bottom_margin = twips(page.margin_bottom_mm)
-    section.left_margin = twips(page.margin_left_mm)
-    section.right_margin = twips(page.margin_right_mm)
-    section.footer_distance = twips(page.footer_distance_mm)
-    section.header_distance = twips(15)
-    section.gutter = Twips(0)
-    grid = section._sectPr.find(qn("w:docGrid"))
-    grid.attrib.clear()
-    grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), str(layout.line_pitch_twips))
-
-
-def page_number(paragraph, layout: Layout) -> None:
-    """ "— N —": a PAGE field between the dashes, so Word/WPS fill in each page's number."""
-    paragraph.add_run(layout.page_number_prefix)
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
-        run = paragraph.add_run()
-        if kind:
-            run._r.append(w_el("w:fldChar", fldCharType=kind))
-        elif text == " PAGE ":
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = text
-            run._r.append(instr)
-        else:
-            run.text = text
-    paragraph.add_run(layout.page_number_suffix)
-
-
-def add_footers(doc, section, layout: Layout) -> None:
-    """Odd pages right, even pages left, each one character in (7.5)."""
-    doc.settings.odd_and_even_pages_header_footer = True
-    indent = Pt(layout.style("页码").size_pt * layout.page_number_indent_chars)
-    for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
-        footer.is_linked_to_previous = False
-        p = footer.paragraphs[0]
-        p.style = doc.styles["页码"]
-        p.alignment = ALIGN[align]
-        if align == "right":
-            p.paragraph_format.right_indent = indent
-        else:
-            p.paragraph_format.left_indent = indent
-        page_number(p, layout)
-
-
-def para(container, text: str, style: str):
-    return container.add_paragraph(text, style=style)
-
-
-def set_cell(cell, lines: list[str], style: str) -> None:
-    first = cell.paragraphs[0]
-    first.text = lines[0]
-    first.style = style
-    for line in lines[1:]:
-        cell.add_paragraph(line, style=style)
-
-
-def merged_row(table, text: str, style: str = "表格分组"):
-    row = table.add_row()
-    cell = row.cells[0].merge(row.cells[-1])
-    set_cell(cell, [text], style)
-    return row
 
 
 def add_annex(doc, layout: Layout) -> None:
@@ -312,114 +31,50 @@ def add_annex(doc, layout: Layout) -> None:
     para(doc, layout.annex_label, "附件标签")
     para(doc, "", "附件标签")
     para(doc, "{{ annex.title }}", "附件标题")
-    para(doc, "{%p if annex.status_line %}", "附件标题")
-    para(doc, "{{ annex.status_line }}", "稿件状态")
-    para(doc, "{%p endif %}", "附件标题")
-    columns = layout.columns
-    table = doc.add_table(rows=0, cols=len(columns))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    tblW = table._tbl.tblPr.find(qn("w:tblW"))
-    tblW.set(qn("w:type"), "dxa")
-    tblW.set(qn("w:w"), str(sum(twips(c.width_mm) for c in columns)))
-    for column, spec in zip(table.columns, columns, strict=True):
-        column.width = twips(spec.width_mm)  # w:gridCol: WPS prefers it to tblW
-
-    header = table.add_row()
-    header._tr.get_or_add_trPr().append(w_el("w:tblHeader"))  # repeats on every page
-    for cell, spec in zip(header.cells, columns, strict=True):
-        cell.width = twips(spec.width_mm)
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        set_cell(cell, [spec.name], "表头")
-
-    merged_row(table, "{%tr for group in annex.groups %}")
-    merged_row(table, "{%tr if group.banner %}")
-    merged_row(table, "{{ group.banner }}")
-    merged_row(table, "{%tr endif %}")
-    merged_row(table, "{{ group.label }}")
-    merged_row(table, "{%tr for task in group.tasks %}")
-    row = table.add_row()
-    for cell, spec in zip(row.cells, columns, strict=True):
-        cell.width = twips(spec.width_mm)
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        if spec.field in LIST_FIELDS:
-            lines = [f"{{%p for item in task.{spec.field} %}}", "{{ item }}", "{%p endfor %}"]
-        else:
-            lines = [f"{{{{ task.{spec.field} }}}}"]
-        set_cell(cell, lines, spec.style)
-    merged_row(table, "{%tr endfor %}")
-    merged_row(table, "{%tr endfor %}")
+    with paragraph_block(doc, "if annex.status_line", "附件标题"):
+        para(doc, "{{ annex.status_line }}", "稿件状态")
+    columns = [build.task_column(c.name, c.width_mm, c.field, c.style, LIST_FIELDS) for c in layout.columns]
+    table = build.add_table(doc, columns)
+    with build.row_block(table, "for group in annex.groups"):
+        with build.row_block(table, "if group.banner"):
+            build.merged_row(table, "{{ group.banner }}")
+        build.merged_row(table, "{{ group.label }}")
+        with build.row_block(table, "for task in group.tasks"):
+            build.add_body_row(table, columns)
     para(doc, "", "表格文字")  # Word wants a paragraph after a table that ends a section
 
 
-def new_document(layout: Layout):
-    doc = Document()
-    clean_defaults(doc, layout)
-    for spec in layout.styles:
-        add_style(doc, spec)
-    props = doc.core_properties
-    props.author = props.last_modified_by = ""
-    props.title = props.subject = props.comments = props.keywords = ""
-    props.created = props.modified = FIXED_DATE
-    props.revision = 1
-    return doc
-
-
-def finish(doc, path: Path) -> None:
-    # Keep spaces in every run (the padded leader names 李  峻 land in these runs).
-    for t in doc.element.body.iter(qn("w:t")):
-        t.set(qn("xml:space"), "preserve")
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    path.write_bytes(normalize_zip(buffer.getvalue()))
-    print(f"已生成 {path}")
-
-
 def make_opinion(layout: Layout) -> None:
-    doc = new_document(layout)
-    section = doc.sections[0]
-    setup_page(section, layout.page, layout, landscape=False)
-    add_footers(doc, section, layout)
-    para(doc, "{%p if label %}", "附件标签")
-    para(doc, "{{ label }}", "附件标签")
-    para(doc, "", "附件标签")  # the opinion is itself an attachment: its title goes on line 3 (7.3.7)
-    para(doc, "{%p endif %}", "附件标签")
+    doc = build.new_document(layout)
+    with paragraph_block(doc, "if label", "附件标签"):
+        para(doc, "{{ label }}", "附件标签")
+        para(doc, "", "附件标签")  # the opinion is itself an attachment: its title goes on line 3 (7.3.7)
     para(doc, "{{ title }}", "公文标题")
-    para(doc, "{%p if status_line %}", "公文标题")
-    para(doc, "{{ status_line }}", "稿件状态")
-    para(doc, "{%p endif %}", "公文标题")
+    with paragraph_block(doc, "if status_line", "公文标题"):
+        para(doc, "{{ status_line }}", "稿件状态")
     para(doc, "", "正文")  # one blank line under the title block (7.3.1)
     para(doc, "{{ preamble }}", "正文")
-    para(doc, "{%p for part in parts %}", "一级标题")
-    para(doc, "{{ part.heading }}", "一级标题")
-    para(doc, "{%p for section in part.sections %}", "二级标题")
-    para(doc, "{%p if section.heading %}", "二级标题")  # a part without （一） sections has none
-    para(doc, "{{ section.heading }}", "二级标题")
-    para(doc, "{%p endif %}", "二级标题")
-    para(doc, "{%p if section.intro %}", "正文")
-    para(doc, "{{ section.intro }}", "正文")
-    para(doc, "{%p endif %}", "正文")
-    para(doc, "{%p for measure in section.measures %}", "正文")
-    para(doc, "{{ measure }}", "正文")
-    para(doc, "{%p endfor %}", "正文")
-    para(doc, "{%p endfor %}", "正文")
-    para(doc, "{%p endfor %}", "正文")
+    with paragraph_block(doc, "for part in parts", "一级标题", end_style="正文"):
+        para(doc, "{{ part.heading }}", "一级标题")
+        with paragraph_block(doc, "for section in part.sections", "二级标题", end_style="正文"):
+            with paragraph_block(doc, "if section.heading", "二级标题"):  # a part without （一） has none
+                para(doc, "{{ section.heading }}", "二级标题")
+            with paragraph_block(doc, "if section.intro", "正文"):
+                para(doc, "{{ section.intro }}", "正文")
+            with paragraph_block(doc, "for measure in section.measures", "正文"):
+                para(doc, "{{ measure }}", "正文")
     # The annex starts a new landscape section; footers are inherited, so page numbers continue.
     annex = doc.add_section(WD_SECTION.NEW_PAGE)
     doc.paragraphs[-1].style = doc.styles["正文"]  # the paragraph that carries the portrait sectPr
-    setup_page(annex, layout.landscape, layout, landscape=True)
+    build.setup_page(annex, layout, landscape=True)
     add_annex(doc, layout)
-    finish(doc, layout.template("opinion"))
+    build.finish(doc, layout.template("opinion"))
 
 
 def make_annex(layout: Layout) -> None:
-    doc = new_document(layout)
-    section = doc.sections[0]
-    setup_page(section, layout.landscape, layout, landscape=True)
-    add_footers(doc, section, layout)
+    doc = build.new_document(layout, landscape=True)
     add_annex(doc, layout)
-    finish(doc, layout.template("annex"))
+    build.finish(doc, layout.template("annex"))
 
 
 def main() -> None:

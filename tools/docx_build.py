@@ -1,0 +1,408 @@
+"""模板引导脚本（tools/make_*.py）共用的 python-docx 构件：GB/T 9704-2012 页面、命名样式、页码，
+docxtpl 段落块与表格行块，每页重复表头的任务表格，以及可复现的保存。
+
+只供这些一次性脚本使用，不属于构建流程。
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, Twips
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from generators.layout import Layout, StyleSpec  # noqa: E402
+from generators.reproducible import normalize_zip  # noqa: E402
+
+ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+}
+# Built-in styles kept from python-docx's default template; the rest would only clutter the style list.
+KEEP_STYLES = {
+    "Normal",
+    "Header",
+    "Footer",
+    "Default Paragraph Font",
+    "Normal Table",
+    "Table Grid",
+    "No List",
+}
+THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+FIXED_DATE = dt.datetime(2023, 1, 1)
+# Child order of w:pPr and w:rPr in the OOXML schema (ECMA-376 17.3.1.26, 17.3.2.28).
+PPR_SEQ = [
+    "w:pStyle",
+    "w:keepNext",
+    "w:keepLines",
+    "w:pageBreakBefore",
+    "w:framePr",
+    "w:widowControl",
+    "w:numPr",
+    "w:suppressLineNumbers",
+    "w:pBdr",
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+]
+RPR_SEQ = [
+    "w:rStyle",
+    "w:rFonts",
+    "w:b",
+    "w:bCs",
+    "w:i",
+    "w:iCs",
+    "w:caps",
+    "w:smallCaps",
+    "w:strike",
+    "w:dstrike",
+    "w:outline",
+    "w:shadow",
+    "w:emboss",
+    "w:imprint",
+    "w:noProof",
+    "w:snapToGrid",
+    "w:vanish",
+    "w:webHidden",
+    "w:color",
+    "w:spacing",
+    "w:w",
+    "w:kern",
+    "w:position",
+    "w:sz",
+    "w:szCs",
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
+]
+
+
+def twips(mm: float) -> Twips:
+    return Twips(round(mm * 1440 / 25.4))
+
+
+def insert_ordered(parent, child, tag_seq: list[str]):
+    """Insert child before its schema successors: Word rejects out-of-order children."""
+    tag = child.tag
+    for old in parent.findall(tag):
+        parent.remove(old)
+    names = [qn(t) for t in tag_seq]
+    successors = names[names.index(tag) + 1 :]
+    for i, existing in enumerate(parent):
+        if existing.tag in successors:
+            parent.insert(i, child)
+            return child
+    parent.append(child)
+    return child
+
+
+def w_el(tag: str, **attrs: str):
+    el = OxmlElement(tag)
+    for k, v in attrs.items():
+        el.set(qn(f"w:{k}"), v)
+    return el
+
+
+def set_fonts(rPr, east_asia: str, latin: str) -> None:
+    rFonts = rPr.get_or_add_rFonts()
+    for attr in THEME_FONT_ATTRS:
+        rFonts.attrib.pop(qn(attr), None)
+    for attr, value in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east_asia), ("cs", latin)):
+        rFonts.set(qn(f"w:{attr}"), value)
+
+
+def clean_defaults(doc, layout: Layout) -> None:
+    """Drop unused built-in styles, theme font references and the Japanese theme language."""
+    styles = doc.styles.element
+    for style in list(styles.findall(qn("w:style"))):
+        name = style.find(qn("w:name"))
+        if name is None or name.get(qn("w:val")) not in KEEP_STYLES:
+            styles.remove(style)
+    fonts = dict(layout.fonts)
+    body = layout.style("正文")
+    rPr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    set_fonts(rPr, body.east_asia, body.latin)
+    rPr.find(qn("w:sz")).set(qn("w:val"), str(int(body.size_pt * 2)))
+    rPr.find(qn("w:szCs")).set(qn("w:val"), str(int(body.size_pt * 2)))
+    rPr.find(qn("w:lang")).set(qn("w:eastAsia"), "zh-CN")
+    pPr = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    spacing = pPr.find(qn("w:spacing"))
+    for attr in ("after", "line", "lineRule"):
+        spacing.attrib.pop(qn(f"w:{attr}"), None)
+    spacing.set(qn("w:after"), "0")
+    for rFonts in styles.iter(qn("w:rFonts")):  # any rFonts left must name its fonts explicitly
+        for attr in THEME_FONT_ATTRS:
+            rFonts.attrib.pop(qn(attr), None)
+        rFonts.set(qn("w:ascii"), rFonts.get(qn("w:ascii"), fonts["latin"]))
+        rFonts.set(qn("w:hAnsi"), rFonts.get(qn("w:hAnsi"), fonts["latin"]))
+        rFonts.set(qn("w:eastAsia"), rFonts.get(qn("w:eastAsia"), body.east_asia))
+    # stylesWithEffects.xml (a Word 2010 leftover) would contradict the styles above: drop it.
+    for rId, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(rId)
+    # The default template's thumbnail shows an empty US Letter page: drop it too.
+    package_rels = doc.part.package.rels
+    for rId, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            package_rels.pop(rId)
+    lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def add_style(doc, spec: StyleSpec) -> None:
+    style = doc.styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles["Normal"]
+    style.quick_style = True
+    pf = style.paragraph_format
+    pf.alignment = ALIGN[spec.align]
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(0)
+    pf.left_indent = Twips(0)
+    pf.right_indent = Twips(0)
+    pf.first_line_indent = Pt(spec.size_pt * spec.first_indent_chars)
+    if spec.first_indent_chars:  # in characters too, so it follows a changed font size
+        style.element.pPr.find(qn("w:ind")).set(qn("w:firstLineChars"), str(spec.first_indent_chars * 100))
+    if spec.line_exact_pt:
+        pf.line_spacing = Pt(spec.line_exact_pt)
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    else:
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    pf.keep_with_next = spec.keep_next
+    pf.widow_control = False
+    pPr = style.element.get_or_add_pPr()
+    if not spec.snap_to_grid:
+        insert_ordered(pPr, w_el("w:snapToGrid", val="0"), PPR_SEQ)
+    if spec.outline_level is not None:
+        insert_ordered(pPr, w_el("w:outlineLvl", val=str(spec.outline_level)), PPR_SEQ)
+    font = style.font
+    font.size = Pt(spec.size_pt)
+    font.bold = spec.bold
+    rPr = style.element.get_or_add_rPr()
+    set_fonts(rPr, spec.east_asia, spec.latin)
+    if spec.char_spacing_twips:
+        insert_ordered(rPr, w_el("w:spacing", val=str(spec.char_spacing_twips)), RPR_SEQ)
+
+
+def setup_page(section, layout: Layout, landscape: bool) -> None:
+    page = layout.landscape if landscape else layout.page
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width = twips(page.width_mm)
+    section.page_height = twips(page.height_mm)
+    section.top_margin = twips(page.margin_top_mm)
+    section.bottom_margin = twips(page.margin_bottom_mm)
+    section.left_margin = twips(page.margin_left_mm)
+    section.right_margin = twips(page.margin_right_mm)
+    section.footer_distance = twips(page.footer_distance_mm)
+    section.header_distance = twips(15)
+    section.gutter = Twips(0)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    grid.attrib.clear()
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(layout.line_pitch_twips))
+
+
+def page_number(paragraph, layout: Layout) -> None:
+    """ "— N —": a PAGE field between the dashes, so Word/WPS fill in each page's number."""
+    paragraph.add_run(layout.page_number_prefix)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        run = paragraph.add_run()
+        if kind:
+            run._r.append(w_el("w:fldChar", fldCharType=kind))
+        elif text == " PAGE ":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            run.text = text
+    paragraph.add_run(layout.page_number_suffix)
+
+
+def add_footers(doc, section, layout: Layout) -> None:
+    """Odd pages right, even pages left, each one character in (7.5)."""
+    doc.settings.odd_and_even_pages_header_footer = True
+    indent = Pt(layout.style("页码").size_pt * layout.page_number_indent_chars)
+    for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0]
+        p.style = doc.styles["页码"]
+        p.alignment = ALIGN[align]
+        if align == "right":
+            p.paragraph_format.right_indent = indent
+        else:
+            p.paragraph_format.left_indent = indent
+        page_number(p, layout)
+
+
+def para(container, text: str, style: str):
+    return container.add_paragraph(text, style=style)
+
+
+def paras(container, style: str, *texts: str) -> None:
+    for text in texts:
+        container.add_paragraph(text, style=style)
+
+
+def block_tags(kind: str, statement: str) -> tuple[str, str]:
+    """docxtpl's opening and closing tags of a paragraph ("p") or table row ("tr") block."""
+    keyword = statement.split()[0]  # if / for
+    return f"{{%{kind} {statement} %}}", f"{{%{kind} end{keyword} %}}"
+
+
+@contextmanager
+def paragraph_block(container, statement: str, style: str, end_style: str | None = None) -> Iterator[None]:
+    """Paragraphs written inside the with-statement are repeated or shown by `{%p statement %}`."""
+    opening, closing = block_tags("p", statement)
+    para(container, opening, style)
+    yield
+    para(container, closing, end_style or style)
+
+
+def set_cell(cell, lines: Sequence[str], style: str) -> None:
+    first = cell.paragraphs[0]
+    first.text = lines[0]
+    first.style = style
+    for line in lines[1:]:
+        cell.add_paragraph(line, style=style)
+
+
+def merged_row(table, text: str, style: str = "表格分组"):
+    row = table.add_row()
+    cell = row.cells[0].merge(row.cells[-1])
+    set_cell(cell, [text], style)
+    return row
+
+
+@contextmanager
+def row_block(table, statement: str, style: str = "表格分组") -> Iterator[None]:
+    """Rows added inside the with-statement are repeated or shown by `{%tr statement %}`."""
+    opening, closing = block_tags("tr", statement)
+    merged_row(table, opening, style)
+    yield
+    merged_row(table, closing, style)
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    name: str  # header text
+    width_mm: float
+    style: str  # paragraph style of the body cell
+    lines: tuple[str, ...]  # body cell content, one paragraph each
+
+
+def task_column(
+    name: str, width_mm: float, field: str, style: str, list_fields: Iterable[str]
+) -> TableColumn:
+    """A column showing one field of `task`; a list field gets one paragraph per item."""
+    if field in list_fields:
+        lines = (f"{{%p for item in task.{field} %}}", "{{ item }}", "{%p endfor %}")
+    else:
+        lines = (f"{{{{ task.{field} }}}}",)
+    return TableColumn(name, width_mm, style, lines)
+
+
+def fill_row(row, columns: Sequence[TableColumn], contents: Iterable[tuple[Sequence[str], str]]) -> None:
+    for cell, column, (lines, style) in zip(row.cells, columns, contents, strict=True):
+        cell.width = twips(column.width_mm)
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        set_cell(cell, lines, style)
+
+
+def add_table(doc, columns: Sequence[TableColumn]):
+    """A centred grid of fixed column widths whose header row repeats on every page."""
+    table = doc.add_table(rows=0, cols=len(columns))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tblW = table._tbl.tblPr.find(qn("w:tblW"))
+    tblW.set(qn("w:type"), "dxa")
+    tblW.set(qn("w:w"), str(sum(twips(c.width_mm) for c in columns)))
+    for column, spec in zip(table.columns, columns, strict=True):
+        column.width = twips(spec.width_mm)  # w:gridCol: WPS prefers it to tblW
+    header = table.add_row()
+    header._tr.get_or_add_trPr().append(w_el("w:tblHeader"))  # repeats on every page
+    fill_row(header, columns, (([c.name], "表头") for c in columns))
+    return table
+
+
+def add_body_row(table, columns: Sequence[TableColumn]) -> None:
+    fill_row(table.add_row(), columns, ((c.lines, c.style) for c in columns))
+
+
+def new_document(layout: Layout, landscape: bool = False):
+    """A document with the layout's styles, one page setup and page-number footers."""
+    doc = Document()
+    clean_defaults(doc, layout)
+    for spec in layout.styles:
+        add_style(doc, spec)
+    props = doc.core_properties
+    props.author = props.last_modified_by = ""
+    props.title = props.subject = props.comments = props.keywords = ""
+    props.created = props.modified = FIXED_DATE
+    props.revision = 1
+    section = doc.sections[0]
+    setup_page(section, layout, landscape)
+    add_footers(doc, section, layout)
+    return doc
+
+
+def finish(doc, path: Path) -> None:
+    # Keep spaces in every run (the padded leader names 李  峻 land in these runs).
+    for t in doc.element.body.iter(qn("w:t")):
+        t.set(qn("xml:space"), "preserve")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    path.write_bytes(normalize_zip(buffer.getvalue()))
+    print(f"已生成 {path}")
