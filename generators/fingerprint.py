@@ -42,3 +42,15 @@ def fingerprint(inputs: object, templates: tuple, layout_path: Path) -> str:
         h.update(file_hash(template).encode())
     h.update(json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=_default).encode("utf-8"))
     return h.hexdigest()
+
+
+def build_key(plan_digest: str, template_dirs: tuple[Path, ...]) -> str:
+    """One key for a whole build: the code, the plan files, every file in the template folders.
+
+    Equal keys and every file still on disk mean a rebuild has nothing to do, without listing a job."""
+    h = hashlib.sha256()
+    h.update(code_version().encode() + b"\0" + plan_digest.encode())
+    for folder in template_dirs:
+        for path in sorted(p for p in Path(folder).iterdir() if p.is_file()):
+            h.update(b"\0" + path.name.encode() + b"\0" + file_hash(path).encode())
+    return h.hexdigest()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .artifact import Artifact, Job
-from .fingerprint import fingerprint
+from .fingerprint import build_key, fingerprint
 from .layout import TEMPLATES_DIR, load_layout
 from .model import Plan
 from .output import (
@@ -57,6 +57,9 @@ class BuildResult:
     reprint_units: list[str] = field(default_factory=list)  # units whose letters were written or removed
 
 
+BUILD_KEY = "build"  # manifest key: the inputs of the last full build (fingerprint.build_key)
+
+
 def _modules(only: set[str] | None):
     for name, module_name in RENDERERS:
         if only is None or name in only:
@@ -82,6 +85,13 @@ def _on_disk(out_dir: Path, entry: dict) -> bool:
     """The file an old manifest entry names is still there, byte for byte."""
     path = out_dir / entry["path"]
     return path.is_file() and sha256(path.read_bytes()) == entry["sha256"]
+
+
+def _up_to_date(out_dir: Path, manifest: dict, key: str) -> bool:
+    """The last full build had these very inputs and every file it wrote is still there, unedited."""
+    return manifest.get(BUILD_KEY) == key and all(
+        _on_disk(out_dir, e) for e in manifest["artifacts"] if e.get("kind") not in OTHER_COMMANDS_KINDS
+    )
 
 
 def _artifact_from_entry(out_dir: Path, entry: dict) -> Artifact:
@@ -232,8 +242,15 @@ def build(
     """
     plan = load_plan(plan_dir)  # raises PlanError before anything is rendered or written
     workers = workers or os.cpu_count() or 1
+    # A full build records one key for all its inputs; a partial one (select) leaves no key behind. A
+    # 比较基准 names a git revision, which can move without any file here changing: no key then.
+    full = select is None and not plan.meta.base_revision
+    key = build_key(plan.digest, tuple(dict.fromkeys((templates_dir, TEMPLATES_DIR)))) if full else None
     with build_lock(out_dir) as lock_fd:
         old_manifest = {"artifacts": []} if clean else read_manifest(out_dir)
+        if key and _up_to_date(out_dir, old_manifest, key):
+            entries = [e for e in old_manifest["artifacts"] if e.get("kind") not in OTHER_COMMANDS_KINDS]
+            return BuildResult(plan, entries, WriteReport(unchanged=[e["path"] for e in entries]))
         old = {e["path"]: e for e in old_manifest.get("artifacts", [])}
         staging = Staging(out_dir)
         try:
@@ -248,7 +265,7 @@ def build(
         report.removed = remove_stale(out_dir, old_manifest, new_paths)
         written = set(report.written)
         report.unchanged = [e["path"] for e in entries if e["path"] not in written]
-        manifest = manifest_for(plan, [])
+        manifest = manifest_for(plan, [], extra={BUILD_KEY: key} if key else None)
         manifest["artifacts"] = entries + kept
         data = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         if read_bytes_or_none(out_dir / MANIFEST) != data:

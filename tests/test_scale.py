@@ -30,3 +30,27 @@ def test_print_file_splits_into_volumes_of_the_configured_size(plan, views, layo
     text = "\n".join(p.text for p in last.paragraphs)
     assert all(name in text for name in in_volumes[-1])
     assert in_volumes[0][0] not in text
+
+
+def test_noop_rebuild_lists_no_jobs_but_any_input_change_does(plan_copy, tmp_path, monkeypatch):
+    import shutil
+
+    from generators import pipeline
+    from generators.layout import TEMPLATES_DIR
+
+    out, templates = tmp_path / "out", tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    pipeline.build(plan_copy, out, templates)
+    listed = []
+    real_modules = pipeline._modules
+    monkeypatch.setattr(pipeline, "_modules", lambda only: listed.append(only) or real_modules(only))
+    assert pipeline.build(plan_copy, out, templates).rendered == 0
+    assert listed == []  # up to date: not a single job listed
+    layout = templates / "layout.yaml"
+    layout.write_text(layout.read_text(encoding="utf-8") + "\n# 改动\n", encoding="utf-8")
+    result = pipeline.build(plan_copy, out, templates)
+    assert listed and result.rendered > 0  # a changed layout profile: listed, and re-rendered
+    (out / "letters" / "区应急局.docx").write_bytes(b"edited")
+    listed.clear()
+    assert pipeline.build(plan_copy, out, templates).report.written == ["letters/区应急局.docx"]
+    assert listed
