@@ -15,6 +15,7 @@ scale_peak_rss_mb. Timings depend on the machine and its load; run it on a quiet
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
@@ -65,6 +66,7 @@ def naive(plan_dir: Path, out: Path) -> int:
 
 
 def timed(action) -> tuple[float, object]:
+    gc.collect()  # each phase starts without the garbage of the one before
     started = time.perf_counter()
     result = action()
     return time.perf_counter() - started, result

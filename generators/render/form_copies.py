@@ -76,9 +76,11 @@ def _replace_one(pattern: str, replacement, text: str) -> str:
 class QuarterForms:
     """Every unit's form of one quarter, from a prototype built lazily (in the worker that needs it)."""
 
-    def __init__(self, plan: Plan, views: Views, layout: Layout, quarter: int):
+    def __init__(self, plan: Plan, views: Views, layout: Layout, quarter: int, rows: dict | None = None):
         self.plan, self.views, self.layout, self.quarter = plan, views, layout, quarter
         self.spec = FormsLayout.of(layout)
+        # id(held) → (held, its task rows), the same in every quarter: one dict shared by the four quarters
+        self._rows = {} if rows is None else rows
 
     def _openpyxl(self, held: UnitAssignments) -> bytes:
         return to_bytes(forms.build_form(self.plan, self.views, self.layout, self.quarter, held))
@@ -109,7 +111,10 @@ class QuarterForms:
         }
 
     def form(self, held: UnitAssignments) -> bytes:
-        rows = forms.task_rows(self.views, self.spec, self.layout, held)
+        cached = self._rows.get(id(held))  # (held, rows): keeping held keeps its id from being reused
+        if cached is None:
+            cached = self._rows[id(held)] = (held, forms.task_rows(self.views, self.spec, self.layout, held))
+        rows = cached[1]
         ids = identification(self.plan, self.quarter, held.unit.name)
         texts = [v for values, _ in rows for v in values] + [held.unit.full_name, *ids.values()]
         prototype = self._prototype

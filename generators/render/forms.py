@@ -28,11 +28,16 @@ def shown_rows(views: Views, spec: FormsLayout) -> dict[str, list[list[object]]]
 
 
 def quarter_jobs(
-    plan: Plan, views: Views, layout: Layout, quarter: int, shown: dict[str, list] | None = None
+    plan: Plan,
+    views: Views,
+    layout: Layout,
+    quarter: int,
+    shown: dict[str, list] | None = None,
+    rows: dict | None = None,
 ) -> list[Job]:
     spec = FormsLayout.of(layout)
     shown = shown if shown is not None else shown_rows(views, spec)
-    copies = QuarterForms(plan, views, layout, quarter)
+    copies = QuarterForms(plan, views, layout, quarter, rows)
     return [
         Job(
             kind="form",
@@ -57,8 +62,8 @@ def quarter_jobs(
 
 
 def jobs(plan: Plan, views: Views, layout: Layout) -> list[Job]:
-    shown = shown_rows(views, FormsLayout.of(layout))
-    return [job for quarter in QUARTERS for job in quarter_jobs(plan, views, layout, quarter, shown)]
+    shown, rows = shown_rows(views, FormsLayout.of(layout)), {}  # both the same in all four quarters
+    return [job for quarter in QUARTERS for job in quarter_jobs(plan, views, layout, quarter, shown, rows)]
 
 
 def render(plan: Plan, views: Views, layout: Layout, quarters: tuple[int, ...] = QUARTERS) -> list[Artifact]:
