@@ -26,6 +26,16 @@ def units(diff, impact: Impact) -> dict[str, tuple[str, ...]]:
     return {u.unit: u.reasons for u in diff.units_with(impact)}
 
 
+def assert_only_the_line_changed_for_the_other_holders(plan_dir: Path, diff, number: int, added: str) -> None:
+    """Every other holder of the measure reprints its changed responsibility line: listed apart."""
+    new = load_plan(plan_dir)
+    holders = set(Views(new).holders_of_measure(new.measures[number - 1])) - {added}
+    lines = units(diff, Impact.LINES)
+    assert set(lines) == holders and len(holders) > 1
+    assert all(reasons == (f"措施{number}的责任单位行有变化",) for reasons in lines.values())
+    assert diff.units_with(Impact.RENUMBERED) == ()
+
+
 def test_plan_against_itself_is_empty(plan_copy):
     diff = diff_dirs(plan_copy, plan_copy)
     assert diff.empty and diff.changes == () and diff.units == ()
@@ -109,7 +119,9 @@ def test_responsibility_line_with_one_more_unit(plan, plan_copy, added, reason):
 
     assert [(c.action, c.ref) for c in diff.changes] == [(Action.RESPONSIBILITY, "第9条")]
     assert f"增加{added}" in diff.changes[0].note
-    assert [u.as_json() for u in diff.units] == [{"unit": added, "impact": "内容变动", "reasons": [reason]}]
+    content = [u.as_json() for u in diff.units_with(Impact.CONTENT)]
+    assert content == [{"unit": added, "impact": "内容变动", "reasons": [reason]}]
+    assert_only_the_line_changed_for_the_other_holders(plan_copy, diff, 9, added)
 
 
 @pytest.mark.parametrize(
@@ -141,6 +153,10 @@ def test_renamed_unit_is_a_rename(plan, plan_copy, old, new, full_name):
     content = units(diff, Impact.CONTENT)
     assert list(content) == [new]
     assert f"单位更名（原“{old}”）" in content[new]
+    # every other unit whose letter prints a line naming the renamed unit is named too, apart
+    lines = units(diff, Impact.LINES)
+    assert "区应急局" in lines and new not in lines
+    assert all("责任单位行有变化" in r for reasons in lines.values() for r in reasons)
 
 
 def test_moved_measure_is_a_move_not_remove_and_add(plan, plan_copy):
@@ -242,9 +258,10 @@ def test_measure_support_line(plan, plan_copy):
         (Action.RESPONSIBILITY, "第9条", "第9条配合单位增加城桥镇")
     ]
     assert diff.changes[0].new_text.endswith("；配合单位：城桥镇）")
-    assert [u.as_json() for u in diff.units] == [
+    assert [u.as_json() for u in diff.units_with(Impact.CONTENT)] == [
         {"unit": "城桥镇", "impact": "内容变动", "reasons": ["新增措施9（配合单位）"]}
     ]
+    assert_only_the_line_changed_for_the_other_holders(plan_copy, diff, 9, "城桥镇")
 
 
 def test_deleting_a_section_intro_is_one_change_not_a_moved_section(plan, plan_copy):

@@ -1,9 +1,11 @@
 """The units whose letters and quarterly forms change, and why (computed on the views of both plans).
 
 A unit's letter changes when the set of (item, role) it holds changes, when the text of an item it
-holds changes or the item moves to another section, or when its name or full name changes. Items
-that only got new numbers change the letter too, but that is reported apart (编号变动) so the office
-can decide whether to reissue.
+holds changes or the item moves to another section, or when its name or full name changes. Two
+lesser kinds are reported apart so the office can decide whether to reissue: the letter reprints a
+responsibility line (or a key task's leaders and units) that changed while the unit's own tasks did
+not (责任单位行变动: another unit was added or renamed there), and items that only got new numbers
+(编号变动).
 """
 
 from __future__ import annotations
@@ -25,19 +27,22 @@ class Held:
     role: str  # as printed for the unit, with the group it came through
     text: str
     place: str  # section or task group, by identity
+    line: str  # the responsibility line (or a key task's leaders and units) the letter prints with it
 
 
 def _held(assignment: Assignment, ident: Identity | None, places: dict[tuple[str, int], str]) -> tuple:
     """(identity key, Held): the key is the new number for items the new plan has."""
     if assignment.measure is not None:
         label, number, text = "措施", assignment.measure.number, assignment.measure.text
+        line = assignment.measure.responsibility.printed
         same = ident.measures.get(number) if ident else number
     else:
         task = assignment.task
         label, number, text = "重点任务", task.number, f"{task.name}\n{task.content}\n{task.remark}"
+        line = "\n".join("、".join(names) for names in (task.leaders, task.leads, task.supports))
         same = ident.tasks.get(number) if ident else number
     key = (label, same) if same is not None else (label, f"原{number}")
-    return key, Held(label, number, assignment.role_text, text, places[(label, number)])
+    return key, Held(label, number, assignment.role_text, text, places[(label, number)], line)
 
 
 def _places(plan: Plan, ident: Identity | None) -> dict[tuple[str, int], str]:
@@ -73,7 +78,7 @@ def affected_units(old: Plan, new: Plan, ident: Identity) -> list[UnitImpact]:
         after = _holdings(new_held.get(unit.name), None, new_places)
         if not before and not after:
             continue
-        reasons, renumbered = _compare(before, after)
+        reasons, lines, renumbered = _compare(before, after)
         if old_name is None:
             reasons.insert(0, "新增单位")
         elif old_name != unit.name:
@@ -84,6 +89,9 @@ def affected_units(old: Plan, new: Plan, ident: Identity) -> list[UnitImpact]:
         if reasons:
             extra = [f"另有{m}" for m in moves]
             out.append(UnitImpact(unit.name, Impact.CONTENT, tuple(reasons + extra)))
+        elif lines:
+            extra = [f"另有{m}" for m in moves]
+            out.append(UnitImpact(unit.name, Impact.LINES, tuple(lines + extra)))
         elif moves:
             out.append(UnitImpact(unit.name, Impact.RENUMBERED, tuple(moves)))
     gone = [u for u in old.units if u.name in old_held and ident.units.get(u.name) not in new_held]
@@ -92,8 +100,12 @@ def affected_units(old: Plan, new: Plan, ident: Identity) -> list[UnitImpact]:
     return out
 
 
-def _compare(before: dict[tuple, Held], after: dict[tuple, Held]) -> tuple[list[str], dict[str, list]]:
+def _compare(
+    before: dict[tuple, Held], after: dict[tuple, Held]
+) -> tuple[list[str], list[str], dict[str, list]]:
+    """(reasons the unit's tasks changed, items whose printed line changed, renumbered items)."""
     reasons: list[str] = []
+    lines: list[str] = []
     renumbered: dict[str, list[tuple[int, int]]] = {"措施": [], "重点任务": []}
     for key, now in after.items():
         was = before.get(key)
@@ -107,9 +119,13 @@ def _compare(before: dict[tuple, Held], after: dict[tuple, Held]) -> tuple[list[
             reasons.append(f"{ref}内容修改")
         if was.place != now.place:
             reasons.append(f"{ref}移至另一节")
+        if was.line != now.line:
+            lines.append(
+                f"{ref}的{'责任单位行' if now.label == '措施' else '区领导、责任单位或配合单位'}有变化"
+            )
         if was.number != now.number:
             renumbered[now.label].append((was.number, now.number))
     for key, was in before.items():
         if key not in after:
             reasons.append(f"不再承担原{was.label}{was.number}（{was.role}）")
-    return reasons, renumbered
+    return reasons, lines, renumbered

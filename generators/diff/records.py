@@ -96,6 +96,7 @@ class Change:
 
 class Impact(StrEnum):
     CONTENT = "内容变动"  # reissue: the unit's tasks, their text or its name changed
+    LINES = "责任单位行变动"  # same tasks, but a responsibility/leader line its letter prints changed
     RENUMBERED = "编号变动"  # the same tasks under new numbers: the office decides
 
 
@@ -131,6 +132,7 @@ class PlanDiff:
             "changes": [c.as_json() for c in self.changes],
             "units": {
                 "content": [u.as_json() for u in self.units_with(Impact.CONTENT)],
+                "lines": [u.as_json() for u in self.units_with(Impact.LINES)],
                 "renumbered": [u.as_json() for u in self.units_with(Impact.RENUMBERED)],
             },
         }

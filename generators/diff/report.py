@@ -39,6 +39,7 @@ def format_text(diff: PlanDiff) -> str:
         lines.append("\n注意：文件信息有变动，如分工函、报表中印有这些信息，所有单位的函件均需重新生成。")
     for impact, heading in (
         (Impact.CONTENT, "分工函和季度报表内容变动、需重新印发的单位"),
+        (Impact.LINES, "任务未变、分工函中所印责任单位行或区领导有变化的单位（报表不变）"),
         (Impact.RENUMBERED, "仅编号变动的单位（任务和内容未变，是否重发由办公室决定）"),
     ):
         units = diff.units_with(impact)
