@@ -9,7 +9,6 @@ from zipfile import ZIP_DEFLATED, ZipFile
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.writer.excel import ExcelWriter
 
 from generators.artifact import Artifact, Job
@@ -17,10 +16,11 @@ from generators.layout import Layout
 from generators.model import Plan
 from generators.render import annex
 from generators.render.docx import meta_datetime
+from generators.render.xlsx_print import MM_PER_INCH, print_landscape
 from generators.reproducible import normalize_zip
 
 LIST_FIELDS = ("leaders", "leads", "supports")
-MM_PER_INCH = 25.4
+
 PT_TO_MM = 25.4 / 72
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -123,20 +123,13 @@ def build(ctx: dict, layout: Layout, plan: Plan) -> Workbook:
         # Excel does not grow rows for wrapped text written by a program: estimate the height.
         ws.row_dimensions[row].height = lines * spec.line_height_pt + 4
 
-    page = layout.landscape
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins.top = page.margin_top_mm / MM_PER_INCH
-    ws.page_margins.bottom = page.margin_bottom_mm / MM_PER_INCH
-    ws.page_margins.left = page.margin_left_mm / MM_PER_INCH
-    ws.page_margins.right = page.margin_right_mm / MM_PER_INCH
-    ws.page_margins.footer = page.footer_distance_mm / MM_PER_INCH
-    ws.print_options.horizontalCentered = True
-    ws.print_title_rows = f"{header_row}:{header_row}"  # the header repeats on every printed page
-    ws.oddFooter.center.text = f"{layout.page_number_prefix}&P{layout.page_number_suffix}"
+    print_landscape(
+        ws,
+        layout.landscape,
+        header_rows=f"{header_row}:{header_row}",  # the header repeats on every printed page
+        footer=f"{layout.page_number_prefix}&P{layout.page_number_suffix}",
+        footer_distance=True,
+    )
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
 
     props = wb.properties

@@ -16,7 +16,6 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generators.dates import chinese_date
@@ -30,8 +29,9 @@ from generators.formspec import (
 )
 from generators.layout import Layout
 from generators.model import Plan
-from generators.render.annex_xlsx import BORDER, MM_PER_INCH, _column_units, _lines
+from generators.render.annex_xlsx import BORDER, _column_units, _lines
 from generators.render.docx import meta_datetime
+from generators.render.xlsx_print import print_landscape
 from generators.views import Assignment, UnitAssignments, Views
 
 TITLE_ROW, UNIT_ROW, REPORTER_ROW, HEADER_ROW = 1, 2, 3, 4
@@ -205,19 +205,7 @@ def _identify(wb: Workbook, plan: Plan, quarter: int, unit: str) -> None:
 
 
 def _print_setup(ws: Worksheet, spec: FormsLayout, layout: Layout) -> None:
-    page = layout.landscape
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins.top = page.margin_top_mm / MM_PER_INCH
-    ws.page_margins.bottom = page.margin_bottom_mm / MM_PER_INCH
-    ws.page_margins.left = page.margin_left_mm / MM_PER_INCH
-    ws.page_margins.right = page.margin_right_mm / MM_PER_INCH
-    ws.print_options.horizontalCentered = True
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.oddFooter.center.text = spec.footer
+    print_landscape(ws, layout.landscape, header_rows=f"{HEADER_ROW}:{HEADER_ROW}", footer=spec.footer)
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
 
 
