@@ -83,10 +83,13 @@ def build(plan_dir: Path, out_dir: Path, templates_dir: Path, clean: bool) -> No
         click.echo(f"写入  {path}")
     for path in report.removed:
         click.echo(f"删除  {path}")
-    if result.reprint_units:
-        click.echo(
-            f"需重新印发分工函的单位（{len(result.reprint_units)} 个）：{'、'.join(result.reprint_units)}"
-        )
+    for units, what in (
+        (result.reprint_units, "分工函有变化、需重新印发的单位"),
+        (result.new_letter_units, "新生成分工函的单位"),
+        (result.withdrawn_units, "不再承担任务、分工函已删除的单位"),
+    ):
+        if units:
+            click.echo(f"{what}（{len(units)} 个）：{'、'.join(units)}")
     click.echo(
         f"完成：共 {len(result.entries)} 个文件，重新生成 {result.rendered} 个，写入 {len(report.written)} 个，"
         f"未变 {len(report.unchanged)} 个，删除 {len(report.removed)} 个，用时 {time.perf_counter() - started:.2f} 秒。"

@@ -54,7 +54,9 @@ class BuildResult:
     entries: list[dict]  # the new manifest's artifact entries
     report: WriteReport
     rendered: int = 0  # artifacts actually rendered (the rest were unchanged and skipped)
-    reprint_units: list[str] = field(default_factory=list)  # units whose letters were written or removed
+    reprint_units: list[str] = field(default_factory=list)  # units whose existing letters changed
+    new_letter_units: list[str] = field(default_factory=list)  # units that get a letter for the first time
+    withdrawn_units: list[str] = field(default_factory=list)  # units whose letters were removed
 
 
 BUILD_KEY = "build"  # manifest key: the inputs of the last full build (fingerprint.build_key)
@@ -270,7 +272,9 @@ def build(
         data = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         if read_bytes_or_none(out_dir / MANIFEST) != data:
             atomic_write(out_dir / MANIFEST, data)
-    changed = written | set(report.removed)
-    reprint = [e["unit"] for e in entries if e["kind"] == "letter" and e["path"] in changed]
-    reprint += [e["unit"] for e in old.values() if e.get("kind") == "letter" and e["path"] in report.removed]
-    return BuildResult(plan, entries, report, rendered, reprint)
+    letters = [e for e in entries if e["kind"] == "letter" and e["path"] in written]
+    reprint = [e["unit"] for e in letters if e["path"] in old]
+    first = [e["unit"] for e in letters if e["path"] not in old]
+    removed = set(report.removed)
+    withdrawn = [e["unit"] for e in old.values() if e.get("kind") == "letter" and e["path"] in removed]
+    return BuildResult(plan, entries, report, rendered, reprint, first, withdrawn)

@@ -214,3 +214,28 @@ def test_killed_build_leaves_the_old_output_valid(plan_copy, tmp_path):
         except BuildLocked:
             time.sleep(0.1)
     assert not list(out.glob(".staging-*")) and result.report.written
+
+
+def test_a_unit_that_loses_its_only_task_has_its_letter_and_forms_removed(plan_copy, tmp_path):
+    """区气象局 is named only in measure 40 and is otherwise reached as a 区安委会 member: take it out of
+    both, and its letter and forms go, reported as withdrawn."""
+    out = tmp_path / "out"
+    build(plan_copy, out)
+    assert (out / "letters/区气象局.docx").exists()
+    units = plan_copy / "units.yaml"
+    units.write_text(
+        units.read_text(encoding="utf-8").replace("崇明海事局, 区气象局, 区人武部", "崇明海事局, 区人武部"),
+        encoding="utf-8",
+    )
+    opinion = plan_copy / "opinion.yaml"
+    opinion.write_text(
+        opinion.read_text(encoding="utf-8").replace("区公安分局、区气象局，各乡镇", "区公安分局，各乡镇"),
+        encoding="utf-8",
+    )
+    result = build(plan_copy, out)
+    assert result.withdrawn_units == ["区气象局"]
+    assert "letters/区气象局.docx" in result.report.removed
+    assert not (out / "letters/区气象局.docx").exists()
+    assert not list(out.glob("forms/*/区气象局.xlsx"))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert all(e.get("unit") != "区气象局" for e in manifest["artifacts"])
