@@ -62,10 +62,8 @@ def file_stem(plan: Plan) -> str:
 
 
 def render(plan: Plan, layout: Layout) -> list[Artifact]:
-    data = docx.render(
-        layout.template("annex"), {"annex": context(plan, layout)}, plan.meta, title(plan, layout)
-    )
-    return [Artifact(kind="annex", path=f"{file_stem(plan)}.docx", data=data)]
+    """Render now (for tests and one-off use); the build goes through jobs()."""
+    return [job.artifact(job.make()) for job in jobs(plan, None, layout)]
 
 
 def jobs(plan: Plan, views, layout: Layout) -> list[Job]:

@@ -148,8 +148,8 @@ def to_bytes(wb: Workbook) -> bytes:
 
 
 def render(plan: Plan, layout: Layout) -> list[Artifact]:
-    wb = build(context(plan, layout), layout, plan)
-    return [Artifact(kind="annex-xlsx", path=f"{annex.file_stem(plan)}.xlsx", data=to_bytes(wb))]
+    """Render now (for tests and one-off use); the build goes through jobs()."""
+    return [job.artifact(job.make()) for job in jobs(plan, None, layout)]
 
 
 def jobs(plan: Plan, views, layout: Layout) -> list[Job]:

@@ -40,8 +40,8 @@ def file_name(plan: Plan) -> str:
 
 
 def render(plan: Plan, layout: Layout) -> list[Artifact]:
-    data = docx.render(layout.template("opinion"), context(plan, layout), plan.meta)
-    return [Artifact(kind="opinion", path=file_name(plan), data=data)]
+    """Render now (for tests and one-off use); the build goes through jobs()."""
+    return [job.artifact(job.make()) for job in jobs(plan, None, layout)]
 
 
 def jobs(plan: Plan, views, layout: Layout) -> list[Job]:
