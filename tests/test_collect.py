@@ -323,3 +323,15 @@ def test_libreoffice_resave_is_accepted(tmp_path, plan, views, layout, spec):
     assert verdict.unit == "区应急局" and verdict.date == dt.date(2023, 4, 3)
     assert len(verdict.rows) == len(views.assignments["区应急局"].all)
     assert verdict.rows["M12"].values["status"] == "滞后"
+
+
+def test_every_summary_sheet_prints_landscape_one_page_wide(collected, spec):
+    out, _, manifest = collected
+    wb = load_workbook(artifact_path(out, manifest, "summary"))
+    assert len(wb.worksheets) == 4
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == "$2:$2"  # the header row, as openpyxl reads it back
+        assert ws.oddFooter.center.text == spec.footer

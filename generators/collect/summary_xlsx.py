@@ -16,6 +16,7 @@ from generators.model import Plan
 from generators.render.annex_xlsx import BORDER, to_bytes
 from generators.render.docx import meta_datetime
 from generators.render.forms import CellStyles
+from generators.render.xlsx_print import print_landscape
 from generators.views import Views
 
 from .collection import Collection
@@ -63,9 +64,6 @@ def _table(
         for col, value in enumerate(values, start=1):
             styles.apply(ws.cell(r, col, value), "number" if isinstance(value, int) else "text")
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     if rows:
         ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(header))}{HEADER_ROW + len(rows)}"
 
@@ -202,6 +200,8 @@ def build_summary(plan: Plan, views: Views, layout: Layout, collection: Collecti
     _missing_sheet(
         wb.create_sheet(sheets["missing"]), tally, spec, styles, f"{title}（{sheets['missing']}）", plan
     )
+    for sheet in wb.worksheets:  # every sheet prints like the forms: landscape, one page wide, numbered
+        print_landscape(sheet, layout.landscape, header_rows=f"{HEADER_ROW}:{HEADER_ROW}", footer=spec.footer)
     props = wb.properties
     props.title = title
     props.creator = props.lastModifiedBy = plan.meta.office
