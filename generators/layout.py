@@ -27,6 +27,16 @@ class PageSpec:
 
 
 @dataclass(frozen=True)
+class Box:
+    """A text box's position on the page, from the page's top left corner."""
+
+    left_mm: float
+    top_mm: float
+    width_mm: float
+    height_mm: float
+
+
+@dataclass(frozen=True)
 class StyleSpec:
     name: str
     east_asia: str  # font name, resolved from the fonts table
@@ -89,6 +99,7 @@ class Layout:
     clauses: tuple[tuple[str, str], ...]  # dotted key → clause of the standard
     forms: dict[str, Any] | None = None  # the forms key, read by generators/formspec.py
     letters_per_volume: int = 0  # letters per volume of the print file (分册); 0: all in one file
+    landscape_number_box: Box | None = None  # landscape pages' turned page number (8)
 
     def style(self, name: str) -> StyleSpec:
         for spec in self.styles:
@@ -182,4 +193,5 @@ def load_layout(path: Path = DEFAULT_PATH) -> Layout:
         clauses=tuple(sorted(clauses.items())),
         forms=d.get("forms"),
         letters_per_volume=int(d.get("letters", {}).get("print_volume", 0)),
+        landscape_number_box=Box(**{k: float(v) for k, v in d["landscape"]["page_number"].items()}),
     )

@@ -191,7 +191,12 @@ def test_annex_document_is_landscape_a4(annex_doc, layout):
     assert section.orientation == 1
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)
     assert section.top_margin.twips == twips(layout.landscape.margin_top_mm)
-    assert section.footer.paragraphs[0].text == "— 1 —"
+    # 8: the page number is turned and runs down the left edge, as on the opinion's landscape pages
+    for footer in (section.footer, section.even_page_footer):
+        assert footer.paragraphs[0].text == ""
+        (box,) = footer._element.findall(".//" + qn("w:txbxContent"))
+        assert "".join(t.text for t in box.iter(qn("w:t"))) == "— 1 —"
+        assert "layout-flow:vertical" in footer._element.xml
 
 
 def test_annex_artifacts(plan, layout):

@@ -105,6 +105,36 @@ def test_pdf_with_a_page_missing_fails_page_numbers(printed, layout, tmp_path):
     assert "页码文字" not in failing(check_pdf(printed / entry["path"], layout))
 
 
+def test_landscape_page_number_upright_or_on_the_wrong_end_fails(printed, layout, tmp_path):
+    """8: the annex's odd pages with their page number upright, or at the upper end, fail; the built ones pass."""
+    from generators.pdf.soffice import convert_batch
+
+    entries = _manifest(printed)
+    opinion = next(e["path"] for e in entries if e["kind"] == "opinion")
+    (entry,) = [e for e in entries if e["kind"] == "pdf" and e.get("source") == opinion]
+    rows = {c.rule: c for c in check_pdf(printed / entry["path"], layout)}
+    assert rows["页码位置（横排页）"].passed and rows["页码位置（横排页）"].clause == "8"
+    with zipfile.ZipFile(printed / opinion) as z:
+        (odd_footer,) = [
+            n
+            for n in z.namelist()
+            if "v:textbox" in (x := z.read(n).decode(errors="ignore")) and 'w:val="right"' in x
+        ]
+    source = printed / opinion
+    upright = rewrite(
+        source, tmp_path / "upright.docx", odd_footer, r"layout-flow:vertical(.*?)layout-flow:vertical", r"\1"
+    )
+    upper_end = rewrite(
+        source, tmp_path / "upper_end.docx", odd_footer, 'w:jc w:val="right"', 'w:jc w:val="left"'
+    )
+    for pdf in convert_batch([upright, upper_end], tmp_path, timeout_s=120):
+        rows = {c.rule: c for c in check_pdf(pdf, layout)}
+        assert not rows["页码位置（横排页）"].passed, pdf.name
+        assert "第 19、21、23、25 页" in rows["页码位置（横排页）"].measured
+        assert rows["页码位置（纵向页）"].passed
+    assert rows["页码文字"].passed  # the number is right, only its place is wrong
+
+
 def _manifest(out: Path) -> list[dict]:
     import json
 

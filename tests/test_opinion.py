@@ -131,9 +131,9 @@ def test_page_setup_portrait_then_landscape_annex(opinion_doc, layout):
     portrait, landscape = opinion_doc.sections
     assert (portrait.top_margin.mm, portrait.left_margin.mm) == pytest.approx((37, 28), abs=0.05)
     assert (landscape.page_width.mm, landscape.page_height.mm) == pytest.approx((297, 210), abs=0.05)
-    # The annex section starts on a new page and inherits the footers.
+    # The annex section starts on a new page with footers of its own (the turned page number, 8).
     assert second.find(f"{W}type") is None or second.find(f"{W}type").get(f"{W}val") == "nextPage"
-    assert second.find(f"{W}footerReference") is None
+    assert {ref.get(f"{W}type") for ref in second.findall(f"{W}footerReference")} == {"default", "even"}
 
 
 def used_styles(data: bytes) -> set[str]:
@@ -216,6 +216,41 @@ def test_odd_and_even_footers_carry_a_page_field(opinion_bytes, opinion_doc, lay
         assert f'<w:jc w:val="{align}"/>' in xml
         indent = getattr(paragraph.paragraph_format, f"{side}_indent")
         assert indent.pt == pytest.approx(14)  # one 4号 character in
+
+
+def css_mm(style: str, key: str) -> float:
+    return float(re.search(rf"(?:^|;){key}:([\d.]+)pt", style).group(1)) * 25.4 / 72
+
+
+def test_landscape_footers_turn_the_page_number_along_the_left_edge(opinion_doc, layout):
+    """8: the landscape annex keeps the portrait page number's place: a text box down the left edge,
+    text turned clockwise (binding edge up); odd pages at the lower end, even pages at the upper end."""
+    portrait, landscape = opinion_doc.sections
+    box = layout.landscape_number_box
+    for footer, align, side in (
+        (landscape.footer, "right", "right"),
+        (landscape.even_page_footer, "left", "left"),
+    ):
+        assert not footer.is_linked_to_previous
+        assert footer.part is not portrait.footer.part and footer.part is not portrait.even_page_footer.part
+        xml = footer._element.xml
+        assert footer._element.findall(f".//{W}p")[0].text == ""  # no horizontal "— N —" left behind
+        shape = re.search(r'<v:shape [^>]*style="([^"]+)"', xml).group(1)
+        assert "layout-flow:vertical" in shape and "mso-layout-flow-alt" not in shape  # top to bottom
+        assert "mso-position-horizontal-relative:page" in shape and "position:absolute" in shape
+        assert css_mm(shape, "margin-left") == pytest.approx(box.left_mm, abs=0.01)
+        assert css_mm(shape, "margin-top") == pytest.approx(box.top_mm, abs=0.01)
+        assert css_mm(shape, "width") == pytest.approx(box.width_mm, abs=0.01)
+        assert css_mm(shape, "height") == pytest.approx(box.height_mm, abs=0.01)
+        # the box sits in the left margin and spans the type area's height (7 mm is measured on the PDF)
+        assert box.left_mm > 0 and box.left_mm + box.width_mm < layout.landscape.margin_left_mm
+        assert box.top_mm <= layout.landscape.margin_top_mm
+        assert box.top_mm + box.height_mm >= layout.landscape.height_mm - layout.landscape.margin_bottom_mm
+        (number,) = [p for p in footer._element.iter(f"{W}p") if p.find(f"{W}r/{W}instrText") is not None]
+        assert re.search(r"<w:instrText[^>]*>\s*PAGE\s*</w:instrText>", xml)
+        assert "".join(t.text for t in number.iter(f"{W}t")) == "— 1 —"
+        assert number.find(f"{W}pPr/{W}jc").get(f"{W}val") == align
+        assert int(number.find(f"{W}pPr/{W}ind").get(f"{W}{side}")) == 280  # one 4号 character in
 
 
 # --- (d) status line -------------------------------------------------------------------------------

@@ -19,9 +19,9 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Pt, Twips
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Pt, Twips
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -273,17 +273,64 @@ def page_number(paragraph, layout: Layout) -> None:
 def add_footers(doc, section, layout: Layout) -> None:
     """Odd pages right, even pages left, each one character in (7.5)."""
     doc.settings.odd_and_even_pages_header_footer = True
-    indent = Pt(layout.style("页码").size_pt * layout.page_number_indent_chars)
     for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
         footer.is_linked_to_previous = False
         p = footer.paragraphs[0]
         p.style = doc.styles["页码"]
-        p.alignment = ALIGN[align]
-        if align == "right":
-            p.paragraph_format.right_indent = indent
-        else:
-            p.paragraph_format.left_indent = indent
-        page_number(p, layout)
+        place_page_number(p, layout, align)
+
+
+def place_page_number(paragraph, layout: Layout, align: str) -> None:
+    """ "— N —" aligned right (odd pages) or left (even pages), one character in from that end (7.5)."""
+    indent = Pt(layout.style("页码").size_pt * layout.page_number_indent_chars)
+    paragraph.alignment = ALIGN[align]
+    if align == "right":
+        paragraph.paragraph_format.right_indent = indent
+    else:
+        paragraph.paragraph_format.left_indent = indent
+    page_number(paragraph, layout)
+
+
+def add_turned_footers(doc, section, layout: Layout) -> None:
+    """Landscape table pages (8): "— N —" stays where a portrait page has it. The page is turned clockwise
+    (binding edge up), so the number runs down the left edge in a text box turned 90°: odd pages toward the
+    bottom, even pages toward the top, one character in from the type area's ends."""
+    doc.settings.odd_and_even_pages_header_footer = True
+    box = layout.landscape_number_box
+    for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
+        footer.is_linked_to_previous = False
+        anchor = footer.paragraphs[0]
+        for child in list(anchor._p):
+            if child.tag != qn("w:pPr"):
+                anchor._p.remove(child)
+        anchor.style = doc.styles["页码"]
+        shape = parse_xml(
+            TURNED_BOX.format(
+                ns=VML_NS,
+                id=f"page_number_{align}",
+                left=Mm(box.left_mm).pt,
+                top=Mm(box.top_mm).pt,
+                width=Mm(box.width_mm).pt,
+                height=Mm(box.height_mm).pt,
+            )
+        )
+        anchor._p.append(shape)
+        number = footer.add_paragraph(style="页码")
+        place_page_number(number, layout, align)
+        shape.find(".//" + qn("w:txbxContent")).append(number._p)  # moved into the box
+
+
+VML_NS = f'{nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml"'
+# An absolutely placed VML text box, turned 90° clockwise (layout-flow:vertical reads top to bottom):
+# schema-valid for openxml-audit and rendered turned, with a live PAGE field, by LibreOffice.
+TURNED_BOX = (
+    '<w:r {ns}><w:pict><v:shape id="{id}" type="#_x0000_t202" stroked="f" filled="f" '
+    'style="position:absolute;margin-left:{left:.2f}pt;margin-top:{top:.2f}pt;width:{width:.2f}pt;'
+    "height:{height:.2f}pt;z-index:1;mso-position-horizontal-relative:page;"
+    'mso-position-vertical-relative:page;layout-flow:vertical">'
+    '<v:textbox style="layout-flow:vertical" inset="0pt,0pt,0pt,0pt"><w:txbxContent/></v:textbox>'
+    "</v:shape></w:pict></w:r>"
+)
 
 
 def para(container, text: str, style: str):

@@ -63,16 +63,18 @@ def make_opinion(layout: Layout) -> None:
                 para(doc, "{{ section.intro }}", "正文")
             with paragraph_block(doc, "for measure in section.measures", "正文"):
                 para(doc, "{{ measure }}", "正文")
-    # The annex starts a new landscape section; footers are inherited, so page numbers continue.
+    # The annex starts a new landscape section with its own footers; page numbers continue.
     annex = doc.add_section(WD_SECTION.NEW_PAGE)
     doc.paragraphs[-1].style = doc.styles["正文"]  # the paragraph that carries the portrait sectPr
     build.setup_page(annex, layout, landscape=True)
+    build.add_turned_footers(doc, annex, layout)
     add_annex(doc, layout)
     build.finish(doc, layout.template("opinion"))
 
 
 def make_annex(layout: Layout) -> None:
     doc = build.new_document(layout, landscape=True)
+    build.add_turned_footers(doc, doc.sections[0], layout)
     add_annex(doc, layout)
     build.finish(doc, layout.template("annex"))
 

@@ -44,6 +44,11 @@ class Line:
         return Counter(short_name(c["fontname"]) for c in self.chars if _is_cjk(c["text"]))
 
     @property
+    def turned(self) -> bool:
+        """Set turned 90° clockwise, reading down the page (the page number on landscape pages, 8)."""
+        return bool(self.chars) and all(_turned_clockwise(c) for c in self.chars)
+
+    @property
     def set_chars(self) -> tuple[dict, ...]:
         """The characters set within the line, without a closing mark hanging past the margin."""
         if len(self.chars) > 1 and self.chars[-1]["text"] in _HANGING:
@@ -89,6 +94,31 @@ def _is_cjk(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in "WF"
 
 
+def _turned_clockwise(char: dict) -> bool:
+    # The glyph's baseline points down the page: text matrix (0, -1, 1, 0) in PDF space, whose y runs up.
+    a, b, c, d = char["matrix"][:4]
+    return not char["upright"] and b < 0 < c and abs(a) < 1e-3 and abs(d) < 1e-3
+
+
+def _turned_line(chars: list[dict]) -> Line | None:
+    """The turned characters of a page as one line, read top to bottom."""
+    chars = sorted(chars, key=lambda c: c["top"])
+    shown = tuple(c for c in chars if c["text"].strip())
+    if not shown:
+        return None
+    size = Counter(round(c["size"], 1) for c in shown).most_common(1)[0][0]
+    text = "".join(c["text"] for c in chars).strip()
+    return Line(
+        text,
+        min(c["x0"] for c in shown),
+        max(c["x1"] for c in shown),
+        shown[0]["top"],
+        shown[-1]["bottom"],
+        size,
+        shown,
+    )
+
+
 def _line(raw: dict) -> Line:
     chars = tuple(c for c in raw["chars"] if c["text"].strip())
     size = Counter(round(c["size"], 1) for c in chars).most_common(1)[0][0]
@@ -100,10 +130,15 @@ def read_pages(path: Path, layout: Layout) -> list[Page]:
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages, 1):
             spec = layout.landscape if page.width > page.height else layout.page
-            lines = [_line(raw) for raw in page.extract_text_lines(return_chars=True) if raw["text"].strip()]
+            # Turned text (a landscape page's page number) is read apart: as lines it would be one per glyph.
+            upright = page.filter(lambda obj: obj.get("object_type") != "char" or obj.get("upright", True))
+            raw_lines = upright.extract_text_lines(return_chars=True)
+            lines = [_line(raw) for raw in raw_lines if raw["text"].strip()]
             area_bottom = page.height - spec.margin_bottom_mm * PT_PER_MM
             below = [ln for ln in lines if ln.top >= area_bottom - 0.5]
             footer = max(below, key=lambda ln: ln.top) if below else None
+            if page.width > page.height:
+                footer = _turned_line([c for c in page.chars if not c["upright"]]) or footer
             body = tuple(ln for ln in lines if ln is not footer)
             pages.append(Page(number, page.width, page.height, spec, body, footer))
     return pages
@@ -329,16 +364,19 @@ def _page_numbers(pages: list[Page], layout: Layout) -> list[Check]:
     )
     number_style = layout.style("页码")
     indent = layout.page_number_indent_chars * number_style.size_pt
-    wrong_text, wrong_side, distances = [], [], []
+    wrong_text, wrong_side, wrong_turned, distances = [], [], [], []
+    landscape = [p.number for p in pages if p.landscape]
     expected_gap_mm = layout.page_number_gap_mm
     for page in pages:
-        match = pattern.match(page.footer.text) if page.footer else None
+        footer = page.footer
+        if page.landscape and not _landscape_number_placed(page, footer, indent, expected_gap_mm):
+            wrong_turned.append(page.number)
+        match = pattern.match(footer.text) if footer else None
         if not match or int(match.group(1)) != page.number:
             wrong_text.append(page.number)
             continue
         if page.landscape:
             continue
-        footer = page.footer
         gap = page.right - footer.x1 if page.number % 2 else footer.x0 - page.left
         if abs(gap - indent) > 3:
             wrong_side.append(page.number)
@@ -346,7 +384,7 @@ def _page_numbers(pages: list[Page], layout: Layout) -> list[Check]:
     side_text = "单页居右、双页居左，空一字"
     low = min(distances, default=0.0)
     high = max(distances, default=0.0)
-    return [
+    checks = [
         Check(
             clause,
             "页码文字",
@@ -355,24 +393,51 @@ def _page_numbers(pages: list[Page], layout: Layout) -> list[Check]:
             + (f"，错：{_pages_text(wrong_text)}" if wrong_text else ""),
             not wrong_text,
             "pdf",
-        ),
-        Check(
-            clause,
-            "页码位置（纵向页）",
-            side_text,
-            "全部正确" if not wrong_side else f"错：{_pages_text(wrong_side)}",
-            not wrong_side and bool(distances),
-            "pdf",
-        ),
-        Check(
-            layout.clause("page_number.below_type_area_mm"),
-            "页码一字线距版心下边缘",
-            f"{expected_gap_mm:g}mm ±1",
-            f"{low:.1f}–{high:.1f}mm",
-            bool(distances) and abs(low - expected_gap_mm) <= 1 and abs(high - expected_gap_mm) <= 1,
-            "pdf",
-        ),
+        )
     ]
+    if len(landscape) < len(pages):
+        checks += [
+            Check(
+                clause,
+                "页码位置（纵向页）",
+                side_text,
+                "全部正确" if not wrong_side else f"错：{_pages_text(wrong_side)}",
+                not wrong_side and bool(distances),
+                "pdf",
+            ),
+            Check(
+                layout.clause("page_number.below_type_area_mm"),
+                "页码一字线距版心下边缘",
+                f"{expected_gap_mm:g}mm ±1",
+                f"{low:.1f}–{high:.1f}mm",
+                bool(distances) and abs(low - expected_gap_mm) <= 1 and abs(high - expected_gap_mm) <= 1,
+                "pdf",
+            ),
+        ]
+    if landscape:
+        checks.append(
+            Check(
+                layout.clause("landscape.page_number.left_mm"),
+                "页码位置（横排页）",
+                f"与纵向页一致：转 90° 自上而下，在左边距版心 {expected_gap_mm:g}mm ±1；单页居下、双页居上，空一字",
+                f"{len(landscape) - len(wrong_turned)}/{len(landscape)} 页正确"
+                + (f"，错：{_pages_text(wrong_turned)}" if wrong_turned else ""),
+                not wrong_turned,
+                "pdf",
+            )
+        )
+    return checks
+
+
+def _landscape_number_placed(page: Page, footer: Line | None, indent: float, gap_mm: float) -> bool:
+    """A landscape page is a portrait page turned clockwise (binding edge up, 8): its page number runs down
+    the left edge, outside the type area as far as below it on portrait pages; odd pages at the lower end,
+    even pages at the upper end, one character in."""
+    if footer is None or not footer.turned:
+        return False
+    gap = (page.left - (footer.x0 + footer.x1) / 2) * MM_PER_PT
+    along = page.bottom - footer.bottom if page.number % 2 else footer.top - page.top
+    return abs(gap - gap_mm) <= 1 and abs(along - indent) <= 3
 
 
 def _row(page: Page, line: Line, layout: Layout) -> int:
