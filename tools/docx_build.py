@@ -429,7 +429,8 @@ def add_body_row(table, columns: Sequence[TableColumn]) -> None:
 
 
 def new_document(layout: Layout, landscape: bool = False):
-    """A document with the layout's styles, one page setup and page-number footers."""
+    """A document with the layout's styles, one page setup and page-number footers (turned on a
+    landscape page, clause 8)."""
     doc = Document()
     clean_defaults(doc, layout)
     for spec in layout.styles:
@@ -442,6 +443,8 @@ def new_document(layout: Layout, landscape: bool = False):
     section = doc.sections[0]
     setup_page(section, layout, landscape)
     add_footers(doc, section, layout)
+    if landscape:
+        add_turned_footers(doc, section, layout)
     return doc
 
 

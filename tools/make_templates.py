@@ -74,7 +74,6 @@ def make_opinion(layout: Layout) -> None:
 
 def make_annex(layout: Layout) -> None:
     doc = build.new_document(layout, landscape=True)
-    build.add_turned_footers(doc, doc.sections[0], layout)
     add_annex(doc, layout)
     build.finish(doc, layout.template("annex"))
 
