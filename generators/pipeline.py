@@ -96,19 +96,6 @@ def _up_to_date(out_dir: Path, manifest: dict, key: str) -> bool:
     )
 
 
-def _artifact_from_entry(out_dir: Path, entry: dict) -> Artifact:
-    """An artifact already in output/, read back (for commands that rewrite part of the manifest)."""
-    return Artifact(
-        kind=entry["kind"],
-        path=entry["path"],
-        data=(out_dir / entry["path"]).read_bytes(),
-        unit=entry.get("unit"),
-        leader=entry.get("leader"),
-        quarter=entry.get("quarter"),
-        source=entry.get("source"),
-    )
-
-
 # Jobs waiting to render, set before the worker processes fork so they inherit them (closures and
 # compiled templates do not pickle; fork shares them for free).
 _PENDING: list = []

@@ -195,13 +195,3 @@ class Views:
     @cached_property
     def task_group(self) -> dict[int, TaskGroup]:
         return {t.number: g for g in self.plan.annex.groups for t in g.tasks}
-
-    # annex counts: printed as 共N项 / 小计N项 / 合计N项, never typed
-    @property
-    def task_count(self) -> int:
-        return len(self.plan.key_tasks)
-
-    @property
-    def breakdown_groups(self) -> tuple[TaskGroup, ...]:
-        """The groups after the 任务分解 banner: those standing for parts."""
-        return tuple(g for g in self.plan.annex.groups if g.part is not None)
