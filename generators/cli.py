@@ -8,41 +8,12 @@ from pathlib import Path
 
 import click
 
+from .commands.common import BAD_INPUT, Group, fail_on_plan, out_option, plan_option, templates_option
 from .output import BuildLocked
 from .plan import PlanError, load_plan
 
-BAD_INPUT = 2  # exit code for a plan (or other input) that cannot be used
 
-
-def fail_on_plan(err: PlanError) -> None:
-    for problem in err.problems:
-        click.echo(str(problem), err=True)
-    click.echo(f"计划数据有 {len(err.problems)} 处问题，未生成任何文件。", err=True)
-    sys.exit(BAD_INPUT)
-
-
-plan_option = click.option(
-    "--plan",
-    "plan_dir",
-    default="plan",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="计划数据目录",
-)
-out_option = click.option(
-    "--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path), help="输出目录"
-)
-templates_option = click.option(
-    "--templates",
-    "templates_dir",
-    default="templates",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="模板目录",
-)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """plandocs：由 plan/ 中的计划数据生成安全生产工作意见及全套配套文件。"""
 
@@ -97,13 +68,15 @@ def build(plan_dir: Path, out_dir: Path, templates_dir: Path, clean: bool) -> No
 
 
 @main.command()
-@click.argument("old")
-@click.argument("new", required=False)
+@click.argument("old", metavar="旧版")
+@click.argument("new", required=False, metavar="[新版]")
 @plan_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出，供程序读取")
-@click.option("--docx", "docx_path", type=click.Path(path_type=Path), help="同时生成修改对照表（.docx）")
+@click.option(
+    "--docx", "docx_path", metavar="文件", type=click.Path(path_type=Path), help="同时生成修改对照表（.docx）"
+)
 def diff(old: str, new: str | None, plan_dir: Path, as_json: bool, docx_path: Path | None) -> None:
-    """比较两版计划：OLD、NEW 为计划目录或 git 版本（如 HEAD~1），NEW 缺省为 --plan 目录。"""
+    """比较两版计划：旧版、新版为计划目录或 git 版本（如 HEAD~1），新版缺省为 --plan 目录。"""
     from .diff import diff_plans
     from .diff.report import format_json, format_text
     from .diff.revision import RevisionError, load_side
@@ -128,10 +101,11 @@ def diff(old: str, new: str | None, plan_dir: Path, as_json: bool, docx_path: Pa
 
 
 @main.command("import")
-@click.argument("draft", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("draft", metavar="草稿", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--into",
     "into",
+    metavar="目录",
     default="plan",
     show_default=True,
     type=click.Path(path_type=Path),
@@ -167,7 +141,11 @@ _register_form_commands()
 
 @main.command()
 @click.option(
-    "--unit", "units", multiple=True, help="只生成该单位（意见中的简称）的分工函，可重复；不写则全部生成"
+    "--unit",
+    "units",
+    multiple=True,
+    metavar="单位",
+    help="只生成该单位（意见中的简称）的分工函，可重复；不写则全部生成",
 )
 @plan_option
 @out_option
@@ -244,7 +222,9 @@ def pdf(plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, metavar="[文件]...", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @out_option
 def conform(files: tuple[Path, ...], out_dir: Path) -> None:
     """按 GB/T 9704-2012 检查版式（默认检查 output/ 中的意见正文及其 PDF）；有不合格项时退出码为 1。"""

@@ -10,7 +10,14 @@ from pathlib import Path
 import click
 
 from generators.artifact import Artifact
-from generators.cli import BAD_INPUT, fail_on_plan, out_option, plan_option, templates_option
+from generators.commands.common import (
+    BAD_INPUT,
+    Command,
+    fail_on_plan,
+    out_option,
+    plan_option,
+    templates_option,
+)
 from generators.formspec import QUARTERS
 from generators.layout import load_layout
 from generators.model import Plan
@@ -73,8 +80,10 @@ def _locked(err: BuildLocked) -> None:
     sys.exit(1)
 
 
-@click.command("forms")
-@click.option("--quarter", type=quarter_choice, help="只生成第几季度（1–4）；不写则生成全部四个季度")
+@click.command("forms", cls=Command)
+@click.option(
+    "--quarter", type=quarter_choice, metavar="1-4", help="只生成第几季度（1–4）；不写则生成全部四个季度"
+)
 @plan_option
 @out_option
 @templates_option
@@ -111,14 +120,14 @@ def _echo_list(label: str, items: list[str]) -> None:
         click.echo(f"      ……另有 {len(items) - SHOWN_PROBLEMS} 条{label}")
 
 
-@click.command("collect")
-@click.option("--quarter", type=quarter_choice, required=True, help="汇总第几季度（1–4）")
-@click.argument("folder", type=click.Path(path_type=Path))
+@click.command("collect", cls=Command)
+@click.option("--quarter", type=quarter_choice, required=True, metavar="1-4", help="汇总第几季度（1–4）")
+@click.argument("folder", metavar="文件夹", type=click.Path(path_type=Path))
 @plan_option
 @out_option
 @templates_option
 def collect_command(quarter: int, folder: Path, plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
-    """读取 FOLDER 中各单位交回的季度报表，逐份检查，生成汇总表和进展情况通报（草稿）。"""
+    """读取文件夹中各单位交回的季度报表，逐份检查，生成汇总表和进展情况通报（草稿）。"""
     if not folder.is_dir():
         click.echo(f"{folder}：找不到回收报表所在的文件夹", err=True)
         sys.exit(BAD_INPUT)
