@@ -34,6 +34,7 @@ def naive(plan_dir: Path, out: Path) -> int:
     from docxtpl import DocxTemplate
     from jinja2 import Environment, StrictUndefined
 
+    from generators.context import BuildContext
     from generators.layout import load_layout
     from generators.pipeline import _modules
     from generators.plan import load_plan
@@ -49,7 +50,7 @@ def naive(plan_dir: Path, out: Path) -> int:
     }
     count = 0
     for _, module in _modules(None):
-        for job in module.jobs(plan, views, layout):
+        for job in module.jobs(BuildContext.of(plan, layout, views)):
             target = out / f"{count:05d}{Path(job.path).suffix}"
             if job.kind in workbooks:
                 workbooks[job.kind](job).save(target)

@@ -100,6 +100,7 @@ class Layout:
     forms: dict[str, Any] | None = None  # the forms key, read by generators/formspec.py
     letters_per_volume: int = 0  # letters per volume of the print file (分册); 0: all in one file
     landscape_number_box: Box | None = None  # landscape pages' turned page number (8)
+    directory: Path = TEMPLATES_DIR  # the templates folder this profile was read from (--templates)
 
     def style(self, name: str) -> StyleSpec:
         for spec in self.styles:
@@ -108,7 +109,7 @@ class Layout:
         raise KeyError(f"版式配置中没有样式“{name}”")
 
     def template(self, kind: str) -> Path:
-        return TEMPLATES_DIR / dict(self.templates)[kind]
+        return self.directory / dict(self.templates)[kind]
 
     def clause(self, key: str) -> str:
         return dict(self.clauses)[key]
@@ -194,4 +195,5 @@ def load_layout(path: Path = DEFAULT_PATH) -> Layout:
         forms=d.get("forms"),
         letters_per_volume=int(d.get("letters", {}).get("print_volume", 0)),
         landscape_number_box=Box(**{k: float(v) for k, v in d["landscape"]["page_number"].items()}),
+        directory=Path(path).parent,
     )

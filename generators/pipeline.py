@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .artifact import Artifact, Job
+from .context import Base, BuildContext
+from .diff import diff_plans
+from .diff.revision import load_base
 from .fingerprint import build_key, fingerprint
 from .layout import TEMPLATES_DIR, load_layout
 from .model import Plan
@@ -62,6 +65,17 @@ class BuildResult:
 BUILD_KEY = "build"  # manifest key: the inputs of the last full build (fingerprint.build_key)
 
 
+def load_context(plan: Plan, templates_dir: Path = TEMPLATES_DIR) -> BuildContext:
+    """What every renderer needs, read once: layout.yaml (naming the templates beside it), the views and,
+    when plan/meta names a 比较基准, the base plan from git and the diff against it (PlanError if unusable)."""
+    layout = load_layout(templates_dir / "layout.yaml")
+    base = None
+    if plan.meta.base_revision:
+        base_plan = load_base(plan)
+        base = Base(base_plan, diff_plans(base_plan, plan, plan.meta.base_revision, plan.meta.status))
+    return BuildContext(plan, Views(plan), layout, base)
+
+
 def _modules(only: set[str] | None):
     for name, module_name in RENDERERS:
         if only is None or name in only:
@@ -72,15 +86,8 @@ def render_all(
     plan: Plan, templates_dir: Path = TEMPLATES_DIR, only: set[str] | None = None
 ) -> list[Artifact]:
     """Render every artifact in memory (for tests and one-off commands); nothing touches output/."""
-    views = Views(plan)
-    layout = load_layout(templates_dir / "layout.yaml")
-    artifacts: list[Artifact] = []
-    for _, module in _modules(only):
-        if hasattr(module, "jobs"):
-            artifacts.extend(job.artifact(job.make()) for job in module.jobs(plan, views, layout))
-        else:
-            artifacts.extend(module.render(plan, views, layout))
-    return artifacts
+    ctx = load_context(plan, templates_dir)
+    return [job.artifact(job.make()) for _, module in _modules(only) for job in module.jobs(ctx)]
 
 
 def _on_disk(out_dir: Path, entry: dict) -> bool:
@@ -149,11 +156,10 @@ def _entry(kind, path, sha, unit=None, leader=None, quarter=None, **extra) -> di
 
 
 def produce(
-    plan: Plan,
+    ctx: BuildContext,
     out_dir: Path,
     staging: Staging,
     old: dict,
-    templates_dir: Path,
     workers: int,
     select: Callable[[Job], bool] | None = None,
     lock_fd: int | None = None,
@@ -162,46 +168,27 @@ def produce(
 
     With `select`, only the jobs it accepts are built; every other artifact keeps its old entry (a
     partial build: `plandocs letters --unit …`, `plandocs forms --quarter …`)."""
-    views = Views(plan)
-    layout_path = templates_dir / "layout.yaml"
-    layout = load_layout(layout_path)
+    layout_path = ctx.layout.directory / "layout.yaml"
     entries: list[dict] = []
-    pending: list[tuple[int, object]] = []  # (position in entries, job)
-    rendered = 0
-    for name, module in _modules(None):
-        if hasattr(module, "jobs"):
-            for job in module.jobs(plan, views, layout):
-                if select is not None and not select(job):
-                    if job.path in old:
-                        entries.append(old[job.path])
-                    continue
-                key = fingerprint(job.inputs, job.templates, layout_path)
-                entry = old.get(job.path)
-                fields = {"unit": job.unit, "leader": job.leader, "quarter": job.quarter, "inputs": key}
-                if entry and entry.get("inputs") == key and _on_disk(out_dir, entry):
-                    entries.append(_entry(job.kind, job.path, entry["sha256"], **fields))
-                else:
-                    pending.append((len(entries), job))
-                    entries.append(_entry(job.kind, job.path, "", **fields))
-            continue
-        # A renderer without jobs(): the whole family is one unit, keyed by the plan and all templates.
-        templates = tuple(sorted(templates_dir.glob("*.docx")))
-        key = fingerprint({"renderer": name, "plan": plan.digest}, templates, layout_path)
-        previous = [e for e in old.values() if e.get("renderer") == name]
-        if select is not None:  # families without jobs() cannot be selected from: keep them as they are
-            entries.extend(previous)
-            continue
-        if previous and all(e.get("inputs") == key and _on_disk(out_dir, e) for e in previous):
-            entries.extend(previous)
-            continue
-        for artifact in module.render(plan, views, layout):
-            sha = staging.put(artifact.path, artifact.data)
-            entries.append(artifact.manifest_entry(sha) | {"inputs": key, "renderer": name})
-            rendered += 1
+    pending: list[tuple[int, Job]] = []  # (position in entries, job)
+    for _, module in _modules(None):
+        for job in module.jobs(ctx):
+            if select is not None and not select(job):
+                if job.path in old:
+                    entries.append(old[job.path])
+                continue
+            key = fingerprint(job.inputs, job.templates, layout_path)
+            entry = old.get(job.path)
+            fields = {"unit": job.unit, "leader": job.leader, "quarter": job.quarter, "inputs": key}
+            if entry and entry.get("inputs") == key and _on_disk(out_dir, entry):
+                entries.append(_entry(job.kind, job.path, entry["sha256"], **fields))
+            else:
+                pending.append((len(entries), job))
+                entries.append(_entry(job.kind, job.path, "", **fields))
     shas = _render_jobs([job for _, job in pending], staging, workers, lock_fd)
     for (position, _), sha in zip(pending, shas, strict=True):
         entries[position]["sha256"] = sha
-    return entries, rendered + len(pending)
+    return entries, len(pending)
 
 
 def clean_output(out_dir: Path) -> None:
@@ -241,9 +228,10 @@ def build(
             entries = [e for e in old_manifest["artifacts"] if e.get("kind") not in OTHER_COMMANDS_KINDS]
             return BuildResult(plan, entries, WriteReport(unchanged=[e["path"] for e in entries]))
         old = {e["path"]: e for e in old_manifest.get("artifacts", [])}
+        ctx = load_context(plan, templates_dir)
         staging = Staging(out_dir)
         try:
-            entries, rendered = produce(plan, out_dir, staging, old, templates_dir, workers, select, lock_fd)
+            entries, rendered = produce(ctx, out_dir, staging, old, workers, select, lock_fd)
             if clean:
                 clean_output(out_dir)
             report = WriteReport(written=staging.commit())

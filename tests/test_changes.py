@@ -17,12 +17,13 @@ from hypothesis import strategies as st
 from plan_edits import commit_all, insert_measure_before, replace_in
 
 from generators.cli import main
+from generators.context import BuildContext
 from generators.diff import diff_plans
-from generators.diff.textdiff import Mark, char_diff
 from generators.pipeline import build
 from generators.plan import PlanError, load_plan
 from generators.render import changes
 from generators.render.docx import compile_template
+from generators.textdiff import Mark, char_diff
 
 
 def table_docx(old: Path, new: Path, out: Path) -> Document:
@@ -129,7 +130,7 @@ def test_template_compiles_and_has_its_styles(layout):
 
 def test_no_base_revision_no_table(plan, views, layout):
     assert plan.meta.base_revision == ""
-    assert changes.render(plan, views, layout) == []
+    assert changes.render(BuildContext.of(plan, layout, views)) == []
 
 
 def set_base(plan_dir: Path, revision: str) -> None:

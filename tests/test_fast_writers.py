@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from generators.context import BuildContext
 from generators.render import annex, docx, forms, leader_sheets, letters, opinion
 from generators.render.annex_xlsx import to_bytes
 from generators.render.form_copies import QuarterForms, cell_xml
@@ -82,12 +83,12 @@ def _members(data: bytes) -> dict[str, bytes]:
 
 def docx_jobs(plan, views, layout):
     """One job per template: opinion, annex, a letter, the print file, a leader sheet."""
-    yield from opinion.jobs(plan, views, layout)
-    yield from annex.jobs(plan, views, layout)
-    letter_jobs = letters.jobs(plan, views, layout)
+    yield from opinion.jobs(BuildContext.of(plan, layout, views))
+    yield from annex.jobs(BuildContext.of(plan, layout, views))
+    letter_jobs = letters.jobs(BuildContext.of(plan, layout, views))
     yield next(j for j in letter_jobs if j.kind == "letter")
     yield next(j for j in letter_jobs if j.kind == "letters-print")
-    yield leader_sheets.jobs(plan, views, layout)[0]
+    yield leader_sheets.jobs(BuildContext.of(plan, layout, views))[0]
 
 
 def test_docx_render_gives_the_bytes_of_docxtpl_and_python_docx(plan, views, layout):
@@ -101,7 +102,7 @@ def test_docx_render_gives_the_bytes_of_docxtpl_and_python_docx(plan, views, lay
 @given(name=plan_text, text=plan_text)
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_docx_render_matches_docxtpl_for_any_text(plan, views, layout, name, text):
-    job = next(j for j in letters.jobs(plan, views, layout) if j.kind == "letter")
+    job = next(j for j in letters.jobs(BuildContext.of(plan, layout, views)) if j.kind == "letter")
     context = job.inputs["context"]
     letter = dict(context["letter"], addressee=name + MARKUP, unit=text)
     context = dict(context, letter=letter, office=text)

@@ -7,18 +7,19 @@ import io
 
 import docx
 
+from generators.context import BuildContext
 from generators.render import letters
 
 
 def test_print_file_is_one_file_up_to_the_volume_size(plan, views, layout):
-    jobs = [j for j in letters.jobs(plan, views, layout) if j.kind == "letters-print"]
+    jobs = [j for j in letters.jobs(BuildContext.of(plan, layout, views)) if j.kind == "letters-print"]
     assert len(views.assignments) <= layout.letters_per_volume
     assert [j.path for j in jobs] == [letters.PRINT_FILE]
 
 
 def test_print_file_splits_into_volumes_of_the_configured_size(plan, views, layout):
     small = dataclasses.replace(layout, letters_per_volume=20)
-    jobs = [j for j in letters.jobs(plan, views, small) if j.kind == "letters-print"]
+    jobs = [j for j in letters.jobs(BuildContext.of(plan, small, views)) if j.kind == "letters-print"]
     units = list(views.assignments)
     assert len(units) > 40  # so that the last volume is a partial one
     assert [j.path for j in jobs] == [f"分工函合订打印本（第{n}册）.docx" for n in (1, 2, 3)]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from generators.context import BuildContext  # noqa: E402
 from generators.layout import load_layout  # noqa: E402
 from generators.pipeline import build  # noqa: E402
 from generators.plan import load_plan  # noqa: E402
@@ -28,7 +29,7 @@ LETTER_KINDS = ("letter", "letters-print")
 def main() -> None:
     plan = load_plan(ROOT / "plan")
     views, layout = Views(plan), load_layout()
-    jobs = letters.jobs(plan, views, layout)
+    jobs = letters.jobs(BuildContext.of(plan, layout, views))
     started = time.perf_counter()
     for job in jobs:  # first pass: compiles each template once
         job.make()

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from generators.artifact import Artifact, Job
+from generators.context import BuildContext
 from generators.layout import Layout
 from generators.model import Plan
 from generators.render import annex
@@ -149,10 +150,11 @@ def to_bytes(wb: Workbook) -> bytes:
 
 def render(plan: Plan, layout: Layout) -> list[Artifact]:
     """Render now (for tests and one-off use); the build goes through jobs()."""
-    return [job.artifact(job.make()) for job in jobs(plan, None, layout)]
+    return [job.artifact(job.make()) for job in jobs(BuildContext.of(plan, layout))]
 
 
-def jobs(plan: Plan, views, layout: Layout) -> list[Job]:
+def jobs(ctx: BuildContext) -> list[Job]:
+    plan, layout = ctx.plan, ctx.layout
     ctx = context(plan, layout)
     return [
         Job(

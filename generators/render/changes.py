@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from docxtpl import RichText
 
 from generators.artifact import Artifact, Job
-from generators.diff import PlanDiff, diff_plans
-from generators.diff.revision import load_base
-from generators.diff.textdiff import Mark, Segment, char_diff
+from generators.context import BuildContext
 from generators.layout import Layout
 from generators.model import Plan
 from generators.render import docx, opinion
+from generators.textdiff import Mark, Segment, char_diff
+
+if TYPE_CHECKING:
+    from generators.diff import PlanDiff
 
 KIND = "changes"
 
@@ -50,12 +54,12 @@ def document(diff: PlanDiff, old: Plan, new: Plan, layout: Layout) -> bytes:
     return docx.render(layout.template(KIND), context(diff, old, new), new.meta, title=title)
 
 
-def jobs(plan: Plan, views, layout: Layout) -> list[Job]:
-    """None without a 比较基准. The diff itself is the input: the base revision can move (HEAD~1)."""
-    if not plan.meta.base_revision:
+def jobs(ctx: BuildContext) -> list[Job]:
+    """None without a 比较基准 (the pipeline loads the base and its diff into ctx). The diff itself is the
+    input: the base revision can move (HEAD~1)."""
+    if ctx.base is None:
         return []
-    base = load_base(plan)
-    diff = diff_plans(base, plan, plan.meta.base_revision, plan.meta.status)
+    plan, layout, base, diff = ctx.plan, ctx.layout, ctx.base.plan, ctx.base.diff
     template = layout.template(KIND)
     return [
         Job(
@@ -68,5 +72,5 @@ def jobs(plan: Plan, views, layout: Layout) -> list[Job]:
     ]
 
 
-def render(plan: Plan, views, layout: Layout) -> list[Artifact]:
-    return [job.artifact(job.make()) for job in jobs(plan, views, layout)]
+def render(ctx: BuildContext) -> list[Artifact]:
+    return [job.artifact(job.make()) for job in jobs(ctx)]

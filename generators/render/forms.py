@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 
 from generators.artifact import Artifact, Job
+from generators.context import BuildContext
 from generators.formspec import QUARTERS, FormsLayout, identification
 from generators.layout import Layout
 from generators.model import Plan
@@ -61,7 +62,8 @@ def quarter_jobs(
     ]
 
 
-def jobs(plan: Plan, views: Views, layout: Layout) -> list[Job]:
+def jobs(ctx: BuildContext) -> list[Job]:
+    plan, views, layout = ctx.plan, ctx.views, ctx.layout
     shown, rows = shown_rows(views, FormsLayout.of(layout)), {}  # both the same in all four quarters
     return [job for quarter in QUARTERS for job in quarter_jobs(plan, views, layout, quarter, shown, rows)]
 

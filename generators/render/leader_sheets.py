@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from generators.artifact import Artifact, Job
+from generators.context import BuildContext
 from generators.layout import Layout
 from generators.model import KeyTask, Plan
 from generators.render import docx
@@ -39,7 +40,8 @@ def context(plan: Plan, leader: str, tasks: tuple[KeyTask, ...], layout: Layout)
     }
 
 
-def jobs(plan: Plan, views: Views, layout: Layout) -> list[Job]:
+def jobs(ctx: BuildContext) -> list[Job]:
+    plan, views, layout = ctx.plan, ctx.views, ctx.layout
     template = layout.template("leader_sheet")
     out = []
     for leader, tasks in views.tasks_by_leader.items():
@@ -58,4 +60,4 @@ def jobs(plan: Plan, views: Views, layout: Layout) -> list[Job]:
 
 
 def render(plan: Plan, views: Views, layout: Layout) -> list[Artifact]:
-    return [job.artifact(job.make()) for job in jobs(plan, views, layout)]
+    return [job.artifact(job.make()) for job in jobs(BuildContext.of(plan, layout, views))]

@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from generators.artifact import Artifact, Job
+from generators.context import BuildContext
 from generators.dates import chinese_date
 from generators.layout import Layout
 from generators.model import Plan
@@ -130,8 +131,9 @@ def contexts(plan: Plan, views: Views, layout: Layout) -> tuple[dict, list[dict]
     return common_context(plan, layout), [letter_context(held, views) for held in views.assignments.values()]
 
 
-def jobs(plan: Plan, views: Views, layout: Layout, units: Iterable[str] | None = None) -> list[Job]:
+def jobs(ctx: BuildContext, units: Iterable[str] | None = None) -> list[Job]:
     """One job per letter (only `units` when given), then the print file when all letters are asked for."""
+    plan, views, layout = ctx.plan, ctx.views, ctx.layout
     common, letters = contexts(plan, views, layout)
     if units is not None:
         wanted = set(units)
@@ -194,4 +196,4 @@ def print_job(plan: Plan, layout: Layout, common: dict, letters: list[dict], pat
 
 
 def render(plan: Plan, views: Views, layout: Layout, units: Iterable[str] | None = None) -> list[Artifact]:
-    return [job.artifact(job.make()) for job in jobs(plan, views, layout, units)]
+    return [job.artifact(job.make()) for job in jobs(BuildContext.of(plan, layout, views), units)]

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generators.artifact import Artifact, Job
+from generators.context import BuildContext
 from generators.layout import Layout
 from generators.model import Plan
 from generators.render.annex_xlsx import to_bytes
@@ -199,7 +200,8 @@ def workbook(plan: Plan, views: Views, layout: Layout) -> Workbook:
     return wb
 
 
-def jobs(plan: Plan, views: Views, layout: Layout) -> list[Job]:
+def jobs(ctx: BuildContext) -> list[Job]:
+    plan, views, layout = ctx.plan, ctx.views, ctx.layout
     inputs = {
         "meta": plan.meta,
         "items": columns(plan, views),
@@ -219,4 +221,4 @@ def jobs(plan: Plan, views: Views, layout: Layout) -> list[Job]:
 
 
 def render(plan: Plan, views: Views, layout: Layout) -> list[Artifact]:
-    return [job.artifact(job.make()) for job in jobs(plan, views, layout)]
+    return [job.artifact(job.make()) for job in jobs(BuildContext.of(plan, layout, views))]

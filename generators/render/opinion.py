@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from generators.artifact import Artifact, Job
+from generators.context import BuildContext
 from generators.layout import Layout
 from generators.model import Plan
 from generators.render import annex, docx
@@ -41,10 +42,11 @@ def file_name(plan: Plan) -> str:
 
 def render(plan: Plan, layout: Layout) -> list[Artifact]:
     """Render now (for tests and one-off use); the build goes through jobs()."""
-    return [job.artifact(job.make()) for job in jobs(plan, None, layout)]
+    return [job.artifact(job.make()) for job in jobs(BuildContext.of(plan, layout))]
 
 
-def jobs(plan: Plan, views, layout: Layout) -> list[Job]:
+def jobs(ctx: BuildContext) -> list[Job]:
+    plan, layout = ctx.plan, ctx.layout
     ctx = context(plan, layout)
     template = layout.template("opinion")
     return [
