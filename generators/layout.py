@@ -46,7 +46,7 @@ class StyleSpec:
     bold: bool = False
     first_indent_chars: int = 0
     line_exact_pt: float | None = None  # None: single spacing
-    char_spacing_twips: int = 0
+    char_scale_percent: int = 100  # w:w: glyph width in % of the size (98: 28 characters in 156mm)
     snap_to_grid: bool = True
     outline_level: int | None = None
     keep_next: bool = False
@@ -79,7 +79,8 @@ class Layout:
     lines_per_page: int
     chars_per_line: int
     line_pitch_twips: int
-    char_spacing_twips: int
+    char_scale_percent: int
+    hanging_punctuation: bool  # False: no mark hangs past the type area (w:overflowPunct, see layout.yaml)
     fonts: tuple[tuple[str, str], ...]
     styles: tuple[StyleSpec, ...]
     page_number_prefix: str
@@ -174,7 +175,8 @@ def load_layout(path: Path = DEFAULT_PATH) -> Layout:
         lines_per_page=int(d["grid"]["lines_per_page"]),
         chars_per_line=int(d["grid"]["chars_per_line"]),
         line_pitch_twips=int(d["grid"]["line_pitch_twips"]),
-        char_spacing_twips=int(d["grid"]["char_spacing_twips"]),
+        char_scale_percent=int(d["grid"]["char_scale_percent"]),
+        hanging_punctuation=bool(d["grid"]["hanging_punctuation"]),
         fonts=tuple(fonts.items()),
         styles=styles,
         page_number_prefix=d["page_number"]["prefix"],

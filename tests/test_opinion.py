@@ -183,9 +183,15 @@ def test_body_styles_exact_line_and_character_spacing(opinion_doc):
         spacing = pPr.find(qn("w:spacing"))
         assert spacing.get(qn("w:line")) == "579"
         assert spacing.get(qn("w:lineRule")) == "exact"
-        assert rPr.find(qn("w:spacing")).get(qn("w:val")) == "-5"
+        assert rPr.find(qn("w:spacing")) is None  # condensed spacing makes LibreOffice drop line-end marks
+        assert rPr.find(qn("w:w")).get(qn("w:val")) == "98"  # 28 characters of 16 pt in 156 mm
     for name in ("表头", "表格文字", "表格分组", "表格居中"):
         assert styles[name].element.pPr.find(qn("w:snapToGrid")).get(qn("w:val")) == "0"
+    # No mark hangs past the type area: LibreOffice 7.4 reads overflowPunct inverted (layout.yaml).
+    defaults = opinion_doc.styles.element.find(qn("w:docDefaults"))
+    assert (
+        defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:overflowPunct')}").get(qn("w:val")) == "1"
+    )
 
 
 def test_no_theme_fonts_anywhere(opinion_bytes):

@@ -125,10 +125,13 @@ def check_docx(path: Path, layout: Layout) -> list[Check]:
             line = _prop(style, f"{qn('w:pPr')}/{qn('w:spacing')}", "w:line")
             rule = _prop(style, f"{qn('w:pPr')}/{qn('w:spacing')}", "w:lineRule")
             spacing = _prop(style, f"{qn('w:rPr')}/{qn('w:spacing')}", "w:val")
-            expected += f"，固定行距 {layout.line_pitch_twips} 缇，字距 {layout.char_spacing_twips} 缇"
-            measured += f"，{rule} {line} 缇，字距 {spacing or 0} 缇"
+            scale = _prop(style, f"{qn('w:rPr')}/{qn('w:w')}", "w:val")
+            expected += (
+                f"，固定行距 {layout.line_pitch_twips} 缇，字距 0，字符缩放 {layout.char_scale_percent}%"
+            )
+            measured += f"，{rule} {line} 缇，字距 {spacing or 0} 缇，字符缩放 {scale or 100}%"
             ok = ok and rule == "exact" and int(line or 0) == layout.line_pitch_twips
-            ok = ok and int(spacing or 0) == layout.char_spacing_twips
+            ok = ok and int(spacing or 0) == 0 and int(scale or 100) == layout.char_scale_percent
         if name in ("公文标题", "附件标题"):
             jc = _prop(style, f"{qn('w:pPr')}/{qn('w:jc')}", "w:val")
             expected += " 居中"
