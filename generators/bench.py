@@ -23,7 +23,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parent.parent
 CITY_TOOL = ROOT / "tools" / "make_city_plan.py"
@@ -66,7 +70,7 @@ def naive(plan_dir: Path, out: Path) -> int:
     return count
 
 
-def timed(action) -> tuple[float, object]:
+def timed(action: Callable[[], T]) -> tuple[float, T]:
     gc.collect()  # each phase starts without the garbage of the one before
     started = time.perf_counter()
     result = action()

@@ -51,7 +51,13 @@ class Assignment:
 
     @property
     def number(self) -> int:
-        return self.measure.number if self.measure is not None else self.task.number
+        return self.measure.number if self.measure is not None else self.item_task.number
+
+    @property
+    def item_task(self) -> KeyTask:
+        """The key task of a task assignment (an assignment holds a measure or a task, never neither)."""
+        assert self.task is not None, "an assignment holds a measure or a key task"
+        return self.task
 
     @property
     def key(self) -> str:

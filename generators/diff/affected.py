@@ -37,7 +37,7 @@ def _held(assignment: Assignment, ident: Identity | None, places: dict[tuple[str
         line = assignment.measure.responsibility.printed
         same = ident.measures.get(number) if ident else number
     else:
-        task = assignment.task
+        task = assignment.item_task
         label, number, text = "重点任务", task.number, f"{task.name}\n{task.content}\n{task.remark}"
         line = "\n".join("、".join(names) for names in (task.leaders, task.leads, task.supports))
         same = ident.tasks.get(number) if ident else number
@@ -74,7 +74,7 @@ def affected_units(old: Plan, new: Plan, ident: Identity) -> list[UnitImpact]:
     out: list[UnitImpact] = []
     for unit in new.units:
         old_name = back.get(unit.name)
-        before = _holdings(old_held.get(old_name), ident, old_places)
+        before = _holdings(old_held.get(old_name) if old_name else None, ident, old_places)
         after = _holdings(new_held.get(unit.name), None, new_places)
         if not before and not after:
             continue

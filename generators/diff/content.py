@@ -59,6 +59,13 @@ def _text_change(kind: Kind, ref: str, old: str, new: str) -> list[Change]:
     return [] if old == new else [Change(kind, Action.REWORDED, ref, old, new, f"修改{ref}表述")]
 
 
+def _value(numeral: str) -> int:
+    """一 → 1 for a part's or section's number, which plan loading has already checked."""
+    value = from_chinese(numeral)
+    assert value is not None, f"编号“{numeral}”应已在读取计划时检查"
+    return value
+
+
 def _renumbering(kind: Kind, ref: str, pairs: list[tuple[int, int]], show, cause: str) -> list[Change]:
     """One summary entry for every item whose number shifted: not one rewording per item."""
     moved = [(o, n) for o, n in pairs if o != n]
@@ -87,7 +94,7 @@ def _part_changes(old: Plan, new: Plan, ident: Identity) -> list[Change]:
             )
             continue
         before = old_by[back[part.number]]
-        pairs.append((from_chinese(before.number), from_chinese(part.number)))
+        pairs.append((_value(before.number), _value(part.number)))
         if before.title != part.title:
             out.append(
                 Change(Kind.PART, Action.REWORDED, part.heading, before.heading, part.heading, "修改部分标题")
@@ -115,7 +122,7 @@ def _section_changes(old: Plan, new: Plan, ident: Identity) -> list[Change]:
             )
             continue
         old_part, before = old_by[back[number]]
-        pairs.append((from_chinese(before.number), from_chinese(number)))
+        pairs.append((_value(before.number), _value(number)))
         if ident.parts.get(old_part) != part:
             moved += 1
             note = f"由第{old_part}部分移至第{part}部分"

@@ -146,7 +146,7 @@ def number_ranges(numbers: list[tuple[int, int]]) -> list[tuple[int, int, int, i
             runs[-1][1], runs[-1][3] = old, new
         else:
             runs.append([old, old, new, new])
-    return [tuple(r) for r in runs]
+    return [(a, b, c, d) for a, b, c, d in runs]
 
 
 def format_runs(numbers: list[tuple[int, int]], show) -> tuple[list[str], list[str]]:

@@ -23,7 +23,7 @@ def format_text(diff: PlanDiff) -> str:
         changes = [c for c in diff.changes if c.kind == kind]
         if not changes:
             continue
-        counts = {}
+        counts: dict[Action, int] = {}
         for c in changes:
             counts[c.action] = counts.get(c.action, 0) + 1
         summary = "，".join(f"{a.label} {n} 处" for a, n in counts.items())

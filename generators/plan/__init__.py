@@ -42,7 +42,7 @@ def _shown(plan_dir: Path, name: str) -> str:
 def load_plan(plan_dir: Path | str = "plan") -> Plan:
     plan_dir = Path(plan_dir)
     check = Checker()
-    roots: dict[str, Node] = {}
+    roots: dict[str, Node | None] = {}
     for name in PLAN_FILES:
         shown = _shown(plan_dir, name)
         path = plan_dir / name
