@@ -11,6 +11,9 @@ import yaml
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 DEFAULT_PATH = TEMPLATES_DIR / "layout.yaml"
 
+MM_PER_PT = 25.4 / 72
+NAME_GAP = "\u3000"  # full-width space between names on one line: one character wide in every CJK font
+
 # Keys that annotate a value rather than being one.
 _META_KEYS = ("clause", "basis", "note")
 
@@ -102,6 +105,10 @@ class Layout:
     letters_per_volume: int = 0  # letters per volume of the print file (分册); 0: all in one file
     landscape_number_box: Box | None = None  # landscape pages' turned page number (8)
     directory: Path = TEMPLATES_DIR  # the templates folder this profile was read from (--templates)
+    leader_columns: tuple[Column, ...] = ()  # 区领导任务单's table
+    changes_columns: tuple[Column, ...] = ()  # 修改对照表's table
+    cell_margin_mm: float = 1.9  # left and right padding inside a table cell
+    cell_margin_v_mm: float = 0.0  # top and bottom padding inside a table cell
 
     def style(self, name: str) -> StyleSpec:
         for spec in self.styles:
@@ -122,6 +129,21 @@ class Layout:
     def pad_leader(self, name: str) -> str:
         """李峻 → 李  峻: a two-character name is padded to the width of a three-character one."""
         return name[0] + self.leader_name_padding + name[1] if len(name) == 2 else name
+
+    def leader_lines(self, names: tuple[str, ...], column: Column) -> list[str]:
+        """Padded names, as many to a line as fit the column, joined by a full-width space: the names
+        line up in columns instead of stacking one per line. A cell needs one paragraph even when empty."""
+        size_mm = self.style(column.style).size_pt * MM_PER_PT
+        room = column.width_mm - 2 * self.cell_margin_mm
+        width = max((len(n) for n in names), default=3)  # a padded name is three characters wide
+        per_line = max(1, int((room + size_mm) // ((width + 1) * size_mm)))
+        padded = [self.pad_leader(n) for n in names]
+        lines = [NAME_GAP.join(padded[i : i + per_line]) for i in range(0, len(padded), per_line)]
+        return lines or [""]
+
+    def column(self, table: str, field: str) -> Column:
+        """The column showing `field` in the annex ("columns"), leader sheet or changes table."""
+        return next(c for c in getattr(self, table) if c.field == field)
 
 
 def _strip(node: Any, key: str, clauses: dict[str, str], inherited: str = "") -> Any:
@@ -191,6 +213,10 @@ def load_layout(path: Path = DEFAULT_PATH) -> Layout:
         breakdown_row=text["breakdown_row"],
         leader_name_padding=text["leader_name_padding"],
         columns=tuple(Column(**c) for c in d["table"]["columns"]),
+        leader_columns=tuple(Column(**c) for c in d["table"]["leader_columns"]),
+        changes_columns=tuple(Column(**c) for c in d["table"]["changes_columns"]),
+        cell_margin_mm=float(d["table"]["cell_margin_mm"]),
+        cell_margin_v_mm=float(d["table"]["cell_margin_v_mm"]),
         xlsx=XlsxSpec(**d["xlsx"]),
         templates=tuple(d["templates"].items()),
         clauses=tuple(sorted(clauses.items())),

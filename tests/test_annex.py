@@ -134,10 +134,10 @@ def test_annex_heading_lines(annex_doc, seed):
     assert [p.text for p in annex_doc.paragraphs[:3]] == ["附件", "", seed.annex.title]
 
 
-def test_cells_keep_one_name_per_paragraph_and_padded_leaders(annex_doc, seed):
+def test_cells_keep_one_unit_per_paragraph_and_padded_leaders(annex_doc, seed):
     _, rows, paragraphs = docx_rows(annex_doc.tables[0])
     first_task = next(i for i, r in enumerate(rows) if len(r) == 7)
-    leaders = paragraphs[first_task][2]
+    leaders = [name for line in paragraphs[first_task][2] for name in line.split("\u3000")]  # two a line
     assert leaders == [line for line in seed.annex.rows[1][2].split("\n") if line]
     assert leaders[0] == "李  峻" and leaders[5] == "陈  琦"
     task5 = paragraphs[[r[0] for r in rows].index("5")]
@@ -161,7 +161,7 @@ def test_xlsx_units_one_per_line(sheet):
         "区市场监管局",
         "崇明海事局",
     ]
-    assert values[0][2] == "黄晓霞\n胡柳强\n陈  琦\n徐慧泉"
+    assert values[0][2] == "黄晓霞\u3000胡柳强\n陈  琦\u3000徐慧泉"
 
 
 # --- table structure --------------------------------------------------------------------------------

@@ -319,6 +319,6 @@ def test_leader_sheets_list_each_leaders_tasks_with_their_units(plan, views, lay
         for row, task in zip(rows, want[artifact.leader], strict=True):
             assert row[1] == task.name
             assert row[2].split("\n") == task.leads and row[3].split("\n") == task.supports
-            others = [n.replace(" ", "") for n in row[5].split("\n") if n]
+            others = [n.replace(" ", "") for line in row[5].split("\n") for n in line.split("\u3000") if n]
             assert others == [n for n in task.leaders if n != artifact.leader]
     assert _schema_errors(sheets[0].data, tmp_path) == []

@@ -15,7 +15,17 @@ from docxtpl import DocxTemplate
 from generators.render import annex, opinion
 from generators.render.docx import ENV, compile_template
 
-COMMON_STYLES = {"附件标签", "附件标题", "稿件状态", "表头", "表格分组", "表格文字", "表格居中", "页码"}
+COMMON_STYLES = {
+    "附件标签",
+    "附件标题",
+    "稿件状态",
+    "表头",
+    "表格分组",
+    "表格文字",
+    "表格居中",
+    "表格姓名",
+    "页码",
+}
 REQUIRED = {
     "opinion": COMMON_STYLES | {"公文标题", "正文", "一级标题", "二级标题"},
     "annex": COMMON_STYLES,

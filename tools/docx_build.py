@@ -128,6 +128,42 @@ RPR_SEQ = [
 ]
 
 
+# Child order of w:trPr and w:tblPr (ECMA-376 17.4.82, 17.4.60).
+TRPR_SEQ = [
+    "w:cnfStyle",
+    "w:divId",
+    "w:gridBefore",
+    "w:gridAfter",
+    "w:wBefore",
+    "w:wAfter",
+    "w:cantSplit",
+    "w:trHeight",
+    "w:tblHeader",
+    "w:tblCellSpacing",
+    "w:jc",
+    "w:hidden",
+]
+TBLPR_SEQ = [
+    "w:tblStyle",
+    "w:tblpPr",
+    "w:tblOverlap",
+    "w:bidiVisual",
+    "w:tblStyleRowBandSize",
+    "w:tblStyleColBandSize",
+    "w:tblW",
+    "w:jc",
+    "w:tblCellSpacing",
+    "w:tblInd",
+    "w:tblBorders",
+    "w:shd",
+    "w:tblLayout",
+    "w:tblCellMar",
+    "w:tblLook",
+    "w:tblCaption",
+    "w:tblDescription",
+]
+
+
 def twips(mm: float) -> Twips:
     return Twips(round(mm * 1440 / 25.4))
 
@@ -371,9 +407,17 @@ def set_cell(cell, lines: Sequence[str], style: str) -> None:
 
 def merged_row(table, text: str, style: str = "表格分组"):
     row = table.add_row()
+    keep_whole(row)
     cell = row.cells[0].merge(row.cells[-1])
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     set_cell(cell, [text], style)
     return row
+
+
+def keep_whole(row) -> None:
+    """The row is not split across pages (a row taller than a page still breaks: Word and LibreOffice
+    both do that). No w:trHeight: the height is "at least" its text, so no last line is clipped."""
+    insert_ordered(row._tr.get_or_add_trPr(), w_el("w:cantSplit"), TRPR_SEQ)
 
 
 @contextmanager
@@ -394,13 +438,13 @@ class TableColumn:
 
 
 def task_column(
-    name: str, width_mm: float, field: str, style: str, list_fields: Iterable[str]
+    name: str, width_mm: float, field: str, style: str, list_fields: Iterable[str], prefix: str = "task"
 ) -> TableColumn:
     """A column showing one field of `task`; a list field gets one paragraph per item."""
     if field in list_fields:
-        lines = (f"{{%p for item in task.{field} %}}", "{{ item }}", "{%p endfor %}")
+        lines = (f"{{%p for item in {prefix}.{field} %}}", "{{ item }}", "{%p endfor %}")
     else:
-        lines = (f"{{{{ task.{field} }}}}",)
+        lines = (f"{{{{ {prefix}.{field} }}}}",)
     return TableColumn(name, width_mm, style, lines)
 
 
@@ -411,25 +455,43 @@ def fill_row(row, columns: Sequence[TableColumn], contents: Iterable[tuple[Seque
         set_cell(cell, lines, style)
 
 
-def add_table(doc, columns: Sequence[TableColumn]):
-    """A centred grid of fixed column widths whose header row repeats on every page."""
+def add_table(doc, columns: Sequence[TableColumn], layout: Layout):
+    """A centred grid of fixed column widths whose header row repeats on every page; narrow cell margins
+    so two characters fit a narrow column (序号) without wrapping."""
     table = doc.add_table(rows=0, cols=len(columns))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     tblW = table._tbl.tblPr.find(qn("w:tblW"))
     tblW.set(qn("w:type"), "dxa")
-    tblW.set(qn("w:w"), str(sum(twips(c.width_mm) for c in columns)))
+    tblW.set(qn("w:w"), str(sum(twips(c.width_mm).twips for c in columns)))
+    margins = w_el("w:tblCellMar")  # schema order: top, left, bottom, right
+    for side, mm in (
+        ("top", layout.cell_margin_v_mm),
+        ("left", layout.cell_margin_mm),
+        ("bottom", layout.cell_margin_v_mm),
+        ("right", layout.cell_margin_mm),
+    ):
+        margins.append(w_el(f"w:{side}", w=str(twips(mm).twips), type="dxa"))
+    insert_ordered(table._tbl.tblPr, margins, TBLPR_SEQ)
     for column, spec in zip(table.columns, columns, strict=True):
         column.width = twips(spec.width_mm)  # w:gridCol: WPS prefers it to tblW
     header = table.add_row()
-    header._tr.get_or_add_trPr().append(w_el("w:tblHeader"))  # repeats on every page
+    keep_whole(header)
+    insert_ordered(header._tr.get_or_add_trPr(), w_el("w:tblHeader"), TRPR_SEQ)  # repeats on every page
     fill_row(header, columns, (([c.name], "表头") for c in columns))
     return table
 
 
 def add_body_row(table, columns: Sequence[TableColumn]) -> None:
-    fill_row(table.add_row(), columns, ((c.lines, c.style) for c in columns))
+    row = table.add_row()
+    keep_whole(row)
+    fill_row(row, columns, ((c.lines, c.style) for c in columns))
+
+
+def layout_columns(columns, list_fields: Iterable[str], prefix: str = "task") -> list[TableColumn]:
+    """The layout profile's columns of a table as template columns showing `prefix.field`."""
+    return [task_column(c.name, c.width_mm, c.field, c.style, list_fields, prefix) for c in columns]
 
 
 def new_document(layout: Layout, landscape: bool = False):

@@ -22,13 +22,17 @@ from docx_build import TableColumn, para, paragraph_block  # noqa: E402
 
 from generators.layout import Layout, load_layout  # noqa: E402
 
-# The widths add up to the landscape type area, 225 mm.
-COLUMNS = (
-    TableColumn("序号", 12, "表格居中", ("{{ row.number }}",)),
-    TableColumn("原文", 85, "表格文字", ("{{r row.old }}",)),
-    TableColumn("修改后", 85, "表格文字", ("{{r row.new }}",)),
-    TableColumn("修改说明", 43, "表格文字", ("{{ row.note }}",)),
-)
+RICH_FIELDS = ("old", "new")  # RichText: struck-out and inserted characters
+
+
+def columns(layout: Layout) -> list[TableColumn]:
+    """The layout profile's changes_columns (widths add up to the landscape type area, 225 mm)."""
+    return [
+        TableColumn(
+            c.name, c.width_mm, c.style, (f"{{{{{'r' if c.field in RICH_FIELDS else ''} row.{c.field} }}}}",)
+        )
+        for c in layout.changes_columns
+    ]
 
 
 def make_changes(layout: Layout) -> None:
@@ -37,9 +41,10 @@ def make_changes(layout: Layout) -> None:
     with paragraph_block(doc, "if old_status != new_status", "稿件状态"):
         para(doc, "（{{ new_status }}与{{ old_status }}对照）", "稿件状态")
     para(doc, "", "正文")
-    table = build.add_table(doc, COLUMNS)
+    table_columns = columns(layout)
+    table = build.add_table(doc, table_columns, layout)
     with build.row_block(table, "for row in rows", "表格文字"):
-        build.add_body_row(table, COLUMNS)
+        build.add_body_row(table, table_columns)
     para(doc, "", "表格文字")  # Word wants a paragraph after a table that ends a section
     build.finish(doc, layout.template("changes"))
 

@@ -58,15 +58,6 @@ SECT_SEQ = [
     "w:printerSettings",
     "w:sectPrChange",
 ]
-# Leader sheet table: widths add up to the landscape type area (225mm).
-LEADER_COLUMNS = (
-    ("序号", 12, "number", "表格居中"),
-    ("重点任务", 38, "name", "表格文字"),
-    ("责任单位", 35, "leads", "表格居中"),
-    ("配合单位", 40, "supports", "表格居中"),
-    ("工作内容", 80, "content", "表格文字"),
-    ("共同负责的区领导", 20, "others", "表格居中"),
-)
 LIST_FIELDS = ("leads", "supports", "others")
 
 
@@ -245,8 +236,8 @@ def make_leader_sheet(layout: Layout) -> None:
     para(doc, "{{ annex_title }}", "附件标题")
     para(doc, "区领导：{{ leader.name }}（共{{ leader.count }}项）", "稿件状态")
     para(doc, "", "正文")
-    columns = [build.task_column(*spec, LIST_FIELDS) for spec in LEADER_COLUMNS]
-    table = build.add_table(doc, columns)
+    columns = build.layout_columns(layout.leader_columns, LIST_FIELDS)
+    table = build.add_table(doc, columns, layout)
     with build.row_block(table, "for task in leader.tasks", "表格文字"):
         build.add_body_row(table, columns)
     para(doc, "", "表格文字")

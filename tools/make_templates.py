@@ -23,7 +23,7 @@ from docx_build import para, paragraph_block  # noqa: E402
 
 from generators.layout import Layout, load_layout  # noqa: E402
 
-LIST_FIELDS = ("leaders", "leads", "supports")  # one paragraph per item in the cell
+LIST_FIELDS = ("leaders", "leads", "supports")  # one paragraph per item (a line of names) in the cell
 
 
 def add_annex(doc, layout: Layout) -> None:
@@ -33,8 +33,8 @@ def add_annex(doc, layout: Layout) -> None:
     para(doc, "{{ annex.title }}", "附件标题")
     with paragraph_block(doc, "if annex.status_line", "附件标题"):
         para(doc, "{{ annex.status_line }}", "稿件状态")
-    columns = [build.task_column(c.name, c.width_mm, c.field, c.style, LIST_FIELDS) for c in layout.columns]
-    table = build.add_table(doc, columns)
+    columns = build.layout_columns(layout.columns, LIST_FIELDS)
+    table = build.add_table(doc, columns, layout)
     with build.row_block(table, "for group in annex.groups"):
         with build.row_block(table, "if group.banner"):
             build.merged_row(table, "{{ group.banner }}")

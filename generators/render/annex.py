@@ -35,7 +35,7 @@ def _group(group: TaskGroup, first_part: bool, plan: Plan, layout: Layout) -> di
             {
                 "number": str(t.number),
                 "name": t.name,
-                "leaders": _cell_lines(tuple(layout.pad_leader(n) for n in t.leaders)),
+                "leaders": layout.leader_lines(t.leaders, layout.column("columns", "leaders")),
                 "leads": _cell_lines(t.leads),
                 "supports": _cell_lines(t.supports),
                 "content": t.content,

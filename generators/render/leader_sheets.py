@@ -25,7 +25,9 @@ def task_row(task: KeyTask, leader: str, layout: Layout) -> dict:
         "leads": _lines(task.leads),
         "supports": _lines(task.supports),
         "content": task.content,
-        "others": _lines(tuple(layout.pad_leader(n) for n in task.leaders if n != leader)),
+        "others": layout.leader_lines(
+            tuple(n for n in task.leaders if n != leader), layout.column("leader_columns", "others")
+        ),
     }
 
 
