@@ -7,9 +7,11 @@
     saved with wb.save();
 (b) `plandocs build --clean`; (c) the same build again (nothing to do);
 (d) synthetic city-scale plans (tools/make_city_plan.py), each built in its own process so that its
-    peak memory is its own (the largest of that process and its workers).
-Ends with the four lines the issue asks for: speedup_vs_naive, noop_fraction, scale_units_per_s,
-scale_peak_rss_mb. Timings depend on the machine and its load; run it on a quiet machine.
+    peak memory is its own (the largest of that process and its workers);
+(e) `plandocs pdf` on (b)'s output: every document converted, then again with nothing to do (the
+    command as `make pdf` runs it, in its own process; skipped without LibreOffice).
+Ends with the lines the issues ask for: speedup_vs_naive, noop_fraction, scale_units_per_s,
+scale_peak_rss_mb, pdf_full_s, pdf_noop_s. Timings depend on the machine and its load; run it on a quiet machine.
 """
 
 from __future__ import annotations
@@ -108,6 +110,18 @@ def city(units: int, measures: int, work: Path) -> dict:
     return {"units": units, **report}
 
 
+def pdf_run(plan_dir: Path, out: Path) -> float:
+    """Seconds for one `plandocs pdf` over out, run as `make pdf` runs it."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "generators", "pdf", "--plan", str(plan_dir), "--out", str(out)],
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plan", type=Path, default=ROOT / "plan")
@@ -119,6 +133,7 @@ def main() -> None:
         build_child(*args.child)
         return
 
+    from generators.pdf import find_soffice
     from generators.pipeline import build
 
     with tempfile.TemporaryDirectory(prefix="plandocs-bench-") as tmp:
@@ -149,11 +164,20 @@ def main() -> None:
                 f"units ×{last['units'] / first['units']:.2f} → time ×{last['seconds'] / first['seconds']:.2f}"
                 " (equal when the build grows linearly)"
             )
+        pdf_times = None
+        if find_soffice() is not None:
+            pdf_times = pdf_run(args.plan, work / "build"), pdf_run(args.plan, work / "build")
+            print(f"\n(e) plandocs pdf: full conversion {pdf_times[0]:.1f} s, no-op {pdf_times[1]:.2f} s")
+        else:
+            print("\n(e) plandocs pdf: skipped, LibreOffice (soffice) not installed")
     largest = scale[-1]
     print(f"speedup_vs_naive={naive_s / build_s:.2f}")
     print(f"noop_fraction={noop_s / build_s:.4f}")
     print(f"scale_units_per_s={largest['units'] / largest['seconds']:.1f}")
     print(f"scale_peak_rss_mb={max(row['peak_mb'] for row in scale):.0f}")
+    if pdf_times:
+        print(f"pdf_full_s={pdf_times[0]:.1f}")
+        print(f"pdf_noop_s={pdf_times[1]:.2f}")
 
 
 if __name__ == "__main__":

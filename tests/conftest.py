@@ -166,11 +166,18 @@ def printed(tmp_path_factory, plan, views) -> Path:
             pytest.fail("CI 中未安装 LibreOffice：.ci/run 应安装 libreoffice-writer-nogui")
         pytest.skip("未安装 LibreOffice（soffice），跳过 PDF 测试")
     units = set(list(views.assignments)[:PDF_LETTERS])
+    leader = next(iter(views.tasks_by_leader))
     out = tmp_path_factory.mktemp("printed")
-    build(
-        PLAN_DIR,
-        out,
-        select=lambda job: job.kind == "opinion" or (job.kind == "letter" and job.unit in units),
-    )
+
+    def chosen(job) -> bool:
+        """The opinion and a few letters; one file of each spreadsheet kind and one leader sheet."""
+        return (
+            job.kind in ("opinion", "annex-xlsx", "matrix")
+            or (job.kind == "letter" and job.unit in units)
+            or (job.kind == "form" and job.unit == min(units) and job.quarter == 1)
+            or (job.kind == "leader-sheet" and job.leader == leader)
+        )
+
+    build(PLAN_DIR, out, select=chosen)
     convert_outputs(out, plan)
     return out

@@ -164,15 +164,40 @@ def test_combined_letters_have_a_bookmark_per_unit_and_even_lengths(printed):
 
 def test_manifest_records_each_pdf_with_its_source(printed):
     entries = manifest(printed)
-    paths = {e["path"] for e in entries}
+    paths = {e["path"]: e for e in entries}
     pdfs = [e for e in entries if e["kind"] == "pdf"]
-    assert len(pdfs) == 1 + 3 + 1
+    printable = [e for e in entries if e["kind"] not in ("pdf", "letters-print")]
+    assert len(pdfs) == len(printable) + 1  # and the joined letters
+    assert {paths[e["source"]]["kind"] for e in pdfs} == {
+        "opinion",
+        "letter",
+        "letters-print",
+        "annex-xlsx",
+        "matrix",
+        "form",
+        "leader-sheet",
+    }
     for entry in pdfs:
         data = (printed / entry["path"]).read_bytes()
         assert data.startswith(b"%PDF")
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
-        assert entry.get("source") is None or entry["source"] in paths
-    assert {e["kind"] for e in entries} >= {"opinion", "letter", "pdf"}
+        source = paths[entry["source"]]
+        if source["kind"] != "letters-print":
+            assert entry["source_sha256"] == source["sha256"]
+
+
+def test_spreadsheets_and_leader_sheets_print_their_text(printed):
+    """The .xlsx kinds and the leader sheet come out of LibreOffice as PDFs with their own content."""
+    entries = manifest(printed)
+    kinds = {e["path"]: e for e in entries}
+    for entry in (e for e in entries if e["kind"] == "pdf"):
+        source = kinds[entry["source"]]
+        if source["kind"] not in ("annex-xlsx", "matrix", "form", "leader-sheet"):
+            continue
+        reader = PdfReader(printed / entry["path"])
+        text = "".join("".join(page.extract_text().split()) for page in reader.pages)
+        expected = source.get("unit") or source.get("leader") or "任务"
+        assert expected in text, (entry["path"], text[:200])
 
 
 @pytest.mark.skipif(

@@ -1,134 +1,244 @@
-"""`plandocs pdf`: convert what output/manifest.json lists to PDF, two LibreOffice processes at a time."""
+"""`plandocs pdf`: bring output/pdf/ up to date with the documents output/manifest.json lists.
+
+A PDF is remade only when its source's bytes changed since it was made: each pdf entry records the
+sha256 of the source it was converted from (`source_sha256`), the converter setup (`converter`, the
+font mapping) and its own size (`bytes`: a PDF deleted or edited since is remade). PDFs whose source left the manifest are removed; only paths the manifest lists are ever
+deleted, and every path must resolve inside output/.
+"""
 
 from __future__ import annotations
 
-import math
-import tempfile
-import threading
+import contextlib
+import hashlib
+import json
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from itertools import groupby
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..artifact import Artifact
+from ..layout import load_layout
 from ..model import Plan
-from ..output import WriteReport, build_lock, read_manifest, write_output
+from ..output import MANIFEST, atomic_write, build_lock, read_bytes_or_none, read_manifest, sha256
 from .join import join_letters
-from .soffice import LibreOfficeMissing, convert_batch, find_soffice
+from .pool import MAX_BATCH, Source, convert_many
+from .soffice import FONTS_CONF, LibreOfficeMissing, find_soffice
 from .stable import stable_pdf
+from .targets import PDF_KINDS, OutsideOutput, Target, inside, targets
 
-# Manifest kinds that are printed. The combined letters file is not converted from its .docx: it is joined
-# from the per-unit letter PDFs, which gives bookmarks and duplex blank pages.
-PDF_KINDS = ("opinion", "annex", "letter", "form", "summary", "summary-report")
-PARALLEL = 2  # converters at once (the machines have 2 cores)
-MAX_BATCH = 40  # files per soffice call: fewer start-ups, yet a crash loses little
-TIMEOUT_BASE_S = 60.0
-TIMEOUT_PER_FILE_S = 15.0
-PDF_DIR = "pdf"
-COMBINED_LETTERS = "分工函合订本.pdf"  # used when the build made no letters-print file to name it after
+CONVERTER_VERSION = b"1"  # bump when a change in how PDFs are made should remake them all
 
 
-@dataclass(frozen=True)
+class BadSelection(ValueError):
+    """A path or kind on the command line that names nothing printable (exit code 2)."""
+
+
+@dataclass
 class PdfReport:
-    artifacts: list[Artifact]
-    report: WriteReport
-    seconds: float
+    total: int = 0  # PDFs in the selection
+    converted: list[str] = field(default_factory=list)  # PDF paths made by LibreOffice this run
+    joined: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (source path, reason)
+    seconds: float = 0.0
 
 
-def pdf_path_for(source: str) -> str:
-    return f"{PDF_DIR}/{PurePosixPath(source).with_suffix('.pdf')}"
+def converter_key() -> str:
+    """Changes with the font mapping: the same .docx gives other PDFs under other fonts."""
+    return hashlib.sha256(CONVERTER_VERSION + (read_bytes_or_none(FONTS_CONF) or b"")).hexdigest()[:16]
 
 
-def batches(sources: list[str]) -> list[list[str]]:
-    """Split into soffice calls: one output folder per call, so names within a call must differ (same
-    folder and extension), and about PARALLEL calls' worth of files each so both converters stay busy."""
-    size = max(1, min(MAX_BATCH, math.ceil(len(sources) / PARALLEL)))
-
-    def key(path: str) -> tuple[str, str]:
-        pure = PurePosixPath(path)
-        return str(pure.parent), pure.suffix
-
-    result: list[list[str]] = []
-    for _, group in groupby(sorted(sources, key=key), key=key):
-        files = list(group)
-        result.extend(files[i : i + size] for i in range(0, len(files), size))
-    return result
-
-
-def convert_files(
-    out_dir: Path, sources: list[str], work_dir: Path, on_converted: Callable[[], None]
-) -> dict[str, bytes]:
-    """PDF bytes for each source path (relative to out_dir)."""
-
-    def run(index: int, batch: list[str]) -> dict[str, bytes]:
-        target = work_dir / str(index)
-        target.mkdir()
-        timeout = TIMEOUT_BASE_S + TIMEOUT_PER_FILE_S * len(batch)
-        pdfs = convert_batch(
-            [out_dir / s for s in batch], target, timeout_s=timeout, on_converted=on_converted
-        )
-        return {source: pdf.read_bytes() for source, pdf in zip(batch, pdfs, strict=True)}
-
-    converted: dict[str, bytes] = {}
-    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        for result in pool.map(run, *zip(*enumerate(batches(sources)), strict=True)):
-            converted.update(result)
-    return converted
+def select(
+    all_targets: list[Target], out_dir: Path, paths: Iterable[str], kinds: Iterable[str]
+) -> list[Target]:
+    """The targets named by paths (a source, its PDF, or a folder of them; relative to output/ or to the
+    current folder) or by kind; all of them when neither is given. A joined file brings its letters."""
+    paths, kinds = list(paths), list(kinds)
+    if not paths and not kinds:
+        return all_targets
+    unknown = [k for k in kinds if k not in PDF_KINDS]
+    if unknown:
+        raise BadSelection(f"未知的文件种类：{'、'.join(unknown)}（可选：{'、'.join(PDF_KINDS)}）")
+    chosen = {t.pdf for t in all_targets if t.kind in kinds}
+    for given in paths:
+        relative = _relative(out_dir, given)
+        hits = {
+            t.pdf
+            for t in all_targets
+            if relative in (t.source, t.pdf)
+            or t.source.startswith(relative + "/")
+            or t.pdf.startswith(relative + "/")
+        }
+        if not hits:
+            raise BadSelection(f"{given}：不是 {out_dir / MANIFEST} 中可转为 PDF 的文件或文件夹")
+        chosen |= hits
+    parts = {p for t in all_targets if t.pdf in chosen for p in t.parts}
+    return [t for t in all_targets if t.pdf in chosen or t.source in parts]
 
 
-def printable(manifest: dict) -> list[dict]:
-    """The manifest entries `plandocs pdf` converts, in manifest order."""
-    return [e for e in manifest.get("artifacts", []) if e["kind"] in PDF_KINDS]
+def _relative(out_dir: Path, given: str) -> str:
+    """A path given on the command line as a manifest path: output/letters/x.docx → letters/x.docx."""
+    with contextlib.suppress(ValueError):
+        return Path(given).resolve().relative_to(out_dir.resolve()).as_posix()
+    return PurePosixPath(given).as_posix().strip("/")
+
+
+def _intact(out_dir: Path, entry: dict) -> bool:
+    """The PDF is still there at the size it was written (a stat, not a read: a no-op run stays fast)."""
+    try:
+        path = inside(out_dir, entry["path"])
+    except OutsideOutput:
+        return False
+    return path.is_file() and path.stat().st_size == entry.get("bytes")
 
 
 def convert_outputs(
-    out_dir: Path, plan: Plan, on_progress: Callable[[int], None] = lambda n: None
+    out_dir: Path,
+    plan: Plan,
+    *,
+    paths: Iterable[str] = (),
+    kinds: Iterable[str] = (),
+    on_start: Callable[[int], None] = lambda count: None,
+    on_progress: Callable[[str], None] = lambda name: None,
+    batch_size: int = MAX_BATCH,
+    letters_per_volume: int | None = None,
 ) -> PdfReport:
-    """Convert the printable artifacts of out_dir's manifest, join the letters, record the PDFs in it.
+    """Convert what changed among the selected documents, join the letters, update the manifest.
 
-    on_progress(1) is called once per converted file (from worker threads, one at a time)."""
+    on_start(n) is called once with the number of files LibreOffice will convert; on_progress(path) as
+    each is converted (from converter threads, one at a time). Raises BadSelection before anything is
+    touched when a path or kind names nothing."""
     started = time.perf_counter()
-    if find_soffice() is None:
-        raise LibreOfficeMissing
-    manifest = read_manifest(out_dir)
-    entries = printable(manifest)
-    lock = threading.Lock()
-
-    def converted_one() -> None:
-        with lock:
-            on_progress(1)
-
-    with tempfile.TemporaryDirectory(prefix="plandocs-pdf-") as work:
-        pdfs = convert_files(out_dir, [e["path"] for e in entries], Path(work), converted_one)
-
-    artifacts = [
-        Artifact(
-            "pdf",
-            pdf_path_for(e["path"]),
-            stable_pdf(pdfs[e["path"]], (out_dir / e["path"]).read_bytes(), plan.meta.date),
-            unit=e.get("unit"),
-            quarter=e.get("quarter"),
-            source=e["path"],
-        )
-        for e in entries
-    ]
-    letters = [
-        (a.unit or "", a.data) for a, e in zip(artifacts, entries, strict=True) if e["kind"] == "letter"
-    ]
-    if letters:
-        artifacts.append(combined_letters(manifest, join_letters(letters)))
-
-    other_kinds = frozenset(e["kind"] for e in manifest.get("artifacts", []) if e["kind"] != "pdf")
+    if letters_per_volume is None:
+        letters_per_volume = load_layout().letters_per_volume
     with build_lock(out_dir):
-        report = write_output(out_dir, plan, artifacts, keep_kinds=other_kinds)
-    return PdfReport(artifacts, report, time.perf_counter() - started)
+        manifest = read_manifest(out_dir)
+        everything = targets(manifest, letters_per_volume)
+        chosen = select(everything, out_dir, paths, kinds)
+        run = _Run(out_dir, plan.meta.date, manifest, converter_key())
+        report = PdfReport(total=len(chosen))
+        try:
+            run.update(chosen, report, on_start, on_progress, batch_size)
+            if len(chosen) == len(everything):  # a full run: PDFs whose source is gone go too
+                report.removed = run.remove_orphans({t.pdf for t in everything})
+        finally:
+            run.write_manifest(everything)
+    report.seconds = time.perf_counter() - started
+    return report
 
 
-def combined_letters(manifest: dict, data: bytes) -> Artifact:
-    """Named after the build's letters-print file when there is one, so the two are found together."""
-    printed = [e["path"] for e in manifest.get("artifacts", []) if e["kind"] == "letters-print"]
-    if printed:
-        return Artifact("pdf", pdf_path_for(printed[0]), data, source=printed[0])
-    return Artifact("pdf", f"{PDF_DIR}/{COMBINED_LETTERS}", data)
+class _Run:
+    """One `plandocs pdf` run over output/: the old pdf entries, and the new ones as PDFs are written."""
+
+    def __init__(self, out_dir: Path, date: str, manifest: dict, converter: str) -> None:
+        self.out_dir, self.date, self.manifest, self.converter = out_dir, date, manifest, converter
+        artifacts = manifest.get("artifacts", [])
+        self.old = {e["path"]: e for e in artifacts if e.get("kind") == "pdf" and "path" in e}
+        self.entries = dict(self.old)  # pdf path → manifest entry, as it will be written
+
+    def _current(self, target: Target, source_sha: str, parts_sha: str | None = None) -> bool:
+        entry = self.old.get(target.pdf)
+        return (
+            entry is not None
+            and entry.get("source") == target.source
+            and entry.get("source_sha256") == source_sha
+            and entry.get("converter") == self.converter
+            and entry.get("parts_sha256") == parts_sha
+            and _intact(self.out_dir, entry)
+        )
+
+    def _put(self, target: Target, data: bytes, source_sha: str, parts_sha: str | None = None) -> None:
+        atomic_write(inside(self.out_dir, target.pdf), data)
+        entry: dict = {"kind": "pdf", "path": target.pdf, "sha256": sha256(data), "bytes": len(data)}
+        entry["source"] = target.source
+        for key in ("unit", "leader", "quarter"):
+            if getattr(target, key) is not None:
+                entry[key] = getattr(target, key)
+        entry |= {"source_sha256": source_sha, "converter": self.converter}
+        if parts_sha is not None:
+            entry["parts_sha256"] = parts_sha
+        self.entries[target.pdf] = entry
+
+    def update(self, chosen, report, on_start, on_progress, batch_size) -> None:
+        sources: dict[str, bytes] = {}
+        for target in chosen:
+            try:
+                path = inside(self.out_dir, target.source)
+                sources[target.source] = path.read_bytes()
+            except OutsideOutput:
+                report.failed.append((target.source, "路径不在输出目录内，已跳过"))
+            except OSError:
+                report.failed.append((target.source, "源文件不存在，请先运行 plandocs build"))
+        todo = [
+            t
+            for t in chosen
+            if not t.joined and t.source in sources and not self._current(t, sha256(sources[t.source]))
+        ]
+        by_source = {t.source: t for t in todo}
+        on_start(len(todo))
+        if todo and find_soffice() is None:
+            raise LibreOfficeMissing
+        work = [Source(t.source, sources[t.source]) for t in todo]
+        for result in convert_many(work, batch_size=batch_size, on_progress=on_progress):
+            target = by_source[result.name]
+            if result.pdf is None:
+                report.failed.append((target.source, result.reason))
+                continue
+            source = sources[target.source]
+            self._put(target, stable_pdf(result.pdf, source, self.date), sha256(source))
+            report.converted.append(target.pdf)
+        report.unchanged = [t.pdf for t in chosen if not t.joined and t not in todo and t.source in sources]
+        for target in (t for t in chosen if t.joined and t.source in sources):
+            self._join(target, sources[target.source], report)
+
+    def _join(self, target: Target, source: bytes, report: PdfReport) -> None:
+        letters = {e["source"]: e for e in self.entries.values() if e.get("source") in target.parts}
+        failed = {source for source, _ in report.failed}
+        lacking = [
+            p
+            for p in target.parts
+            if p in failed or p not in letters or letters[p].get("converter") != self.converter
+        ]
+        if lacking:
+            report.failed.append((target.source, f"缺少分工函 PDF（{'、'.join(lacking)}），合订本未更新"))
+            return
+        shas = "".join(letters[p]["sha256"] for p in target.parts)
+        parts_sha = hashlib.sha256(shas.encode("ascii")).hexdigest()
+        if self._current(target, sha256(source), parts_sha):
+            report.unchanged.append(target.pdf)
+            return
+        pdfs = [
+            (letters[p].get("unit", p), inside(self.out_dir, letters[p]["path"]).read_bytes())
+            for p in target.parts
+        ]
+        self._put(target, join_letters(pdfs), sha256(source), parts_sha)
+        report.joined.append(target.pdf)
+
+    def remove_orphans(self, wanted: set[str]) -> list[str]:
+        """Delete the PDFs the manifest lists whose document is no longer there (paths inside output/)."""
+        removed = []
+        for path in [p for p in self.entries if p not in wanted]:
+            del self.entries[path]
+            with contextlib.suppress(OutsideOutput, FileNotFoundError):
+                file = inside(self.out_dir, path)
+                file.unlink()
+                _remove_empty_parents(self.out_dir.resolve(), file)
+            removed.append(path)
+        return removed
+
+    def write_manifest(self, everything: list[Target]) -> None:
+        """Every entry but the pdf ones as it was; the pdf entries in target order, then any others kept."""
+        order = [t.pdf for t in everything if t.pdf in self.entries]
+        pdfs = [self.entries[p] for p in order] + [e for p, e in self.entries.items() if p not in set(order)]
+        others = [e for e in self.manifest.get("artifacts", []) if e.get("kind") != "pdf"]
+        manifest = {**self.manifest, "artifacts": others + pdfs}
+        data = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        if read_bytes_or_none(self.out_dir / MANIFEST) != data:
+            atomic_write(self.out_dir / MANIFEST, data)
+
+
+def _remove_empty_parents(root: Path, path: Path) -> None:
+    parent = path.parent
+    while parent != root and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent

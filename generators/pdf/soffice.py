@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -9,6 +10,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 FONTS_CONF = Path(__file__).resolve().parents[2] / "fonts" / "fonts.conf"
@@ -45,19 +47,35 @@ def converter_env() -> dict[str, str]:
     return {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)}
 
 
-def convert_batch(
+# A converter that prints no "convert …" line for this long is taken to hang: LibreOffice reports each
+# file as it goes, and the slowest document here (the opinion) takes a few seconds.
+IDLE_TIMEOUT_S = 120.0
+
+
+@dataclass
+class BatchOutcome:
+    """What one LibreOffice process made: the PDF of each source it converted, and why it stopped early."""
+
+    pdfs: dict[Path, Path] = field(default_factory=dict)  # source → its PDF in out_dir
+    problem: str | None = None  # timeout or abnormal exit, in Chinese; None when it ended normally
+    log: str = ""
+
+
+def run_soffice(
     sources: Sequence[Path],
     out_dir: Path,
     *,
-    timeout_s: float,
-    on_converted: Callable[[], None] = lambda: None,
-) -> list[Path]:
-    """Convert files (with distinct stems) to out_dir/<stem>.pdf in one LibreOffice process; return the PDFs.
+    idle_timeout_s: float = IDLE_TIMEOUT_S,
+    on_converted: Callable[[Path], None] = lambda source: None,
+) -> BatchOutcome:
+    """Convert files (with distinct stems) to out_dir/<stem>.pdf in one LibreOffice process.
 
-    Each call gets a fresh profile: two soffice processes sharing one profile block or crash each other."""
+    Never raises for a bad document, a crash or a hang: the outcome lists what was made. Each call gets a
+    fresh profile: two soffice processes sharing one profile block or crash each other."""
     soffice = find_soffice()
     if soffice is None:
         raise LibreOfficeMissing
+    by_name = {str(s): s for s in sources}
     with tempfile.TemporaryDirectory(prefix="plandocs-lo-profile-") as profile:
         command = [
             soffice,
@@ -81,29 +99,73 @@ def convert_batch(
             errors="replace",
             start_new_session=True,  # so a timeout can end soffice and the helpers it starts
         )
-        timed_out = threading.Event()
-
-        def kill() -> None:
-            timed_out.set()
-            os.killpg(process.pid, signal.SIGKILL)
-
-        timer = threading.Timer(timeout_s, kill)
-        timer.start()
+        watchdog = _Watchdog(process.pid, idle_timeout_s)
         output: list[str] = []
         try:
             assert process.stdout is not None
             for line in process.stdout:
                 output.append(line)
-                if line.startswith("convert "):
-                    on_converted()
+                watchdog.reset()
+                if line.startswith("convert ") and " -> " in line:
+                    source = by_name.get(line[len("convert ") :].split(" -> ", 1)[0])
+                    if source is not None:
+                        on_converted(source)
             process.wait()
         finally:
-            timer.cancel()
-    pdfs = [out_dir / f"{s.stem}.pdf" for s in sources]
-    missing = [s.name for s, pdf in zip(sources, pdfs, strict=True) if not pdf.exists()]
-    if timed_out.is_set() or missing:
-        reason = f"超时（{timeout_s:.0f} 秒）" if timed_out.is_set() else f"退出码 {process.returncode}"
+            watchdog.stop()
+    outcome = BatchOutcome(log="".join(output[-10:]))
+    for source in sources:
+        pdf = out_dir / f"{source.stem}.pdf"
+        if pdf.is_file() and pdf.stat().st_size > 0:
+            outcome.pdfs[source] = pdf
+    if watchdog.fired:
+        outcome.problem = f"超时（{idle_timeout_s:.0f} 秒无进展）"
+    elif process.returncode != 0:
+        outcome.problem = f"LibreOffice 异常退出（退出码 {process.returncode}）"
+    return outcome
+
+
+class _Watchdog:
+    """Kills the converter's process group when it has been silent for too long."""
+
+    def __init__(self, pid: int, seconds: float) -> None:
+        self.pid, self.seconds, self.fired = pid, seconds, False
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self.reset()
+
+    def _fire(self) -> None:
+        self.fired = True
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.pid, signal.SIGKILL)
+
+    def reset(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(self.seconds, self._fire)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+
+
+def convert_batch(
+    sources: Sequence[Path],
+    out_dir: Path,
+    *,
+    timeout_s: float = IDLE_TIMEOUT_S,
+    on_converted: Callable[[], None] = lambda: None,
+) -> list[Path]:
+    """run_soffice for callers that need every PDF (conform): raises ConversionFailed if one is missing."""
+    outcome = run_soffice(sources, out_dir, idle_timeout_s=timeout_s, on_converted=lambda _: on_converted())
+    missing = [s.name for s in sources if s not in outcome.pdfs]
+    if missing:
+        reason = outcome.problem or "LibreOffice 未能打开"
         raise ConversionFailed(
-            f"LibreOffice 转换失败（{reason}），未生成：{'、'.join(missing)}\n{''.join(output[-10:])}"
+            f"LibreOffice 转换失败（{reason}），未生成：{'、'.join(missing)}\n{outcome.log}"
         )
-    return pdfs
+    return [outcome.pdfs[s] for s in sources]

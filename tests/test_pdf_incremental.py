@@ -1,0 +1,322 @@
+"""`plandocs pdf` decides what to convert: complete, incremental, selective, robust to a bad file.
+
+These tests count conversions, so LibreOffice is replaced by a stand-in `soffice` on PATH that takes the
+same arguments, prints the same "convert … -> …" lines, writes a one-page PDF per input and logs the
+sha256 of every input it converted. A marker in an input makes it crash, hang or refuse the file. What
+the real LibreOffice makes of each kind is tested in test_pdf.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfWriter
+
+from generators.cli import main
+from generators.pdf import soffice
+from generators.pdf.targets import CONVERTED_KINDS, JOINED_KIND
+from generators.pipeline import build
+
+FAKE_SOFFICE = r"""#!{python}
+import hashlib, os, sys, time
+from pathlib import Path
+args = sys.argv[1:]
+out = Path(args[args.index("--outdir") + 1])
+files = [Path(a) for a in args[args.index("--outdir") + 2 :]]
+for source in files:
+    data = source.read_bytes()
+    if b"CRASH-ME" in data:
+        sys.exit(139)
+    if b"HANG-ME" in data:
+        time.sleep(3600)
+    if b"BAD-ME" in data:
+        print(f"Error: source file could not be loaded", flush=True)
+        continue
+    target = out / (source.stem + ".pdf")
+    sha = hashlib.sha256(data).hexdigest()
+    target.write_bytes(Path(os.environ["FAKE_PDF"]).read_bytes() + f"%{{sha}}\n".encode())
+    with open(os.environ["FAKE_LOG"], "a") as log:
+        log.write(sha + "\n")
+    print(f"convert {{source}} -> {{target}} using filter : fake", flush=True)
+"""
+OPINION = "崇明区2023年安全生产工作意见.docx"
+
+
+class Fake:
+    """The stand-in converter's log: the sha256 of each input, one line per conversion."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+
+    def converted(self) -> list[str]:
+        return self.log.read_text().split() if self.log.exists() else []
+
+    def reset(self) -> None:
+        self.log.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def fake(tmp_path, monkeypatch) -> Fake:
+    folder = tmp_path / "fake-bin"
+    folder.mkdir()
+    script = folder / "soffice"
+    script.write_text(FAKE_SOFFICE.format(python=sys.executable), encoding="utf-8")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = BytesIO()
+    writer.write(buffer)
+    (folder / "page.pdf").write_bytes(buffer.getvalue())
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_PDF", str(folder / "page.pdf"))
+    monkeypatch.setenv("FAKE_LOG", str(tmp_path / "converted.log"))
+    return Fake(tmp_path / "converted.log")
+
+
+@pytest.fixture
+def out(plan_copy, tmp_path) -> Path:
+    target = tmp_path / "output"
+    build(plan_copy, target)
+    return target
+
+
+def run_pdf(plan_dir: Path, out: Path, *args: str):
+    return CliRunner().invoke(main, ["pdf", "--plan", str(plan_dir), "--out", str(out), *args])
+
+
+def manifest(out: Path) -> list[dict]:
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))["artifacts"]
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".plandocs.lock"
+    }
+
+
+def source_of(out: Path) -> dict[str, str]:
+    """sha256 of each printed document → its manifest path."""
+    return {e["sha256"]: e["path"] for e in manifest(out) if e["kind"] in CONVERTED_KINDS}
+
+
+def converted_paths(fake: Fake, out: Path) -> list[str]:
+    names = source_of(out)
+    return sorted(names[sha] for sha in fake.converted())
+
+
+def assert_manifest_consistent(out: Path) -> None:
+    """Every pdf entry's file exists with its sha256 and names a source the manifest lists."""
+    entries = manifest(out)
+    paths = {e["path"] for e in entries}
+    for entry in (e for e in entries if e["kind"] == "pdf"):
+        data = (out / entry["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["path"]
+        assert entry["source"] in paths, entry
+    on_disk = {str(p.relative_to(out)) for p in (out / "pdf").rglob("*") if p.is_file()}
+    assert on_disk == {e["path"] for e in entries if e["kind"] == "pdf"}
+
+
+def test_first_run_converts_each_document_once_and_a_noop_run_converts_nothing(fake, plan_copy, out):
+    printed = [e for e in manifest(out) if e["kind"] in CONVERTED_KINDS]
+    first = run_pdf(plan_copy, out)
+    assert first.exit_code == 0, first.output
+    assert converted_paths(fake, out) == sorted(e["path"] for e in printed)
+    assert_manifest_consistent(out)
+    pdfs = {e["source"]: e for e in manifest(out) if e["kind"] == "pdf"}
+    assert set(pdfs) == {e["path"] for e in manifest(out) if e["kind"] in (*CONVERTED_KINDS, JOINED_KIND)}
+    for entry in printed:  # each PDF records the exact bytes it was made from
+        assert pdfs[entry["path"]]["source_sha256"] == entry["sha256"]
+    before = digests(out)
+    fake.reset()
+    again = run_pdf(plan_copy, out)
+    assert again.exit_code == 0, again.output
+    assert fake.converted() == []
+    assert "转换 0 个，合订 0 个" in again.output
+    assert digests(out) == before
+
+
+def test_one_unit_revision_reconverts_its_files_the_opinion_and_the_joined_letters(fake, plan_copy, out):
+    """Measure 17 names 区应急局 alone (see test_build): rewording it changes that unit's letter and
+    forms, the opinion and the letters print file; only their PDFs are remade."""
+    assert run_pdf(plan_copy, out).exit_code == 0
+    before = digests(out)
+    opinion = plan_copy / "opinion.yaml"
+    text = opinion.read_text(encoding="utf-8")
+    opinion.write_text(text.replace("完善安全生产行政审批各类办事指南", "完善安全生产行政审批办事指南"))
+    written = set(build(plan_copy, out).report.written)
+    fake.reset()
+    result = run_pdf(plan_copy, out)
+    assert result.exit_code == 0, result.output
+    unit = {OPINION, "letters/区应急局.docx", *(f"forms/2023Q{q}/区应急局.xlsx" for q in range(1, 5))}
+    matrix = {e["path"] for e in manifest(out) if e["kind"] == "matrix"}
+    assert unit <= written <= unit | matrix | {e["path"] for e in manifest(out) if e["kind"] == JOINED_KIND}
+    assert converted_paths(fake, out) == sorted(
+        written - {e["path"] for e in manifest(out) if e["kind"] == JOINED_KIND}
+    )
+    joined = next(
+        e["path"] for e in manifest(out) if e["kind"] == "pdf" and e["source"] == "分工函合订打印本.docx"
+    )
+    remade = {e["path"] for e in manifest(out) if e["kind"] == "pdf" and e["source"] in written}
+    after = digests(out)
+    changed = {p for p in after if after[p] != before.get(p)}
+    assert "合订 1 个" in result.output
+    # the joined file was remade ("合订 1 个"), but from the stand-in's identical pages
+    assert changed - {joined} == written | remade - {joined} | {"manifest.json"}
+    assert joined in {e["path"] for e in manifest(out) if e["kind"] == "pdf"}
+    assert changed - written - {"manifest.json"} <= remade
+    assert_manifest_consistent(out)
+
+
+def test_a_pdf_whose_source_is_gone_is_removed_and_nothing_outside_output(fake, plan_copy, out, tmp_path):
+    assert run_pdf(plan_copy, out).exit_code == 0
+    (tmp_path / "outside.pdf").write_bytes(b"not ours")
+    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    data["artifacts"].append({"kind": "pdf", "path": "../outside.pdf", "sha256": "0", "source": "x.docx"})
+    (out / "manifest.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    units = plan_copy / "units.yaml"
+    units.write_text(
+        units.read_text(encoding="utf-8").replace("崇明海事局, 区气象局, 区人武部", "崇明海事局, 区人武部")
+    )
+    opinion = plan_copy / "opinion.yaml"
+    opinion.write_text(
+        opinion.read_text(encoding="utf-8").replace("区公安分局、区气象局，各乡镇", "区公安分局，各乡镇")
+    )
+    build(plan_copy, out)
+    assert (out / "pdf/letters/区气象局.pdf").exists()  # the build keeps PDFs: `pdf` owns them
+    fake.reset()
+    result = run_pdf(plan_copy, out)
+    assert result.exit_code == 0, result.output
+    assert not (out / "pdf/letters/区气象局.pdf").exists()
+    assert not list((out / "pdf/forms").glob("*/区气象局.pdf"))
+    assert (tmp_path / "outside.pdf").read_bytes() == b"not ours"
+    assert "删除 6 个" in result.output  # the letter, four forms, the stray entry (its file left alone)
+    assert all(e.get("unit") != "区气象局" for e in manifest(out))
+    assert_manifest_consistent(out)
+
+
+def test_selection_by_path_folder_and_kind_touches_nothing_else(fake, plan_copy, out):
+    before = digests(out)
+    result = run_pdf(plan_copy, out, str(out / "letters/庙镇.docx"), "forms/2023Q2", "--kind", "matrix")
+    assert result.exit_code == 0, result.output
+    q2 = {e["path"] for e in manifest(out) if e["kind"] == "form" and e["quarter"] == 2}
+    matrix = {e["path"] for e in manifest(out) if e["kind"] == "matrix"}
+    assert converted_paths(fake, out) == sorted({"letters/庙镇.docx"} | q2 | matrix)
+    after = digests(out)
+    new = {p for p in after if p not in before}
+    assert {p for p in before if after.get(p) != before[p]} == {"manifest.json"}
+    assert new == {e["path"] for e in manifest(out) if e["kind"] == "pdf"}
+    assert len(new) == 1 + len(q2) + 1
+    fake.reset()
+    assert run_pdf(plan_copy, out, "--kind", "matrix", "--kind", "letter").exit_code == 0
+    assert len(fake.converted()) == len([e for e in manifest(out) if e["kind"] == "letter"]) - 1
+
+
+def test_selecting_the_joined_file_brings_its_letters(fake, plan_copy, out):
+    result = run_pdf(plan_copy, out, "--kind", JOINED_KIND)
+    assert result.exit_code == 0, result.output
+    letters = sorted(e["path"] for e in manifest(out) if e["kind"] == "letter")
+    assert converted_paths(fake, out) == letters
+    assert any(e["kind"] == "pdf" and e["source"] == "分工函合订打印本.docx" for e in manifest(out))
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["letters/不存在.docx"], "letters/不存在.docx"),
+        (["--kind", "letters"], "未知的文件种类：letters"),
+        (["../plan/meta.yaml"], "../plan/meta.yaml"),
+    ],
+)
+def test_unknown_path_or_kind_is_bad_input_and_changes_nothing(fake, plan_copy, out, args, named):
+    before = digests(out)
+    result = run_pdf(plan_copy, out, *args)
+    assert result.exit_code == 2
+    assert named in result.output
+    assert "Traceback" not in result.output
+    assert fake.converted() == []
+    assert digests(out) == before
+
+
+def test_progress_lines_when_not_a_terminal(fake, plan_copy, out):
+    process = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generators",
+            "pdf",
+            "--plan",
+            str(plan_copy),
+            "--out",
+            str(out),
+            "--kind",
+            "form",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert process.returncode == 0, process.stderr
+    forms = len([e for e in manifest(out) if e["kind"] == "form"])
+    counts = [tuple(map(int, m)) for m in re.findall(r"^已转换 (\d+)/(\d+)  forms/", process.stdout, re.M)]
+    assert counts == [(n, forms) for n in range(1, forms + 1)]
+
+
+def test_a_file_that_crashes_or_hangs_libreoffice_is_named_and_the_rest_complete(
+    fake, plan_copy, out, monkeypatch
+):
+    monkeypatch.setattr(soffice, "IDLE_TIMEOUT_S", 3.0)
+    for name, marker in (
+        ("letters/庙镇.docx", b"CRASH-ME"),
+        ("letters/堡镇.docx", b"HANG-ME"),
+        (OPINION, b"BAD-ME"),
+    ):
+        path = out / name
+        path.write_bytes(path.read_bytes() + marker)
+    result = run_pdf(plan_copy, out, "--kind", "letter", "--kind", "opinion", "--kind", JOINED_KIND)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    failed = dict(re.findall(r"^转换失败：(\S+)：(.+)$", result.output, re.M))
+    assert set(failed) == {"letters/庙镇.docx", "letters/堡镇.docx", OPINION, "分工函合订打印本.docx"}
+    assert "退出码 139" in failed["letters/庙镇.docx"]
+    assert "超时" in failed["letters/堡镇.docx"]
+    letters = {e["path"] for e in manifest(out) if e["kind"] == "letter"}
+    pdf_sources = {e["source"] for e in manifest(out) if e["kind"] == "pdf"}
+    assert pdf_sources == letters - {"letters/庙镇.docx", "letters/堡镇.docx"}
+    assert_manifest_consistent(out)
+
+
+def test_every_printed_kind_gets_a_pdf(fake, plan_copy, tmp_path):
+    """A build with a 比较基准 (修改对照表) and a collected quarter (summary, 通报): every kind is printed."""
+    from plan_edits import commit_all, replace_in
+
+    commit_all(plan_copy.parent, "征求意见稿")
+    replace_in(plan_copy, "opinion.yaml", "扫除监管盲区。", "消除监管盲区。")
+    replace_in(plan_copy, "meta.yaml", '比较基准: ""', "比较基准: HEAD")
+    out = tmp_path / "output"
+    build(plan_copy, out)
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    form = next(e["path"] for e in manifest(out) if e["kind"] == "form" and e["quarter"] == 1)
+    (returns / Path(form).name).write_bytes((out / form).read_bytes())
+    collected = CliRunner().invoke(
+        main, ["collect", "--plan", str(plan_copy), "--quarter", "1", str(returns), "--out", str(out)]
+    )
+    assert collected.exit_code == 0, collected.output
+    result = run_pdf(plan_copy, out)
+    assert result.exit_code == 0, result.output
+    kinds = {e["path"]: e["kind"] for e in manifest(out)}
+    printed = {kinds[e["source"]] for e in manifest(out) if e["kind"] == "pdf"}
+    assert printed == {*CONVERTED_KINDS, JOINED_KIND}
+    assert_manifest_consistent(out)
