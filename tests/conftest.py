@@ -170,9 +170,9 @@ def printed(tmp_path_factory, plan, views) -> Path:
     out = tmp_path_factory.mktemp("printed")
 
     def chosen(job) -> bool:
-        """The opinion and a few letters; one file of each spreadsheet kind and one leader sheet."""
+        """The opinion, a few letters and their print file; one file of each spreadsheet kind, a leader sheet."""
         return (
-            job.kind in ("opinion", "annex-xlsx", "matrix")
+            job.kind in ("opinion", "annex-xlsx", "matrix", "letters-print")
             or (job.kind == "letter" and job.unit in units)
             or (job.kind == "form" and job.unit == min(units) and job.quarter == 1)
             or (job.kind == "leader-sheet" and job.leader == leader)
