@@ -186,12 +186,12 @@ def letters(units: tuple[str, ...], plan_dir: Path, out_dir: Path, templates_dir
 
 
 @main.command()
-@click.argument("paths", nargs=-1)
+@click.argument("paths", nargs=-1, metavar="[路径]...")
 @plan_option
 @out_option
 @templates_option
 @click.option(
-    "--kind", "kinds", multiple=True, metavar="KIND", help="只转换这一种文件（可重复），如 letter、form"
+    "--kind", "kinds", multiple=True, metavar="种类", help="只转换这一种文件（可重复），如 letter、form"
 )
 def pdf(
     paths: tuple[str, ...], plan_dir: Path, out_dir: Path, templates_dir: Path, kinds: tuple[str, ...]
