@@ -19,7 +19,6 @@ from pathlib import Path, PurePosixPath
 from ..layout import load_layout
 from ..model import Plan
 from ..output import MANIFEST, atomic_write, build_lock, read_bytes_or_none, read_manifest, sha256
-from .join import join_letters
 from .pool import MAX_BATCH, Source, convert_many
 from .soffice import FONTS_CONF, LibreOfficeMissing, find_soffice
 from .stable import stable_pdf
@@ -207,6 +206,8 @@ class _Run:
         if self._current(target, sha256(source), parts_sha):
             report.unchanged.append(target.pdf)
             return
+        from .join import join_letters  # pypdf: imported only when there is something to join
+
         pdfs = [
             (letters[p].get("unit", p), inside(self.out_dir, letters[p]["path"]).read_bytes())
             for p in target.parts
