@@ -130,10 +130,11 @@ _PLANS: list[tuple[Plan, Views, dict[str, tuple[str, ...]]]] = []
 
 
 def form_version(plan: Plan, quarter: int, unit: str) -> str:
-    """The version of one unit's form: a hash of what the form is made from (the plan's meta, the
-    quarter, the unit and its tasks with roles and texts), not of the whole plan. A revision that
-    leaves this unit's tasks alone leaves its forms byte-identical, and collect warns exactly when a
-    returned form is no longer what the office would send now ("" for a unit that holds no task)."""
+    """The version of one unit's form: a hash of the unit's tasks (with roles and texts) in that year and
+    quarter, nothing else. A revision that leaves this unit's tasks alone (a new 联系电话, a new due date,
+    another unit's tasks) leaves it unchanged, so collect warns "该单位的任务已有变化" exactly when the tasks
+    a returned form lists are no longer the ones the office would send now ("" for a unit that holds no
+    task)."""
     entry = next((e for e in _PLANS if e[0] is plan), None)
     if entry is None:
         entry = (plan, Views(plan), {})
@@ -141,9 +142,9 @@ def form_version(plan: Plan, quarter: int, unit: str) -> str:
     _, views, versions = entry
     if unit not in versions:
         held = views.assignments.get(unit)
-        tasks = None if held is None else [repr(held.unit), [repr(a) for a in held.all]]
+        tasks = None if held is None else [repr(a) for a in held.all]
         versions[unit] = tuple(
-            "" if tasks is None else _digest([repr(plan.meta), q, *tasks])
+            "" if tasks is None else _digest([plan.meta.year, q, unit, *tasks])
             for q in range(1, len(QUARTERS) + 1)
         )
     return versions[unit][quarter - 1]

@@ -32,11 +32,14 @@ def make_summary_report() -> None:
     para(
         doc,
         "按照《{{ plan_title }}》要求，{{ office }}组织各单位报送了{{ period }}安全生产工作进展情况。"
-        "截至{{ due }}，应报送单位{{ expected }}个，已报送{{ reported }}个，未报送{{ missing_count }}个。"
+        "截至{{ due }}，应报送单位{{ expected }}个，已报送{{ reported }}个，报表被退回{{ returned | length }}个，"
+        "未报送{{ not_reported | length }}个。"
         "现将有关情况通报如下。",
         "正文",
     )
     para(doc, "一、总体进展情况", "一级标题")
+    with paragraph_block(doc, "if reported_units", "正文"):
+        para(doc, "已报送的单位（{{ reported }}个）：{{ reported_units | join('、') }}。", "正文")
     para(doc, "已报送的{{ reported }}个单位共填报任务{{ total }}项，其中{{ status_text }}。", "正文")
     para(doc, "二、滞后任务", "一级标题")
     with paragraph_block(doc, "if lagging", "正文"):
@@ -46,15 +49,13 @@ def make_summary_report() -> None:
         with paragraph_block(doc, "for item in lagging", "正文"):
             para(doc, "{{ loop.index }}.{{ item.key_text }}（{{ item.task }}）：{{ item.units }}。", "正文")
         paras(doc, "正文", "{%p else %}", "已报送单位均未报告滞后任务。")
-    para(doc, "三、未报送单位", "一级标题")
+    para(doc, "三、退回和未报送单位", "一级标题")
     with paragraph_block(doc, "if not_reported", "正文"):
         para(doc, "未报送的单位（{{ not_reported | length }}个）：{{ not_reported | join('、') }}。", "正文")
     with paragraph_block(doc, "if returned", "正文"):
-        para(
-            doc,
-            "报表被退回、需修改后重报的单位（{{ returned | length }}个）：{{ returned | join('、') }}。",
-            "正文",
-        )
+        para(doc, "报表被退回、需修改后重报的单位（{{ returned | length }}个）：", "正文")
+        with paragraph_block(doc, "for item in returned", "正文"):
+            para(doc, "{{ loop.index }}.{{ item.unit }}：{{ item.reason }}。", "正文")
     with paragraph_block(doc, "if not_reported or returned", "正文"):
         paras(doc, "正文", "请上述单位尽快向{{ office }}报送。", "{%p else %}", "各单位均已按时报送。")
     paras(doc, "正文", "", "")

@@ -7,6 +7,9 @@ import re
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01, counting Excel's phantom 1900-02-29
 _DATE_TEXT = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
+# What no .xlsx or .docx can hold (XML 1.0 forbids it; openpyxl raises IllegalCharacterError), and the lone
+# surrogates a file name that is not UTF-8 decodes to. Returned text is cleaned of them before it is echoed.
+UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def text(value: object) -> str:
@@ -17,7 +20,17 @@ def text(value: object) -> str:
         value = int(value)
     if isinstance(value, dt.datetime):
         value = value.date()
-    return str(value).strip()
+    return UNWRITABLE.sub("", str(value)).strip()
+
+
+def unwritable(value: object) -> bool:
+    """Text holding characters that `text` drops."""
+    return isinstance(value, str) and UNWRITABLE.search(value) is not None
+
+
+def shown(name: str) -> str:
+    """A file name as it can be printed and written into the summary: unwritable characters as �."""
+    return UNWRITABLE.sub("\ufffd", name)
 
 
 def as_date(value: object) -> dt.date | None:

@@ -17,6 +17,7 @@ from generators.model import Plan
 from generators.numerals import to_chinese
 from generators.views import Views
 
+from . import cells
 from .reading import FormRow, NotAForm, ReturnedForm, file_date, read_form
 
 
@@ -38,6 +39,19 @@ class Verdict:
     rows: dict[str, FormRow] = field(default_factory=dict)  # assignment key → row
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # A refused file whose form could not be matched is still the unit's return when its hidden unit name
+    # or its file name names the unit: the unit did report and is sent the file back (退回), not 未报送.
+    claimed: str | None = None
+    superseded_by: str | None = None  # the file of the same unit that counts instead
+
+    @property
+    def name(self) -> str:
+        """The file name as it can be printed and written into the summary."""
+        return cells.shown(self.path.name)
+
+    @property
+    def owner(self) -> str | None:
+        return self.unit or self.claimed
 
     def reject(self, reason: str) -> None:
         self.outcome = Outcome.REJECTED
@@ -54,9 +68,13 @@ def check_file(path: Path, plan: Plan, views: Views, spec: FormsLayout, quarter:
         form = read_form(path, spec)
     except NotAForm as err:
         verdict.reject(str(err))
+        verdict.claimed = unit_by_file_name(path, plan, views)
         return verdict
     verdict.form = form
+    verdict.warnings.extend(form.notes)
     if not _identify(verdict, form, plan, views, quarter):
+        stated = form.ident.get("单位", "")
+        verdict.claimed = stated if stated in views.assignments else unit_by_file_name(path, plan, views)
         return verdict
     _check_version(verdict, form, plan)
     _check_columns(verdict, form, spec)
@@ -65,6 +83,18 @@ def check_file(path: Path, plan: Plan, views: Views, spec: FormsLayout, quarter:
     if verdict.errors:
         verdict.outcome = Outcome.REJECTED
     return verdict
+
+
+def unit_by_file_name(path: Path, plan: Plan, views: Views) -> str | None:
+    """The unit a file name names: its short or full name as the whole name, else the longest one in it
+    (forms go out as 单位.xlsx; units rename them 2023Q1城桥镇.xls and the like)."""
+    names = {u.name: u.name for u in plan.units if u.name in views.assignments}
+    names |= {u.full_name: u.name for u in plan.units if u.name in views.assignments}
+    stem = cells.shown(path.stem).strip()
+    if stem in names:
+        return names[stem]
+    inside = [n for n in names if len(n) >= 2 and n in stem]
+    return names[max(inside, key=len)] if inside else None
 
 
 def _identify(verdict: Verdict, form: ReturnedForm, plan: Plan, views: Views, quarter: int) -> bool:
@@ -125,7 +155,7 @@ def _check_reporter(verdict: Verdict, form: ReturnedForm, spec: FormsLayout) -> 
             verdict.date = file_date(form, spec)
             if verdict.date is None:
                 verdict.errors.append(
-                    f"{form.sheet}!{where} {name}“{str(raw).strip()}”不是日期（如 2023年4月3日）"
+                    f"{form.sheet}!{where} {name}“{cells.text(raw)}”不是日期（如 2023年4月3日）"
                 )
 
 
@@ -171,14 +201,12 @@ def resolve_duplicates(verdicts: list[Verdict], quarter: int) -> None:
     for unit, group in by_unit.items():
         if len(group) < 2:
             continue
-        group.sort(key=lambda v: (v.quarter == quarter, v.date or dt.date.min, v.form.mtime, v.path.name))
+        group.sort(key=lambda v: (v.quarter == quarter, v.date or dt.date.min, v.form.mtime, v.name))
         winner = group[-1]
-        listed = "、".join(f"{v.path.name}（填报日期 {_shown_date(v.date)}）" for v in group)
-        note = f"{unit} 交来 {len(group)} 份报表：{listed}；采用 {winner.path.name}"
-        for v in group:
-            v.warnings.append(note)
-            if v is not winner:
-                v.outcome = Outcome.SUPERSEDED
+        listed = "、".join(f"{v.name}（填报日期 {_shown_date(v.date)}）" for v in group)
+        winner.warnings.append(f"{unit} 交来 {len(group)} 份报表：{listed}；采用 {winner.name}")
+        for v in group[:-1]:
+            v.outcome, v.superseded_by = Outcome.SUPERSEDED, winner.name
 
 
 def _shown_date(date: dt.date | None) -> str:

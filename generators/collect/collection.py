@@ -1,4 +1,8 @@
-"""Which returned form counts for which unit: the folder read, checked and resolved."""
+"""Which returned form counts for which unit: the folder read, checked and resolved.
+
+Every unit of the plan is in exactly one of three groups: 已报 (a form that counts), 退回 (it sent a file
+that was refused: the office sends it back with the reason) and 未报送 (nothing from it in the folder).
+"""
 
 from __future__ import annotations
 
@@ -12,18 +16,37 @@ from generators.views import Views
 
 from .checking import Outcome, Verdict, check_file, resolve_duplicates
 
+NOT_REPORTED = "未报送"
+
 
 @dataclass(frozen=True)
 class Collection:
     quarter: int
+    units: tuple[str, ...]  # every unit of the plan that reports, registry order
     verdicts: tuple[Verdict, ...]  # one per file, in path order
-    reports: dict[str, Verdict]  # unit → the form that counts, registry order
-    missing: dict[str, str]  # unit → why it counts as not reported, registry order
-    returned: tuple[str, ...]  # units among missing whose form was rejected (sent back to be fixed)
+    reports: dict[str, Verdict]  # 已报: unit → the form that counts, registry order
+    returned: dict[str, Verdict]  # 退回: unit → its refused file (errors[0] is the reason), registry order
+    not_reported: tuple[str, ...]  # 未报送: units with no file at all, registry order
+    unmatched: tuple[Verdict, ...] = ()  # refused files that name no unit of the plan
 
     @property
     def expected(self) -> int:
-        return len(self.reports) + len(self.missing)
+        return len(self.reports) + len(self.returned) + len(self.not_reported)
+
+    def reason(self, unit: str) -> str:
+        """Why a unit counts as not reported: 未报送, or the refused file and the first reason."""
+        verdict = self.returned.get(unit)
+        return NOT_REPORTED if verdict is None else f"{verdict.name}：{verdict.errors[0]}"
+
+    @property
+    def missing(self) -> dict[str, str]:
+        """Every unit without a form that counts (退回 and 未报送), registry order → its reason."""
+        return {u: self.reason(u) for u in self.units if u not in self.reports}
+
+    @property
+    def has_returns(self) -> bool:
+        """Whether any file in the folder is a unit's return (counted or sent back)."""
+        return bool(self.reports or self.returned)
 
 
 def returned_files(folder: Path) -> list[Path]:
@@ -35,17 +58,18 @@ def collect(plan: Plan, views: Views, layout: Layout, quarter: int, folder: Path
     verdicts = [check_file(path, plan, views, spec, quarter) for path in returned_files(folder)]
     resolve_duplicates(verdicts, quarter)
     counted = {v.unit: v for v in verdicts if v.outcome is Outcome.ACCEPTED}
-    rejected = {
-        v.unit: v for v in verdicts if v.outcome is Outcome.REJECTED and v.unit and v.unit not in counted
-    }
-    reports: dict[str, Verdict] = {}
-    missing: dict[str, str] = {}
-    for unit in views.assignments:
-        if unit in counted:
-            reports[unit] = counted[unit]
-        elif unit in rejected:
-            missing[unit] = f"退回（{rejected[unit].path.name}：{rejected[unit].errors[0]}）"
-        else:
-            missing[unit] = "未报送"
-    returned = tuple(u for u in missing if u in rejected)
-    return Collection(quarter, tuple(verdicts), reports, missing, returned)
+    refused: dict[str, Verdict] = {}
+    for v in verdicts:  # a refused form that was matched first, then one that only its name claims
+        owner = v.owner if v.outcome is Outcome.REJECTED else None
+        if owner and owner not in counted and (owner not in refused or (v.unit and not refused[owner].unit)):
+            refused[owner] = v
+    units = tuple(views.assignments)
+    return Collection(
+        quarter=quarter,
+        units=units,
+        verdicts=tuple(verdicts),
+        reports={u: counted[u] for u in units if u in counted},
+        returned={u: refused[u] for u in units if u in refused},
+        not_reported=tuple(u for u in units if u not in counted and u not in refused),
+        unmatched=tuple(v for v in verdicts if v.outcome is Outcome.REJECTED and not v.owner),
+    )

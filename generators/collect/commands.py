@@ -18,7 +18,7 @@ from generators.commands.common import (
     plan_option,
     templates_option,
 )
-from generators.formspec import QUARTERS
+from generators.formspec import QUARTERS, FormsLayout
 from generators.layout import load_layout
 from generators.model import Plan
 from generators.numerals import to_chinese
@@ -26,7 +26,7 @@ from generators.output import BuildLocked, WriteReport, build_lock, read_manifes
 from generators.plan import PlanError, load_plan
 from generators.views import Views
 
-from . import COLLECTED_KINDS, Outcome, collect, summary_artifacts
+from . import COLLECTED_KINDS, Outcome, Verdict, cells, collect, summary_artifacts
 
 quarter_choice = click.IntRange(1, 4)
 SHOWN_PROBLEMS = 8  # per file and kind on the console; an empty form has over a hundred
@@ -113,11 +113,60 @@ def forms_command(quarter: int | None, plan_dir: Path, out_dir: Path, templates_
     )
 
 
-def _echo_list(label: str, items: list[str]) -> None:
-    for item in items[:SHOWN_PROBLEMS]:
-        click.echo(f"      {label}：{item}")
-    if len(items) > SHOWN_PROBLEMS:
-        click.echo(f"      ……另有 {len(items) - SHOWN_PROBLEMS} 条{label}")
+class _Echo:
+    """Per-file problems on the console, each distinct message once (a note about two files, once)."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def list(self, label: str, items: list[str]) -> None:
+        fresh = [i for i in dict.fromkeys(items) if i not in self.seen]
+        self.seen.update(fresh)
+        for item in fresh[:SHOWN_PROBLEMS]:
+            click.echo(f"      {label}：{item}")
+        if len(fresh) > SHOWN_PROBLEMS:
+            click.echo(f"      ……另有 {len(fresh) - SHOWN_PROBLEMS} 条{label}")
+
+    def verdict(self, verdict: Verdict, folder: Path) -> None:
+        name = cells.shown(str(verdict.path.relative_to(folder)))
+        quarter = f"，第{to_chinese(verdict.quarter)}季度" if verdict.quarter else ""
+        if verdict.unit:
+            who = f"{verdict.unit}{quarter}"
+        elif verdict.claimed:
+            who = f"{verdict.claimed}（按{'表内单位' if verdict.form else '文件名'}判断）"
+        else:
+            who = ""
+        if verdict.outcome is Outcome.ACCEPTED:
+            click.echo(f"接收  {name}：{who}，{len(verdict.rows)} 项任务")
+        elif verdict.outcome is Outcome.REJECTED:
+            click.echo(f"拒收  {name}：{who + '；' if who else ''}{verdict.errors[0]}")
+        elif verdict.outcome is Outcome.SUPERSEDED:
+            click.echo(f"不采用  {name}：{who}；采用 {verdict.superseded_by}")
+        else:
+            click.echo(f"{verdict.outcome.value}  {name}：{verdict.warnings[0]}")
+            return
+        self.list("错误", verdict.errors[1:] if verdict.outcome is Outcome.REJECTED else verdict.errors)
+        self.list("注意", verdict.warnings)
+
+
+def _echo_groups(collection) -> None:
+    """已报 / 退回 / 未报送 by name: three disjoint lists whose sizes add up to 应报."""
+    q = to_chinese(collection.quarter)
+    click.echo(
+        f"第{q}季度：应报 {collection.expected} 个单位，已报 {len(collection.reports)} 个，"
+        f"退回 {len(collection.returned)} 个，未报送 {len(collection.not_reported)} 个。"
+    )
+    if collection.reports:
+        click.echo(f"  已报（{len(collection.reports)} 个）：{'、'.join(collection.reports)}")
+    if collection.returned:
+        click.echo(f"  退回（{len(collection.returned)} 个，请通知其修改后重报）：")
+        for unit in collection.returned:
+            click.echo(f"    {unit}：{collection.reason(unit)}")
+    if collection.not_reported:
+        click.echo(f"  未报送（{len(collection.not_reported)} 个）：{'、'.join(collection.not_reported)}")
+    if collection.unmatched:
+        names = "、".join(v.name for v in collection.unmatched)
+        click.echo(f"  另有 {len(collection.unmatched)} 个文件无法对应到任何单位，未计入：{names}")
 
 
 @click.command("collect", cls=Command)
@@ -134,27 +183,30 @@ def collect_command(quarter: int, folder: Path, plan_dir: Path, out_dir: Path, t
     plan = _load(plan_dir)
     layout, views = load_layout(templates_dir / "layout.yaml"), Views(plan)
     collection = collect(plan, views, layout, quarter, folder)
+    echo = _Echo()
     for verdict in collection.verdicts:
-        name = verdict.path.relative_to(folder)
-        who = f"{verdict.unit}，第{to_chinese(verdict.quarter)}季度" if verdict.unit else ""
-        if verdict.outcome is Outcome.ACCEPTED:
-            click.echo(f"接收  {name}：{who}，{len(verdict.rows)} 项任务")
-        elif verdict.outcome is Outcome.REJECTED:
-            click.echo(f"拒收  {name}：{who + '；' if who else ''}{verdict.errors[0]}")
-        else:
-            click.echo(f"{verdict.outcome.value}  {name}：{who}")
-        errors = verdict.errors[1:] if verdict.outcome is Outcome.REJECTED else verdict.errors
-        _echo_list("错误", errors)
-        _echo_list("注意", verdict.warnings)
+        echo.verdict(verdict, folder)
+    if not collection.has_returns:
+        _refuse_empty(folder, out_dir, plan, layout, collection)
     artifacts = summary_artifacts(plan, views, layout, collection)
     try:
         with build_lock(out_dir):
             write_replacing(out_dir, plan, artifacts, COLLECTED_KINDS, lambda e: e.get("quarter") == quarter)
     except BuildLocked as err:
         _locked(err)
-    click.echo(
-        f"第{to_chinese(quarter)}季度：应报 {collection.expected} 个单位，已报 {len(collection.reports)} 个，"
-        f"未报 {len(collection.missing)} 个（其中退回 {len(collection.returned)} 个）。"
-    )
+    _echo_groups(collection)
     for artifact in artifacts:
         click.echo(f"写入  {out_dir / artifact.path}")
+
+
+def _refuse_empty(folder: Path, out_dir: Path, plan: Plan, layout, collection) -> None:
+    """A folder with no unit's return in it (empty, the wrong folder): an existing summary is kept."""
+    files = len(collection.verdicts)
+    what = "是空的" if not files else f"的 {files} 个文件中没有任何单位交回的报表"
+    spec = FormsLayout.of(layout)
+    names = spec.names(plan, collection.quarter)
+    paths = (spec.summary.path.format(**names), spec.summary.report_path.format(**names))
+    kept = [p for p in paths if (out_dir / p).is_file()]
+    tail = f"已有的汇总表和通报保持不变：{'、'.join(kept)}" if kept else "未生成汇总表和通报"
+    click.echo(f"{cells.shown(str(folder))} {what}，{tail}。请确认报表所在的文件夹后重新运行。", err=True)
+    sys.exit(1)

@@ -1,26 +1,54 @@
 """Read one returned file into what it says, without judging it; never write to it.
 
 The bytes are read once and parsed from memory (openpyxl read-only, cached values), so the returned file
-is never opened for writing, re-saved or locked.
+is never opened for writing, re-saved or locked. Every read is bounded (file size, unpacked size and
+compression ratio of the archive, rows, columns, time), so one hostile or broken file is refused with a
+reason (NotAForm) and never stops the others. .xls, .et and .ods returns (and an old-format workbook named
+.xlsx) are converted by LibreOffice into a temporary copy when it is installed.
+
+The reading API (used by collect and the year ledger): read_form(path, spec) → ReturnedForm, or NotAForm
+with the reason in Chinese. Cell texts in ReturnedForm.rows are trimmed and cleaned of characters no
+workbook can hold (ReturnedForm.notes says where that happened).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from generators.formspec import ID_FIELDS, ID_SHEET, PROPERTY_NAMES, PROPERTY_PREFIX, FormsLayout
 
 from . import cells
+from .convert import NotConverted, to_xlsx
 
 HEADER_SEARCH_ROWS = 30  # the header is on row 4 of a form; allow a unit to insert a few rows above it
+CONVERTED = (".xls", ".et", ".ods")  # other spreadsheet formats LibreOffice turns into .xlsx
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .xls/.et, or an encrypted .xlsx
+SAVE_AS = "请用 Excel/WPS 打开后“另存为” .xlsx 格式再交"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one return may cost. A form of a unit with 300 tasks is about 60 KB packed, 1 MB unpacked."""
+
+    file_bytes: int = 20 * 2**20
+    unpacked_bytes: int = 200 * 2**20  # all archive members together, as declared (zipfile reads no more)
+    ratio: int = 100  # unpacked/packed of a member over 1 MB: XML compresses about 10:1, bombs 1000:1
+    members: int = 1000
+    rows: int = 20_000
+    columns: int = 64  # cells further right are not read
+    seconds: float = 60.0
+
+
+LIMITS = Limits()
+RATIO_FROM_BYTES = 2**20
 
 
 class NotAForm(Exception):
@@ -45,37 +73,102 @@ class ReturnedForm:
     columns: dict[str, str]  # field → column letter
     rows: tuple[FormRow, ...]
     missing_columns: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())  # what reading did to the file (converted, text cleaned)
 
 
-def read_form(path: Path, spec: FormsLayout) -> ReturnedForm:
-    if path.suffix.lower() != ".xlsx":
-        hint = (
-            "，请用 Excel/WPS 另存为 .xlsx 后再交" if path.suffix.lower() in (".xls", ".et", ".ods") else ""
-        )
-        raise NotAForm(f"不是 .xlsx 工作簿（扩展名 {path.suffix or '无'}）{hint}")
-    data = path.read_bytes()
+def read_form(path: Path, spec: FormsLayout, limits: Limits = LIMITS) -> ReturnedForm:
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", *CONVERTED):
+        raise NotAForm(f"不是 .xlsx 工作簿（扩展名 {cells.shown(path.suffix) or '无'}）")
+    try:
+        size = path.stat().st_size
+        if size > limits.file_bytes:
+            raise NotAForm(f"文件过大（{_mb(size)}，上限 {_mb(limits.file_bytes)}），不像季度报表；{SAVE_AS}")
+        data = path.read_bytes()
+    except OSError as err:
+        raise NotAForm(f"无法读取文件（{cells.text(err.strerror or type(err).__name__)}）") from err
+    notes: list[str] = []
+    if data.startswith(OLE_MAGIC) and _encrypted(data):
+        raise NotAForm("已加密，请去掉密码后另存为 .xlsx 再交")
+    if data.startswith(OLE_MAGIC) or suffix != ".xlsx":
+        data = _converted(data, ".xls" if data.startswith(OLE_MAGIC) and suffix == ".xlsx" else suffix)
+        notes.append(f"不是 .xlsx 格式，已由 LibreOffice 转换后读取（原文件未改动）；今后请{SAVE_AS[2:]}")
+    _check_archive(data, limits)
+    started = time.monotonic()
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as err:
-        raise NotAForm(
-            f"无法作为 Excel 工作簿打开（{type(err).__name__}），文件可能已损坏或并非 .xlsx"
-        ) from err
+    except Exception as err:  # noqa: BLE001 — whatever a damaged file raises, it is refused, not fatal
+        raise NotAForm(f"无法作为 Excel 工作簿打开（{_why(err)}），文件可能已损坏；{SAVE_AS}") from err
     try:
-        ident = _identification(wb)
+        ident = _identification(wb, limits, started)
         if not ident.get("表单编号"):
             raise NotAForm("不是本系统下发的季度报表：找不到隐藏的表单标识")
-        return _read_sheet(wb, path, path.stat().st_mtime, ident, spec)
+        form = _read_sheet(wb, path, path.stat().st_mtime, ident, spec, limits, started)
+    except NotAForm:
+        raise
+    except Exception as err:  # noqa: BLE001 — a truncated or malformed sheet fails while it is read
+        raise NotAForm(f"工作簿内容无法读取（{_why(err)}），文件可能已损坏；{SAVE_AS}") from err
     finally:
         wb.close()
+    if notes:
+        form = ReturnedForm(**{**form.__dict__, "notes": (*notes, *form.notes)})
+    return form
 
 
-def _identification(wb) -> dict[str, str]:
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.1f} MB"
+
+
+def _why(err: Exception) -> str:
+    """The exception's class and first line, cleaned, for the console and the summary."""
+    first = cells.text(str(err).splitlines()[0] if str(err) else "")[:80]
+    return f"{type(err).__name__}: {first}" if first else type(err).__name__
+
+
+def _encrypted(data: bytes) -> bool:
+    """A password-protected .xlsx is a compound file holding EncryptionInfo/EncryptedPackage streams (names
+    stored in UTF-16LE in the directory)."""
+    return "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data
+
+
+def _converted(data: bytes, suffix: str) -> bytes:
+    try:
+        return to_xlsx(data, suffix)
+    except NotConverted as err:
+        raise NotAForm(f"是 {suffix} 格式，不是 .xlsx（{err}）；{SAVE_AS}") from err
+
+
+def _check_archive(data: bytes, limits: Limits) -> None:
+    """A .xlsx is a zip archive: refuse one that is not, or that unpacks to far more than a form (a bomb)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as err:
+        raise NotAForm(
+            f"不是有效的 .xlsx 文件（不是 zip 压缩包：{_why(err)}），文件可能已损坏；{SAVE_AS}"
+        ) from err
+    if len(members) > limits.members:
+        raise NotAForm(f"压缩包内有 {len(members)} 个文件（上限 {limits.members}），不像季度报表，不予读取")
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > limits.unpacked_bytes:
+        raise NotAForm(
+            f"解压后共 {_mb(unpacked)}（上限 {_mb(limits.unpacked_bytes)}），疑似压缩炸弹，不予读取"
+        )
+    for m in members:
+        if m.file_size > RATIO_FROM_BYTES and m.file_size > limits.ratio * max(m.compress_size, 1):
+            raise NotAForm(
+                f"压缩包成员 {cells.shown(m.filename)} 压缩比 {m.file_size // max(m.compress_size, 1)}:1"
+                f"（上限 {limits.ratio}:1），疑似压缩炸弹，不予读取"
+            )
+
+
+def _identification(wb, limits: Limits, started: float) -> dict[str, str]:
     """The hidden sheet first; the custom document properties when a program dropped the sheet."""
     ident: dict[str, str] = {}
     if ID_SHEET in wb.sheetnames:
         ws = wb[ID_SHEET]
         ws.reset_dimensions()
-        for row in ws.iter_rows(values_only=True):
+        for row in _rows(ws, limits, started):
             if len(row) >= 4 and cells.text(row[2]) in ID_FIELDS:
                 ident[cells.text(row[2])] = cells.text(row[3])
     props = {p.name: cells.text(p.value) for p in getattr(wb, "custom_doc_props", [])}
@@ -85,27 +178,34 @@ def _identification(wb) -> dict[str, str]:
     return ident
 
 
-def _read_sheet(wb, path: Path, mtime: float, ident: dict[str, str], spec: FormsLayout) -> ReturnedForm:
+def _read_sheet(
+    wb, path: Path, mtime: float, ident: dict[str, str], spec: FormsLayout, limits: Limits, started: float
+) -> ReturnedForm:
     wanted = {c.name: c.field for c in spec.columns}
     for name in wb.sheetnames:
         if name == ID_SHEET:
             continue
         ws = wb[name]
         ws.reset_dimensions()  # LibreOffice and WPS may write a stale or no <dimension>
-        rows = list(ws.iter_rows(values_only=True))
+        rows = _rows(ws, limits, started)
         header_at = _header_row(rows, wanted)
         if header_at is None:
             continue
         columns = {wanted[cells.text(v)]: i for i, v in enumerate(rows[header_at]) if cells.text(v) in wanted}
         reporter, reporter_cells = _reporter(rows[:header_at], spec)
         key_col = columns["key"]
-        found = []
+        found, cleaned = [], []
         for r, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
             key_text = cells.text(row[key_col]) if key_col < len(row) else ""
             if not key_text:
                 continue
             values = {f: cells.text(row[i]) if i < len(row) else "" for f, i in columns.items()}
             found.append(FormRow(key_text=key_text, row=r, values=values))
+            cleaned += [
+                f"{get_column_letter(i + 1)}{r}"
+                for i in columns.values()
+                if i < len(row) and cells.unwritable(row[i])
+            ]
         return ReturnedForm(
             path=path,
             mtime=mtime,
@@ -116,8 +216,21 @@ def _read_sheet(wb, path: Path, mtime: float, ident: dict[str, str], spec: Forms
             columns={f: get_column_letter(i + 1) for f, i in columns.items()},
             rows=tuple(found),
             missing_columns=tuple(n for n, f in wanted.items() if f not in columns),
+            notes=(f"{'、'.join(cleaned)} 含表格无法保存的控制字符，已删去后汇总",) if cleaned else (),
         )
     raise NotAForm(f"找不到表头行（应含“{spec.column('key').name}”“{spec.column('status').name}”等列）")
+
+
+def _rows(ws, limits: Limits, started: float) -> list[tuple]:
+    """The sheet's rows up to the limits: a sheet of a million rows is refused, not read into memory."""
+    rows = []
+    for row in ws.iter_rows(max_col=limits.columns, values_only=True):
+        rows.append(row)
+        if len(rows) > limits.rows:
+            raise NotAForm(f"{cells.shown(ws.title)} 表超过 {limits.rows} 行，不像季度报表，不予读取")
+        if time.monotonic() - started > limits.seconds:
+            raise NotAForm(f"读取超过 {limits.seconds:.0f} 秒仍未读完，不予读取；{SAVE_AS}")
+    return rows
 
 
 def _header_row(rows: list[tuple], wanted: dict[str, str]) -> int | None:

@@ -1,5 +1,6 @@
 """季度进展情况通报 (.docx draft) from templates/summary_report.docx: who reported, the status counts, the
-lagging tasks with their units, the units that have not reported."""
+lagging tasks with their units, and by name the units whose return was sent back (with the reason) and the
+units that sent nothing: 已报 + 退回 + 未报送 = 应报, the same three groups as the console and the workbook."""
 
 from __future__ import annotations
 
@@ -35,13 +36,13 @@ def context(plan: Plan, views: Views, layout: Layout, collection: Collection) ->
         "due": date,
         "expected": collection.expected,
         "reported": len(collection.reports),
-        "missing_count": len(collection.missing),
+        "reported_units": list(collection.reports),
         "total": len(tally.rows),
         "status_text": "，".join(f"{s}{tally.totals[s]}项" for s in tally.statuses if tally.totals[s])
         or "无填报任务",
         "lagging": [{**item, "units": "、".join(item["units"])} for item in lagging.values()],
-        "not_reported": [u for u in collection.missing if u not in collection.returned],
-        "returned": list(collection.returned),
+        "not_reported": list(collection.not_reported),
+        "returned": [{"unit": u, "reason": collection.reason(u)} for u in collection.returned],
         "date": date,
         "date_indent": date_indent(plan.meta.office_full_name, date, layout),
     }

@@ -124,7 +124,7 @@ def _units_sheet(
                 *(counts[s] for s in tally.statuses),
                 sum(counts.values()),
                 date,
-                verdict.path.name,
+                verdict.name,
             ]
         )
     _table(ws, styles, title, header, rows)
@@ -155,7 +155,8 @@ def _tasks_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, styles: CellSty
     header = [(spec.column("key").name, 9), (spec.column("task").name, 24)]
     header += [(labels["holders"], 9), (labels["reported"], 9)]
     header += [(s, 8) for s in tally.statuses]
-    header += [(f"{s}{labels['units_suffix']}", 24) for s in tally.statuses] + [(labels["not_reported"], 30)]
+    header += [(f"{s}{labels['units_suffix']}", 24) for s in tally.statuses]
+    header += [(labels["returned"], 24), (labels["not_reported"], 30)]
     rows = [
         [
             t.key_text,
@@ -164,6 +165,7 @@ def _tasks_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, styles: CellSty
             len(t.status_of),
             *(len(t.units_with(s)) for s in tally.statuses),
             *("、".join(t.units_with(s)) for s in tally.statuses),
+            "、".join(t.returned),
             "、".join(t.not_reported),
         ]
         for t in tally.by_task
@@ -174,12 +176,21 @@ def _tasks_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, styles: CellSty
 def _missing_sheet(
     ws: Worksheet, tally: Tally, spec: FormsLayout, styles: CellStyles, title: str, plan
 ) -> None:
-    labels = spec.summary.labels
+    """退回 first (with the refused file and the reason), then 未报送: each unit once, under its own heading."""
+    labels, collection = spec.summary.labels, tally.collection
     category = {u.name: u.category.value for u in plan.units}
-    header = [(labels["index"], 6), (labels["unit"], 18), (labels["category"], 10), (labels["reason"], 60)]
+    header = [(labels["index"], 6), (labels["unit"], 18), (labels["category"], 10)]
+    header += [(labels["outcome"], 10), (labels["reason"], 60)]
+    units = [*collection.returned, *collection.not_reported]
     rows = [
-        [i, unit, category[unit], reason]
-        for i, (unit, reason) in enumerate(tally.collection.missing.items(), 1)
+        [
+            i,
+            unit,
+            category[unit],
+            labels["returned_outcome"] if unit in collection.returned else labels["not_reported_outcome"],
+            collection.reason(unit),
+        ]
+        for i, unit in enumerate(units, 1)
     ]
     _table(ws, styles, title, header, rows)
 

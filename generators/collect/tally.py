@@ -40,13 +40,20 @@ class TaskTally:
     task: str
     units: tuple[str, ...]  # every unit that holds it, registry order
     status_of: dict[str, str]  # reporting unit → status
+    sent_back: frozenset[str] = frozenset()  # units among `units` whose return was refused (退回)
 
     def units_with(self, status: str) -> tuple[str, ...]:
         return tuple(u for u in self.units if self.status_of.get(u) == status)
 
     @property
+    def returned(self) -> tuple[str, ...]:
+        """Holders whose return was refused (退回)."""
+        return tuple(u for u in self.units if u in self.sent_back)
+
+    @property
     def not_reported(self) -> tuple[str, ...]:
-        return tuple(u for u in self.units if u not in self.status_of)
+        """Holders that sent nothing (未报送); disjoint from the reporting and the returned ones."""
+        return tuple(u for u in self.units if u not in self.status_of and u not in self.sent_back)
 
 
 class Tally:
@@ -76,7 +83,7 @@ class Tally:
                         next_steps=values.get("next_steps", ""),
                         reporter=str(reporter or "").strip(),
                         date=chinese_date(verdict.date.isoformat()) if verdict.date else "",
-                        file=verdict.path.name,
+                        file=verdict.name,
                     )
                 )
         return tuple(out)
@@ -114,6 +121,7 @@ class Tally:
                 task=labels[key][1],
                 units=tuple(holders[key]),
                 status_of={u: status[(u, key)] for u in holders[key] if (u, key) in status},
+                sent_back=frozenset(u for u in holders[key] if u in self.collection.returned),
             )
             for key in order
             if key in holders

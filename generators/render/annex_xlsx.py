@@ -18,6 +18,7 @@ from generators.model import Plan
 from generators.render import annex
 from generators.render.docx import meta_datetime
 from generators.render.xlsx_print import MM_PER_INCH, print_landscape
+from generators.render.xlsx_text import as_text
 from generators.reproducible import normalize_zip
 
 LIST_FIELDS = ("leaders", "leads", "supports")
@@ -144,7 +145,7 @@ def to_bytes(wb: Workbook) -> bytes:
     # ExcelWriter directly: openpyxl's save_workbook stamps the clock into docProps/core.xml.
     buffer = io.BytesIO()
     with ZipFile(buffer, "w", ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).write_data()
+        ExcelWriter(as_text(wb), archive).write_data()
     return normalize_zip(buffer.getvalue())
 
 

@@ -8,8 +8,8 @@ unit's form is built with openpyxl (styles, validation, protection, print setup,
 sheet, properties all come from forms.build_form), and every other form copies its parts and writes
 those pieces the way openpyxl writes them. The result is byte for byte what build_form + to_bytes gives
 (tests/test_fast_writers.py compares every form of the real plan and forms with markup in their text);
-a unit whose text openpyxl would treat specially (a leading '=', control characters) or that holds
-nothing is built with openpyxl instead.
+a unit whose text openpyxl would treat specially (control characters) or that holds nothing is built with
+openpyxl instead. Text starting with "=" is an inline string on both paths (xlsx_text.as_text).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from generators.layout import Layout
 from generators.model import Plan
 from generators.render import form_workbook as forms
 from generators.render.annex_xlsx import to_bytes
+from generators.render.xlsx_text import as_text
 from generators.reproducible import Deflated, zip_members
 from generators.views import UnitAssignments, Views
 
@@ -60,9 +61,10 @@ def row_xml(row: int, height: float, cells: list[str]) -> str:
 
 
 def _plain(value: object) -> bool:
-    """Written as plain text or a number by openpyxl (no formula, no illegal character)."""
+    """Written as plain text or a number by openpyxl (no illegal character; a leading "=" is text too, see
+    xlsx_text)."""
     if isinstance(value, str):
-        return not value.startswith("=") and not ILLEGAL_CHARACTERS_RE.search(value)
+        return not ILLEGAL_CHARACTERS_RE.search(value)
     return value is None or type(value) in (int, float)
 
 
@@ -93,7 +95,7 @@ class QuarterForms:
         buffer = io.BytesIO()
         with ZipFile(buffer, "w") as archive:
             ExcelWriter(
-                forms.build_form(self.plan, self.views, self.layout, self.quarter, held), archive
+                as_text(forms.build_form(self.plan, self.views, self.layout, self.quarter, held)), archive
             ).write_data()
         with ZipFile(buffer) as archive:
             members = {name: archive.read(name) for name in archive.namelist()}
