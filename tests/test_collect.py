@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -20,62 +19,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 from openpyxl import load_workbook
+from returns_kit import LAGGING_KEY, file_hashes, fill, form_bytes
 
 from generators.cli import main
 from generators.collect import cells
 from generators.formspec import FormsLayout
 from generators.plan import load_plan
-from generators.render import forms
 from generators.views import Views
 
-LAGGING_KEY = "措施12"
 DEFAULT_FILLED = ("区应急局", "城桥镇", "堡镇", "新河镇")  # filled with 滞后 on LAGGING_KEY
 
 
 @pytest.fixture(scope="module")
 def spec(layout):
     return FormsLayout.of(layout)
-
-
-def form_bytes(plan, views, layout, quarter: int, unit: str) -> bytes:
-    (job,) = [j for j in forms.quarter_jobs(plan, views, layout, quarter) if j.unit == unit]
-    return job.make()
-
-
-def fill(
-    data: bytes, target: Path, spec, *, date, status=None, reporter="张三", delete_key=None, move_first=False
-):
-    """Fill a form the way a unit does: only unlocked cells are written (asserted)."""
-    wb = load_workbook(io.BytesIO(data))
-    ws = wb[spec.sheet_title]
-
-    def put(cell, value):
-        assert cell.protection.locked is False, f"{cell.coordinate} is locked"
-        cell.value = value
-
-    values = dict(zip(spec.reporter, (reporter, "021-12345678", date), strict=True))
-    for label, column in zip(spec.reporter, spec.reporter_columns, strict=True):
-        put(ws.cell(3, column + 1), values[label])
-    cycle = ("已完成", "按计划推进", "未启动")
-    for i, row in enumerate(ws.iter_rows(min_row=5), start=0):
-        key = row[1].value
-        chosen = status(key) if status else ("滞后" if key == LAGGING_KEY else cycle[i % len(cycle)])
-        put(row[5], f"{key} 已按计划推进 & <检查>")
-        put(row[6], chosen)
-        put(row[7], "人员不足" if chosen == "滞后" else None)
-        put(row[8], "继续推进")
-    if delete_key:
-        (row,) = [r for r in ws.iter_rows(min_row=5) if r[1].value == delete_key]
-        ws.delete_rows(row[0].row)
-    if move_first:  # the first task row goes to the end: rows out of order, an empty row left behind
-        ws.move_range("A5:I5", rows=ws.max_row - 4 + 1)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(target)
-    return target
-
-
-def file_hashes(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
 @pytest.fixture(scope="module")

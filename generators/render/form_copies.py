@@ -101,7 +101,9 @@ class QuarterForms:
             members = {name: archive.read(name) for name in archive.namelist()}
         sheet = members[SHEET].decode("ascii")
         first_task = forms.HEADER_ROW + 1
-        task_row = re.search(rf'<row r="{first_task}".*?</row>', sheet).group(0)
+        task_row = re.search(rf'<row r="{first_task}".*?</row>', sheet, re.DOTALL).group(
+            0
+        )  # text may hold newlines
         return {
             "members": {name: Deflated.of(data) for name, data in members.items()},
             "head": sheet[: sheet.index(f'<row r="{first_task}"')],

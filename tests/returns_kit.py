@@ -1,0 +1,74 @@
+"""Returned forms made the way units make them, and the before/after fingerprints of folders."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from generators.render import forms
+
+LAGGING_KEY = "措施12"
+
+
+def form_bytes(plan, views, layout, quarter: int, unit: str) -> bytes:
+    (job,) = [j for j in forms.quarter_jobs(plan, views, layout, quarter) if j.unit == unit]
+    return job.make()
+
+
+def fill(
+    data: bytes,
+    target: Path,
+    spec,
+    *,
+    date,
+    status=None,
+    reporter="张三",
+    delete_key=None,
+    move_first=False,
+    progress=None,
+):
+    """Fill a form the way a unit does: only unlocked cells are written (asserted)."""
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb[spec.sheet_title]
+
+    def put(cell, value):
+        assert cell.protection.locked is False, f"{cell.coordinate} is locked"
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"  # typed text stays text, even "=1+1" (as Excel keeps '=1+1)
+
+    values = dict(zip(spec.reporter, (reporter, "021-12345678", date), strict=True))
+    for label, column in zip(spec.reporter, spec.reporter_columns, strict=True):
+        put(ws.cell(3, column + 1), values[label])
+    cycle = ("已完成", "按计划推进", "未启动")
+    for i, row in enumerate(ws.iter_rows(min_row=5), start=0):
+        key = row[1].value
+        chosen = status(key) if status else ("滞后" if key == LAGGING_KEY else cycle[i % len(cycle)])
+        put(row[5], progress(key) if progress else f"{key} 已按计划推进 & <检查>")
+        put(row[6], chosen)
+        put(row[7], "人员不足" if chosen == "滞后" else None)
+        put(row[8], "继续推进")
+    if delete_key:
+        (row,) = [r for r in ws.iter_rows(min_row=5) if r[1].value == delete_key]
+        ws.delete_rows(row[0].row)
+    if move_first:  # the first task row goes to the end: rows out of order, an empty row left behind
+        ws.move_range("A5:I5", rows=ws.max_row - 4 + 1)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(target)
+    return target
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every file under folder, by relative path (symlinks not followed)."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
