@@ -15,6 +15,15 @@ _SKIPPED = {"del", "moveFrom", "delText", "delInstrText", "instrText", "pPr", "r
 _SKIPPED |= {"drawing", "pict", "object", "AlternateContent", "footnoteReference", "endnoteReference"}
 
 
+# A draft is a few hundred KB; its document.xml unpacks to a few MB at about 10:1. Far more is a bomb.
+MAX_DRAFT_BYTES = 50 * 2**20
+MAX_DOCUMENT_BYTES = 200 * 2**20  # declared unpacked size of word/document.xml (zipfile reads no more)
+MAX_RATIO = 100  # unpacked/packed, checked once the part is over 1 MB
+RATIO_FROM_BYTES = 2**20
+# No entities resolved, no network, libxml2's default size limits: an entity bomb is an error, not a hang.
+PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
 class DocxUnreadable(Exception):
     pass
 
@@ -29,16 +38,42 @@ def _w(name: str) -> str:
 
 def read_docx(path: Path, name: str) -> Draft:
     try:
+        size = path.stat().st_size
+        if size > MAX_DRAFT_BYTES:
+            raise DocxUnreadable(
+                f"{name}：文件过大（{size / 2**20:.1f} MB，上限 {MAX_DRAFT_BYTES // 2**20} MB），不导入"
+            )
         with zipfile.ZipFile(path) as archive:
-            xml = archive.read("word/document.xml")
-        body = etree.fromstring(xml).find(_w("body"))
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as err:
+            part = archive.getinfo("word/document.xml")
+            _check_part(part, name)
+            xml = archive.read(part)
+        body = etree.fromstring(xml, PARSER).find(_w("body"))
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        KeyError,
+        ValueError,
+        OSError,
+        etree.XMLSyntaxError,
+    ) as err:
         raise DocxUnreadable(f"{name}：不是可读的 .docx 文件（{err}）") from err
+    if body is None:
+        raise DocxUnreadable(f"{name}：不是可读的 .docx 文件（word/document.xml 中没有正文）")
     draft = Draft(name)
     counter = _Counter()
     for block in _blocks(body, counter):
         draft.blocks.append(block)
     return draft
+
+
+def _check_part(part: zipfile.ZipInfo, name: str) -> None:
+    """Refuse a document part that would unpack to far more than any draft (a zip bomb)."""
+    ratio = part.file_size // max(part.compress_size, 1)
+    if part.file_size > MAX_DOCUMENT_BYTES or (part.file_size > RATIO_FROM_BYTES and ratio > MAX_RATIO):
+        raise DocxUnreadable(
+            f"{name}：正文解压后 {part.file_size / 2**20:.0f} MB（压缩比 {ratio}:1），疑似压缩炸弹，不导入；"
+            "请在 Word/WPS 中另存为新的 .docx 后再导入"
+        )
 
 
 class _Counter:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .annex import parse_annex
 from .context import ImportContext
-from .docx import read_docx
+from .docx import MAX_DRAFT_BYTES, read_docx
 from .draft import Draft, Paragraph, Table
 from .opinion import parse_body
 from .txt import read_txt
@@ -32,6 +32,8 @@ def read_draft(path: Path, shown: str) -> Draft:
         raise DraftUnreadable(f"{shown}：只能导入 .docx 或 .txt 草稿")
     if kind == "docx":
         return read_docx(path, shown)
+    if path.stat().st_size > MAX_DRAFT_BYTES:
+        raise DraftUnreadable(f"{shown}：文件过大（上限 {MAX_DRAFT_BYTES // 2**20} MB），不导入")
     try:
         return read_txt(path.read_text(encoding="utf-8"), shown)
     except UnicodeDecodeError as err:
