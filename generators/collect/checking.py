@@ -42,6 +42,7 @@ class Verdict:
     # A refused file whose form could not be matched is still the unit's return when its hidden unit name
     # or its file name names the unit: the unit did report and is sent the file back (退回), not 未报送.
     claimed: str | None = None
+    claimed_by: str = ""  # 文件名 or 表内单位: how the claimed unit was found
     superseded_by: str | None = None  # the file of the same unit that counts instead
 
     @property
@@ -68,13 +69,16 @@ def check_file(path: Path, plan: Plan, views: Views, spec: FormsLayout, quarter:
         form = read_form(path, spec)
     except NotAForm as err:
         verdict.reject(str(err))
-        verdict.claimed = unit_by_file_name(path, plan, views)
+        verdict.claimed, verdict.claimed_by = unit_by_file_name(path, plan, views), "文件名"
         return verdict
     verdict.form = form
     verdict.warnings.extend(form.notes)
     if not _identify(verdict, form, plan, views, quarter):
         stated = form.ident.get("单位", "")
-        verdict.claimed = stated if stated in views.assignments else unit_by_file_name(path, plan, views)
+        if stated in views.assignments:
+            verdict.claimed, verdict.claimed_by = stated, "表内单位"
+        else:
+            verdict.claimed, verdict.claimed_by = unit_by_file_name(path, plan, views), "文件名"
         return verdict
     _check_version(verdict, form, plan)
     _check_columns(verdict, form, spec)

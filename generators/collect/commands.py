@@ -113,40 +113,36 @@ def forms_command(quarter: int | None, plan_dir: Path, out_dir: Path, templates_
     )
 
 
-class _Echo:
-    """Per-file problems on the console, each distinct message once (a note about two files, once)."""
+def _echo_list(label: str, items: list[str]) -> None:
+    """Each distinct message once (a note about several files, e.g. a unit that sent two, is given to one
+    file only: checking.resolve_duplicates)."""
+    fresh = list(dict.fromkeys(items))
+    for item in fresh[:SHOWN_PROBLEMS]:
+        click.echo(f"      {label}：{item}")
+    if len(fresh) > SHOWN_PROBLEMS:
+        click.echo(f"      ……另有 {len(fresh) - SHOWN_PROBLEMS} 条{label}")
 
-    def __init__(self) -> None:
-        self.seen: set[str] = set()
 
-    def list(self, label: str, items: list[str]) -> None:
-        fresh = [i for i in dict.fromkeys(items) if i not in self.seen]
-        self.seen.update(fresh)
-        for item in fresh[:SHOWN_PROBLEMS]:
-            click.echo(f"      {label}：{item}")
-        if len(fresh) > SHOWN_PROBLEMS:
-            click.echo(f"      ……另有 {len(fresh) - SHOWN_PROBLEMS} 条{label}")
-
-    def verdict(self, verdict: Verdict, folder: Path) -> None:
-        name = cells.shown(str(verdict.path.relative_to(folder)))
-        quarter = f"，第{to_chinese(verdict.quarter)}季度" if verdict.quarter else ""
-        if verdict.unit:
-            who = f"{verdict.unit}{quarter}"
-        elif verdict.claimed:
-            who = f"{verdict.claimed}（按{'表内单位' if verdict.form else '文件名'}判断）"
-        else:
-            who = ""
-        if verdict.outcome is Outcome.ACCEPTED:
-            click.echo(f"接收  {name}：{who}，{len(verdict.rows)} 项任务")
-        elif verdict.outcome is Outcome.REJECTED:
-            click.echo(f"拒收  {name}：{who + '；' if who else ''}{verdict.errors[0]}")
-        elif verdict.outcome is Outcome.SUPERSEDED:
-            click.echo(f"不采用  {name}：{who}；采用 {verdict.superseded_by}")
-        else:
-            click.echo(f"{verdict.outcome.value}  {name}：{verdict.warnings[0]}")
-            return
-        self.list("错误", verdict.errors[1:] if verdict.outcome is Outcome.REJECTED else verdict.errors)
-        self.list("注意", verdict.warnings)
+def _echo_verdict(verdict: Verdict, folder: Path) -> None:
+    name = cells.shown(str(verdict.path.relative_to(folder)))
+    quarter = f"，第{to_chinese(verdict.quarter)}季度" if verdict.quarter else ""
+    if verdict.unit:
+        who = f"{verdict.unit}{quarter}"
+    elif verdict.claimed:
+        who = f"{verdict.claimed}（按{verdict.claimed_by}判断）"
+    else:
+        who = ""
+    if verdict.outcome is Outcome.ACCEPTED:
+        click.echo(f"接收  {name}：{who}，{len(verdict.rows)} 项任务")
+    elif verdict.outcome is Outcome.REJECTED:
+        click.echo(f"拒收  {name}：{who + '；' if who else ''}{verdict.errors[0]}")
+    elif verdict.outcome is Outcome.SUPERSEDED:
+        click.echo(f"不采用  {name}：{who}；采用 {verdict.superseded_by}")
+    else:
+        click.echo(f"{verdict.outcome.value}  {name}：{verdict.warnings[0]}")
+        return
+    _echo_list("错误", verdict.errors[1:] if verdict.outcome is Outcome.REJECTED else verdict.errors)
+    _echo_list("注意", verdict.warnings)
 
 
 def _echo_groups(collection) -> None:
@@ -183,9 +179,8 @@ def collect_command(quarter: int, folder: Path, plan_dir: Path, out_dir: Path, t
     plan = _load(plan_dir)
     layout, views = load_layout(templates_dir / "layout.yaml"), Views(plan)
     collection = collect(plan, views, layout, quarter, folder)
-    echo = _Echo()
     for verdict in collection.verdicts:
-        echo.verdict(verdict, folder)
+        _echo_verdict(verdict, folder)
     if not collection.has_returns:
         _refuse_empty(folder, out_dir, plan, layout, collection)
     artifacts = summary_artifacts(plan, views, layout, collection)

@@ -31,7 +31,7 @@ from .convert import NotConverted, to_xlsx
 HEADER_SEARCH_ROWS = 30  # the header is on row 4 of a form; allow a unit to insert a few rows above it
 CONVERTED = (".xls", ".et", ".ods")  # other spreadsheet formats LibreOffice turns into .xlsx
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .xls/.et, or an encrypted .xlsx
-SAVE_AS = "请用 Excel/WPS 打开后“另存为” .xlsx 格式再交"
+SAVE_AS = "请用 Excel/WPS 另存为 .xlsx 后再交"
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,8 @@ class ReturnedForm:
     notes: tuple[str, ...] = field(default=())  # what reading did to the file (converted, text cleaned)
 
 
-def read_form(path: Path, spec: FormsLayout, limits: Limits = LIMITS) -> ReturnedForm:
+def read_form(path: Path, spec: FormsLayout, limits: Limits | None = None) -> ReturnedForm:
+    limits = limits or LIMITS
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", *CONVERTED):
         raise NotAForm(f"不是 .xlsx 工作簿（扩展名 {cells.shown(path.suffix) or '无'}）")
@@ -92,7 +93,7 @@ def read_form(path: Path, spec: FormsLayout, limits: Limits = LIMITS) -> Returne
         raise NotAForm("已加密，请去掉密码后另存为 .xlsx 再交")
     if data.startswith(OLE_MAGIC) or suffix != ".xlsx":
         data = _converted(data, ".xls" if data.startswith(OLE_MAGIC) and suffix == ".xlsx" else suffix)
-        notes.append(f"不是 .xlsx 格式，已由 LibreOffice 转换后读取（原文件未改动）；今后请{SAVE_AS[2:]}")
+        notes.append(f"不是 .xlsx 格式，已由 LibreOffice 转换后读取（原文件未改动）；今后{SAVE_AS}")
     _check_archive(data, limits)
     started = time.monotonic()
     try:

@@ -1,0 +1,193 @@
+"""Returns that cannot be read (an illegal character, a truncated sheet, not a zip, a password, an old
+format) are sent back with the reason, and every other unit's form is still summarised. The returns are
+never modified, and output/ changes only by the quarter's summary and 通报."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from openpyxl import load_workbook
+from returns_kit import fill, form_bytes, rezip, tree_hashes
+
+from generators.cli import main
+from generators.collect import convert, reading
+from generators.formspec import FormsLayout
+
+SAVE_AS = "请用 Excel/WPS 另存为 .xlsx 后再交"
+ENCRYPTED = "已加密，请去掉密码后另存为 .xlsx 再交"
+
+
+def encrypted_bytes() -> bytes:
+    """What Excel writes for a password-protected .xlsx: a compound file (OLE) whose directory names the
+    EncryptionInfo and EncryptedPackage streams (UTF-16LE)."""
+    header = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504)
+    directory = "Root Entry".encode("utf-16-le").ljust(128, b"\0")
+    directory += "EncryptionInfo".encode("utf-16-le").ljust(128, b"\0")
+    directory += "EncryptedPackage".encode("utf-16-le").ljust(128, b"\0")
+    return header + directory.ljust(4096, b"\0")
+
+
+@pytest.fixture(scope="module")
+def spec(layout):
+    return FormsLayout.of(layout)
+
+
+@pytest.fixture(scope="module")
+def bad_returns(tmp_path_factory, plan, views, layout, spec):
+    folder = tmp_path_factory.mktemp("bad-returns")
+    filled = tmp_path_factory.mktemp("filled")
+
+    def filled_bytes(unit: str) -> bytes:
+        return fill(
+            form_bytes(plan, views, layout, 1, unit), filled / f"{unit}.xlsx", spec, date="2023年4月3日"
+        ).read_bytes()
+
+    fill(form_bytes(plan, views, layout, 1, "区应急局"), folder / "区应急局.xlsx", spec, date="2023年4月3日")
+    # one control character in a cell: the sheet XML is no longer XML
+    (folder / "城桥镇.xlsx").write_bytes(
+        rezip(
+            filled_bytes("城桥镇"),
+            lambda b: b.replace(b"&amp; &lt;", b"&amp;\x01 &lt;", 1),
+        )
+    )
+    (folder / "堡镇.xlsx").write_bytes(rezip(filled_bytes("堡镇"), lambda b: b[: len(b) // 2]))  # truncated
+    (folder / "新河镇.xlsx").write_text("这不是工作簿", encoding="utf-8")  # not a zip
+    (folder / "庙镇.xlsx").write_bytes(encrypted_bytes())
+    (folder / "竖新镇.xls").write_bytes(
+        bytes.fromhex("d0cf11e0a1b11ae1") + bytes(2048)
+    )  # old format, unreadable
+    (folder / "向化镇.ods").write_bytes(b"PK\x03\x04not really")
+    (folder / "三星镇.et").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(2048))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def out_with_forms(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    made = CliRunner().invoke(main, ["forms", "--quarter", "1", "--out", str(out)])
+    assert made.exit_code == 0, made.output
+    return out
+
+
+def run_collect(out: Path, returns: Path, monkeypatch, *, soffice: bool):
+    if not soffice:
+        monkeypatch.setattr(convert, "find_soffice", lambda: None)
+    before_returns, before_out = tree_hashes(returns), tree_hashes(out)
+    result = CliRunner().invoke(main, ["collect", "--quarter", "1", str(returns), "--out", str(out)])
+    assert tree_hashes(returns) == before_returns  # returns never modified, moved or deleted
+    after = tree_hashes(out)
+    changed = {p for p in set(before_out) | set(after) if before_out.get(p) != after.get(p)}
+    assert changed <= {
+        "manifest.json",
+        "summary/2023Q1/2023年第一季度进展情况汇总表.xlsx",
+        "summary/2023Q1/2023年第一季度安全生产工作进展情况通报.docx",
+    }, changed
+    return result
+
+
+def line_of(output: str, name: str) -> str:
+    return next(line for line in output.splitlines() if f"  {name}：" in line)
+
+
+def test_each_bad_return_is_sent_back_with_its_reason(
+    bad_returns, out_with_forms, tmp_path, monkeypatch, views
+):
+    out = tmp_path / "out"
+    shutil.copytree(out_with_forms, out)
+    result = run_collect(out, bad_returns, monkeypatch, soffice=False)
+    assert result.exit_code == 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    output = result.output
+    assert line_of(output, "区应急局.xlsx").startswith("接收")
+    assert line_of(output, "城桥镇.xlsx").startswith(
+        "拒收  城桥镇.xlsx：城桥镇（按文件名判断）；工作簿内容无法读取"
+    )
+    assert line_of(output, "堡镇.xlsx").startswith(
+        "拒收  堡镇.xlsx：堡镇（按文件名判断）；工作簿内容无法读取"
+    )
+    assert "不是有效的 .xlsx 文件（不是 zip 压缩包" in line_of(output, "新河镇.xlsx")
+    assert line_of(output, "庙镇.xlsx") == f"拒收  庙镇.xlsx：庙镇（按文件名判断）；{ENCRYPTED}"
+    for name, suffix in (("竖新镇.xls", ".xls"), ("向化镇.ods", ".ods"), ("三星镇.et", ".et")):
+        assert line_of(output, name).endswith(
+            f"是 {suffix} 格式，不是 .xlsx（本机未安装 LibreOffice，无法自动转换）；{SAVE_AS}"
+        ), line_of(output, name)
+    sent_back = ["城桥镇", "堡镇", "新河镇", "庙镇", "竖新镇", "向化镇", "三星镇"]
+    sent_back = [u for u in views.assignments if u in sent_back]  # registry order
+    expected = len(views.assignments)
+    assert f"应报 {expected} 个单位，已报 1 个，退回 7 个，未报送 {expected - 8} 个。" in output
+    assert "  已报（1 个）：区应急局" in output
+    for unit in sent_back:
+        assert f"    {unit}：" in output
+
+
+def test_the_summary_lists_the_returned_with_reasons(
+    bad_returns, out_with_forms, tmp_path, monkeypatch, spec
+):
+    out = tmp_path / "out"
+    shutil.copytree(out_with_forms, out)
+    assert run_collect(out, bad_returns, monkeypatch, soffice=False).exit_code == 0
+    folder = out / "summary" / "2023Q1"
+    wb = load_workbook(folder / "2023年第一季度进展情况汇总表.xlsx")
+    rows = {r[1]: r[3:] for r in wb[spec.summary.sheets["missing"]].iter_rows(min_row=3, values_only=True)}
+    assert rows["庙镇"] == ("退回", f"庙镇.xlsx：{ENCRYPTED}")
+    assert rows["竖新镇"][0] == "退回" and SAVE_AS in rows["竖新镇"][1]
+    units = [r[0] for r in wb[spec.summary.sheets["units"]].iter_rows(min_row=3, values_only=True)]
+    assert units == ["区应急局"]
+    text = "\n".join(
+        p.text for p in Document(folder / "2023年第一季度安全生产工作进展情况通报.docx").paragraphs
+    )
+    assert f"庙镇：庙镇.xlsx：{ENCRYPTED}。" in text
+    assert "报表被退回、需修改后重报的单位（7个）：" in text
+
+
+def test_old_formats_are_converted_by_libreoffice(
+    tmp_path, plan, views, layout, spec, out_with_forms, monkeypatch
+):
+    """.xls, .et and .ods returns are read through a LibreOffice copy; the original stays as it was."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("未安装 LibreOffice（soffice）")
+    filled = tmp_path / "filled"
+    for unit in ("竖新镇", "向化镇", "三星镇"):
+        fill(form_bytes(plan, views, layout, 1, unit), filled / f"{unit}.xlsx", spec, date="2023年4月3日")
+    returns = tmp_path / "returns"
+    for fmt, units in (("xls", ("竖新镇", "三星镇")), ("ods", ("向化镇",))):
+        subprocess.run(
+            [
+                soffice,
+                "--headless",
+                f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(returns),
+                *(str(filled / f"{u}.xlsx") for u in units),
+            ],
+            check=True,
+            timeout=180,
+            capture_output=True,
+        )
+    (returns / "三星镇.xls").rename(returns / "三星镇.et")  # WPS's own name for the same format
+    out = tmp_path / "out"
+    shutil.copytree(out_with_forms, out)
+    result = run_collect(out, returns, monkeypatch, soffice=True)
+    assert result.exit_code == 0, result.output
+    for name in ("竖新镇.xls", "向化镇.ods", "三星镇.et"):
+        assert line_of(result.output, name).startswith("接收"), result.output
+    assert result.output.count("已由 LibreOffice 转换后读取（原文件未改动）") == 3
+    assert "已报 3 个" in result.output
+    assert sorted(p.name for p in returns.iterdir()) == ["三星镇.et", "向化镇.ods", "竖新镇.xls"]
+
+
+def test_an_old_format_named_xlsx_is_converted_or_refused(tmp_path, monkeypatch, plan, views, layout, spec):
+    """A .xls renamed to .xlsx is recognised by its bytes, not taken for a damaged zip."""
+    monkeypatch.setattr(convert, "find_soffice", lambda: None)
+    path = tmp_path / "区应急局.xlsx"
+    path.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(2048))
+    with pytest.raises(reading.NotAForm, match=f"是 .xls 格式，不是 .xlsx.*{SAVE_AS}"):
+        reading.read_form(path, spec)
