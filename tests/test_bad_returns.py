@@ -4,6 +4,7 @@ never modified, and output/ changes only by the quarter's summary and 通报."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -191,3 +192,53 @@ def test_an_old_format_named_xlsx_is_converted_or_refused(tmp_path, monkeypatch,
     path.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(2048))
     with pytest.raises(reading.NotAForm, match=f"是 .xls 格式，不是 .xlsx.*{SAVE_AS}"):
         reading.read_form(path, spec)
+
+
+def test_unwritable_file_names_still_make_the_summary(
+    tmp_path, plan, views, layout, spec, out_with_forms, monkeypatch
+):
+    """A control character or bytes that are not UTF-8 in a file name cannot go into a workbook or a
+    .docx: they are shown as �, and the summary is written."""
+    returns = tmp_path / "returns"
+    fill(
+        form_bytes(plan, views, layout, 1, "区应急局"),
+        returns / "区应急局\x01.xlsx",
+        spec,
+        date="2023年4月3日",
+    )
+    data = form_bytes(plan, views, layout, 1, "城桥镇")
+    fill(data, tmp_path / "城桥镇.xlsx", spec, date="2023年4月3日", status=lambda k: "基本完成")
+    raw = os.fsencode(returns) + b"/\xff\xfe" + "城桥镇.xlsx".encode()
+    with open(raw, "wb") as f:  # noqa: PTH123 — a name that only exists as bytes
+        f.write((tmp_path / "城桥镇.xlsx").read_bytes())
+    out = tmp_path / "out"
+    shutil.copytree(out_with_forms, out)
+    result = run_collect(out, returns, monkeypatch, soffice=False)
+    assert result.exit_code == 0, result.output
+    assert "接收  区应急局\ufffd.xlsx：区应急局" in result.output
+    assert "拒收  \ufffd\ufffd城桥镇.xlsx：城桥镇，第一季度；" in result.output
+    wb = load_workbook(out / "summary/2023Q1/2023年第一季度进展情况汇总表.xlsx")
+    units = list(wb[spec.summary.sheets["units"]].iter_rows(min_row=3, values_only=True))
+    assert [(r[0], r[-1]) for r in units] == [("区应急局", "区应急局\ufffd.xlsx")]
+    rest = {r[1]: r[4] for r in wb[spec.summary.sheets["missing"]].iter_rows(min_row=3, values_only=True)}
+    assert rest["城桥镇"].startswith("\ufffd\ufffd城桥镇.xlsx：")
+
+
+def test_a_link_out_of_the_folder_is_not_read(
+    tmp_path, plan, views, layout, spec, out_with_forms, monkeypatch
+):
+    elsewhere = fill(
+        form_bytes(plan, views, layout, 1, "区应急局"),
+        tmp_path / "elsewhere" / "x.xlsx",
+        spec,
+        date="2023年4月3日",
+    )
+    returns = tmp_path / "returns"
+    fill(form_bytes(plan, views, layout, 1, "城桥镇"), returns / "城桥镇.xlsx", spec, date="2023年4月3日")
+    (returns / "区应急局.xlsx").symlink_to(elsewhere)
+    out = tmp_path / "out"
+    shutil.copytree(out_with_forms, out)
+    result = run_collect(out, returns, monkeypatch, soffice=False)
+    assert result.exit_code == 0, result.output
+    assert "拒收  区应急局.xlsx：是指向文件夹以外的链接，不予读取" in result.output
+    assert "已报 1 个" in result.output and "  已报（1 个）：城桥镇" in result.output

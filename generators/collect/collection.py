@@ -53,9 +53,21 @@ def returned_files(folder: Path) -> list[Path]:
     return sorted((p for p in folder.rglob("*") if p.is_file()), key=lambda p: p.relative_to(folder).parts)
 
 
+def _outside(path: Path, folder: Path) -> Verdict | None:
+    """A link in the folder that points elsewhere is not read: collect reads the returns folder only."""
+    if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+        verdict = Verdict(path)
+        verdict.reject("是指向文件夹以外的链接，不予读取；请把报表文件本身放入文件夹")
+        return verdict
+    return None
+
+
 def collect(plan: Plan, views: Views, layout: Layout, quarter: int, folder: Path) -> Collection:
     spec = FormsLayout.of(layout)
-    verdicts = [check_file(path, plan, views, spec, quarter) for path in returned_files(folder)]
+    verdicts = [
+        _outside(path, folder) or check_file(path, plan, views, spec, quarter)
+        for path in returned_files(folder)
+    ]
     resolve_duplicates(verdicts, quarter)
     counted = {v.unit: v for v in verdicts if v.outcome is Outcome.ACCEPTED}
     refused: dict[str, Verdict] = {}

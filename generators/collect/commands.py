@@ -50,6 +50,7 @@ def write_replacing(
         if e["kind"] in kinds
         and not replaced(e)
         and e["path"] not in new_paths
+        and _inside(out_dir, e["path"])
         and (out_dir / e["path"]).is_file()
     ]
     extras = dict(extras or {})
@@ -58,6 +59,12 @@ def write_replacing(
     keep_kinds = frozenset(e["kind"] for e in old) - kinds
     everything = artifacts + [_carried(out_dir, e) for e in carried]
     return write_output(out_dir, plan, everything, extras=extras, keep_kinds=keep_kinds)
+
+
+def _inside(out_dir: Path, path: str) -> bool:
+    """A manifest path that stays inside output/: an entry naming ../plan/units.yaml or /etc/passwd is
+    neither read nor carried. (To be replaced by the build's one containment helper in output.py.)"""
+    return (out_dir / path).resolve().is_relative_to(out_dir.resolve())
 
 
 def _carried(out_dir: Path, entry: dict) -> Artifact:
