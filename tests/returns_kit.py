@@ -7,11 +7,23 @@ import io
 import zipfile
 from pathlib import Path
 
+from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from generators.cli import main
 from generators.render import forms
 
 LAGGING_KEY = "措施12"
+OLD_FORMAT = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(
+    2048
+)  # a compound file (.xls/.et) LibreOffice cannot read
+
+
+def made_forms(out: Path) -> Path:
+    """output/ holding the first quarter's forms, as `plandocs forms --quarter 1` makes it."""
+    made = CliRunner().invoke(main, ["forms", "--quarter", "1", "--out", str(out)])
+    assert made.exit_code == 0, made.output
+    return out
 
 
 def form_bytes(plan, views, layout, quarter: int, unit: str) -> bytes:

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 from openpyxl import load_workbook
-from returns_kit import fill, form_bytes, rezip, tree_hashes
+from returns_kit import OLD_FORMAT, fill, form_bytes, made_forms, rezip, tree_hashes
 
 from generators.cli import main
 from generators.collect import convert, reading
@@ -59,20 +59,15 @@ def bad_returns(tmp_path_factory, plan, views, layout, spec):
     (folder / "堡镇.xlsx").write_bytes(rezip(filled_bytes("堡镇"), lambda b: b[: len(b) // 2]))  # truncated
     (folder / "新河镇.xlsx").write_text("这不是工作簿", encoding="utf-8")  # not a zip
     (folder / "庙镇.xlsx").write_bytes(encrypted_bytes())
-    (folder / "竖新镇.xls").write_bytes(
-        bytes.fromhex("d0cf11e0a1b11ae1") + bytes(2048)
-    )  # old format, unreadable
+    (folder / "竖新镇.xls").write_bytes(OLD_FORMAT)  # old format, unreadable
     (folder / "向化镇.ods").write_bytes(b"PK\x03\x04not really")
-    (folder / "三星镇.et").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(2048))
+    (folder / "三星镇.et").write_bytes(OLD_FORMAT)
     return folder
 
 
 @pytest.fixture(scope="module")
 def out_with_forms(tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    made = CliRunner().invoke(main, ["forms", "--quarter", "1", "--out", str(out)])
-    assert made.exit_code == 0, made.output
-    return out
+    return made_forms(tmp_path_factory.mktemp("out"))
 
 
 def run_collect(out: Path, returns: Path, monkeypatch, *, soffice: bool):
@@ -189,7 +184,7 @@ def test_an_old_format_named_xlsx_is_converted_or_refused(tmp_path, monkeypatch,
     """A .xls renamed to .xlsx is recognised by its bytes, not taken for a damaged zip."""
     monkeypatch.setattr(convert, "find_soffice", lambda: None)
     path = tmp_path / "区应急局.xlsx"
-    path.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(2048))
+    path.write_bytes(OLD_FORMAT)
     with pytest.raises(reading.NotAForm, match=f"是 .xls 格式，不是 .xlsx.*{SAVE_AS}"):
         reading.read_form(path, spec)
 

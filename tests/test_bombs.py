@@ -15,7 +15,7 @@ from generators.cli import main
 from generators.collect import Outcome, collect, reading
 from generators.formspec import FormsLayout
 
-BOMB_BYTES = 60 * 2**20  # a 60 MB sheet of spaces packs to about 60 KB: ratio ≈ 1000:1
+BOMB_BYTES = 30 * 2**20  # a 30 MB sheet of spaces packs to about 30 KB: ratio ≈ 1000:1
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from conftest import PLAN_DIR
 from docx import Document
 from openpyxl import load_workbook
 from plan_edits import replace_in
-from returns_kit import fill, form_bytes, tree_hashes
+from returns_kit import OLD_FORMAT, fill, form_bytes, made_forms, tree_hashes
 
 from generators.cli import main
 from generators.collect import convert
@@ -40,17 +40,14 @@ def returns(tmp_path_factory, plan, views, layout, spec):
     fill(q1("庙镇"), folder / "庙镇-旧.xlsx", spec, date="2023年4月1日")
     fill(q1("庙镇"), folder / "庙镇.xlsx", spec, date="2023年4月4日")
     fill(q1("堡镇"), folder / "堡镇.xlsx", spec, date="2023年4月3日", status=lambda k: "基本完成")
-    (folder / "2023Q1新河镇报表.xls").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(2048))
+    (folder / "2023Q1新河镇报表.xls").write_bytes(OLD_FORMAT)
     (folder / "说明.txt").write_text("请查收", encoding="utf-8")
     return folder
 
 
 @pytest.fixture(scope="module")
 def forms_out(tmp_path_factory):
-    out = tmp_path_factory.mktemp("truth-out")
-    made = CliRunner().invoke(main, ["forms", "--quarter", "1", "--out", str(out)])
-    assert made.exit_code == 0, made.output
-    return out
+    return made_forms(tmp_path_factory.mktemp("truth-out"))
 
 
 def run(args: list[str], watched: list[Path], monkeypatch):

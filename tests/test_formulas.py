@@ -15,13 +15,15 @@ import subprocess
 import zipfile
 
 import pytest
+from click.testing import CliRunner
 from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from returns_kit import fill, form_bytes
+from returns_kit import fill, form_bytes, tree_hashes
 
+from generators.cli import main
 from generators.collect import Outcome, cells, collect, summary_artifacts
 from generators.formspec import FormsLayout
 from generators.render import annex_xlsx, form_workbook, forms, matrix
@@ -297,3 +299,19 @@ def test_any_returned_text_is_summarised_or_refused_never_a_formula(
     else:
         assert verdict.outcome in (Outcome.ACCEPTED, Outcome.REJECTED)
         assert collection.returned.get("区应急局", verdict) is verdict
+
+
+def test_collect_command_writes_returned_formulas_as_text(hostile_returns, tmp_path):
+    """From the outside: `plandocs collect` exits 0, leaves the returns as they were, and the summary it
+    writes holds no formula."""
+    out = tmp_path / "out"
+    before = tree_hashes(hostile_returns)
+    result = CliRunner().invoke(main, ["collect", "--quarter", "1", str(hostile_returns), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "已报 2 个" in result.output
+    assert tree_hashes(hostile_returns) == before
+    written = {p: out / p for p in tree_hashes(out) if p.endswith(".xlsx")}
+    assert list(written) == ["summary/2023Q1/2023年第一季度进展情况汇总表.xlsx"]
+    for path in written.values():
+        assert_no_formula(path.read_bytes(), path.name)
+        assert "=1+1措施1" in texts(path.read_bytes())

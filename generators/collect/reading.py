@@ -39,7 +39,7 @@ class Limits:
     """How much one return may cost. A form of a unit with 300 tasks is about 60 KB packed, 1 MB unpacked."""
 
     file_bytes: int = 20 * 2**20
-    unpacked_bytes: int = 200 * 2**20  # all archive members together, as declared (zipfile reads no more)
+    unpacked_bytes: int = 50 * 2**20  # all archive members together, as declared (zipfile reads no more)
     ratio: int = 100  # unpacked/packed of a member over 1 MB: XML compresses about 10:1, bombs 1000:1
     members: int = 1000
     rows: int = 20_000
