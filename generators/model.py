@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+# the line's grammar lives in grammar/; the model holds its values
+from .grammar.responsibility import Responsibility as Responsibility
+
 
 class Category(StrEnum):
     """A unit's kind; the registry's order within these decides letter order."""
@@ -49,42 +52,24 @@ class Leader:
 
 
 @dataclass(frozen=True)
-class Responsibility:
-    """A responsibility line kept as printed: blocks split by '，', names by '、'."""
-
-    blocks: tuple[tuple[str, ...], ...]
-    label: str = "责任单位"
-    trailer: str = ""  # text printed after the closing bracket (the seed has one '。')
-    # （牵头单位：…；配合单位：…）: label 牵头单位 for the blocks, these blocks after '；配合单位：'
-    supports: tuple[tuple[str, ...], ...] = ()
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(name for block in self.blocks for name in block)
-
-    @property
-    def support_names(self) -> tuple[str, ...]:
-        return tuple(name for block in self.supports for name in block)
-
-    @property
-    def text(self) -> str:
-        return "，".join("、".join(block) for block in self.blocks)
-
-    @property
-    def printed(self) -> str:
-        support = "，".join("、".join(block) for block in self.supports)
-        return f"（{self.label}：{self.text}{f'；配合单位：{support}' if support else ''}）{self.trailer}"
-
-
-@dataclass(frozen=True)
 class Measure:
-    number: int
+    number: int  # position in the plan, 1 …: the measure's key (M12) in forms and the matrix
     text: str
     responsibility: Responsibility
+    label: str = ""  # its numbering as printed when not "<number>.": （一）, 1、, a restarted 1.
+
+    def __repr__(self) -> str:
+        # hashed into form versions (formspec.form_version): unchanged for measures numbered "N."
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Measure(number={self.number!r}, text={self.text!r}, responsibility={self.responsibility!r}{label})"
+
+    @property
+    def numbering(self) -> str:
+        return self.label or f"{self.number}."
 
     @property
     def printed(self) -> str:
-        return f"{self.number}.{self.text}{self.responsibility.printed}"
+        return f"{self.numbering}{self.text}{self.responsibility.printed}"
 
 
 @dataclass(frozen=True)
@@ -93,6 +78,7 @@ class Section:
     title: str
     intro: str | None
     measures: tuple[Measure, ...]
+    inline: bool = False  # the intro follows the title in the heading's own paragraph: （一）标题。导语
 
     @property
     def heading(self) -> str:

@@ -94,7 +94,7 @@ def line_of(lines: list[str], start: str) -> int:
     return next(i for i, line in enumerate(lines) if line.startswith(start))
 
 
-def test_variants_import_to_the_canonical_data(tmp_path, plan):
+def test_variants_keep_their_printed_form(tmp_path, plan):
     lines = seed_lines()
     for number in (1, 2, 17, 46):  # 1、 numbering
         i = line_of(lines, f"{number}.")
@@ -114,7 +114,22 @@ def test_variants_import_to_the_canonical_data(tmp_path, plan):
     fresh = registry_only(tmp_path)
     result = import_text("\n".join(lines), fresh, tmp_path)
     assert result.exit_code == 0, result.output
-    assert load_plan(fresh) == plan
+    imported = load_plan(fresh)
+    # the numbering and the responsibility lines print as the draft wrote them (its stray spaces dropped);
+    # what they mean, and every other measure, is the seed's
+    changed = {1, 2, 12, 17, 30, 46}
+    for before, after in zip(plan.measures, imported.measures, strict=True):
+        assert after.responsibility.names == before.responsibility.names
+        assert after.text == before.text
+        if after.number in changed:
+            line = next(line for line in lines if before.text[:30] in line and line.strip()[0].isdigit())
+            assert after.printed == re.sub(r"\s", "", line)
+        else:
+            assert after == before
+    assert [m.numbering for m in imported.measures[:3]] == ["1、", "2、", "3."]
+    assert imported.measures[16].responsibility.printed == "（区应急局）"
+    assert imported.measures[29].responsibility.printed == "(区应急局,各乡镇)"
+    assert imported.parts[0].sections[1] == plan.parts[0].sections[1]  # a heading's brackets: the plan's
 
 
 LEAD_AND_SUPPORT = "（牵头单位：区应急局；配合单位：区安委会有关成员单位，各乡镇，区有关直属单位）"
@@ -142,7 +157,7 @@ def test_lead_and_support_units(tmp_path, plan, printed):
     assert measure.responsibility.label == "牵头单位"
     assert measure.responsibility.names == ("区应急局",)
     assert measure.responsibility.support_names == ("区安委会有关成员单位", "各乡镇", "区有关直属单位")
-    assert measure.printed == lines[i].replace(printed, LEAD_AND_SUPPORT).rstrip()
+    assert measure.printed == lines[i].rstrip()  # as the draft printed it, half-width marks too
     assert imported.measures[:4] == plan.measures[:4] and imported.measures[5:] == plan.measures[5:]
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..model import KeyTask, Meta, Plan, Responsibility, Section
 from ..numerals import from_chinese, to_chinese
 from .identity import Identity
@@ -210,11 +208,7 @@ def _measure_changes(old: Plan, new: Plan, ident: Identity) -> list[Change]:
 
 def _renamed_line(resp: Responsibility, ident: Identity) -> Responsibility:
     """The old line with renamed units spelled the new way: a rename is reported once, as a rename."""
-
-    def renamed(blocks):
-        return tuple(tuple(ident.name(name) for name in block) for block in blocks)
-
-    return replace(resp, blocks=renamed(resp.blocks), supports=renamed(resp.supports))
+    return resp.renamed(ident.name)
 
 
 def _responsibility_change(ref: str, before: Responsibility, after: Responsibility, ident: Identity):

@@ -17,6 +17,44 @@ _ACROSS_BREAK = 0.5  # extra cost of a known name that joins pieces: prefer name
 _UNKNOWN = 100.0  # cost of keeping one typed piece that is no known name
 
 
+# how the names of offices, towns and companies end: a bare bracket in a new plan's draft is read as a
+# responsibility line only when every name in it ends like one
+UNIT_ENDINGS = (
+    "局",
+    "委",
+    "办",
+    "部",
+    "镇",
+    "乡",
+    "街道",
+    "单位",
+    "部门",
+    "中心",
+    "队",
+    "院",
+    "会",
+    "公司",
+    "集团",
+    "所",
+    "站",
+    "厅",
+    "处",
+    "室",
+    "署",
+    "园区",
+    "馆",
+    "社",
+    "联",
+    "团",
+    "区",
+    "校",
+)
+
+
+def looks_like_unit(name: str) -> bool:
+    return 2 <= len(name) <= 30 and name.endswith(UNIT_ENDINGS) and not any(c in name for c in "。；：")
+
+
 def pieces(lines) -> list[str]:
     """The typed pieces of a cell or line: split at 、，; and line ends, spaces removed (李  峻 → 李峻)."""
     out = []

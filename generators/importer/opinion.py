@@ -1,8 +1,11 @@
 """The body of a draft → opinion data (plan/opinion.yaml's shape) and the meta fields it states.
 
-Headings are recognised by their numbering: 一、 for parts, （一） for sections, 1. or 1、 for measures,
-half-width forms too. A part may have no （一） sections: its measures then stand in one section without a
-heading. Anything that fits nowhere is reported with its paragraph, never dropped or guessed at.
+The structure is read from the draft's own shape. Parts are numbered 一、. Measures are the lowest
+numbered items that end with a responsibility line: 1. / 1、 items, or, in drafts without them, the
+（一） items; the （一） items above 1. measures are sections. A part may hold measures directly (its
+section has no heading). A section heading with its lead-in on the same line (（一）标题。导语……) is split
+into title and lead-in. Numbering other than the plan's running "N." is kept as printed. Anything that
+fits nowhere is reported with its paragraph, never dropped or guessed at.
 """
 
 from __future__ import annotations
@@ -10,19 +13,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..grammar.numbering import ARABIC, BRACKETED, MEASURE_FORMS
+from ..grammar.numbering import PART as PART_NUMBER
 from ..numerals import from_chinese, to_chinese
 from .context import ImportContext
 from .draft import Paragraph
-from .responsibility import DEFAULT_LABEL, split_measure
+from .responsibility import FORMS_HELP, has_line, split_measure
 
-NUMERAL = "[一二三四五六七八九十]+"
-PART = re.compile(rf"^({NUMERAL})\s*[、.．]\s*(.+)$")
-SECTION = re.compile(rf"^[（(]\s*({NUMERAL})\s*[）)]\s*(.+)$")
-MEASURE = re.compile(r"^(\d{1,3})\s*[.．、]\s*(.+)$", re.S)
+PART = PART_NUMBER
+SECTION = BRACKETED
 STATUS = re.compile(r"^[（(]\s*(\S{1,6}稿)\s*[）)]$")
 ANNEX_LABEL = re.compile(r"^附\s*件\s*\d*\s*([：:].*)?$")
 DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 YEAR = re.compile(r"(\d{4})年")
+NO_MEASURES = "草稿中没有找到措施：措施是以 " + MEASURE_FORMS + " 编号、以责任单位括号结尾的段落"
 
 
 @dataclass
@@ -60,7 +64,7 @@ def parse_body(paragraphs: list[Paragraph], ctx: ImportContext) -> Body:
         body.opinion["序言"] = preamble[0].text
     for extra in preamble[1:]:
         ctx.report(extra.where, "序言只能有一段，这一段无法归入计划数据", extra.text)
-    builder = _Builder(ctx)
+    content = []
     while i < len(paras):
         para = paras[i]
         if ANNEX_LABEL.match(para.text):
@@ -71,37 +75,61 @@ def parse_body(paragraphs: list[Paragraph], ctx: ImportContext) -> Body:
         elif i + 1 < len(paras) and DATE.match(paras[i + 1].text) and "。" not in para.text:
             body.meta["发文机关"] = para.text
         else:
-            builder.add(para)
+            content.append(para)
         i += 1
+    builder = _Builder(ctx, measure_level(content, ctx))
+    for para in content:
+        builder.add(para)
+    if builder.measures_seen == 0:
+        ctx.report("全文", f"{NO_MEASURES}（{FORMS_HELP}）")
     body.opinion["部分"] = builder.parts
     body.rest = paras[i:]
     return body
 
 
+def measure_level(paragraphs: list[Paragraph], ctx: ImportContext):
+    """The numbering that marks measures in this draft: ARABIC (1.) when any such item ends with a
+    responsibility line, else BRACKETED (（一）) when one of those does, else ARABIC (none found)."""
+    for pattern in (ARABIC, BRACKETED):
+        if any(pattern.match(p.text) and has_line(p.text, ctx) for p in paragraphs):
+            return pattern
+    return ARABIC
+
+
 class _Builder:
-    def __init__(self, ctx: ImportContext):
+    def __init__(self, ctx: ImportContext, measure_pattern):
         self.ctx = ctx
+        self.measure_pattern = measure_pattern
         self.parts: list[dict] = []
         self.section: dict | None = None
         self.sections_seen = 0
+        self.sections_in_part = 0
         self.measures_seen = 0
+        self.measures_in_section = 0
 
     def add(self, para: Paragraph) -> None:
         if m := PART.match(para.text):
             self._expect(m.group(1), len(self.parts) + 1, "部分", para)
             self.parts.append({"编号": m.group(1), "标题": m.group(2).strip(), "节": []})
             self.section = None
+            self.sections_in_part = 0
         elif not self.parts:
             self.ctx.report(para.where, "正文第一部分（“一、”）之前的段落无法归入", para.text)
+        elif (m := self.measure_pattern.match(para.text)) is not None:
+            self._measure(m, para)
         elif m := SECTION.match(para.text):
             self.sections_seen += 1
-            self._expect(m.group(1), self.sections_seen, "节", para)
-            self.section = {"编号": m.group(1), "标题": m.group(2).strip(), "措施": []}
+            self.sections_in_part += 1
+            self._expect(m.group(1), (self.sections_seen, self.sections_in_part), "节", para)
+            self.section = {"编号": m.group(1), **_title_and_lead_in(m.group(2).strip()), "措施": []}
+            self.measures_in_section = 0
             self.parts[-1]["节"].append(self.section)
-        elif m := MEASURE.match(para.text):
-            self._measure(int(m.group(1)), m.group(2), para)
         elif self._open_section()["措施"] or "导语" in self.section:
-            self.ctx.report(para.where, "这一段不是标题、导语或措施（措施应以“1.”编号），无法归入", para.text)
+            self.ctx.report(
+                para.where,
+                f"这一段不是标题、导语或措施（措施应以 {MEASURE_FORMS} 编号），无法归入",
+                para.text,
+            )
         else:
             self.section["导语"] = para.text
 
@@ -109,29 +137,44 @@ class _Builder:
         """The section new text goes into; a part without （一） headings gets one without a heading."""
         if self.section is None:
             self.section = {"措施": []}
+            self.measures_in_section = 0
             self.parts[-1]["节"].append(self.section)
         return self.section
 
-    def _measure(self, number: int, rest: str, para: Paragraph) -> None:
+    def _measure(self, m: re.Match, para: Paragraph) -> None:
         self.measures_seen += 1
-        if number != self.measures_seen:
-            self.ctx.report(para.where, f"措施编号应为 {self.measures_seen}，实际为 {number}", para.text)
+        self.measures_in_section += 1
+        rest = m.group(m.lastindex)
+        numbering = re.sub(r"\s", "", para.text[: m.start(m.lastindex)])
+        value = int(m.group(1)) if self.measure_pattern is ARABIC else from_chinese(m.group(1))
+        if value not in (self.measures_seen, self.measures_in_section):
+            self.ctx.report(
+                para.where,
+                f"措施编号应为 {self.measures_in_section}（本节第 {self.measures_in_section} 条）"
+                f"或 {self.measures_seen}（全文连续），实际为“{numbering}”",
+                para.text,
+            )
         split = split_measure(rest, para.where, self.ctx)
         if split is None:
-            self.ctx.report(para.where, "措施末尾没有责任单位（应为“（责任单位：……）”）", para.text)
+            self.ctx.report(para.where, f"措施末尾没有责任单位（{FORMS_HELP}）", para.text)
             return
-        measure = {"编号": number, "内容": split.text}
-        if split.label != DEFAULT_LABEL:
-            measure["标签"] = split.label
-        measure["责任单位"] = split.line
-        if split.supports:
-            measure["配合单位"] = split.supports
-        if split.trailer:
-            measure["结尾"] = split.trailer
+        if not split.keys:
+            return  # an unreadable bracket, reported by split_measure
+        plain = numbering == f"{self.measures_seen}." and self.measure_pattern is ARABIC
+        measure = {"编号": self.measures_seen if plain else numbering, "内容": split.text, **split.keys}
         self._open_section()["措施"].append(measure)
 
-    def _expect(self, numeral: str, expected: int, what: str, para: Paragraph) -> None:
-        if from_chinese(numeral) != expected:
+    def _expect(self, numeral: str, expected, what: str, para: Paragraph) -> None:
+        allowed = expected if isinstance(expected, tuple) else (expected,)
+        if from_chinese(numeral) not in allowed:
             self.ctx.report(
-                para.where, f"{what}编号应为“{to_chinese(expected)}”，实际为“{numeral}”", para.text
+                para.where, f"{what}编号应为“{to_chinese(allowed[0])}”，实际为“{numeral}”", para.text
             )
+
+
+def _title_and_lead_in(heading: str) -> dict:
+    """（一）推动落实党政领导责任。以党政…… → the title and the lead-in printed on the heading's line."""
+    title, stop, lead_in = heading.partition("。")
+    if stop and lead_in.strip():
+        return {"标题": title.strip(), "导语": lead_in.strip(), "导语同行": True}
+    return {"标题": heading}

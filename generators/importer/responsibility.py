@@ -1,87 +1,100 @@
-"""The bracket that closes a measure: （责任单位：…）, （牵头单位：…；配合单位：…）, or a bare （A、B）.
+"""A measure's closing bracket → its responsibility line as plan data, through the one grammar.
 
-Half-width brackets and punctuation are read as their full-width forms and spaces inside are dropped
-(unit names have none). A bare bracket counts as a responsibility line only when it names at least one
-unit the registry knows; otherwise it is the measure's own text, e.g. 《…指南》（试行）.
+Spaces inside the bracket are dropped (unit names have none); everything else is kept as printed. A bare
+bracket （A、B） counts as a responsibility line only when it names a unit the registry knows (or, for a
+new plan without a registry, only unit-like names); otherwise it is the measure's own text, e.g.
+《…指南》（试行）. Names a draft runs together are split by the registry (names.resolve).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ..grammar.responsibility import (
+    FORMS_HELP,
+    Clause,
+    Responsibility,
+    ResponsibilityError,
+    as_keys,
+    closing_bracket,
+    parse,
+)
 from .context import ImportContext
-from .names import pieces, resolve
+from .names import looks_like_unit, resolve
 
-DEFAULT_LABEL = "责任单位"
-SUPPORT_LABEL = "配合单位"
-_OPEN, _CLOSE = "（(", "）)"
-_AFTER = "。.．；;，,"
-_FULL_WIDTH = str.maketrans({":": "：", ",": "，", ";": "；", ".": "。", "．": "。"})
-_LABELLED = re.compile(r"^([^：，、]{1,8}单位)：(.*)$")
+_SPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True)
 class Split:
     text: str  # the measure's text before the bracket
-    label: str
-    line: str  # blocks joined as printed: A、B，C
-    supports: str  # the 配合单位 part, or ""
-    trailer: str  # what follows the bracket (the seed's one '。')
+    keys: dict  # 责任单位 (+ 标签, 配合单位) or 责任单位行, then 结尾: as plan/opinion.yaml stores them
 
 
-def closing_bracket(paragraph: str) -> tuple[str, str, str] | None:
-    """(text before, inside, trailer) when the paragraph ends with a bracket (maybe then 。)."""
-    s = paragraph.rstrip()
-    end = len(s)
-    while end > 0 and (s[end - 1] in _AFTER or s[end - 1].isspace()):
-        end -= 1
-    trailer = re.sub(r"\s", "", s[end:]).translate(_FULL_WIDTH)
-    s = s[:end]
-    if not s or s[-1] not in _CLOSE:
-        return None
-    depth = 0
-    for i in range(len(s) - 1, -1, -1):
-        if s[i] in _CLOSE:
-            depth += 1
-        elif s[i] in _OPEN:
-            depth -= 1
-            if depth == 0:
-                return s[:i].rstrip(), s[i + 1 : -1], trailer
-    return None
+def has_line(paragraph: str, ctx: ImportContext) -> bool:
+    """Whether a paragraph ends with a bracket that reads as a responsibility line."""
+    found = closing_bracket(paragraph)
+    if found is None:
+        return False
+    try:
+        line = parse(_SPACE.sub("", found[1] + found[2]))
+    except ResponsibilityError:
+        return _labelled_look(found[1])
+    return _is_line(line, ctx)
 
 
 def split_measure(paragraph: str, where: str, ctx: ImportContext) -> Split | None:
+    """The measure's text and line; None when it ends with no responsibility line (reported here when it
+    ends with a bracket that looks like one but cannot be read)."""
     found = closing_bracket(paragraph)
     if found is None:
         return None
-    text, inside, trailer = found
-    inside = re.sub(r"\s", "", inside).translate(_FULL_WIDTH)
-    segments = inside.split("；")
-    first = _LABELLED.match(segments[0])
-    if first is None:
-        known = ctx.registry.unit_names
-        if not any(name in known for name in resolve(pieces([inside]), known)):
-            return None
-        label, lead_text = DEFAULT_LABEL, segments[0]
-    else:
-        label, lead_text = first.groups()
-    supports = ""
-    for segment in segments[1:]:
-        other = _LABELLED.match(segment)
-        if other is None or other.group(1) != SUPPORT_LABEL or supports:
-            ctx.report(where, f"责任单位中“；”后应为“{SUPPORT_LABEL}：……”", segment)
-            continue
-        supports = _line(other.group(2), where, ctx)
-    return Split(text, label, _line(lead_text, where, ctx), supports, trailer)
+    text, bracket, trailer = found
+    try:
+        line = parse(_SPACE.sub("", bracket + trailer))
+    except ResponsibilityError as err:
+        if _labelled_look(bracket):
+            ctx.report(where, f"无法读出责任单位（{err}）", paragraph)
+            return Split(text.rstrip(), {})
+        return None
+    if not _is_line(line, ctx):
+        return None
+    line = _resolved(line, where, ctx)
+    keys = as_keys(line)
+    if keys is None:
+        keys = {"责任单位行": line.printed.removesuffix(line.trailer)}
+    if line.trailer:
+        keys["结尾"] = line.trailer
+    return Split(text.rstrip(), keys)
 
 
-def _line(printed: str, where: str, ctx: ImportContext) -> str:
-    """Blocks split by '，', names by '、', each name resolved: the line as the YAML stores it."""
-    blocks = []
-    for block in printed.split("，"):
-        names = [resolved for name in block.split("、") for resolved in ctx.unit_names([name], where)]
-        if not names:
-            ctx.report(where, "责任单位中有空的单位名称（多余的“、”或“，”）", printed)
-        blocks.append("、".join(names))
-    return "，".join(blocks)
+def _labelled_look(bracket: str) -> bool:
+    return any(word in bracket for word in ("单位", "负责", "牵头"))
+
+
+def _is_line(line: Responsibility, ctx: ImportContext) -> bool:
+    """Labels and verbs make a line; a bare bracket must name units."""
+    if any(c.label or c.verb for c in line.clauses) or len(line.clauses) > 1:
+        return True
+    known = ctx.registry.unit_names
+    if known:
+        return any(name in known for name in resolve(list(line.all_names), known))
+    return all(looks_like_unit(name) for name in line.all_names)
+
+
+def _resolved(line: Responsibility, where: str, ctx: ImportContext) -> Responsibility:
+    """Each name resolved against the registry; a name spelled as two known ones becomes two names."""
+    clauses = []
+    for clause in line.clauses:
+        blocks = tuple(
+            tuple(n for name in block for n in ctx.unit_names([name], where)) for block in clause.blocks
+        )
+        clauses.append(Clause(blocks, clause.label, clause.verb))
+    resolved = replace(line, clauses=tuple(clauses))
+    if resolved.all_names != line.all_names:
+        resolved = replace(resolved, marks="")  # punctuation no longer lines up: print it full-width
+    return resolved
+
+
+__all__ = ["FORMS_HELP", "Split", "has_line", "split_measure"]

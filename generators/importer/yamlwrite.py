@@ -23,7 +23,7 @@ OPINION_HEADER = (
 TASKS_HEADER = "附件：区政府领导重点工作任务清单。分组“部分”引用意见正文的部分编号，组名取自正文标题。"
 
 
-SECTION_KEYS = ("编号", "标题", "导语")  # the order a section's keys are written in
+SECTION_KEYS = ("编号", "标题", "导语", "导语同行")  # the order a section's keys are written in
 
 
 def yaml_rt() -> YAML:

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import re
 
+from ..grammar.numbering import label_value
+from ..grammar.responsibility import (
+    DEFAULT_LABEL,
+    Responsibility,
+    ResponsibilityError,
+    labelled,
+)
+from ..grammar.responsibility import parse as parse_line
 from ..model import (
     Annex,
     Category,
@@ -14,7 +22,6 @@ from ..model import (
     Measure,
     Meta,
     Part,
-    Responsibility,
     Section,
     TaskGroup,
     Unit,
@@ -86,13 +93,14 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
     )
 
 
-def _numeral(node: Node, expected: int, what: str, check: Checker) -> str:
-    """Checks a Chinese ordinal (一, 二 …) against the expected position; returns it."""
+def _numeral(node: Node, expected: int, what: str, check: Checker, restart: int | None = None) -> str:
+    """Checks a Chinese ordinal (一, 二 …) against the expected position (or the position counted afresh
+    in its part, restart, as many drafts number （一） per part); returns it."""
     value = text(node)
     n = from_chinese(value)
     if n is None:
         check.report(node.where, f"{what}编号应为中文数字（一、二、三……），实际为“{value}”")
-    elif n != expected:
+    elif n != expected and n != restart:
         check.report(node.where, _sequence_message(what, n, expected, to_chinese))
     return value
 
@@ -101,22 +109,6 @@ def _sequence_message(what: str, got: int, expected: int, show=str) -> str:
     if got < expected:
         return f"{what}编号重复或倒序：“{show(got)}”，此处应为“{show(expected)}”"
     return f"{what}编号不连续：跳过了“{show(expected)}”，此处为“{show(got)}”"
-
-
-def parse_responsibility(
-    node: Node, label: str, trailer: str, supports: Node | None = None
-) -> Responsibility:
-    """'A、B，C' → blocks (('A','B'),('C',)); the printed order and punctuation are kept."""
-    return Responsibility(
-        blocks=_blocks(text(node)),
-        label=label,
-        trailer=trailer,
-        supports=_blocks(text(supports)) if supports is not None else (),
-    )
-
-
-def _blocks(line: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(name.strip() for name in block.split("、")) for block in line.split("，"))
 
 
 def name_locations(node: Node) -> list[tuple[str, Location]]:
@@ -133,6 +125,32 @@ def name_locations(node: Node) -> list[tuple[str, Location]]:
     return out
 
 
+def responsibility_of(fields: dict, check: Checker) -> tuple[Responsibility | None, list]:
+    """The measure's line from 责任单位 (+ 标签, 配合单位, 结尾) or from 责任单位行 as printed, with each
+    name's location for the registry check."""
+    trailer = text(fields.get("结尾"))
+    if "责任单位行" in fields:
+        node = fields["责任单位行"]
+        try:
+            line = parse_line(text(node) + trailer)
+        except ResponsibilityError as err:
+            check.report(node.where, str(err))
+            return None, []
+        offset = len(str(node.value)) - len(str(node.value).lstrip())
+        where = [node.where.shifted(offset + s) if node.plain_one_line else node.where for s in line.spans]
+        return line, list(zip(line.all_names, where, strict=True))
+    names = name_locations(fields["责任单位"])
+    if "配合单位" in fields:
+        names += name_locations(fields["配合单位"])
+    line = labelled(
+        text(fields["责任单位"]),
+        text(fields.get("标签"), DEFAULT_LABEL),
+        text(fields.get("配合单位")),
+        trailer,
+    )
+    return line, names
+
+
 def build_opinion(root: Node, check: Checker, names_to_check: list) -> tuple[str, tuple[Part, ...]]:
     f = check.fields(root, "opinion.yaml", {"序言": "text", "部分": "list"}, {})
     if f is None:
@@ -147,59 +165,83 @@ def build_opinion(root: Node, check: Checker, names_to_check: list) -> tuple[str
         p_num = _numeral(pf["编号"], p_index, "部分", check) if "编号" in pf else ""
         sections: list[Section] = []
         s_index = sum(1 for s in _all_sections(parts) if s.number)
+        in_part = 0
         for s_node in pf.get("节", Node([], p_node.where)).value:
             # a section without 编号 and 标题 holds the measures of a part that has no （一） headings
             headless = isinstance(s_node.value, dict) and not {"编号", "标题"} & s_node.value.keys()
             s_index += 0 if headless else 1
+            in_part += 0 if headless else 1
             sf = check.fields(
                 s_node,
                 f"第{s_index}节",
                 {"措施": "list"} if headless else {"编号": "text", "标题": "text", "措施": "list"},
-                {"导语": "text"},
+                {"导语": "text", "导语同行": "bool"},
             )
             if sf is None:
                 continue
-            s_num = _numeral(sf["编号"], s_index, "节", check) if "编号" in sf else ""
+            s_num = _numeral(sf["编号"], s_index, "节", check, in_part) if "编号" in sf else ""
             measures: list[Measure] = []
             for m_node in sf.get("措施", Node([], s_node.where)).value:
-                mf = check.fields(
-                    m_node,
-                    f"第{next_measure}条措施",
-                    {"编号": "int", "内容": "text", "责任单位": "text"},
-                    {"结尾": "text?", "标签": "text", "配合单位": "text"},
+                measure, next_measure = _measure(
+                    m_node, next_measure, len(measures) + 1, seen_measures, check, names_to_check
                 )
-                if mf is None:
-                    continue
-                number = mf["编号"].value if "编号" in mf else next_measure
-                if "编号" in mf:
-                    if number in seen_measures:
-                        first = seen_measures[number]
-                        check.report(
-                            mf["编号"].where, f"措施编号 {number} 重复（第一次出现在第 {first.line} 行）"
-                        )
-                    elif number != next_measure:
-                        check.report(mf["编号"].where, _sequence_message("措施", number, next_measure))
-                    seen_measures.setdefault(number, mf["编号"].where)
-                next_measure = number + 1  # resync so one slip is one message
-                if "责任单位" not in mf or "内容" not in mf:
-                    continue
-                names_to_check.extend(name_locations(mf["责任单位"]))
-                if "配合单位" in mf:
-                    names_to_check.extend(name_locations(mf["配合单位"]))
-                resp = parse_responsibility(
-                    mf["责任单位"], text(mf.get("标签"), "责任单位"), text(mf.get("结尾")), mf.get("配合单位")
-                )
-                measures.append(Measure(number=number, text=text(mf["内容"]), responsibility=resp))
+                if measure is not None:
+                    measures.append(measure)
             sections.append(
                 Section(
                     number=s_num,
                     title=text(sf.get("标题")),
                     intro=text(sf["导语"]) if "导语" in sf else None,
                     measures=tuple(measures),
+                    inline=bool(sf["导语同行"].value) if "导语同行" in sf else False,
                 )
             )
         parts.append(Part(number=p_num, title=text(pf.get("标题")), sections=tuple(sections)))
     return text(f.get("序言")), tuple(parts)
+
+
+def _measure(node: Node, position: int, in_section: int, seen: dict, check: Checker, names: list):
+    """One measure. 编号 is an integer printed "N." (the plan's running number) or the numbering as
+    printed (（一）, 1、, 1. restarted per section). Returns it (None when unreadable) and the next position:
+    after a wrong running number the count goes on from it, so one slip is one message."""
+    mf = check.fields(
+        node,
+        f"第{position}条措施",
+        {"编号": "number", "内容": "text"},
+        {"责任单位": "text", "责任单位行": "text", "结尾": "text?", "标签": "text", "配合单位": "text"},
+    )
+    if mf is None:
+        return None, position + 1
+    label, number = "", position
+    if "编号" in mf and isinstance(mf["编号"].value, int):
+        number = mf["编号"].value
+        if number in seen:
+            check.report(mf["编号"].where, f"措施编号 {number} 重复（第一次出现在第 {seen[number].line} 行）")
+        elif number != position:
+            check.report(mf["编号"].where, _sequence_message("措施", number, position))
+        seen.setdefault(number, mf["编号"].where)
+    elif "编号" in mf:
+        label = text(mf["编号"])
+        if label_value(label) not in (position, in_section):
+            check.report(
+                mf["编号"].where,
+                f"措施编号“{label}”应为第 {in_section} 条（写作 {in_section}.、{in_section}、"
+                f"或（{to_chinese(in_section)}）），或全文连续的第 {position} 条",
+            )
+    lines = [key for key in ("责任单位", "责任单位行") if key in mf]
+    if not lines:
+        check.report(node.where, f"第{position}条措施缺少必填的键“责任单位”（或照印出的样子写“责任单位行”）")
+    elif len(lines) > 1:
+        check.report(node.where, f"第{position}条措施应写“责任单位”或“责任单位行”（二者选一）")
+    elif "责任单位行" in mf and {"标签", "配合单位"} & mf.keys():
+        check.report(node.where, f"第{position}条措施写了“责任单位行”，“标签”“配合单位”应写在其中")
+    if len(lines) != 1 or "内容" not in mf:
+        return None, number + 1
+    line, located = responsibility_of(mf, check)
+    names.extend(located)
+    if line is None:
+        return None, number + 1
+    return Measure(number=number, text=text(mf["内容"]), responsibility=line, label=label), number + 1
 
 
 def _all_sections(parts: list[Part]) -> list[Section]:

@@ -10,6 +10,7 @@ KINDS = {
     "text": "非空文字",
     "text?": "文字",
     "int": "整数",
+    "number": "编号（整数或印出的编号，如“（一）”）",
     "bool": "true 或 false",
     "list": "列表",
     "map": "键值映射",
@@ -55,6 +56,8 @@ class Checker:
             "text": isinstance(value, str) and value.strip() != "",
             "text?": isinstance(value, str) or value is None,
             "int": isinstance(value, int) and not isinstance(value, bool),
+            "number": (isinstance(value, int) and not isinstance(value, bool))
+            or (isinstance(value, str) and value.strip() != ""),
             "bool": isinstance(value, bool),
             "list": isinstance(value, list),
             "map": isinstance(value, dict),

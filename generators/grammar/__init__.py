@@ -1,0 +1,1 @@
+"""How the plan's text is written: responsibility lines and numbering, read and printed by one grammar."""
