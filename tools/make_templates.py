@@ -57,9 +57,16 @@ def make_opinion(layout: Layout) -> None:
     with paragraph_block(doc, "for part in parts", "一级标题", end_style="正文"):
         para(doc, "{{ part.heading }}", "一级标题")
         with paragraph_block(doc, "for section in part.sections", "二级标题", end_style="正文"):
-            with paragraph_block(doc, "if section.heading", "二级标题"):  # a part without （一） has none
+            with paragraph_block(doc, "if section.inline", "二级标题"):  # （一）标题。导语 on one line
+                heading = para(doc, "{{ section.heading }}", "二级标题")
+                body = layout.style("正文")
+                build.set_fonts(
+                    heading.add_run("{{ section.intro }}")._r.get_or_add_rPr(), body.east_asia, body.latin
+                )
+            # a part without （一） has no heading
+            with paragraph_block(doc, "if section.heading and not section.inline", "二级标题"):
                 para(doc, "{{ section.heading }}", "二级标题")
-            with paragraph_block(doc, "if section.intro", "正文"):
+            with paragraph_block(doc, "if section.intro and not section.inline", "正文"):
                 para(doc, "{{ section.intro }}", "正文")
             with paragraph_block(doc, "for measure in section.measures", "正文"):
                 para(doc, "{{ measure }}", "正文")

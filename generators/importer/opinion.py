@@ -176,5 +176,5 @@ def _title_and_lead_in(heading: str) -> dict:
     """（一）推动落实党政领导责任。以党政…… → the title and the lead-in printed on the heading's line."""
     title, stop, lead_in = heading.partition("。")
     if stop and lead_in.strip():
-        return {"标题": title.strip(), "导语": lead_in.strip(), "导语同行": True}
+        return {"标题": title.strip() + stop, "导语": lead_in.strip(), "导语同行": True}
     return {"标题": heading}

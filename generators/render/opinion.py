@@ -25,6 +25,7 @@ def context(plan: Plan, layout: Layout) -> dict:
                     {
                         "heading": section.heading,
                         "intro": section.intro or "",
+                        "inline": section.inline,
                         "measures": [m.printed for m in section.measures],
                     }
                     for section in part.sections
