@@ -28,8 +28,21 @@ def check(plan_dir: Path) -> None:
         fail_on_plan(err)
     click.echo(
         f"{plan_dir}：检查通过。{len(plan.parts)} 个部分，{sum(len(p.sections) for p in plan.parts)} 节，"
-        f"{len(plan.measures)} 条措施，{len(plan.key_tasks)} 项重点任务，{len(plan.units)} 个单位。"
+        f"{len(plan.measures)} 条措施，"
+        + (f"{len(plan.key_tasks)} 项重点任务，" if plan.has_annex else "无附件任务清单，")
+        + f"{len(plan.units)} 个单位。"
     )
+    _warn(plan)
+
+
+def _warn(plan) -> None:
+    """Non-fatal: dates of another year, and the 待核实 data still open."""
+    from .plan.warnings import date_warnings, open_assumptions
+
+    for line in date_warnings(plan):
+        click.echo(f"警告：{line}", err=True)
+    for line in open_assumptions(plan):
+        click.echo(f"尚待核实：{line}", err=True)
 
 
 @main.command()
@@ -112,11 +125,12 @@ def diff(old: str, new: str | None, plan_dir: Path, as_json: bool, docx_path: Pa
     help="写入的计划数据目录",
 )
 @click.option("--add-units", is_flag=True, help="把草稿中未登记的单位、区领导加入名册（标记 待核实）")
-def import_draft(draft: Path, into: Path, add_units: bool) -> None:
+@click.option("--no-annex", is_flag=True, help="草稿没有附件任务清单时，从计划中删去附件（tasks.yaml）")
+def import_draft(draft: Path, into: Path, add_units: bool, no_annex: bool) -> None:
     """把修改后的草稿（.docx 或 .txt）导入计划数据。"""
     from .importer import import_draft as run_import
 
-    report = run_import(draft, into, add_units)
+    report = run_import(draft, into, add_units, no_annex)
     for problem in report.problems:
         click.echo(problem, err=True)
     if report.problems:
@@ -124,9 +138,47 @@ def import_draft(draft: Path, into: Path, add_units: bool) -> None:
         sys.exit(BAD_INPUT)
     for path in report.written:
         click.echo(f"写入  {path}")
+    for path in report.removed:
+        click.echo(f"删除  {path}（草稿没有附件任务清单）")
+    from .importer.registry import is_collective
+
     for name in report.added_units + report.added_leaders:
-        click.echo(f"新增  {name}（待核实）")
+        kind = "分组，成员待填写" if name in report.added_units and is_collective(name) else "待核实"
+        click.echo(f"新增  {name}（{kind}）")
     click.echo(f"导入完成：写入 {len(report.written)} 个文件，未变 {len(report.unchanged)} 个。")
+    _warn(load_plan(into))
+
+
+@main.command("new")
+@click.argument("draft", metavar="草稿", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--dir",
+    "target",
+    metavar="目录",
+    default="plan",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="新建的计划数据目录（必须不存在或为空）",
+)
+def new_plan(draft: Path, target: Path) -> None:
+    """由任一区、任一年度的草稿（.docx 或 .txt）新建计划数据目录。"""
+    from .importer.newplan import new_plan as run_new
+
+    report = run_new(draft, target)
+    for problem in report.problems:
+        click.echo(problem, err=True)
+    if report.problems:
+        click.echo(f"草稿有 {len(report.problems)} 处问题，未建立计划目录。", err=True)
+        sys.exit(BAD_INPUT)
+    for path in report.written:
+        click.echo(f"写入  {path}")
+    click.echo(
+        f"已新建计划：{len(report.units)} 个单位、{len(report.groups)} 个分组（集合称谓，成员待填写）、"
+        f"{len(report.leaders)} 位区领导，均标记待核实。"
+    )
+    if report.groups:
+        click.echo(f"请在 {target / 'units.yaml'} 中填写这些分组的成员：{'、'.join(report.groups)}")
+    _warn(load_plan(target))
 
 
 def _register_form_commands() -> None:

@@ -147,7 +147,7 @@ class Plan:
     meta: Meta
     preamble: str
     parts: tuple[Part, ...]
-    annex: Annex
+    annex: Annex  # Annex("", "", ()) when the plan has none
     units: tuple[Unit, ...]
     groups: tuple[Group, ...]
     leaders: tuple[Leader, ...]
@@ -157,6 +157,11 @@ class Plan:
     @property
     def measures(self) -> tuple[Measure, ...]:
         return tuple(m for p in self.parts for s in p.sections for m in s.measures)
+
+    @property
+    def has_annex(self) -> bool:
+        """False for a plan without tasks.yaml: no annex table, letters and sheets say nothing of one."""
+        return bool(self.annex.groups)
 
     @property
     def key_tasks(self) -> tuple[KeyTask, ...]:

@@ -147,10 +147,11 @@ def add_letter_body(doc) -> None:
         doc,
         "正文",
         "为全面贯彻落实《{{ opinion_title }}》（以下简称《意见》），压紧压实安全生产责任，现将《意见》"
-        "及其附件《{{ annex_title }}》中明确由贵单位承担的任务函告如下，请结合本单位职责认真抓好落实。",
+        "{% if annex_title %}及其附件《{{ annex_title }}》{% endif %}中明确由贵单位承担的任务函告如下，"
+        "请结合本单位职责认真抓好落实。",
         "贵单位共承担《意见》工作措施{{ letter.counts.measures }}条（其中列为责任单位"
-        "{{ letter.counts.named }}条、结合职责落实{{ letter.counts.shared }}条），"
-        "重点工作任务{{ letter.counts.tasks }}项。",
+        "{{ letter.counts.named }}条、结合职责落实{{ letter.counts.shared }}条）"
+        "{% if annex_title %}，重点工作任务{{ letter.counts.tasks }}项{% endif %}。",
     )
     add_measure_section(
         doc,

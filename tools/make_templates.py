@@ -75,7 +75,10 @@ def make_opinion(layout: Layout) -> None:
     doc.paragraphs[-1].style = doc.styles["正文"]  # the paragraph that carries the portrait sectPr
     build.setup_page(annex, layout, landscape=True)
     build.add_turned_footers(doc, annex, layout)
-    add_annex(doc, layout)
+    # without an annex the landscape section is left empty, and an empty last section is dropped
+    # (generators/render/docx.py)
+    with paragraph_block(doc, "if annex", "表格文字"):
+        add_annex(doc, layout)
     build.finish(doc, layout.template("opinion"))
 
 

@@ -18,7 +18,7 @@ from ..plan import PLAN_FILES, PlanError, load_plan
 from .context import ImportContext
 from .docx import DocxUnreadable
 from .parse import DraftUnreadable, parse_draft, read_draft
-from .registry import read_registry, with_leaders, with_units
+from .registry import is_collective, read_registry, with_groups, with_leaders, with_units
 from .yamlwrite import (
     OPINION_HEADER,
     TASKS_HEADER,
@@ -40,9 +40,18 @@ class ImportReport:
     unchanged: list[Path] = field(default_factory=list)
     added_units: list[str] = field(default_factory=list)
     added_leaders: list[str] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
 
 
-def import_draft(draft_path: Path, into: Path, add_units: bool = False) -> ImportReport:
+NO_ANNEX_HINT = (
+    "草稿中没有附件任务清单表格，而计划中有附件（tasks.yaml）：若新稿确已不要附件，"
+    "请加 --no-annex 从计划中删去附件；否则请导入带附件表格的完整草稿"
+)
+
+
+def import_draft(
+    draft_path: Path, into: Path, add_units: bool = False, no_annex: bool = False
+) -> ImportReport:
     report = ImportReport()
     shown = str(draft_path)
     try:
@@ -57,8 +66,10 @@ def import_draft(draft_path: Path, into: Path, add_units: bool = False) -> Impor
         return report
     ctx = ImportContext(shown, read_registry(into), add_unknown=add_units)
     imported = parse_draft(draft, ctx)
-    if imported.tasks is None and not (into / "tasks.yaml").exists():
-        ctx.report("全文", "草稿中没有附件任务清单表格，而计划中也没有 tasks.yaml")
+    if imported.tasks is None and (into / "tasks.yaml").exists() and not no_annex:
+        ctx.report("全文", NO_ANNEX_HINT)
+    if imported.tasks is not None and no_annex:
+        ctx.report("全文", "草稿中有附件任务清单表格，不能同时使用 --no-annex")
     report.problems.extend(ctx.problems)
     report.added_units, report.added_leaders = ctx.new_units, ctx.new_leaders
     if report.problems:
@@ -67,7 +78,7 @@ def import_draft(draft_path: Path, into: Path, add_units: bool = False) -> Impor
     with tempfile.TemporaryDirectory(dir=into.parent, prefix=f".{into.name}-import-") as tmp:
         staging = Path(tmp)
         for name in PLAN_FILES:
-            if (into / name).exists():
+            if (into / name).exists() and not (no_annex and name == "tasks.yaml"):
                 shutil.copyfile(into / name, staging / name)
         _write_staging(staging, imported, ctx)
         try:
@@ -78,6 +89,9 @@ def import_draft(draft_path: Path, into: Path, add_units: bool = False) -> Impor
         for name in PLAN_FILES:
             staged, target = staging / name, into / name
             if not staged.exists():
+                if target.exists() and no_annex and name == "tasks.yaml":
+                    target.unlink()
+                    report.removed.append(target)
                 continue
             if target.exists() and target.read_bytes() == staged.read_bytes():
                 report.unchanged.append(target)
@@ -95,8 +109,11 @@ def _write_staging(staging: Path, imported, ctx: ImportContext) -> None:
         _edit(staging / "opinion.yaml", OPINION_HEADER, lambda doc: update_opinion(doc, imported.opinion))
     if imported.tasks is not None and tasks != {**tasks, **imported.tasks}:
         _edit(staging / "tasks.yaml", TASKS_HEADER, lambda doc: update_tasks(doc, imported.tasks))
+    units = [n for n in ctx.new_units if not is_collective(n)]
+    groups = [n for n in ctx.new_units if is_collective(n)]  # 区其他相关部门: a group, never an addressee
     for name, names, add in (
-        ("units.yaml", ctx.new_units, with_units),
+        ("units.yaml", units, with_units),
+        ("units.yaml", groups, with_groups),
         ("leaders.yaml", ctx.new_leaders, with_leaders),
     ):
         if names:

@@ -80,7 +80,7 @@ def parse_body(paragraphs: list[Paragraph], ctx: ImportContext) -> Body:
     builder = _Builder(ctx, measure_level(content, ctx))
     for para in content:
         builder.add(para)
-    if builder.measures_seen == 0:
+    if not any(section["措施"] for part in builder.parts for section in part["节"]):
         ctx.report("全文", f"{NO_MEASURES}（{FORMS_HELP}）")
     body.opinion["部分"] = builder.parts
     body.rest = paras[i:]
@@ -113,6 +113,7 @@ class _Builder:
             self.parts.append({"编号": m.group(1), "标题": m.group(2).strip(), "节": []})
             self.section = None
             self.sections_in_part = 0
+            self.measures_in_section = 0
         elif not self.parts:
             self.ctx.report(para.where, "正文第一部分（“一、”）之前的段落无法归入", para.text)
         elif (m := self.measure_pattern.match(para.text)) is not None:
@@ -137,7 +138,6 @@ class _Builder:
         """The section new text goes into; a part without （一） headings gets one without a heading."""
         if self.section is None:
             self.section = {"措施": []}
-            self.measures_in_section = 0
             self.parts[-1]["节"].append(self.section)
         return self.section
 
@@ -154,7 +154,7 @@ class _Builder:
                 f"或 {self.measures_seen}（全文连续），实际为“{numbering}”",
                 para.text,
             )
-        split = split_measure(rest, para.where, self.ctx)
+        split = split_measure(rest, para.where, self.ctx, para.text)
         if split is None:
             self.ctx.report(para.where, f"措施末尾没有责任单位（{FORMS_HELP}）", para.text)
             return

@@ -46,8 +46,45 @@ def category_of(name: str) -> str:
     return "乡镇" if name.endswith(("镇", "乡")) else "区级部门"
 
 
+# A collective phrase names many units at once (各镇(街道), 各有关部门, 区其他相关部门, 市安委会有关成员单位及
+# 有关产业园区): it becomes a group whose members the office fills in, never an addressee of its own.
+_COLLECTIVE = re.compile(r"^各|有关|相关|其他|成员单位|各成员|各专委会|牵头部门$")
+_CONCERNED = re.compile(r"有关|相关|其他")
+
+
+def is_collective(name: str) -> bool:
+    return bool(_COLLECTIVE.search(name))
+
+
+def group_role(name: str) -> str:
+    """有关 for the members concerned (有关, 相关, 其他), 全体 for every member (各镇(街道))."""
+    return "有关" if _CONCERNED.search(name) else "全体"
+
+
+def with_groups(text: str, names: list[str]) -> str:
+    """Groups appended to units.yaml's 分组 list, empty and 待核实: the office lists their members."""
+    lines = text.splitlines() if text.strip() else ["单位: {}", "分组: []"]
+    entries = [
+        f"  - {{名称: {_scalar(name)}, 作用: {group_role(name)}, 成员: [], 待核实: true}}  # 成员待办公室填写"
+        for name in names
+    ]
+    at = next((i for i, line in enumerate(lines) if line.startswith("分组:")), None)
+    if at is None:
+        lines += ["分组:", *entries]
+    elif lines[at].rstrip().endswith("[]"):
+        lines[at : at + 1] = ["分组:", *entries]
+    else:
+        end = next(
+            (i for i in range(at + 1, len(lines)) if lines[i] and not lines[i].startswith(" ")), len(lines)
+        )
+        lines[end:end] = entries
+    return "\n".join(lines) + "\n"
+
+
 def with_units(text: str, names: list[str]) -> str:
     lines = text.splitlines() if text.strip() else ["单位:", "分组: []"]
+    if lines and lines[0].rstrip() == "单位: {}":
+        lines[0] = "单位:"
     for name in names:
         entry = f"    - {{简称: {_scalar(name)}, 全称: {_scalar(name)}, 待核实: true}}"
         category = category_of(name)

@@ -44,7 +44,7 @@ def has_line(paragraph: str, ctx: ImportContext) -> bool:
     return _is_line(line, ctx)
 
 
-def split_measure(paragraph: str, where: str, ctx: ImportContext) -> Split | None:
+def split_measure(paragraph: str, where: str, ctx: ImportContext, shown: str = "") -> Split | None:
     """The measure's text and line; None when it ends with no responsibility line (reported here when it
     ends with a bracket that looks like one but cannot be read)."""
     found = closing_bracket(paragraph)
@@ -55,11 +55,13 @@ def split_measure(paragraph: str, where: str, ctx: ImportContext) -> Split | Non
         line = parse(_SPACE.sub("", bracket + trailer))
     except ResponsibilityError as err:
         if _labelled_look(bracket):
-            ctx.report(where, f"无法读出责任单位（{err}）", paragraph)
+            ctx.report(where, f"无法读出责任单位（{err}）", shown or paragraph)
             return Split(text.rstrip(), {})
         return None
     if not _is_line(line, ctx):
         return None
+    if not line.names:
+        ctx.report(where, f"措施没有责任单位，只有配合单位（{FORMS_HELP}）", shown or paragraph)
     line = _resolved(line, where, ctx)
     keys = as_keys(line)
     if keys is None:

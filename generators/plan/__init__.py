@@ -8,13 +8,14 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ..model import Plan
+from ..model import Annex, Plan
 from .build import build_annex, build_leaders, build_meta, build_opinion, build_units
 from .problems import Location, PlanError, Problem, did_you_mean
 from .schema import Checker
 from .yamlnodes import Node, read_yaml
 
 PLAN_FILES = ("meta.yaml", "opinion.yaml", "tasks.yaml", "units.yaml", "leaders.yaml")
+OPTIONAL_FILES = ("tasks.yaml",)  # a plan without an annex task list has none
 
 __all__ = ["PLAN_FILES", "PlanError", "Problem", "load_plan", "plan_digest"]
 
@@ -46,6 +47,9 @@ def load_plan(plan_dir: Path | str = "plan") -> Plan:
     for name in PLAN_FILES:
         shown = _shown(plan_dir, name)
         path = plan_dir / name
+        if not path.exists() and name in OPTIONAL_FILES:
+            roots[name] = None
+            continue
         if not path.exists():
             check.report(Location(shown, 1, 1), f"缺少计划文件 {name}")
             roots[name] = Node({}, Location(shown, 1, 1))
@@ -69,10 +73,11 @@ def load_plan(plan_dir: Path | str = "plan") -> Plan:
     )
     # with opinion.yaml unreadable its parts are unknown: do not report every 部分 reference as wrong
     known_parts = parts if roots["opinion.yaml"] else None
+    has_tasks = (plan_dir / "tasks.yaml").exists()
     annex = (
         build_annex(roots["tasks.yaml"], check, known_parts, names, leader_refs)
         if roots["tasks.yaml"]
-        else None
+        else (None if has_tasks else Annex("", "", ()))
     )
     units, groups = build_units(roots["units.yaml"], check) if roots["units.yaml"] else ((), ())
     leaders = build_leaders(roots["leaders.yaml"], check) if roots["leaders.yaml"] else ()
@@ -90,6 +95,13 @@ def load_plan(plan_dir: Path | str = "plan") -> Plan:
                 check.report(
                     where, f"未知的区领导“{name}”{did_you_mean(name.replace(' ', ''), known_leaders)}"
                 )
+    opinion_file = _shown(plan_dir, "opinion.yaml")
+    opinion_ok = roots["opinion.yaml"] and not any(p.where.file == opinion_file for p in check.problems)
+    if opinion_ok and not any(s.measures for p in parts for s in p.sections):
+        check.report(
+            Location(opinion_file, 1, 1),
+            "意见正文中没有任何措施：没有措施就没有分工函和报表（每条措施写“编号”“内容”“责任单位”）",
+        )
     if check.problems or meta is None or annex is None:
         if not check.problems:
             check.report(Location(_shown(plan_dir, "meta.yaml"), 1, 1), "计划数据不完整")

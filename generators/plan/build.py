@@ -241,6 +241,9 @@ def _measure(node: Node, position: int, in_section: int, seen: dict, check: Chec
     names.extend(located)
     if line is None:
         return None, number + 1
+    if not line.names:
+        where = mf["责任单位行"].where if "责任单位行" in mf else node.where
+        check.report(where, f"第{position}条措施没有责任单位（只有配合单位）：“{line.printed}”")
     return Measure(number=number, text=text(mf["内容"]), responsibility=line, label=label), number + 1
 
 
@@ -310,6 +313,8 @@ def build_annex(
                 )
             )
         groups.append(TaskGroup(name=name, part=part_number, tasks=tuple(tasks)))
+    if not any(g.tasks for g in groups):
+        check.report(root.where, "tasks.yaml 中没有任何任务；计划没有附件任务清单时请删除 tasks.yaml")
     return Annex(title=text(f.get("标题")), breakdown_label=text(f.get("分解行标题")), groups=tuple(groups))
 
 

@@ -69,6 +69,8 @@ def render(plan: Plan, layout: Layout) -> list[Artifact]:
 
 def jobs(ctx: BuildContext) -> list[Job]:
     plan, layout = ctx.plan, ctx.layout
+    if not plan.has_annex:
+        return []
     ctx = {"annex": context(plan, layout)}
     template = layout.template("annex")
     doc_title = title(plan, layout)

@@ -156,6 +156,8 @@ def render(plan: Plan, layout: Layout) -> list[Artifact]:
 
 def jobs(ctx: BuildContext) -> list[Job]:
     plan, layout = ctx.plan, ctx.layout
+    if not plan.has_annex:
+        return []
     ctx = context(plan, layout)
     return [
         Job(

@@ -136,6 +136,7 @@ class _Prepared:
         tpl.docx_ids_index = 1000  # as render_init leaves it: drawing ids restart in every document
         body = tpl.fix_tables(tpl.render_part(tpl.docx._part, self._body_source, context))
         tpl.fix_docpr_ids(body)
+        drop_empty_last_section(body)
         document = copy.deepcopy(self.skeleton)
         document.insert(self.body_index, body)
         return serialize_part_xml(document)
@@ -152,6 +153,36 @@ class _Prepared:
         props.created = props.modified = meta_datetime(meta)
         props.revision = 1
         return serialize_part_xml(element)
+
+
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def drop_empty_last_section(body: etree._Element) -> None:
+    """A last section the template's conditions left empty (the opinion's annex, for a plan without
+    one) is not printed: the section before it becomes the last, with its own page setup."""
+    children = list(body)
+    if not children or children[-1].tag != f"{W_NS}sectPr":
+        return
+    for i in range(len(children) - 2, -1, -1):
+        child = children[i]
+        inner = child.find(f"{W_NS}pPr/{W_NS}sectPr") if child.tag == f"{W_NS}p" else None
+        if inner is not None:
+            if any(_has_content(c) for c in children[i + 1 : -1]) or _has_content(child):
+                return
+            body.remove(children[-1])
+            for c in children[i:-1]:
+                body.remove(c)
+            body.append(inner)
+            return
+        if _has_content(child):
+            return
+
+
+def _has_content(element: etree._Element) -> bool:
+    if element.tag != f"{W_NS}p":
+        return True  # a table, a bookmark …: keep the section
+    return any(True for _ in element.iter(f"{W_NS}t", f"{W_NS}drawing", f"{W_NS}pict", f"{W_NS}br"))
 
 
 @functools.lru_cache(maxsize=64)

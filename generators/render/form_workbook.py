@@ -62,7 +62,8 @@ class CellStyles:
 def row_cells(views: Views, spec: FormsLayout, index: int, a: Assignment) -> dict[str, object]:
     """One task row by field: what the unit is asked about, with empty input cells."""
     if a.measure is not None:
-        task, content = views.place_of(a.measure)[1].title, a.measure.text
+        part, section = views.place_of(a.measure)
+        task, content = section.title or part.title, a.measure.text  # a part may hold measures directly
     else:
         task, content = a.task.name, a.task.content
     return {

@@ -33,7 +33,7 @@ def context(plan: Plan, layout: Layout) -> dict:
             }
             for part in plan.parts
         ],
-        "annex": annex.context(plan, layout),
+        "annex": annex.context(plan, layout) if plan.has_annex else None,  # None: no annex section
     }
 
 

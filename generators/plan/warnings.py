@@ -1,0 +1,62 @@
+"""What a valid plan may still get wrong after a new year's or another district's draft: dates of another
+year, and data the office has not yet confirmed (待核实). Warnings only: the plan still builds."""
+
+from __future__ import annotations
+
+from ..model import Plan
+
+
+def date_warnings(plan: Plan) -> list[str]:
+    """meta.yaml dates that do not belong to the plan's 年度 (a plan is issued in its year or late in the
+    year before; reports are due in its year, the last one early in the next)."""
+    year = plan.meta.year
+    out = []
+    if not _year_in(plan.meta.date, (year - 1, year)):
+        out.append(f"meta.yaml 成文日期 {plan.meta.date} 不在 {year} 年度（计划年度为 {year}），请核对")
+    for quarter, due in enumerate(plan.meta.due_dates, 1):
+        allowed = (year, year + 1) if quarter == len(plan.meta.due_dates) else (year,)
+        if not _year_in(due, allowed):
+            out.append(f"meta.yaml 季度报送截止日期 第{quarter}季度 {due} 不在 {year} 年度，请核对")
+    base = _base_year(plan)
+    if base is not None and base != year:
+        out.append(
+            f"meta.yaml 比较基准 {plan.meta.base_revision} 是 {base} 年度的计划，本计划为 {year} 年度："
+            "修改对照表会与上一年度的计划比较；新一年的计划请清空比较基准"
+        )
+    return out
+
+
+def _year_in(iso: str, years: tuple[int, ...]) -> bool:
+    try:
+        return int(iso[:4]) in years
+    except ValueError:
+        return True  # a malformed date is an error reported by the loader
+
+
+def _base_year(plan: Plan) -> int | None:
+    if not plan.meta.base_revision:
+        return None
+    from ..diff.revision import RevisionError, load_base  # git is only asked when a base is set
+    from .problems import PlanError
+
+    try:
+        return load_base(plan).meta.year
+    except (RevisionError, PlanError, OSError):
+        return None  # an unreadable base is reported by the build that uses it
+
+
+def open_assumptions(plan: Plan) -> list[str]:
+    """The 待核实 data still open, file by file."""
+    out = []
+    if plan.meta.assumed_fields:
+        out.append(f"meta.yaml 待核实：{'、'.join(plan.meta.assumed_fields)}")
+    units = [u.name for u in plan.units if u.assumed]
+    if units:
+        out.append(f"units.yaml 待核实单位 {len(units)} 个：{'、'.join(units)}")
+    groups = [f"{g.name}（{len(g.members)} 个成员）" for g in plan.groups if g.assumed]
+    if groups:
+        out.append(f"units.yaml 待核实分组 {len(groups)} 个：{'、'.join(groups)}")
+    leaders = [leader.name for leader in plan.leaders if leader.assumed]
+    if leaders:
+        out.append(f"leaders.yaml 待核实区领导 {len(leaders)} 位：{'、'.join(leaders)}")
+    return out
