@@ -113,17 +113,30 @@ def diff(old: str, new: str | None, plan_dir: Path, as_json: bool, docx_path: Pa
         click.echo(f"写入  {docx_path}", err=True)
 
 
-@main.command("import")
-@click.argument("draft", metavar="草稿", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--into",
-    "into",
-    metavar="目录",
-    default="plan",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="写入的计划数据目录",
+draft_argument = click.argument(
+    "draft", metavar="草稿", type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
+
+
+def _plan_dir_option(flag: str, name: str, help_text: str):
+    path = click.Path(path_type=Path)
+    return click.option(
+        flag, name, metavar="目录", default="plan", show_default=True, type=path, help=help_text
+    )
+
+
+def _stop_on(problems: list[str], summary: str) -> None:
+    """Every problem, then the summary, exit 2; nothing was written."""
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        click.echo(summary.format(count=len(problems)), err=True)
+        sys.exit(BAD_INPUT)
+
+
+@main.command("import")
+@draft_argument
+@_plan_dir_option("--into", "into", "写入的计划数据目录")
 @click.option("--add-units", is_flag=True, help="把草稿中未登记的单位、区领导加入名册（标记 待核实）")
 @click.option("--no-annex", is_flag=True, help="草稿没有附件任务清单时，从计划中删去附件（tasks.yaml）")
 def import_draft(draft: Path, into: Path, add_units: bool, no_annex: bool) -> None:
@@ -131,11 +144,7 @@ def import_draft(draft: Path, into: Path, add_units: bool, no_annex: bool) -> No
     from .importer import import_draft as run_import
 
     report = run_import(draft, into, add_units, no_annex)
-    for problem in report.problems:
-        click.echo(problem, err=True)
-    if report.problems:
-        click.echo(f"草稿有 {len(report.problems)} 处无法导入，计划数据未作任何修改。", err=True)
-        sys.exit(BAD_INPUT)
+    _stop_on(report.problems, "草稿有 {count} 处无法导入，计划数据未作任何修改。")
     for path in report.written:
         click.echo(f"写入  {path}")
     for path in report.removed:
@@ -150,34 +159,24 @@ def import_draft(draft: Path, into: Path, add_units: bool, no_annex: bool) -> No
 
 
 @main.command("new")
-@click.argument("draft", metavar="草稿", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--dir",
-    "target",
-    metavar="目录",
-    default="plan",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="新建的计划数据目录（必须不存在或为空）",
-)
+@draft_argument
+@_plan_dir_option("--dir", "target", "新建的计划数据目录（必须不存在或为空）")
 def new_plan(draft: Path, target: Path) -> None:
     """由任一区、任一年度的草稿（.docx 或 .txt）新建计划数据目录。"""
     from .importer.newplan import new_plan as run_new
+    from .importer.registry import is_collective
 
     report = run_new(draft, target)
-    for problem in report.problems:
-        click.echo(problem, err=True)
-    if report.problems:
-        click.echo(f"草稿有 {len(report.problems)} 处问题，未建立计划目录。", err=True)
-        sys.exit(BAD_INPUT)
+    _stop_on(report.problems, "草稿有 {count} 处问题，未建立计划目录。")
     for path in report.written:
         click.echo(f"写入  {path}")
+    groups = [name for name in report.added_units if is_collective(name)]
     click.echo(
-        f"已新建计划：{len(report.units)} 个单位、{len(report.groups)} 个分组（集合称谓，成员待填写）、"
-        f"{len(report.leaders)} 位区领导，均标记待核实。"
+        f"已新建计划：{len(report.added_units) - len(groups)} 个单位、{len(groups)} 个分组（集合称谓，"
+        f"成员待填写）、{len(report.added_leaders)} 位区领导，均标记待核实。"
     )
-    if report.groups:
-        click.echo(f"请在 {target / 'units.yaml'} 中填写这些分组的成员：{'、'.join(report.groups)}")
+    if groups:
+        click.echo(f"请在 {target / 'units.yaml'} 中填写这些分组的成员：{'、'.join(groups)}")
     _warn(load_plan(target))
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..plan import PLAN_FILES, PlanError, load_plan
+from . import ImportReport
 from .context import ImportContext, Registry
 from .docx import DocxUnreadable
 from .parse import DraftUnreadable, parse_draft, read_draft
@@ -25,17 +25,8 @@ from .yamlwrite import OPINION_HEADER, TASKS_HEADER, dump, fresh, update_opinion
 DISTRICT = re.compile(r"^(?:.{2,3}[省市])?(.{1,8}?[区县市旗])")
 
 
-@dataclass
-class NewReport:
-    problems: list[str] = field(default_factory=list)
-    written: list[Path] = field(default_factory=list)
-    units: list[str] = field(default_factory=list)
-    groups: list[str] = field(default_factory=list)
-    leaders: list[str] = field(default_factory=list)
-
-
-def new_plan(draft_path: Path, target: Path) -> NewReport:
-    report = NewReport()
+def new_plan(draft_path: Path, target: Path) -> ImportReport:
+    report = ImportReport()
     if target.exists() and any(target.iterdir()):
         report.problems.append(f"{target}：目录已存在且不为空，不会覆盖已有的计划；请指定新的目录（--dir）")
         return report
@@ -51,13 +42,11 @@ def new_plan(draft_path: Path, target: Path) -> NewReport:
     report.problems.extend(ctx.problems)
     if report.problems:
         return report
-    report.groups = [n for n in ctx.new_units if is_collective(n)]
-    report.units = [n for n in ctx.new_units if not is_collective(n)]
-    report.leaders = list(ctx.new_leaders)
+    report.added_units, report.added_leaders = list(ctx.new_units), list(ctx.new_leaders)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}-new-") as tmp:
         staging = Path(tmp)
-        _write(staging, imported, report)
+        _write(staging, imported, ctx)
         try:
             load_plan(staging)
         except PlanError as err:
@@ -71,7 +60,7 @@ def new_plan(draft_path: Path, target: Path) -> NewReport:
     return report
 
 
-def _write(staging: Path, imported, report: NewReport) -> None:
+def _write(staging: Path, imported, ctx: ImportContext) -> None:
     (staging / "meta.yaml").write_text(meta_text(imported.meta), encoding="utf-8")
     opinion = fresh(OPINION_HEADER)
     update_opinion(opinion, imported.opinion)
@@ -80,9 +69,12 @@ def _write(staging: Path, imported, report: NewReport) -> None:
         tasks = fresh(TASKS_HEADER)
         update_tasks(tasks, imported.tasks)
         (staging / "tasks.yaml").write_text(dump(tasks), encoding="utf-8")
-    units = with_groups(with_units(UNITS_HEADER, report.units), report.groups)
-    (staging / "units.yaml").write_text(units, encoding="utf-8")
-    leaders = with_leaders(LEADERS_HEADER, report.leaders) if report.leaders else LEADERS_HEADER + "  []\n"
+    units = [n for n in ctx.new_units if not is_collective(n)]
+    groups = [n for n in ctx.new_units if is_collective(n)]  # 各镇(街道): a group, never an addressee
+    (staging / "units.yaml").write_text(
+        with_groups(with_units(UNITS_HEADER, units), groups), encoding="utf-8"
+    )
+    leaders = with_leaders(LEADERS_HEADER, ctx.new_leaders) if ctx.new_leaders else LEADERS_HEADER + "  []\n"
     (staging / "leaders.yaml").write_text(leaders.replace("区领导:\n  []", "区领导: []"), encoding="utf-8")
 
 
