@@ -340,3 +340,26 @@ def test_add_units_proposes_collective_phrases_as_groups(tmp_path, plan_copy):
     assert "区其他相关部门" not in {u.name for u in plan.units}
     (group,) = [g for g in plan.groups if g.name == "区其他相关部门"]
     assert group.assumed and group.role.value == "有关" and group.members == ()
+
+
+def test_a_printed_line_in_the_plan_is_checked_name_by_name(plan_copy):
+    opinion = (plan_copy / "opinion.yaml").read_text(encoding="utf-8")
+    line = "            责任单位: 区应急局、区安委会有关成员单位\n"
+    assert opinion.count(line) == 1
+    printed = "            责任单位行: 〔区应急局牵头，区应急管理局分工负责〕\n"
+    (plan_copy / "opinion.yaml").write_text(opinion.replace(line, printed), encoding="utf-8")
+    number = opinion[: opinion.index(line)].count("\n") + 1
+    result = run("check", "--plan", plan_copy)
+    assert result.exit_code == 2
+    column = printed.index("区应急管理局") + 1
+    assert (
+        f"opinion.yaml:{number}:{column}: 未知的单位或分组“区应急管理局”，是否应为“区应急局”？"
+        in result.output
+    )
+    (plan_copy / "opinion.yaml").write_text(
+        opinion.replace(line, printed.replace("区应急管理局", "区委编办"))
+    )
+    assert run("check", "--plan", plan_copy).exit_code == 0
+    measure = load_plan(plan_copy).measures[8]
+    assert measure.printed.endswith("〔区应急局牵头，区委编办分工负责〕")
+    assert measure.responsibility.names == ("区应急局", "区委编办")

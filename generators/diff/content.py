@@ -190,8 +190,8 @@ def _measure_changes(old: Plan, new: Plan, ident: Identity) -> list[Change]:
                         Kind.MEASURE,
                         Action.REWORDED,
                         ref,
-                        f"{before.number}.{before.text}",
-                        f"{measure.number}.{measure.text}",
+                        f"{before.numbering}{before.text}",
+                        f"{measure.numbering}{measure.text}",
                         f"修改{ref}表述"
                         + (f"（原第{before.number}条）" if before.number != measure.number else ""),
                     )
