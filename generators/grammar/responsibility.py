@@ -65,7 +65,7 @@ class Responsibility:
     def __repr__(self) -> str:
         # Form versions hash this repr (formspec.form_version): a line the YAML keys can hold keeps the
         # repr it had before the other forms existed, so forms already sent out keep their version.
-        if as_keys(self) is not None:
+        if _plain_form(self):
             return (
                 f"Responsibility(blocks={self.blocks!r}, label={self.label!r}, "
                 f"trailer={self.trailer!r}, supports={self.supports!r})"
@@ -166,18 +166,26 @@ def split_names(line: str) -> tuple[tuple[str, ...], ...]:
     )
 
 
+def _plain_form(line: Responsibility) -> bool:
+    """（标签：A；配合单位：B） in full-width marks: the form the YAML keys 责任单位/标签/配合单位 hold."""
+    first = line.clauses[0]
+    if line.opening != "（" or line.marks or not first.label or first.verb or len(line.clauses) > 2:
+        return False
+    if len(line.clauses) == 2:
+        second = line.clauses[1]
+        return second.label == SUPPORT_LABEL and not second.verb and line.joiner == "；"
+    return True
+
+
 def as_keys(line: Responsibility) -> dict | None:
     """The line as the YAML keys 责任单位 / 标签 / 配合单位, or None when only 责任单位行 can hold it."""
-    first = line.clauses[0]
-    if line.opening != "（" or line.marks or not first.label or first.verb:
+    if not _plain_form(line):
         return None
+    first = line.clauses[0]
     keys = {"标签": first.label} if first.label != DEFAULT_LABEL else {}
     keys["责任单位"] = _names_text(first.blocks)
     if len(line.clauses) == 2:
-        second = line.clauses[1]
-        if second.label != SUPPORT_LABEL or second.verb or line.joiner != "；":
-            return None
-        keys["配合单位"] = _names_text(second.blocks)
+        keys["配合单位"] = _names_text(line.clauses[1].blocks)
     return keys if labelled(**_as_args(keys), trailer=line.trailer) == line else None
 
 
