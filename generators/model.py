@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-# the line's grammar lives in grammar/; the model holds its values
-from .grammar.responsibility import Responsibility as Responsibility
+if TYPE_CHECKING:  # a measure's line is a value of the one grammar that reads and prints it
+    from .grammar.responsibility import Responsibility
 
 
 class Category(StrEnum):

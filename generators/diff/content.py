@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..model import KeyTask, Meta, Plan, Responsibility, Section
+from ..grammar.responsibility import Responsibility
+from ..model import KeyTask, Meta, Plan, Section
 from ..numerals import from_chinese, to_chinese
 from .identity import Identity
 from .records import Action, Change, Kind, format_runs
