@@ -13,7 +13,7 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
-from conftest import PLAN_DIR, SEED, TEMPLATES_DIR
+from conftest import PLAN_DIR, SEED, TEMPLATES_DIR, schema_errors
 
 from generators.cli import main
 from generators.pipeline import render_all
@@ -363,3 +363,16 @@ def test_a_printed_line_in_the_plan_is_checked_name_by_name(plan_copy):
     measure = load_plan(plan_copy).measures[8]
     assert measure.printed.endswith("〔区应急局牵头，区委编办分工负责〕")
     assert measure.responsibility.names == ("区应急局", "区委编办")
+
+
+def test_new_shapes_are_schema_valid(tmp_path, plan_copy):
+    (plan_copy / "tasks.yaml").unlink()
+    songjiang = load_plan(new_plan(SONGJIANG, tmp_path / "new"))
+    documents = [
+        *render_all(songjiang, TEMPLATES_DIR, only={"opinion"}),  # 导语同行: a run in the body font
+        *render_all(load_plan(plan_copy), TEMPLATES_DIR, only={"opinion"}),  # its annex section dropped
+    ]
+    for i, artifact in enumerate(documents):
+        path = tmp_path / f"{i}.docx"
+        path.write_bytes(artifact.data)
+        assert schema_errors(path) == [], artifact.path
