@@ -290,6 +290,8 @@ def test_a_file_that_crashes_or_hangs_libreoffice_is_named_and_the_rest_complete
     failed = dict(re.findall(r"^转换失败：(\S+)：(.+)$", result.output, re.M))
     assert set(failed) == {"letters/庙镇.docx", "letters/堡镇.docx", OPINION, "分工函合订打印本.docx"}
     assert "退出码 139" in failed["letters/庙镇.docx"]
+    steps = [(int(n), int(m)) for n, m in re.findall(r"^已转换 (\d+)/(\d+)", result.output, re.M)]
+    assert steps and all(n <= m for n, m in steps)  # retried files are not counted twice
     assert "超时" in failed["letters/堡镇.docx"]
     letters = {e["path"] for e in manifest(out) if e["kind"] == "letter"}
     pdf_sources = {e["source"] for e in manifest(out) if e["kind"] == "pdf"}

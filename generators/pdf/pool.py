@@ -63,9 +63,13 @@ def convert_many(
     lock = threading.Lock()
     idle = soffice.IDLE_TIMEOUT_S if idle_timeout_s is None else idle_timeout_s
 
+    reported: set[str] = set()
+
     def progress(name: str) -> None:
         with lock:
-            on_progress(name)
+            if name not in reported:  # a file retried after a crash is counted once
+                reported.add(name)
+                on_progress(name)
 
     with (
         tempfile.TemporaryDirectory(prefix="plandocs-pdf-") as work,
