@@ -322,3 +322,23 @@ def test_every_printed_kind_gets_a_pdf(fake, plan_copy, tmp_path):
     printed = {kinds[e["source"]] for e in manifest(out) if e["kind"] == "pdf"}
     assert printed == {*CONVERTED_KINDS, JOINED_KIND}
     assert_manifest_consistent(out)
+
+
+def test_odd_manifest_entries_are_skipped_without_a_traceback(fake, plan_copy, out, tmp_path):
+    """Hand-edited entries: a document outside output/, a path that is not text, a pdf entry pointing out."""
+    secret = tmp_path / "secret.docx"
+    secret.write_bytes(b"not ours")
+    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    data["artifacts"] += [
+        {"kind": "letter", "path": "../secret.docx", "sha256": "0", "unit": "外"},
+        {"kind": "form", "path": 5, "sha256": "0"},
+        {"kind": "pdf", "path": ["x"], "sha256": "0", "source": "x"},
+    ]
+    (out / "manifest.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = run_pdf(plan_copy, out, "--kind", "letter")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "转换失败：../secret.docx：路径不在输出目录内" in result.output
+    assert secret.read_bytes() == b"not ours"
+    assert not (tmp_path / "pdf").exists() and not (out.parent / "secret.pdf").exists()
+    assert hashlib.sha256(secret.read_bytes()).hexdigest() not in fake.converted()

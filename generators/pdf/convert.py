@@ -132,7 +132,11 @@ class _Run:
     def __init__(self, out_dir: Path, date: str, manifest: dict, converter: str) -> None:
         self.out_dir, self.date, self.manifest, self.converter = out_dir, date, manifest, converter
         artifacts = manifest.get("artifacts", [])
-        self.old = {e["path"]: e for e in artifacts if e.get("kind") == "pdf" and "path" in e}
+        self.old = {
+            e["path"]: e
+            for e in artifacts
+            if isinstance(e, dict) and e.get("kind") == "pdf" and isinstance(e.get("path"), str)
+        }
         self.entries = dict(self.old)  # pdf path → manifest entry, as it will be written
 
     def _current(self, target: Target, source_sha: str, parts_sha: str | None = None) -> bool:
@@ -231,7 +235,11 @@ class _Run:
         """Every entry but the pdf ones as it was; the pdf entries in target order, then any others kept."""
         order = [t.pdf for t in everything if t.pdf in self.entries]
         pdfs = [self.entries[p] for p in order] + [e for p, e in self.entries.items() if p not in set(order)]
-        others = [e for e in self.manifest.get("artifacts", []) if e.get("kind") != "pdf"]
+        others = [
+            e
+            for e in self.manifest.get("artifacts", [])
+            if not (isinstance(e, dict) and e.get("kind") == "pdf")
+        ]
         manifest = {**self.manifest, "artifacts": others + pdfs}
         data = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         if read_bytes_or_none(self.out_dir / MANIFEST) != data:

@@ -39,6 +39,8 @@ class OutsideOutput(ValueError):
 def inside(out_dir: Path, relative: str) -> Path:
     """out_dir / relative, resolved, refused unless strictly inside out_dir (no '..', no absolute path,
     no symlink leading out)."""
+    if not isinstance(relative, str):
+        raise OutsideOutput(str(relative))
     pure = PurePosixPath(relative)
     if pure.is_absolute() or ".." in pure.parts or not pure.parts:
         raise OutsideOutput(relative)
@@ -85,7 +87,9 @@ def targets(manifest: dict, letters_per_volume: int = 0) -> list[Target]:
 
     letters_per_volume splits the letters among the print file's volumes as the build did
     (render.letters.volumes); a mismatch with the manifest's volumes falls back to one joined file."""
-    entries = [e for e in manifest.get("artifacts", []) if isinstance(e, dict) and "path" in e]
+    entries = [
+        e for e in manifest.get("artifacts", []) if isinstance(e, dict) and isinstance(e.get("path"), str)
+    ]
     result: list[Target] = []
     taken: set[str] = set()
     for entry in entries:
