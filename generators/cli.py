@@ -330,7 +330,7 @@ def conform(files: tuple[Path, ...], out_dir: Path) -> None:
     layout = load_layout()
     try:
         if files:
-            checks = [c for path in files for c in check_file(path, layout)]
+            checks = [c for path in files for c in check_file(path, layout, out_dir)]
             note = "检查 " + "、".join(map(str, files))
         else:
             checks, note = check_opinion(out_dir, layout)

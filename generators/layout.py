@@ -31,10 +31,8 @@ class PageSpec:
 
 @dataclass(frozen=True)
 class Box:
-    """A text box's position on the page, from the page's top left corner."""
+    """The landscape page number's text box: right-aligned in the left margin, its top at the type area's."""
 
-    left_mm: float
-    top_mm: float
     width_mm: float
     height_mm: float
 

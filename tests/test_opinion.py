@@ -224,8 +224,7 @@ def test_odd_and_even_footers_carry_a_page_field(opinion_bytes, opinion_doc, lay
         assert indent.pt == pytest.approx(14)  # one 4号 character in
 
 
-def css_mm(style: str, key: str) -> float:
-    return float(re.search(rf"(?:^|;){key}:([\d.]+)pt", style).group(1)) * 25.4 / 72
+EMU_PER_MM = 36000
 
 
 def test_landscape_footers_turn_the_page_number_along_the_left_edge(opinion_doc, layout):
@@ -233,6 +232,7 @@ def test_landscape_footers_turn_the_page_number_along_the_left_edge(opinion_doc,
     text turned clockwise (binding edge up); odd pages at the lower end, even pages at the upper end."""
     portrait, landscape = opinion_doc.sections
     box = layout.landscape_number_box
+    ids = []
     for footer, align, side in (
         (landscape.footer, "right", "right"),
         (landscape.even_page_footer, "left", "left"),
@@ -241,22 +241,28 @@ def test_landscape_footers_turn_the_page_number_along_the_left_edge(opinion_doc,
         assert footer.part is not portrait.footer.part and footer.part is not portrait.even_page_footer.part
         xml = footer._element.xml
         assert footer._element.findall(f".//{W}p")[0].text == ""  # no horizontal "— N —" left behind
-        shape = re.search(r'<v:shape [^>]*style="([^"]+)"', xml).group(1)
-        assert "layout-flow:vertical" in shape and "mso-layout-flow-alt" not in shape  # top to bottom
-        assert "mso-position-horizontal-relative:page" in shape and "position:absolute" in shape
-        assert css_mm(shape, "margin-left") == pytest.approx(box.left_mm, abs=0.01)
-        assert css_mm(shape, "margin-top") == pytest.approx(box.top_mm, abs=0.01)
-        assert css_mm(shape, "width") == pytest.approx(box.width_mm, abs=0.01)
-        assert css_mm(shape, "height") == pytest.approx(box.height_mm, abs=0.01)
-        # the box sits in the left margin and spans the type area's height (7 mm is measured on the PDF)
-        assert box.left_mm > 0 and box.left_mm + box.width_mm < layout.landscape.margin_left_mm
-        assert box.top_mm <= layout.landscape.margin_top_mm
-        assert box.top_mm + box.height_mm >= layout.landscape.height_mm - layout.landscape.margin_bottom_mm
+        # DrawingML text box, each line turned 90° clockwise (vert, not eaVert or VML layout-flow: those
+        # set vertical writing, whose em dashes LibreOffice does not print)
+        assert re.search(r'<wps:bodyPr [^>]*vert="vert"', xml) and "v:shape" not in xml
+        # across: in the left margin against the type area; down: from the type area's top, as tall as it
+        assert re.search(r'<wp:positionH relativeFrom="leftMargin">\s*<wp:align>right</wp:align>', xml)
+        assert re.search(r'<wp:positionV relativeFrom="margin">\s*<wp:posOffset>0</wp:posOffset>', xml)
+        extent = re.search(r'<wp:extent cx="(\d+)" cy="(\d+)"/>', xml)
+        assert int(extent.group(1)) / EMU_PER_MM == pytest.approx(box.width_mm, abs=0.01)
+        assert int(extent.group(2)) / EMU_PER_MM == pytest.approx(box.height_mm, abs=0.01)
+        landscape_page = layout.landscape
+        assert (
+            box.height_mm
+            == landscape_page.height_mm - landscape_page.margin_top_mm - landscape_page.margin_bottom_mm
+        )
+        assert box.width_mm / 2 == layout.page_number_gap_mm  # its middle 7 mm left of the type area
+        ids.append(re.search(r'<wp:docPr id="(\d+)"', xml).group(1))
         (number,) = [p for p in footer._element.iter(f"{W}p") if p.find(f"{W}r/{W}instrText") is not None]
         assert re.search(r"<w:instrText[^>]*>\s*PAGE\s*</w:instrText>", xml)
         assert "".join(t.text for t in number.iter(f"{W}t")) == "— 1 —"
         assert number.find(f"{W}pPr/{W}jc").get(f"{W}val") == align
         assert int(number.find(f"{W}pPr/{W}ind").get(f"{W}{side}")) == 280  # one 4号 character in
+    assert len(set(ids)) == 2  # drawing ids are unique within the document
 
 
 # --- (d) status line -------------------------------------------------------------------------------

@@ -333,11 +333,14 @@ def place_page_number(paragraph, layout: Layout, align: str) -> None:
 
 def add_turned_footers(doc, section, layout: Layout) -> None:
     """Landscape table pages (8): "— N —" stays where a portrait page has it. The page is turned clockwise
-    (binding edge up), so the number runs down the left edge in a text box turned 90°: odd pages toward the
-    bottom, even pages toward the top, one character in from the type area's ends."""
+    (binding edge up), so the number runs down the left edge in a text box whose text is turned 90°
+    clockwise: odd pages toward the bottom, even pages toward the top, one character in from the type
+    area's ends."""
     doc.settings.odd_and_even_pages_header_footer = True
     box = layout.landscape_number_box
-    for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
+    for shape_id, (footer, align) in enumerate(
+        ((section.footer, "right"), (section.even_page_footer, "left")), start=TURNED_BOX_FIRST_ID
+    ):
         footer.is_linked_to_previous = False
         anchor = footer.paragraphs[0]
         for child in list(anchor._p):
@@ -346,12 +349,11 @@ def add_turned_footers(doc, section, layout: Layout) -> None:
         anchor.style = doc.styles["页码"]
         shape = parse_xml(
             TURNED_BOX.format(
-                ns=VML_NS,
-                id=f"page_number_{align}",
-                left=Mm(box.left_mm).pt,
-                top=Mm(box.top_mm).pt,
-                width=Mm(box.width_mm).pt,
-                height=Mm(box.height_mm).pt,
+                ns=DRAWING_NS,
+                id=shape_id,
+                name=f"page_number_{align}",
+                width=Mm(box.width_mm).emu,
+                height=Mm(box.height_mm).emu,
             )
         )
         anchor._p.append(shape)
@@ -360,16 +362,30 @@ def add_turned_footers(doc, section, layout: Layout) -> None:
         shape.find(".//" + qn("w:txbxContent")).append(number._p)  # moved into the box
 
 
-VML_NS = f'{nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml"'
-# An absolutely placed VML text box, turned 90° clockwise (layout-flow:vertical reads top to bottom):
-# schema-valid for openxml-audit and rendered turned, with a live PAGE field, by LibreOffice.
+DRAWING_NS = (
+    f'{nsdecls("w")} xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+)
+TURNED_BOX_FIRST_ID = 1001  # wp:docPr ids, unique within a document
+# A DrawingML text box at the type area's top left corner, in the left margin, its text turned 90° clockwise (bodyPr vert="vert": each line
+# turned, glyphs as in horizontal text). Not VML layout-flow:vertical, nor eaVert: those set the text in
+# vertical writing, where LibreOffice 7.4 prints the em dashes as nothing (measured: "— 19 —" showed "19").
+# Across by alignment (LibreOffice ignored page offsets on a leader sheet's first page), down by a zero
+# offset from the type area (aligned "top", LibreOffice set some pages' number 6 pt low): layout.yaml.
 TURNED_BOX = (
-    '<w:r {ns}><w:pict><v:shape id="{id}" type="#_x0000_t202" stroked="f" filled="f" '
-    'style="position:absolute;margin-left:{left:.2f}pt;margin-top:{top:.2f}pt;width:{width:.2f}pt;'
-    "height:{height:.2f}pt;z-index:1;mso-position-horizontal-relative:page;"
-    'mso-position-vertical-relative:page;layout-flow:vertical">'
-    '<v:textbox style="layout-flow:vertical" inset="0pt,0pt,0pt,0pt"><w:txbxContent/></v:textbox>'
-    "</v:shape></w:pict></w:r>"
+    '<w:r {ns}><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="2" '
+    'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+    '<wp:positionH relativeFrom="leftMargin"><wp:align>right</wp:align></wp:positionH>'
+    '<wp:positionV relativeFrom="margin"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+    '<wp:extent cx="{width}" cy="{height}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+    '<wp:docPr id="{id}" name="{name}"/><wp:cNvGraphicFramePr/>'
+    '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+    '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{width}" cy="{height}"/>'
+    '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
+    "<wps:txbx><w:txbxContent/></wps:txbx>"
+    '<wps:bodyPr rot="0" vert="vert" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="ctr">'
+    "<a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"
 )
 
 

@@ -12,17 +12,16 @@ from pathlib import Path
 import pdfplumber
 
 from ..layout import Layout, PageSpec
+from .fidelity import Fidelity, check_fidelity, page_number_pattern
 from .fonts import same_face, short_name
 from .result import MM_PER_PT, Check
+from .source import first_page_unnumbered
 
 PT_PER_MM = 1 / MM_PER_PT
 TOLERANCE_PT = 1.0 * PT_PER_MM  # the standard's ±1 mm
 A4_PT = (210 * PT_PER_MM, 297 * PT_PER_MM)
 _PART_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 _SECTION_HEADING = re.compile(r"^（[一二三四五六七八九十]+）")
-# Word and LibreOffice let one closing mark hang past the right margin (标点溢出边界), as 公文 printed
-# from Word/WPS do; it is not text outside the type area and not one of the 28 characters.
-_HANGING = set("，。、；：！？）”』」》")
 
 
 @dataclass(frozen=True)
@@ -47,17 +46,6 @@ class Line:
     def turned(self) -> bool:
         """Set turned 90° clockwise, reading down the page (the page number on landscape pages, 8)."""
         return bool(self.chars) and all(_turned_clockwise(c) for c in self.chars)
-
-    @property
-    def set_chars(self) -> tuple[dict, ...]:
-        """The characters set within the line, without a closing mark hanging past the margin."""
-        if len(self.chars) > 1 and self.chars[-1]["text"] in _HANGING:
-            return self.chars[:-1]
-        return self.chars
-
-    @property
-    def set_x1(self) -> float:
-        return self.set_chars[-1]["x1"]
 
 
 @dataclass(frozen=True)
@@ -106,7 +94,8 @@ def _turned_line(chars: list[dict]) -> Line | None:
     shown = tuple(c for c in chars if c["text"].strip())
     if not shown:
         return None
-    size = Counter(round(c["size"], 1) for c in shown).most_common(1)[0][0]
+    # pdfplumber's "size" of a turned glyph is its advance; the font size is the box across the baseline.
+    size = Counter(round(c["width"], 1) for c in shown).most_common(1)[0][0]
     text = "".join(c["text"] for c in chars).strip()
     return Line(
         text,
@@ -144,15 +133,47 @@ def read_pages(path: Path, layout: Layout) -> list[Page]:
     return pages
 
 
-def check_pdf(path: Path, layout: Layout) -> list[Check]:
+def check_pdf(path: Path, layout: Layout, source: Path | None = None) -> list[Check]:
+    """The PDF's layout; with its .docx (source) also that every character is printed, in order."""
     pages = read_pages(path, layout)
-    return [
+    unnumbered = source is not None and first_page_unnumbered(source)
+    checks = [
         _paper(pages, layout),
         _type_area(pages, layout),
         *_grid(pages, layout),
         *_fonts(pages, layout),
-        *_page_numbers(pages, layout),
+        *_page_numbers(pages, layout, first_unnumbered=unnumbered),
         *_annexes(pages, layout),
+    ]
+    if source is not None:
+        checks += _fidelity(check_fidelity(source, path, layout), layout)
+    return checks
+
+
+LOST_SHOWN = 6  # lost characters named one by one
+
+
+def _fidelity(result: Fidelity, layout: Layout) -> list[Check]:
+    clause = layout.clause("grid.chars_per_line")
+    named = "；".join(lost.describe() for lost in result.lost[:LOST_SHOWN])
+    more = f"等 {len(result.lost)} 字" if len(result.lost) > LOST_SHOWN else ""
+    return [
+        Check(
+            clause,
+            "文字与 .docx 一致（无丢字）",
+            f".docx 的 {result.expected} 字（不计空格）全部印出",
+            f"丢 {len(result.lost)} 字：{named}{more}" if result.lost else f"{result.expected} 字全部印出",
+            not result.lost,
+            "pdf",
+        ),
+        Check(
+            clause,
+            "文字顺序（表格外）",
+            "与 .docx 同序",
+            f"{result.out_of_order} 字不在 .docx 的位置" if result.out_of_order else "同序",
+            not result.out_of_order,
+            "pdf",
+        ),
     ]
 
 
@@ -182,7 +203,7 @@ def _type_area(pages: list[Page], layout: Layout) -> Check:
         for line in page.lines:
             over = max(
                 page.left - line.x0,
-                line.set_x1 - page.right,
+                line.x1 - page.right,
                 page.top - line.top,
                 line.bottom - page.bottom,
                 0.0,
@@ -240,10 +261,10 @@ def _grid(pages: list[Page], layout: Layout) -> list[Check]:
     for page in full:
         for line in page.lines:
             starts_at_margin = abs(line.x0 - page.left) < 2
-            reaches_right = line.set_x1 > page.right - char_pt / 2
+            reaches_right = line.x1 > page.right - char_pt / 2
             all_wide = all(_is_cjk(c["text"]) for c in line.chars)
             if starts_at_margin and reaches_right and all_wide and abs(line.size - char_pt) < 0.5:
-                widths.append(len(line.set_chars))
+                widths.append(len(line.chars))
     per_line = Counter(widths)
     typical_chars = per_line.most_common(1)[0][0] if per_line else 0
     chars_check = Check(
@@ -357,17 +378,20 @@ def _fonts(pages: list[Page], layout: Layout) -> list[Check]:
     return checks
 
 
-def _page_numbers(pages: list[Page], layout: Layout) -> list[Check]:
+def _page_numbers(pages: list[Page], layout: Layout, first_unnumbered: bool = False) -> list[Check]:
+    """Every page's own "— N —" as text in 4号 (7.5); a letter's first page has none (10.1)."""
     clause = layout.clause("page_number.prefix")
-    pattern = re.compile(
-        rf"^{re.escape(layout.page_number_prefix.strip())}\s*(\d+)\s*{re.escape(layout.page_number_suffix.strip())}$"
-    )
+    pattern = page_number_pattern(layout)
     number_style = layout.style("页码")
     indent = layout.page_number_indent_chars * number_style.size_pt
-    wrong_text, wrong_side, wrong_turned, distances = [], [], [], []
-    landscape = [p.number for p in pages if p.landscape]
+    wrong_text, wrong_size, wrong_side, wrong_turned, distances = [], [], [], [], []
+    sizes: Counter = Counter()
+    numbered = pages[1:] if first_unnumbered else pages
+    landscape = [p.number for p in numbered if p.landscape]
     expected_gap_mm = layout.page_number_gap_mm
-    for page in pages:
+    if first_unnumbered and pages and pages[0].footer and pattern.match(pages[0].footer.text):
+        wrong_text.append(1)
+    for page in numbered:
         footer = page.footer
         if page.landscape and not _landscape_number_placed(page, footer, indent, expected_gap_mm):
             wrong_turned.append(page.number)
@@ -375,6 +399,9 @@ def _page_numbers(pages: list[Page], layout: Layout) -> list[Check]:
         if not match or int(match.group(1)) != page.number:
             wrong_text.append(page.number)
             continue
+        sizes[footer.size] += 1
+        if abs(footer.size - number_style.size_pt) > 0.5:
+            wrong_size.append(page.number)
         if page.landscape:
             continue
         gap = page.right - footer.x1 if page.number % 2 else footer.x0 - page.left
@@ -388,14 +415,24 @@ def _page_numbers(pages: list[Page], layout: Layout) -> list[Check]:
         Check(
             clause,
             "页码文字",
-            f"“{layout.page_number_prefix}N{layout.page_number_suffix}”，N 连续",
+            f"“{layout.page_number_prefix}N{layout.page_number_suffix}”，N 连续"
+            + ("；首页不印页码（信函）" if first_unnumbered else ""),
             f"{len(pages) - len(wrong_text)}/{len(pages)} 页正确"
             + (f"，错：{_pages_text(wrong_text)}" if wrong_text else ""),
             not wrong_text,
             "pdf",
-        )
+        ),
+        Check(
+            clause,
+            "页码字号",
+            f"{number_style.size_pt:g} 磅（4 号）",
+            "、".join(f"{size:g} 磅" for size in sorted(sizes))
+            + (f"，错：{_pages_text(wrong_size)}" if wrong_size else ""),
+            bool(sizes) and not wrong_size,
+            "pdf",
+        ),
     ]
-    if len(landscape) < len(pages):
+    if len(landscape) < len(numbered):
         checks += [
             Check(
                 clause,
@@ -417,7 +454,7 @@ def _page_numbers(pages: list[Page], layout: Layout) -> list[Check]:
     if landscape:
         checks.append(
             Check(
-                layout.clause("landscape.page_number.left_mm"),
+                layout.clause("landscape.page_number.width_mm"),
                 "页码位置（横排页）",
                 f"与纵向页一致：转 90° 自上而下，在左边距版心 {expected_gap_mm:g}mm ±1；单页居下、双页居上，空一字",
                 f"{len(landscape) - len(wrong_turned)}/{len(landscape)} 页正确"

@@ -19,12 +19,28 @@ class NothingToCheck(Exception):
     pass
 
 
-def check_file(path: Path, layout: Layout) -> list[Check]:
+def check_file(path: Path, layout: Layout, out_dir: Path | None = None) -> list[Check]:
     if path.suffix.lower() == ".docx":
         return check_docx(path, layout)
     if path.suffix.lower() == ".pdf":
-        return check_pdf(path, layout)
+        return check_pdf(path, layout, source_of(path, out_dir))
     raise NothingToCheck(f"{path}：只能检查 .docx 或 .pdf 文件")
+
+
+def source_of(pdf: Path, out_dir: Path | None) -> Path | None:
+    """The .docx a PDF was made from: its manifest entry's source when the PDF is in out_dir, else the .docx
+    of the same name beside it. None when there is none (a form or workbook PDF has no .docx)."""
+    if out_dir is not None and (out_dir / "manifest.json").exists():
+        try:
+            relative = pdf.resolve().relative_to(out_dir.resolve()).as_posix()
+        except ValueError:
+            relative = None
+        for entry in read_manifest(out_dir).get("artifacts", []):
+            if relative and entry["kind"] == "pdf" and entry["path"] == relative:
+                source = out_dir / str(entry.get("source", ""))
+                return source if source.suffix == ".docx" and source.is_file() else None
+    beside = pdf.with_suffix(".docx")
+    return beside if beside.is_file() else None
 
 
 def default_targets(out_dir: Path) -> tuple[Path, Path | None]:
@@ -42,9 +58,9 @@ def check_opinion(out_dir: Path, layout: Layout) -> tuple[list[Check], str]:
     docx, pdf = default_targets(out_dir)
     checks = check_docx(docx, layout)
     if pdf is not None and pdf.exists():
-        return checks + check_pdf(pdf, layout), f"检查 {docx} 与 {pdf}"
+        return checks + check_pdf(pdf, layout, docx), f"检查 {docx} 与 {pdf}"
     if find_soffice() is None:
         return checks, f"未找到 LibreOffice，只检查了 {docx}（版面行数、字数、页码位置未检查）"
     with tempfile.TemporaryDirectory(prefix="plandocs-conform-") as work:
         (rendered,) = convert_batch([docx], Path(work), timeout_s=CONVERT_TIMEOUT_S)
-        return checks + check_pdf(rendered, layout), f"检查 {docx} 及其临时转换的 PDF"
+        return checks + check_pdf(rendered, layout, docx), f"检查 {docx} 及其临时转换的 PDF"
