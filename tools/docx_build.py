@@ -368,8 +368,8 @@ DRAWING_NS = (
     'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
 )
 TURNED_BOX_FIRST_ID = 1001  # wp:docPr ids, unique within a document
-# A DrawingML text box at the type area's top left corner, in the left margin, its text turned 90° clockwise (bodyPr vert="vert": each line
-# turned, glyphs as in horizontal text). Not VML layout-flow:vertical, nor eaVert: those set the text in
+# A DrawingML text box in the left margin beside the type area, its text turned 90° clockwise
+# (bodyPr vert="vert": each line turned, glyphs as in horizontal text). Not VML layout-flow:vertical, nor eaVert: those set the text in
 # vertical writing, where LibreOffice 7.4 prints the em dashes as nothing (measured: "— 19 —" showed "19").
 # Across by alignment (LibreOffice ignored page offsets on a leader sheet's first page), down by a zero
 # offset from the type area (aligned "top", LibreOffice set some pages' number 6 pt low): layout.yaml.
