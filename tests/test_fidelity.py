@@ -189,3 +189,26 @@ def test_conform_fails_a_landscape_page_without_its_number(proofs, layout, tmp_p
     assert f"错：第 {'、'.join(odd)} 页" in rows["页码文字"].measured
     assert not rows["页码位置（横排页）"].passed
     assert rows["文字与 .docx 一致（无丢字）"].passed  # only the number is missing
+
+
+def test_conform_reports_a_mark_hanging_past_the_margin(proofs, layout, tmp_path):
+    """With hanging punctuation on (LibreOffice reads w:overflowPunct 0 that way), line-end marks print
+    in the right margin: conform fails the type area, though no character is lost."""
+    from generators.pdf.soffice import convert_batch
+
+    docx, _ = proofs["opinion"]
+    target = tmp_path / "悬挂.docx"
+    with zipfile.ZipFile(docx) as source, zipfile.ZipFile(target, "w") as copy:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/styles.xml":
+                text = data.decode("utf-8")
+                assert '<w:overflowPunct w:val="1"/>' in text
+                data = text.replace('<w:overflowPunct w:val="1"/>', '<w:overflowPunct w:val="0"/>').encode(
+                    "utf-8"
+                )
+            copy.writestr(item, data)
+    (hanging,) = convert_batch([target], tmp_path, timeout_s=300)
+    rows = {c.rule: c for c in check_pdf(hanging, layout, target)}
+    assert not rows["文字在版心内"].passed, rows["文字在版心内"].measured
+    assert rows["文字与 .docx 一致（无丢字）"].passed
