@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import PLAN_DIR
 from plan_edits import replace_in
-from test_collect import fill, form_bytes
+from returns_kit import fill, form_bytes
 
 from generators.cli import main
 from generators.collect import collect, summary_artifacts
