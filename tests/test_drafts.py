@@ -376,3 +376,16 @@ def test_new_shapes_are_schema_valid(tmp_path, plan_copy):
         path = tmp_path / f"{i}.docx"
         path.write_bytes(artifact.data)
         assert schema_errors(path) == [], artifact.path
+
+
+def test_new_reads_a_docx_draft_as_its_text(tmp_path):
+    from_text = new_plan(SONGJIANG, tmp_path / "text")
+    (opinion,) = render_all(load_plan(from_text), TEMPLATES_DIR, only={"opinion"})
+    draft = tmp_path / "松江区2024年安全生产工作计划.docx"
+    draft.write_bytes(opinion.data)
+    from_docx = new_plan(draft, tmp_path / "docx")
+    for name in ("opinion.yaml", "units.yaml", "leaders.yaml"):
+        assert (from_docx / name).read_text(encoding="utf-8") == (from_text / name).read_text(
+            encoding="utf-8"
+        )
+    assert load_plan(from_docx).parts == load_plan(from_text).parts

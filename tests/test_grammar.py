@@ -160,3 +160,15 @@ def test_measure_numbering_values():
         None,
         None,
     ]
+
+
+@given(st.text(alphabet="（）()〔〕[]【】：:，,；;、。甲乙丙局牵头负责分工按职会同配合责任单位", max_size=30))
+def test_any_text_is_read_exactly_or_refused(printed):
+    """No input is misread: parse returns a line that prints as the input, or says it cannot read it."""
+    try:
+        line = parse(printed)
+    except ResponsibilityError as err:
+        assert FORMS_HELP in str(err)
+        return
+    assert line.printed == printed
+    assert parse(line.printed) == line
