@@ -143,6 +143,7 @@ def import_draft(draft: Path, into: Path, add_units: bool, no_annex: bool) -> No
     """把修改后的草稿（.docx 或 .txt）导入计划数据。"""
     from .importer import import_draft as run_import
 
+    before = _year_of(into)
     report = run_import(draft, into, add_units, no_annex)
     _stop_on(report.problems, "草稿有 {count} 处无法导入，计划数据未作任何修改。")
     for path in report.written:
@@ -155,7 +156,21 @@ def import_draft(draft: Path, into: Path, add_units: bool, no_annex: bool) -> No
         kind = "分组，成员待填写" if name in report.added_units and is_collective(name) else "待核实"
         click.echo(f"新增  {name}（{kind}）")
     click.echo(f"导入完成：写入 {len(report.written)} 个文件，未变 {len(report.unchanged)} 个。")
-    _warn(load_plan(into))
+    plan = load_plan(into)
+    if before is not None and before != plan.meta.year:
+        click.echo(
+            f"警告：年度由 {before} 改为 {plan.meta.year}：草稿没有印出的发文机关、函件发出单位、联系人、"
+            "成文日期和截止日期仍是原计划的，请逐项核对 meta.yaml",
+            err=True,
+        )
+    _warn(plan)
+
+
+def _year_of(plan_dir: Path) -> int | None:
+    try:
+        return load_plan(plan_dir).meta.year
+    except PlanError:
+        return None
 
 
 @main.command("new")

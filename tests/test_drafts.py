@@ -271,6 +271,7 @@ def test_2025_draft_into_the_2023_plan_warns_of_2023_dates(tmp_path, plan_copy):
     result = run("import", draft, "--into", plan_copy)
     assert result.exit_code == 0, result.output
     assert load_plan(plan_copy).meta.year == 2025
+    assert "警告：年度由 2023 改为 2025" in result.output
     for output in (result.output, run("check", "--plan", plan_copy).output):
         warnings = [line for line in output.splitlines() if line.startswith("警告")]
         assert any("成文日期 2023-" in w and "2025 年度" in w for w in warnings), output
