@@ -182,7 +182,7 @@ def new_plan(draft: Path, target: Path) -> None:
     from .importer.registry import is_collective
 
     report = run_new(draft, target)
-    _stop_on(report.problems, "草稿有 {count} 处问题，未建立计划目录。")
+    _stop_on(report.problems, "共 {count} 处问题，未建立计划目录。")
     for path in report.written:
         click.echo(f"写入  {path}")
     groups = [name for name in report.added_units if is_collective(name)]

@@ -27,7 +27,7 @@ DISTRICT = re.compile(r"^(?:.{2,3}[省市])?(.{1,8}?[区县市旗])")
 
 def new_plan(draft_path: Path, target: Path) -> ImportReport:
     report = ImportReport()
-    if target.exists() and any(target.iterdir()):
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
         report.problems.append(f"{target}：目录已存在且不为空，不会覆盖已有的计划；请指定新的目录（--dir）")
         return report
     try:
