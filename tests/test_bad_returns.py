@@ -23,14 +23,9 @@ SAVE_AS = "请用 Excel/WPS 另存为 .xlsx 后再交"
 ENCRYPTED = "已加密，请去掉密码后另存为 .xlsx 再交"
 
 
-def encrypted_bytes() -> bytes:
-    """What Excel writes for a password-protected .xlsx: a compound file (OLE) whose directory names the
-    EncryptionInfo and EncryptedPackage streams (UTF-16LE)."""
-    header = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504)
-    directory = "Root Entry".encode("utf-16-le").ljust(128, b"\0")
-    directory += "EncryptionInfo".encode("utf-16-le").ljust(128, b"\0")
-    directory += "EncryptedPackage".encode("utf-16-le").ljust(128, b"\0")
-    return header + directory.ljust(4096, b"\0")
+# A filled form encrypted with the password "abc" the way Excel does it (agile encryption: a compound file
+# holding EncryptionInfo and EncryptedPackage), made once with msoffcrypto-tool 6.1.0 (OOXMLFile.encrypt).
+ENCRYPTED_FORM = Path(__file__).parent / "fixtures" / "encrypted-form.xlsx"
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +53,7 @@ def bad_returns(tmp_path_factory, plan, views, layout, spec):
     )
     (folder / "堡镇.xlsx").write_bytes(rezip(filled_bytes("堡镇"), lambda b: b[: len(b) // 2]))  # truncated
     (folder / "新河镇.xlsx").write_text("这不是工作簿", encoding="utf-8")  # not a zip
-    (folder / "庙镇.xlsx").write_bytes(encrypted_bytes())
+    (folder / "庙镇.xlsx").write_bytes(ENCRYPTED_FORM.read_bytes())
     (folder / "竖新镇.xls").write_bytes(OLD_FORMAT)  # old format, unreadable
     (folder / "向化镇.ods").write_bytes(b"PK\x03\x04not really")
     (folder / "三星镇.et").write_bytes(OLD_FORMAT)

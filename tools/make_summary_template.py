@@ -50,12 +50,12 @@ def make_summary_report() -> None:
             para(doc, "{{ loop.index }}.{{ item.key_text }}（{{ item.task }}）：{{ item.units }}。", "正文")
         paras(doc, "正文", "{%p else %}", "已报送单位均未报告滞后任务。")
     para(doc, "三、退回和未报送单位", "一级标题")
-    with paragraph_block(doc, "if not_reported", "正文"):
-        para(doc, "未报送的单位（{{ not_reported | length }}个）：{{ not_reported | join('、') }}。", "正文")
     with paragraph_block(doc, "if returned", "正文"):
         para(doc, "报表被退回、需修改后重报的单位（{{ returned | length }}个）：", "正文")
         with paragraph_block(doc, "for item in returned", "正文"):
             para(doc, "{{ loop.index }}.{{ item.unit }}：{{ item.reason }}。", "正文")
+    with paragraph_block(doc, "if not_reported", "正文"):
+        para(doc, "未报送的单位（{{ not_reported | length }}个）：{{ not_reported | join('、') }}。", "正文")
     with paragraph_block(doc, "if not_reported or returned", "正文"):
         paras(doc, "正文", "请上述单位尽快向{{ office }}报送。", "{%p else %}", "各单位均已按时报送。")
     paras(doc, "正文", "", "")
