@@ -232,3 +232,12 @@ def test_a_link_out_of_the_folder_is_not_read(
     assert result.exit_code == 0, result.output
     assert "拒收  区应急局.xlsx：是指向文件夹以外的链接，不予读取" in result.output
     assert "已报 1 个" in result.output and "  已报（1 个）：城桥镇" in result.output
+
+
+def test_an_xlsx_renamed_xls_is_read_as_it_is(tmp_path, monkeypatch, plan, views, layout, spec):
+    monkeypatch.setattr(convert, "find_soffice", lambda: None)  # no conversion needed, none attempted
+    path = fill(
+        form_bytes(plan, views, layout, 1, "区应急局"), tmp_path / "区应急局.xls", spec, date="2023年4月3日"
+    )
+    form = reading.read_form(path, spec)
+    assert form.ident["单位"] == "区应急局" and form.notes == ()

@@ -13,6 +13,7 @@ workbook can hold (ReturnedForm.notes says where that happened).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import time
@@ -91,7 +92,7 @@ def read_form(path: Path, spec: FormsLayout, limits: Limits | None = None) -> Re
     notes: list[str] = []
     if data.startswith(OLE_MAGIC) and _encrypted(data):
         raise NotAForm("已加密，请去掉密码后另存为 .xlsx 再交")
-    if data.startswith(OLE_MAGIC) or suffix != ".xlsx":
+    if data.startswith(OLE_MAGIC) or (suffix != ".xlsx" and not _is_xlsx(data)):
         data = _converted(data, ".xls" if data.startswith(OLE_MAGIC) and suffix == ".xlsx" else suffix)
         notes.append(f"不是 .xlsx 格式，已由 LibreOffice 转换后读取（原文件未改动）；今后{SAVE_AS}")
     _check_archive(data, limits)
@@ -111,9 +112,7 @@ def read_form(path: Path, spec: FormsLayout, limits: Limits | None = None) -> Re
         raise NotAForm(f"工作簿内容无法读取（{_why(err)}），文件可能已损坏；{SAVE_AS}") from err
     finally:
         wb.close()
-    if notes:
-        form = ReturnedForm(**{**form.__dict__, "notes": (*notes, *form.notes)})
-    return form
+    return dataclasses.replace(form, notes=(*notes, *form.notes)) if notes else form
 
 
 def _mb(size: int) -> str:
@@ -130,6 +129,15 @@ def _encrypted(data: bytes) -> bool:
     """A password-protected .xlsx is a compound file holding EncryptionInfo/EncryptedPackage streams (names
     stored in UTF-16LE in the directory)."""
     return "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data
+
+
+def _is_xlsx(data: bytes) -> bool:
+    """An .xlsx whatever its name says (a unit renamed 单位.xlsx to 单位.xls): read as it is."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        return False
 
 
 def _converted(data: bytes, suffix: str) -> bytes:
