@@ -240,3 +240,13 @@ def test_collect_never_reads_a_manifest_path_outside_output(tmp_path, collected,
     assert {p for p in outside if not p.startswith("out/")} == set()
     written = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert "../secret.txt" not in [e["path"] for e in written["artifacts"]]
+
+
+def test_the_output_folder_is_not_a_returns_folder(tmp_path, collected, monkeypatch):
+    """`collect output/forms/2023Q1` (the blank forms sent out) would send every unit back: refused."""
+    out = tmp_path / "out"
+    shutil.copytree(collected[0], out)
+    folder = out / "forms" / "2023Q1"
+    result, changed = run(["collect", "--quarter", "1", str(folder), "--out", str(out)], [out], monkeypatch)
+    assert result.exit_code == 2 and changed == [set()]
+    assert f"{folder}：在输出目录 {out} 之内，是生成的文件，不是各单位交回的报表" in result.output

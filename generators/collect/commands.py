@@ -183,6 +183,14 @@ def collect_command(quarter: int, folder: Path, plan_dir: Path, out_dir: Path, t
     if not folder.is_dir():
         click.echo(f"{folder}：找不到回收报表所在的文件夹", err=True)
         sys.exit(BAD_INPUT)
+    if folder.resolve().is_relative_to(out_dir.resolve()):
+        # output/forms/… holds the blank forms plandocs sent out: summarising them would send back every unit
+        click.echo(
+            f"{folder}：在输出目录 {out_dir} 之内，是生成的文件，不是各单位交回的报表；"
+            "请把交回的报表放在输出目录以外的文件夹中再汇总",
+            err=True,
+        )
+        sys.exit(BAD_INPUT)
     plan = _load(plan_dir)
     layout, views = load_layout(templates_dir / "layout.yaml"), Views(plan)
     collection = collect(plan, views, layout, quarter, folder)
