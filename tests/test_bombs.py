@@ -5,6 +5,7 @@ outside output/'s summary."""
 from __future__ import annotations
 
 import io
+import signal
 import zipfile
 
 import pytest
@@ -15,7 +16,7 @@ from generators.cli import main
 from generators.collect import Outcome, collect, reading
 from generators.formspec import FormsLayout
 
-BOMB_BYTES = 30 * 2**20  # a 30 MB sheet of spaces packs to about 30 KB: ratio ≈ 1000:1
+BOMB_BYTES = 15 * 2**20  # a 15 MB sheet of spaces packs to about 15 KB: ratio ≈ 1000:1
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +67,7 @@ def test_zip_bomb_return_is_refused_and_the_others_summarised(tmp_path, filled, 
         (reading.Limits(unpacked_bytes=100_000), "疑似压缩炸弹，不予读取"),
         (reading.Limits(members=5), "压缩包内有 11 个文件（上限 5），不像季度报表，不予读取"),
         (reading.Limits(rows=30), "进展情况 表超过 30 行，不像季度报表，不予读取"),
-        (reading.Limits(seconds=-1), "读取超过 -1 秒仍未读完，不予读取"),
+        (reading.Limits(seconds=1e-6), "读取超过 1e-06 秒仍未读完，不予读取"),
     ],
 )
 def test_every_limit_refuses_with_its_reason(tmp_path, filled, spec, monkeypatch, limits, message):
@@ -139,3 +140,14 @@ def test_import_refuses_an_oversize_draft(tmp_path, plan_copy, monkeypatch):
     result = CliRunner().invoke(main, ["import", str(draft), "--into", str(plan_copy)])
     assert result.exit_code == 2 and "文件过大" in result.output, result.output
     assert tree_hashes(plan_copy) == before
+
+
+def test_the_time_limit_interrupts_a_single_long_step():
+    """One huge row or string is parsed in one step, between the row-by-row checks: the timer stops it."""
+    with pytest.raises(reading._TooSlow), reading._time_limit(0.05):
+        while True:
+            pass
+    with reading._time_limit(5):  # and leaves nothing armed behind it
+        pass
+
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)

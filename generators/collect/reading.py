@@ -13,11 +13,15 @@ workbook can hold (ReturnedForm.notes says where that happened).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import io
+import signal
+import threading
 import time
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,12 +44,12 @@ class Limits:
     """How much one return may cost. A form of a unit with 300 tasks is about 60 KB packed, 1 MB unpacked."""
 
     file_bytes: int = 20 * 2**20
-    unpacked_bytes: int = 50 * 2**20  # all archive members together, as declared (zipfile reads no more)
+    unpacked_bytes: int = 20 * 2**20  # all archive members together, as declared (zipfile reads no more)
     ratio: int = 100  # unpacked/packed of a member over 1 MB: XML compresses about 10:1, bombs 1000:1
     members: int = 1000
     rows: int = 20_000
     columns: int = 64  # cells further right are not read
-    seconds: float = 60.0
+    seconds: float = 30.0  # per file; a form reads in well under a second
 
 
 LIMITS = Limits()
@@ -96,6 +100,15 @@ def read_form(path: Path, spec: FormsLayout, limits: Limits | None = None) -> Re
         data = _converted(data, ".xls" if data.startswith(OLE_MAGIC) and suffix == ".xlsx" else suffix)
         notes.append(f"不是 .xlsx 格式，已由 LibreOffice 转换后读取（原文件未改动）；今后{SAVE_AS}")
     _check_archive(data, limits)
+    try:
+        with _time_limit(limits.seconds):
+            form = _parse(data, path, spec, limits)
+    except _TooSlow as err:
+        raise NotAForm(_too_slow(limits)) from err
+    return dataclasses.replace(form, notes=(*notes, *form.notes)) if notes else form
+
+
+def _parse(data: bytes, path: Path, spec: FormsLayout, limits: Limits) -> ReturnedForm:
     started = time.monotonic()
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -105,14 +118,41 @@ def read_form(path: Path, spec: FormsLayout, limits: Limits | None = None) -> Re
         ident = _identification(wb, limits, started)
         if not ident.get("表单编号"):
             raise NotAForm("不是本系统下发的季度报表：找不到隐藏的表单标识")
-        form = _read_sheet(wb, path, path.stat().st_mtime, ident, spec, limits, started)
+        return _read_sheet(wb, path, path.stat().st_mtime, ident, spec, limits, started)
     except NotAForm:
         raise
     except Exception as err:  # noqa: BLE001 — a truncated or malformed sheet fails while it is read
         raise NotAForm(f"工作簿内容无法读取（{_why(err)}），文件可能已损坏；{SAVE_AS}") from err
     finally:
         wb.close()
-    return dataclasses.replace(form, notes=(*notes, *form.notes)) if notes else form
+
+
+class _TooSlow(BaseException):
+    """Raised by the timer inside openpyxl's parsing; a BaseException so no `except Exception` swallows it."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """A real time limit where signals work (the main thread: the command line): one huge row or string is
+    parsed in a single step, between the row-by-row checks. Elsewhere the row-by-row check alone."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-6))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _too_slow(limits: Limits) -> str:
+    return f"读取超过 {limits.seconds:g} 秒仍未读完，不予读取；{SAVE_AS}"
 
 
 def _mb(size: int) -> str:
@@ -238,7 +278,7 @@ def _rows(ws, limits: Limits, started: float) -> list[tuple]:
         if len(rows) > limits.rows:
             raise NotAForm(f"{cells.shown(ws.title)} 表超过 {limits.rows} 行，不像季度报表，不予读取")
         if time.monotonic() - started > limits.seconds:
-            raise NotAForm(f"读取超过 {limits.seconds:.0f} 秒仍未读完，不予读取；{SAVE_AS}")
+            raise NotAForm(_too_slow(limits))
     return rows
 
 
