@@ -212,3 +212,20 @@ def test_conform_reports_a_mark_hanging_past_the_margin(proofs, layout, tmp_path
     rows = {c.rule: c for c in check_pdf(hanging, layout, target)}
     assert not rows["文字在版心内"].passed, rows["文字在版心内"].measured
     assert rows["文字与 .docx 一致（无丢字）"].passed
+
+
+@pytest.mark.parametrize("name", ("annex", "leader", "changes"))
+def test_table_documents_pass_every_rule_that_applies(proofs, layout, name):
+    """A landscape table document is held to paper, type area, title, page numbers and fidelity; the rules
+    for 3号 running text (22 lines, 28 characters, body fonts) are not listed for it."""
+    docx, pdf = proofs[name]
+    rows = {c.rule: c for c in check_pdf(pdf, layout, docx)}
+    assert not [(rule, c.measured) for rule, c in rows.items() if not c.passed]
+    assert "每行字数（满行）" not in rows and "正文字体字号" not in rows
+    assert {
+        "文字在版心内",
+        "页码文字",
+        "页码字号",
+        "页码位置（横排页）",
+        "文字与 .docx 一致（无丢字）",
+    } <= set(rows)

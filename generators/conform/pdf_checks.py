@@ -145,12 +145,25 @@ def check_pdf(path: Path, layout: Layout, source: Path | None = None) -> list[Ch
         *_page_numbers(pages, layout, first_unnumbered=unnumbered),
         *_annexes(pages, layout),
     ]
+    if all(page.landscape for page in pages):
+        # A table document (annex, leader sheet, 修改对照表) has no running text in 3号 and is no annex of
+        # a portrait document: the body-text rules do not apply to it.
+        checks = [c for c in checks if c.rule not in PORTRAIT_BODY_RULES]
     if source is not None:
         checks += _fidelity(check_fidelity(source, path, layout), layout)
     return checks
 
 
 LOST_SHOWN = 6  # lost characters named one by one
+PORTRAIT_BODY_RULES = (
+    "每面行数",
+    "每面行数（整页正文）",
+    "每行字数（满行）",
+    "正文字体字号",
+    "一级标题（一、）字体",
+    "二级标题（（一））字体",
+    "横排附件页",
+)
 
 
 def _fidelity(result: Fidelity, layout: Layout) -> list[Check]:
