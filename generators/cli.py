@@ -200,6 +200,9 @@ def _register_form_commands() -> None:
 
     main.add_command(forms_command)
     main.add_command(collect_command)
+    from .ledger.commands import ledger_command
+
+    main.add_command(ledger_command)
 
 
 _register_form_commands()

@@ -100,6 +100,7 @@ class Layout:
     templates: tuple[tuple[str, str], ...]
     clauses: tuple[tuple[str, str], ...]  # dotted key → clause of the standard
     forms: dict[str, Any] | None = None  # the forms key, read by generators/formspec.py
+    ledger: dict[str, Any] | None = None  # the ledger key, read by generators/ledger/spec.py
     letters_per_volume: int = 0  # letters per volume of the print file (分册); 0: all in one file
     landscape_number_box: Box | None = None  # landscape pages' turned page number (8)
     directory: Path = TEMPLATES_DIR  # the templates folder this profile was read from (--templates)
@@ -219,6 +220,7 @@ def load_layout(path: Path = DEFAULT_PATH) -> Layout:
         templates=tuple(d["templates"].items()),
         clauses=tuple(sorted(clauses.items())),
         forms=d.get("forms"),
+        ledger=d.get("ledger"),
         letters_per_volume=int(d.get("letters", {}).get("print_volume", 0)),
         landscape_number_box=Box(**{k: float(v) for k, v in d["landscape"]["page_number"].items()}),
         directory=Path(path).parent,

@@ -139,6 +139,7 @@ class Meta:
     contact: str
     phone: str
     due_dates: tuple[str, ...]  # quarterly report due dates Q1..Q4, ISO
+    reply_dates: tuple[str, ...] = ()  # 督办回复期限: the reply deadline of each quarter's 督办单, ISO
     base_revision: str = ""  # git revision the 修改对照表 compares with, or ""
     assumed_fields: tuple[str, ...] = ()
 

@@ -85,8 +85,11 @@ def manifest_for(plan: Plan, artifacts: Iterable[Artifact], extra: dict | None =
     return manifest
 
 
-# Kinds written by other commands (pdf, collect): a build keeps their manifest entries.
-OTHER_COMMANDS_KINDS = frozenset({"pdf", "summary", "summary-report"})
+# Kinds written by other commands (pdf, collect, ledger, supervise, year-summary): a build keeps their
+# manifest entries.
+OTHER_COMMANDS_KINDS = frozenset(
+    {"pdf", "summary", "summary-report", "ledger", "supervision", "year-summary"}
+)
 
 
 def write_output(

@@ -175,11 +175,14 @@ def _echo_groups(collection) -> None:
 @click.command("collect", cls=Command)
 @click.option("--quarter", type=quarter_choice, required=True, metavar="1-4", help="汇总第几季度（1–4）")
 @click.argument("folder", metavar="文件夹", type=click.Path(path_type=Path))
+@click.option("--no-ledger", is_flag=True, help="不记入年度台账（ledger/，例如试收或重看旧报表时）")
 @plan_option
 @out_option
 @templates_option
-def collect_command(quarter: int, folder: Path, plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
-    """读取文件夹中各单位交回的季度报表，逐份检查，生成汇总表和进展情况通报（草稿）。"""
+def collect_command(
+    quarter: int, folder: Path, no_ledger: bool, plan_dir: Path, out_dir: Path, templates_dir: Path
+) -> None:
+    """读取文件夹中各单位交回的季度报表，逐份检查，生成汇总表和进展情况通报（草稿），并把接收的报表记入年度台账。"""
     if not folder.is_dir():
         click.echo(f"{folder}：找不到回收报表所在的文件夹", err=True)
         sys.exit(BAD_INPUT)
@@ -202,6 +205,10 @@ def collect_command(quarter: int, folder: Path, plan_dir: Path, out_dir: Path, t
     try:
         with build_lock(out_dir):
             write_replacing(out_dir, plan, artifacts, COLLECTED_KINDS, lambda e: e.get("quarter") == quarter)
+            if not no_ledger:
+                from generators.ledger.commands import record_collection
+
+                record_collection(plan_dir, plan, views, layout, collection)
     except BuildLocked as err:
         _locked(err)
     _echo_groups(collection)

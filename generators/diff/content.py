@@ -36,6 +36,7 @@ _META_FIELDS = (
     ("contact", "联系人"),
     ("phone", "联系电话"),
     ("due_dates", "季度报送截止日期"),
+    ("reply_dates", "督办回复期限"),
 )
 
 

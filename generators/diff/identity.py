@@ -92,7 +92,7 @@ def _match_units(old: Plan, new: Plan, measures: dict[int, int], tasks: dict[int
     scored = []
     for u in gone:
         for v in came:
-            score = _rename_score(u, v, old_uses.get(u.name, set()), new_uses.get(v.name, set()))
+            score = rename_score(u, v, old_uses.get(u.name, set()), new_uses.get(v.name, set()))
             if score >= 0.5:
                 scored.append((-score, u.name, v.name))
     taken: set[str] = set()
@@ -103,7 +103,7 @@ def _match_units(old: Plan, new: Plan, measures: dict[int, int], tasks: dict[int
     return mapping
 
 
-def _rename_score(old: Unit, new: Unit, old_uses: set, new_uses: set) -> float:
+def rename_score(old: Unit, new: Unit, old_uses: set, new_uses: set) -> float:
     if old.full_name == new.full_name and old.full_name not in (old.name, new.name):
         return 1.0
     union = old_uses | new_uses

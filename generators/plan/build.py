@@ -48,6 +48,7 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
             "联系人": "text?",
             "联系电话": "text?",
             "季度报送截止日期": "list",
+            "督办回复期限": "list",
             "比较基准": "text?",
             "待核实": "list",
         },
@@ -71,6 +72,7 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
                 f"“季度报送截止日期”应有 4 个（每季度一个），实际 {len(items)} 个",
             )
         dates = [text(i) for i in items]
+    reply_dates = _quarter_dates(f, "督办回复期限", check) if "督办回复期限" in f else []
     assumed = [text(i) for i in check.text_list(f["待核实"], "待核实")] if "待核实" in f else []
     if not {"标题", "年度", "状态", "发文机关", "成文日期"} <= f.keys():
         return None
@@ -88,9 +90,21 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
         contact=text(f.get("联系人")),
         phone=text(f.get("联系电话")),
         due_dates=tuple(dates),
+        reply_dates=tuple(reply_dates),
         base_revision=text(f.get("比较基准")),
         assumed_fields=tuple(assumed),
     )
+
+
+def _quarter_dates(f: dict, key: str, check: Checker) -> list[str]:
+    """Four ISO dates, one per quarter (督办回复期限)."""
+    items = check.text_list(f[key], key)
+    for item in items:
+        if not ISO_DATE.match(text(item)):
+            check.report(item.where, f"“{key}”中的日期应写成 YYYY-MM-DD，实际为“{text(item)}”")
+    if len(items) != 4:
+        check.report(f[key].where, f"“{key}”应有 4 个（每季度一个），实际 {len(items)} 个")
+    return [text(i) for i in items]
 
 
 def _numeral(node: Node, expected: int, what: str, check: Checker, restart: int | None = None) -> str:

@@ -1,0 +1,95 @@
+"""`plandocs ledger`, `plandocs supervise`, `plandocs year-summary`, and the hook collect records with."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from generators.artifact import Artifact
+from generators.commands.common import BAD_INPUT, Command, out_option, plan_option, templates_option
+from generators.collect.collection import Collection
+from generators.formspec import FormsLayout
+from generators.layout import Layout, load_layout
+from generators.model import Plan
+from generators.numerals import to_chinese
+from generators.output import BuildLocked, build_lock
+from generators.views import Views
+
+from .record import record
+from .spec import LedgerLayout
+from .store import LedgerError, LedgerPaths, load
+from .year import Year
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(BAD_INPUT)
+
+
+def record_collection(
+    plan_dir: Path, plan: Plan, views: Views, layout: Layout, collection: Collection
+) -> None:
+    """collect's hook: record the accepted returns and say what changed in the ledger."""
+    paths = LedgerPaths.beside(plan_dir, plan.meta.year)
+    try:
+        done = record(paths, plan, views, FormsLayout.of(layout), collection)
+    except LedgerError as err:
+        _fail(f"{err}；汇总已写入，台账未记录，请处理后重新运行 collect")
+    q = to_chinese(collection.quarter)
+    click.echo(
+        f"台账 {paths.csv}：第{q}季度新记 {len(done.added)} 个单位，替换 {len(done.replaced)} 个，"
+        f"未变 {len(done.unchanged)} 个。"
+    )
+    for line in done.replaced:
+        click.echo(f"替换  {line}")
+    for line in done.kept:
+        click.echo(f"保留  {line}")
+
+
+def load_year(plan_dir: Path, templates_dir: Path) -> tuple[Plan, Layout, Year]:
+    from generators.collect.commands import _load
+
+    plan = _load(plan_dir)
+    layout = load_layout(templates_dir / "layout.yaml")
+    paths = LedgerPaths.beside(plan_dir, plan.meta.year)
+    try:
+        ledger = load(paths)
+    except LedgerError as err:
+        _fail(str(err))
+    if not ledger.entries:
+        _fail(f"台账 {paths.csv} 中还没有记录：请先用 plandocs collect --quarter N 文件夹 收取季度报表")
+    views = Views(plan)
+    return plan, layout, Year(ledger, plan, views, FormsLayout.of(layout), LedgerLayout.of(layout))
+
+
+def write(
+    out_dir: Path, plan: Plan, artifacts: list[Artifact], kinds: frozenset[str], replaced: Callable
+) -> None:
+    from generators.collect.commands import write_replacing
+
+    try:
+        with build_lock(out_dir):
+            write_replacing(out_dir, plan, artifacts, kinds, replaced)
+    except BuildLocked as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
+    for artifact in artifacts:
+        click.echo(f"写入  {out_dir / artifact.path}")
+
+
+@click.command("ledger", cls=Command)
+@plan_option
+@out_option
+@templates_option
+def ledger_command(plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
+    """由年度台账（ledger/）生成年度推进台账工作簿：逐任务逐季度状态、各单位完成情况、区领导重点任务、状态分布图。"""
+    from .workbook import render_workbook
+
+    plan, layout, year = load_year(plan_dir, templates_dir)
+    artifact = render_workbook(year, layout)
+    write(out_dir, plan, [artifact], frozenset({"ledger"}), lambda e: True)
+    shown = "、".join(f"第{to_chinese(q)}季度" for q in year.collected)
+    click.echo(f"台账包含{shown}，{len(year.lines)} 行（单位 × 任务）。")

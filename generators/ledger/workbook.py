@@ -1,0 +1,201 @@
+"""年度台账 (plandocs ledger): the year workbook drawn from the ledger.
+
+任务进度: every unit × task, its status in each quarter (coloured by conditional formatting) and its
+last reported progress; 单位完成情况: per unit and quarter, tasks due and done; 区领导重点任务: each
+区领导's key tasks and where they stand now; 状态分布: the status mix by quarter, with a stacked column chart.
+"""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
+
+from generators.artifact import Artifact
+from generators.dates import chinese_date
+from generators.formspec import QUARTERS
+from generators.layout import Layout
+from generators.numerals import to_chinese
+from generators.render.annex_xlsx import to_bytes
+from generators.render.docx import meta_datetime
+
+from . import sheets
+from .sheets import HEADER_ROW
+from .year import Year
+
+QUARTER_NAMES = tuple(f"第{to_chinese(q)}季度" for q in QUARTERS)
+
+
+def remark(year: Year, line) -> str:
+    """Why a row has blank quarters: the task came or went mid-year, the unit was renamed or left."""
+    notes = []
+    task, unit = line.task, line.unit
+    if task.start > 1:
+        notes.append(f"{QUARTER_NAMES[task.start - 1]}新增")
+    if task.end:
+        notes.append(f"{QUARTER_NAMES[task.end - 1]}起不在计划中")
+    if unit.former:
+        notes.append(f"曾用名：{'、'.join(unit.former)}")
+    if unit.end:
+        notes.append(f"{QUARTER_NAMES[unit.end - 1]}起不在计划中")
+    return "；".join(notes)
+
+
+def latest_progress(line, upto: int) -> str:
+    found = line.last_reported(upto)
+    if found is None:
+        return ""
+    q, entry = found
+    return f"（{QUARTER_NAMES[q - 1]}）{entry.progress}" if entry.progress else ""
+
+
+def _grid(wb: Workbook, year: Year, layout: Layout, styles, title: str, sheet: str) -> None:
+    ws = wb.active
+    ws.title = sheet
+    spec = year.spec
+    header = [(spec.column("key").name, 9), (spec.column("task").name, 22), ("单位", 16)]
+    header += [(name, 11) for name in QUARTER_NAMES] + [("最近报送的进展", 44), ("备注", 20)]
+    last_q = year.last_quarter
+    rows = [
+        [
+            line.task.key_text,
+            line.task.task,
+            line.unit.name,
+            *line.statuses,
+            latest_progress(line, last_q),
+            remark(year, line),
+        ]
+        for line in year.lines
+    ]
+    last = sheets.table(ws, styles, title, header, rows)
+    first_q, last_q_col = get_column_letter(4), get_column_letter(3 + len(QUARTERS))
+    if rows:
+        area = f"{first_q}{HEADER_ROW + 1}:{last_q_col}{last}"
+        for status, colour in year.lspec.workbook["colours"].items():
+            fill = PatternFill(start_color=colour, end_color=colour, fill_type="solid")
+            fill.bgColor = colour  # a differential fill is painted with its background colour
+            ws.conditional_formatting.add(
+                area, CellIsRule(operator="equal", formula=[f'"{status}"'], fill=fill)
+            )
+
+
+def _units(wb: Workbook, year: Year, styles, title: str, sheet: str) -> None:
+    ws = wb.create_sheet(sheet)
+    done = year.spec.statuses[0]
+    header = [("单位", 16), ("类别", 10)]
+    for name in QUARTER_NAMES:
+        header += [
+            (f"{name}\n填报日期", 12),
+            (f"{name}\n任务数", 8),
+            (f"{name}\n{done}", 8),
+            (f"{name}\n完成率", 8),
+        ]
+    rows = []
+    by_unit = year.unit_lines()
+    for unit in year.units:
+        row = [unit.name, unit.category]
+        for q in QUARTERS:
+            cells = [line for line in by_unit[unit.unit_id] if line.statuses[q - 1]]
+            entry = next((line.entries[q - 1] for line in cells if line.entries[q - 1]), None)
+            if q not in year.collected or not cells:
+                row += ["", "", "", ""]
+                continue
+            finished = sum(1 for line in cells if line.statuses[q - 1] == done)
+            shown = chinese_date(entry.date) if entry and entry.date else year.lspec.not_reported
+            row += [shown, len(cells), finished, finished / len(cells)]
+        rows.append(row)
+    sheets.table(ws, styles, title, header, rows)
+    ws.row_dimensions[HEADER_ROW].height = 32
+
+
+def leader_rows(year: Year) -> list[list]:
+    """Per 区领导 (leaders.yaml order) the key tasks in the plan now, and their latest status."""
+    q = year.last_quarter
+    lines_of: dict[str, list] = {}
+    for line in year.lines:
+        lines_of.setdefault(line.task.task_id, []).append(line)
+    rows = []
+    for leader in year.plan.leaders:
+        for task in year.tasks:
+            if task.kind != "task" or task.end or leader.name not in task.leaders.split("、"):
+                continue
+            lines = [line for line in lines_of.get(task.task_id, []) if not line.unit.end]
+            shown = []
+            for status in year.statuses:
+                units = [line.unit.name for line in lines if q and line.statuses[q - 1] == status]
+                if units:
+                    shown.append(f"{status}：{'、'.join(units)}")
+            units = "、".join(line.unit.name for line in lines)
+            rows.append(
+                [
+                    leader.name,
+                    task.key_text,
+                    task.task,
+                    units,
+                    QUARTER_NAMES[q - 1] if q else "",
+                    "；".join(shown),
+                ]
+            )
+    return rows
+
+
+def _leaders(wb: Workbook, year: Year, styles, title: str, sheet: str) -> None:
+    ws = wb.create_sheet(sheet)
+    header = [
+        ("区领导", 10),
+        ("编号", 8),
+        ("重点任务", 28),
+        ("责任单位", 30),
+        ("最新季度", 10),
+        ("最新状态", 50),
+    ]
+    sheets.table(ws, styles, title, header, leader_rows(year))
+
+
+def _mix(wb: Workbook, year: Year, styles, title: str, sheet: str, chart_title: str) -> None:
+    ws = wb.create_sheet(sheet)
+    header = [("季度", 12)] + [(s, 10) for s in year.statuses] + [("合计", 10)]
+    rows = []
+    for q in QUARTERS:
+        counts = year.mix(q)
+        rows.append([QUARTER_NAMES[q - 1], *(counts[s] for s in year.statuses), sum(counts.values())])
+    sheets.table(ws, styles, title, header, rows)
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = chart_title
+    data = Reference(
+        ws, min_col=2, max_col=1 + len(year.statuses), min_row=HEADER_ROW, max_row=HEADER_ROW + 4
+    )
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 4))
+    chart.y_axis.title = "任务数"
+    chart.height, chart.width = 9, 18
+    ws.add_chart(chart, f"A{HEADER_ROW + 7}")
+
+
+def build_workbook(year: Year, layout: Layout) -> Workbook:
+    w = year.lspec.workbook
+    title = w["title"].format(year=year.plan.meta.year)
+    names = w["sheets"]
+    styles = sheets.styles(layout)
+    wb = Workbook()
+    _grid(wb, year, layout, styles, f"{title}（{names['grid']}）", names["grid"])
+    _units(wb, year, styles, f"{title}（{names['units']}）", names["units"])
+    _leaders(wb, year, styles, f"{title}（{names['leaders']}）", names["leaders"])
+    _mix(wb, year, styles, f"{title}（{names['mix']}）", names["mix"], w["chart_title"])
+    for ws in wb.worksheets:
+        sheets.printable(ws, layout, year.spec)
+    props = wb.properties
+    props.title = title
+    props.creator = props.lastModifiedBy = year.plan.meta.office
+    props.created = props.modified = meta_datetime(year.plan.meta)
+    return wb
+
+
+def render_workbook(year: Year, layout: Layout) -> Artifact:
+    path = year.lspec.workbook["path"].format(year=year.plan.meta.year)
+    return Artifact(kind="ledger", path=path, data=to_bytes(build_workbook(year, layout)))

@@ -1,0 +1,205 @@
+"""The year's ledger: a year played quarter by quarter with a plan revised after Q2, checked against
+figures computed by hand from the plan and the statuses the units typed."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import PLAN_DIR
+from openpyxl import load_workbook
+from plan_edits import measure_block, renumber_measures, rename_everywhere, replace_in
+from test_collect import fill, form_bytes
+
+from generators.cli import main
+from generators.formspec import FormsLayout
+from generators.plan import load_plan
+from generators.views import Views
+
+ECO, CX, CX_NEW, TOWN, STEADY, SILENT = (
+    "生态企业集团",
+    "长兴企业集团",
+    "长兴集团",
+    "城桥镇",
+    "堡镇",
+    "区委宣传部",
+)
+M12_OLD = "依法开展安全生产执法检查。"
+M12_NEW = "依法开展安全生产执法检查，做到应查尽查。"
+ADDED = "第三季度新增：开展汛期安全专项检查，落实防汛防台责任。"
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def revise(plan_dir: Path) -> None:
+    """After Q2: measure 12 reworded, measure 2 removed (all after it renumber), a measure added for
+    生态企业集团 before old measure 30, 长兴企业集团 renamed 长兴集团."""
+    replace_in(plan_dir, "opinion.yaml", M12_OLD, M12_NEW)
+    path = plan_dir / "opinion.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(measure_block(text, 2), "", 1)
+    anchor = "          - 编号: 30\n"
+    block = f"          - 编号: 0\n            内容: {ADDED}\n            责任单位: {ECO}\n"
+    path.write_text(renumber_measures(text.replace(anchor, block + anchor, 1)), encoding="utf-8")
+    rename_everywhere(plan_dir, CX, CX_NEW)
+
+
+def statuses_for(unit: str, quarter: int):
+    """What each unit types (by 编号 as printed on its form)."""
+    if unit == ECO:
+        return lambda key: "滞后" if key == "措施1" and quarter <= 2 else "已完成"
+    if unit in (CX, CX_NEW):
+        return lambda key: "按计划推进" if quarter == 1 else "已完成"
+    if unit == TOWN:  # measure 12 lags, then stalls (措施11 after the revision)
+        m12 = "措施12" if quarter <= 2 else "措施11"
+        return lambda key: {1: "滞后", 2: "滞后", 3: "未启动"}[quarter] if key == m12 else "按计划推进"
+    return lambda key: "已完成"
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory, layout):
+    """Q1–Q4: 区委宣传部 (and every unit not named) never reports; 城桥镇 skips Q4; 长兴企业集团 sends
+    a Q2 form of all 未启动 and then one of all 已完成 that replaces it."""
+    root = tmp_path_factory.mktemp("office")
+    plan_dir, out = root / "plan", root / "output"
+    shutil.copytree(PLAN_DIR, plan_dir)
+    spec = FormsLayout.of(layout)
+    runner = CliRunner()
+    states, sent = {}, {}
+
+    def run(*args):
+        result = runner.invoke(main, [*args, "--plan", str(plan_dir), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def send(quarter, units, folder, status=None, date=None):
+        plan = load_plan(plan_dir)
+        views = Views(plan)
+        for unit in units:
+            filled = fill(
+                form_bytes(plan, views, layout, quarter, unit),
+                folder / f"{unit}.xlsx",
+                spec,
+                date=date or dt.date(2023, 3 * quarter, 28),
+                status=status or statuses_for(unit, quarter),
+            )
+            sent[(quarter, unit, folder.name)] = sha(filled)
+
+    for quarter in (1, 2, 3, 4):
+        if quarter == 3:
+            revise(plan_dir)
+        folder = root / f"returns{quarter}"
+        units = {1: [ECO, CX, TOWN, STEADY], 2: [ECO, TOWN, STEADY], 3: [ECO, CX_NEW, TOWN, STEADY]}
+        send(quarter, units.get(quarter, [ECO, CX_NEW, STEADY]), folder)
+        if quarter == 2:
+            send(2, [CX], folder, status=lambda key: "未启动", date=dt.date(2023, 7, 1))
+        before = {p.name: sha(p) for p in folder.iterdir()}
+        output = run("collect", "--quarter", str(quarter), str(folder))
+        assert {p.name: sha(p) for p in folder.iterdir()} == before  # returns untouched
+        if quarter == 2:
+            states["q2_first"] = (root / "ledger" / "2023.csv").read_text(encoding="utf-8")
+            later = root / "returns2-later"
+            send(2, [CX], later, status=lambda key: "已完成", date=dt.date(2023, 7, 3))
+            states["replace_output"] = run("collect", "--quarter", "2", str(later))
+            states["again_output"] = run("collect", "--quarter", "2", str(later))
+        states[f"q{quarter}"] = output
+    states["ledger_output"] = run("ledger")
+    return root, plan_dir, out, states, sent
+
+
+def ledger_rows(root: Path) -> list[dict]:
+    with open(root / "ledger" / "2023.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_ledger_lives_beside_plan_and_archives_copies(year):
+    root, _, out, _, sent = year
+    assert (root / "ledger" / "2023.csv").is_file()
+    assert not any(p.suffix == ".csv" for p in out.rglob("*"))
+    for (quarter, unit, folder), digest in sent.items():
+        if folder == "returns2" and unit == CX:  # replaced: kept apart, not the archived copy
+            moved = root / "ledger" / "2023" / "被替换" / "Q2" / f"{CX}-{digest[:12]}.xlsx"
+            assert sha(moved) == digest
+            continue
+        unit_id = CX if unit == CX_NEW else unit
+        assert sha(root / "ledger" / "2023" / f"Q{quarter}" / f"{unit_id}.xlsx") == digest
+
+
+def test_ledger_rows_by_unit_quarter_and_task_identity(year, plan, views):
+    root, plan_dir, *_ = year
+    rows = ledger_rows(root)
+    revised = Views(load_plan(plan_dir))
+    expected = 0
+    for quarter, units in (
+        (1, [ECO, CX, TOWN, STEADY]),
+        (2, [ECO, CX, TOWN, STEADY]),
+        (3, [ECO, CX_NEW, TOWN, STEADY]),
+        (4, [ECO, CX_NEW, STEADY]),
+    ):
+        held = views if quarter <= 2 else revised
+        expected += sum(len(held.assignments[u].all) for u in units)
+    assert len(rows) == expected
+    keys = [(int(r["季度"]), r["单位标识"], r["任务标识"]) for r in rows]
+    assert keys == sorted(keys, key=lambda k: (k[0], k[1], k[2][0], int(k[2][1:].split("-")[0]), k[2]))
+    town_m12 = [
+        (r["季度"], r["编号"], r["完成状态"]) for r in rows if r["单位"] == TOWN and r["任务标识"] == "M12"
+    ]
+    assert town_m12 == [("1", "措施12", "滞后"), ("2", "措施12", "滞后"), ("3", "措施11", "未启动")]
+    eco_m2 = [r["季度"] for r in rows if r["单位"] == ECO and r["任务标识"] == "M2"]
+    assert eco_m2 == ["1", "2"]  # removed after Q2: its history stays
+    added = [r for r in rows if r["单位"] == ECO and r["任务"] and r["任务标识"].endswith("-Q3")]
+    assert [r["季度"] for r in added] == ["3", "4"]
+    renamed = {(r["季度"], r["单位"]) for r in rows if r["单位标识"] == CX}
+    assert renamed == {("1", CX), ("2", CX), ("3", CX_NEW), ("4", CX_NEW)}
+
+
+def test_a_later_return_replaces_the_earlier_and_the_ledger_says_so(year):
+    root, _, _, states, _ = year
+    first = [
+        r for r in csv.DictReader(states["q2_first"].splitlines()) if r["单位"] == CX and r["季度"] == "2"
+    ]
+    assert {r["完成状态"] for r in first} == {"未启动"}
+    now = [r for r in ledger_rows(root) if r["单位标识"] == CX and r["季度"] == "2"]
+    assert {r["完成状态"] for r in now} == {"已完成"} and len(now) == len(first)
+    assert all(r["替换"].startswith(f"替换 {CX}.xlsx（填报日期 2023年7月1日") for r in now)
+    assert f"替换  {CX}：{CX}.xlsx → {CX}.xlsx" in states["replace_output"]
+    assert "替换 0 个，未变 1 个" in states["again_output"]  # the same file again changes nothing
+    with open(root / "ledger" / "2023" / "记录.csv", encoding="utf-8", newline="") as handle:
+        history = [(r["季度"], r["单位"], r["操作"]) for r in csv.DictReader(handle)]
+    assert history.count(("2", CX, "替换")) == 1 and history.count(("2", CX, "接收")) == 1
+
+
+def grid(out: Path, spec_sheet: str):
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (entry,) = [e for e in manifest["artifacts"] if e["kind"] == "ledger"]
+    wb = load_workbook(out / entry["path"])
+    return wb, wb[spec_sheet]
+
+
+def test_year_workbook_grid(year, layout):
+    _, _, out, _, _ = year
+    names = layout.ledger["workbook"]["sheets"]
+    wb, ws = grid(out, names["grid"])
+    header = [c.value for c in ws[2]]
+    assert header[:7] == ["编号", "任务", "单位", "第一季度", "第二季度", "第三季度", "第四季度"]
+    cells = {(r[0], r[2]): r for r in ws.iter_rows(min_row=3, values_only=True)}
+    assert cells[("措施11", TOWN)][3:7] == ("滞后", "滞后", "未启动", "未报送")  # reworded M12, one history
+    assert cells[("措施2", ECO)][3:7] == ("已完成", "已完成", None, None)
+    assert "第三季度起不在计划中" in cells[("措施2", ECO)][8]
+    assert cells[("措施1", ECO)][3:7] == ("滞后", "滞后", "已完成", "已完成")
+    (added,) = [r for r in cells.values() if r[2] == ECO and r[8] and "第三季度新增" in r[8]]
+    assert added[3:7] == (None, None, "已完成", "已完成")
+    assert cells[("任务1", CX_NEW)][3:7] == ("按计划推进", "已完成", "已完成", "已完成")
+    assert "曾用名：长兴企业集团" in cells[("任务1", CX_NEW)][8]
+    assert set(cells[("措施1", SILENT)][3:7]) == {"未报送"}
+    rules = {r.formula[0] for cf in ws.conditional_formatting for r in cf.rules}
+    assert rules == {f'"{s}"' for s in layout.ledger["workbook"]["colours"]}
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$2:$2"
