@@ -200,9 +200,11 @@ def _register_form_commands() -> None:
 
     main.add_command(forms_command)
     main.add_command(collect_command)
-    from .ledger.commands import ledger_command
+    from .ledger.commands import ledger_command, supervise_command, year_summary_command
 
     main.add_command(ledger_command)
+    main.add_command(supervise_command)
+    main.add_command(year_summary_command)
 
 
 _register_form_commands()

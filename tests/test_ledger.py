@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import PLAN_DIR
 from openpyxl import load_workbook
-from plan_edits import measure_block, renumber_measures, rename_everywhere, replace_in
+from plan_edits import measure_block, rename_everywhere, renumber_measures, replace_in
 from test_collect import fill, form_bytes
 
 from generators.cli import main
@@ -60,7 +60,8 @@ def statuses_for(unit: str, quarter: int):
         return lambda key: "按计划推进" if quarter == 1 else "已完成"
     if unit == TOWN:  # measure 12 lags, then stalls (措施11 after the revision)
         m12 = "措施12" if quarter <= 2 else "措施11"
-        return lambda key: {1: "滞后", 2: "滞后", 3: "未启动"}[quarter] if key == m12 else "按计划推进"
+        stalled = {1: "滞后", 2: "滞后", 3: "未启动"}[quarter]
+        return lambda key: stalled if key == m12 else "未启动" if key == "措施1" else "按计划推进"
     return lambda key: "已完成"
 
 
@@ -110,8 +111,11 @@ def year(tmp_path_factory, layout):
             send(2, [CX], later, status=lambda key: "已完成", date=dt.date(2023, 7, 3))
             states["replace_output"] = run("collect", "--quarter", "2", str(later))
             states["again_output"] = run("collect", "--quarter", "2", str(later))
+            states["supervise2"] = run("supervise", "--quarter", "2")
         states[f"q{quarter}"] = output
     states["ledger_output"] = run("ledger")
+    states["supervise4"] = run("supervise", "--quarter", "4")
+    states["year_output"] = run("year-summary")
     return root, plan_dir, out, states, sent
 
 
@@ -195,6 +199,7 @@ def test_year_workbook_grid(year, layout):
     assert cells[("措施2", ECO)][3:7] == ("已完成", "已完成", None, None)
     assert "第三季度起不在计划中" in cells[("措施2", ECO)][8]
     assert cells[("措施1", ECO)][3:7] == ("滞后", "滞后", "已完成", "已完成")
+    assert cells[("措施1", TOWN)][3:7] == ("未启动", "未启动", "未启动", "未报送")
     (added,) = [r for r in cells.values() if r[2] == ECO and r[8] and "第三季度新增" in r[8]]
     assert added[3:7] == (None, None, "已完成", "已完成")
     assert cells[("任务1", CX_NEW)][3:7] == ("按计划推进", "已完成", "已完成", "已完成")
@@ -203,3 +208,104 @@ def test_year_workbook_grid(year, layout):
     rules = {r.formula[0] for cf in ws.conditional_formatting for r in cf.rules}
     assert rules == {f'"{s}"' for s in layout.ledger["workbook"]["colours"]}
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$2:$2"
+
+
+def manifest_entries(out: Path, kind: str) -> list[dict]:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return [e for e in manifest["artifacts"] if e["kind"] == kind]
+
+
+def test_supervision_letters_go_exactly_to_units_with_lagging_or_missing_tasks(year, plan, views):
+    root, plan_dir, out, states, _ = year
+    revised = Views(load_plan(plan_dir))
+    entries = manifest_entries(out, "supervision")
+    letters = {(e["quarter"], e["unit"]) for e in entries if "unit" in e}
+    clear_q2 = {CX, STEADY}  # 长兴's replacing Q2 return is all 已完成
+    clear_q4 = {ECO, CX_NEW, STEADY}
+    assert {u for q, u in letters if q == 2} == set(views.assignments) - clear_q2
+    assert {u for q, u in letters if q == 4} == set(revised.assignments) - clear_q4
+    assert sorted(e["quarter"] for e in entries if "unit" not in e) == [2, 4]  # the office's lists
+    for e in entries:
+        assert sha(out / e["path"]) == e["sha256"]
+    assert f"第二季度督办：{len(views.assignments) - 2} 个单位" in states["supervise2"]
+
+
+def docx_text(path: Path) -> str:
+    from docx import Document
+
+    doc = Document(path)
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def test_supervision_letter_lists_the_tasks_with_last_progress_and_reply_due(year, plan):
+    from conftest import schema_errors
+
+    _, _, out, _, _ = year
+    (town2,) = [
+        e for e in manifest_entries(out, "supervision") if e.get("unit") == TOWN and e["quarter"] == 2
+    ]
+    text = docx_text(out / town2["path"])
+    assert "上海市崇明区城桥镇人民政府：" in text
+    assert "1项任务滞后，1项任务未启动" in text
+    assert "2023年7月25日前" in text  # 督办回复期限 of Q2 in meta.yaml
+    assert "（第二季度）措施12 已按计划推进 & <检查>" in text  # the form's text, literally
+    assert schema_errors(out / town2["path"]) == []
+    (town4,) = [
+        e for e in manifest_entries(out, "supervision") if e.get("unit") == TOWN and e["quarter"] == 4
+    ]
+    text4 = docx_text(out / town4["path"])
+    assert "未报送第四季度报表" in text4 and "措施1（" not in text4
+    (silent,) = [
+        e for e in manifest_entries(out, "supervision") if e.get("unit") == SILENT and e["quarter"] == 4
+    ]
+    assert "贵单位未报送第四季度进展情况报表，涉及任务" in docx_text(out / silent["path"])
+
+
+def test_year_end_counts(year, layout):
+    root, plan_dir, out, states, _ = year
+    revised = Views(load_plan(plan_dir))
+    held = {u: len(h.all) for u, h in revised.assignments.items()}
+    done = held[ECO] + held[CX_NEW] + held[STEADY]
+    total = sum(held.values())
+    tasks_part = sum(1 for h in revised.assignments.values() for a in h.all if a.kind == "task")
+    (xlsx,) = [e for e in manifest_entries(out, "year-summary") if e["path"].endswith(".xlsx")]
+    names = layout.ledger["year_summary"]["sheets"]
+    wb = load_workbook(out / xlsx["path"])
+    by_status = {r[0]: r[1] for r in wb[names["status"]].iter_rows(min_row=3, values_only=True)}
+    assert by_status["已完成"] == done and by_status["未报送"] == total - done and by_status["合计"] == total
+    assert by_status["滞后"] == by_status["未启动"] == 0
+    parts = {r[0]: r[-1] for r in wb[names["parts"]].iter_rows(min_row=3, values_only=True)}
+    assert parts["重点工作任务"] == tasks_part and sum(parts.values()) == total
+    never = [r for r in wb[names["never_started"]].iter_rows(min_row=3, values_only=True)]
+    assert never == [("措施1", never[0][1], TOWN)]
+    silent = [r[1] for r in wb[names["never_reported"]].iter_rows(min_row=3, values_only=True)]
+    assert silent == [u for u in revised.assignments if u not in (ECO, CX_NEW, TOWN, STEADY)]
+    (report,) = [e for e in manifest_entries(out, "year-summary") if e["path"].endswith(".docx")]
+    text = docx_text(out / report["path"])
+    assert f"已完成{done}项" in text and f"未报送{total - done}项" in text
+    assert f"全年未报送任何季度报表的单位（{len(silent)}个）" in text
+    assert f"措施1（{never[0][1]}）：{TOWN}。" in text
+
+
+def test_build_keeps_the_ledger_outputs_and_never_touches_ledger(year):
+    root, plan_dir, out, _, _ = year
+    ledger_files = {p: sha(p) for p in (root / "ledger").rglob("*") if p.is_file()}
+    kinds = ("ledger", "supervision", "year-summary")
+    before = {k: manifest_entries(out, k) for k in kinds}
+
+    def run(*args):
+        result = CliRunner().invoke(main, [*args, "--plan", str(plan_dir), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+
+    run("build")
+    assert {k: manifest_entries(out, k) for k in kinds} == before
+    run("build", "--clean")  # empties output/, never ledger/
+    assert {p: sha(p) for p in (root / "ledger").rglob("*") if p.is_file()} == ledger_files
+    run("ledger")
+    run("supervise", "--quarter", "4")
+    run("year-summary")  # rebuilt from the ledger alone, byte for byte
+    for kind in kinds:
+        assert [e for e in manifest_entries(out, kind) if e.get("quarter") != 2] == [
+            e for e in before[kind] if e.get("quarter") != 2
+        ]

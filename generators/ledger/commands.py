@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from generators.artifact import Artifact
-from generators.commands.common import BAD_INPUT, Command, out_option, plan_option, templates_option
 from generators.collect.collection import Collection
+from generators.commands.common import BAD_INPUT, Command, out_option, plan_option, templates_option
 from generators.formspec import FormsLayout
 from generators.layout import Layout, load_layout
 from generators.model import Plan
@@ -93,3 +93,52 @@ def ledger_command(plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
     write(out_dir, plan, [artifact], frozenset({"ledger"}), lambda e: True)
     shown = "、".join(f"第{to_chinese(q)}季度" for q in year.collected)
     click.echo(f"台账包含{shown}，{len(year.lines)} 行（单位 × 任务）。")
+
+
+@click.command("supervise", cls=Command)
+@click.option(
+    "--quarter",
+    type=click.IntRange(1, 4),
+    required=True,
+    metavar="1-4",
+    help="按第几季度（1–4）的报送情况督办",
+)
+@plan_option
+@out_option
+@templates_option
+def supervise_command(quarter: int, plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
+    """为第 N 季度有滞后、未启动任务或未报送的单位各生成一份督办单（.docx），并生成督办清单（.xlsx）。"""
+    from .supervision import render
+
+    plan, layout, year = load_year(plan_dir, templates_dir)
+    if quarter not in year.collected:
+        _fail(
+            f"台账中还没有第{to_chinese(quarter)}季度的记录：请先收取该季度报表（plandocs collect --quarter {quarter} 文件夹）"
+        )
+    try:
+        artifacts, found = render(year, layout, quarter)
+    except LedgerError as err:
+        _fail(str(err))
+    write(out_dir, plan, artifacts, frozenset({"supervision"}), lambda e: e.get("quarter") == quarter)
+    missing = sum(1 for c in found if c.missing)
+    click.echo(
+        f"第{to_chinese(quarter)}季度督办：{len(found)} 个单位（其中未报送 {missing} 个），"
+        f"其余 {len(year.views.assignments) - len(found)} 个单位无需督办。"
+    )
+
+
+@click.command("year-summary", cls=Command)
+@plan_option
+@out_option
+@templates_option
+def year_summary_command(plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
+    """由年度台账生成年度完成情况报告草稿（.docx）和统计表（.xlsx）。"""
+    from .year_summary import render
+
+    plan, layout, year = load_year(plan_dir, templates_dir)
+    artifacts, end = render(year, layout)
+    write(out_dir, plan, artifacts, frozenset({"year-summary"}), lambda e: True)
+    click.echo(
+        f"截至第{to_chinese(end.quarter)}季度：{len(end.lines)} 项，{end.status_text(end.by_status)}；"
+        f"全年未报送的单位 {len(end.never_reported)} 个。"
+    )

@@ -11,6 +11,7 @@ from generators.layout import Layout
 class LedgerLayout:
     not_reported: str  # a quarter the unit held the task but returned no accepted form
     chase: tuple[str, ...]  # statuses a 督办单 chases (besides not reported / not filled)
+    not_started: str
     workbook: dict
     supervision: dict
     year_summary: dict
@@ -23,6 +24,7 @@ class LedgerLayout:
         return cls(
             not_reported=d["not_reported"],
             chase=tuple(d["chase"]),
+            not_started=d["not_started"],
             workbook=dict(d["workbook"]),
             supervision=dict(d["supervision"]),
             year_summary=dict(d["year_summary"]),

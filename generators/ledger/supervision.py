@@ -1,0 +1,163 @@
+"""督办单 (plandocs supervise --quarter N): one letter per unit with tasks to chase after quarter N —
+tasks it reported 滞后 or 未启动, rows it left unfilled, or a quarter it did not report at all — and one
+list for the office. A unit with nothing to chase gets no letter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+
+from generators.artifact import Artifact
+from generators.dates import chinese_date
+from generators.layout import Layout
+from generators.numerals import to_chinese
+from generators.render import docx
+from generators.render.annex_xlsx import to_bytes
+from generators.render.docx import meta_datetime
+from generators.render.letters import common_context, date_indent
+
+from . import sheets
+from .store import UnitRecord, safe_name
+from .workbook import QUARTER_NAMES, latest_progress
+from .year import Line, Year
+
+
+@dataclass(frozen=True)
+class Chase:
+    unit: UnitRecord
+    full_name: str
+    lagging: tuple[Line, ...]  # reported in a chased status (or the row left unfilled)
+    missing: tuple[Line, ...]  # held but the quarter not reported
+
+
+def chases(year: Year, quarter: int) -> list[Chase]:
+    """The units in the plan now with something to chase after `quarter`, registry order."""
+    chased = set(year.lspec.chase) | {year.spec.summary.not_filled}
+    full = {u.name: u.full_name for u in year.plan.units}
+    by_unit = year.unit_lines()
+    out = []
+    for unit in year.units:
+        if unit.end or unit.name not in year.views.assignments:
+            continue
+        lines = by_unit[unit.unit_id]
+        lagging = tuple(line for line in lines if line.statuses[quarter - 1] in chased)
+        missing = tuple(line for line in lines if line.statuses[quarter - 1] == year.lspec.not_reported)
+        if lagging or missing:
+            out.append(Chase(unit, full.get(unit.name, unit.full_name), lagging, missing))
+    return out
+
+
+def _reasons(chase: Chase, year: Year, quarter: int) -> str:
+    counts = []
+    for status in (*year.lspec.chase, year.spec.summary.not_filled):
+        n = sum(1 for line in chase.lagging if line.statuses[quarter - 1] == status)
+        if n:
+            counts.append(
+                f"{n}项任务{status}" if status != year.spec.summary.not_filled else f"{n}项任务{status}"
+            )
+    if chase.missing:
+        counts.append(f"未报送{QUARTER_NAMES[quarter - 1]}报表")
+    return "，".join(counts)
+
+
+def context(year: Year, layout: Layout, quarter: int, chase: Chase) -> dict:
+    plan, spec = year.plan, year.lspec.supervision
+    common = common_context(plan, layout)
+    reply = plan.meta.reply_dates[quarter - 1] if plan.meta.reply_dates else plan.meta.due_dates[quarter - 1]
+    return {
+        "title": spec["title"],
+        "addressee": chase.full_name,
+        "period": f"{plan.meta.year}年{QUARTER_NAMES[quarter - 1]}",
+        "reasons": _reasons(chase, year, quarter),
+        "reply_due": chinese_date(reply),
+        "office_short": plan.meta.office,
+        "missing_reason": f"贵单位未报送{QUARTER_NAMES[quarter - 1]}进展情况报表",
+        "missing": [line.task.key_text for line in chase.missing],
+        "tasks": [
+            {
+                "key_text": line.task.key_text,
+                "task": line.task.task,
+                "status": line.statuses[quarter - 1],
+                "progress": latest_progress(line, quarter) or "（未报送过进展）",
+            }
+            for line in chase.lagging
+        ],
+        "contact": plan.meta.contact,
+        "phone": plan.meta.phone,
+        "office": common["office"],
+        # dated like the quarter's 通报: the report due date, plan data, never the clock
+        "date": chinese_date(plan.meta.due_dates[quarter - 1]),
+        "date_indent": date_indent(common["office"], chinese_date(plan.meta.due_dates[quarter - 1]), layout),
+    }
+
+
+def _names(year: Year, quarter: int) -> dict:
+    return {"year": year.plan.meta.year, "q": quarter, "quarter": to_chinese(quarter)}
+
+
+def office_list(year: Year, layout: Layout, quarter: int, found: list[Chase], paths: dict[str, str]) -> bytes:
+    spec = year.lspec.supervision
+    title = spec["list_title"].format(**_names(year, quarter))
+    plan = year.plan
+    reply = plan.meta.reply_dates[quarter - 1] if plan.meta.reply_dates else plan.meta.due_dates[quarter - 1]
+    header = [
+        ("序号", 6),
+        ("单位", 16),
+        ("类别", 10),
+        ("督办事项", 30),
+        ("督办任务", 50),
+        ("回复期限", 14),
+        ("督办单", 30),
+    ]
+    rows = []
+    for i, chase in enumerate(found, start=1):
+        listed = [f"{line.task.key_text}（{line.statuses[quarter - 1]}）" for line in chase.lagging]
+        listed += [line.task.key_text for line in chase.missing]
+        rows.append(
+            [
+                i,
+                chase.unit.name,
+                chase.unit.category,
+                _reasons(chase, year, quarter),
+                "、".join(listed),
+                chinese_date(reply),
+                paths[chase.unit.unit_id],
+            ]
+        )
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "督办清单"
+    sheets.table(ws, sheets.styles(layout), title, header, rows)
+    sheets.printable(ws, layout, year.spec)
+    props = wb.properties
+    props.title = title
+    props.creator = props.lastModifiedBy = plan.meta.office
+    props.created = props.modified = meta_datetime(plan.meta)
+    return to_bytes(wb)
+
+
+def render(year: Year, layout: Layout, quarter: int) -> tuple[list[Artifact], list[Chase]]:
+    spec = year.lspec.supervision
+    found = chases(year, quarter)
+    out, paths = [], {}
+    for chase in found:
+        path = spec["path"].format(unit=safe_name(chase.unit.name, "单位"), **_names(year, quarter))
+        paths[chase.unit.unit_id] = path
+        data = docx.render(
+            layout.template("supervision"),
+            context(year, layout, quarter, chase),
+            year.plan.meta,
+            title=spec["title"],
+        )
+        out.append(Artifact(kind="supervision", path=path, data=data, unit=chase.unit.name, quarter=quarter))
+    list_path = spec["list_path"].format(**_names(year, quarter))
+    out.append(
+        Artifact(
+            kind="supervision",
+            path=list_path,
+            data=office_list(year, layout, quarter, found, paths),
+            quarter=quarter,
+        )
+    )
+    return out, found

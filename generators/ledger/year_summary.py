@@ -1,0 +1,166 @@
+"""年度完成情况 (plandocs year-summary): the year-end counts and a draft report the office edits.
+
+Every number is computed from the ledger: each unit × task line counts once, with its status in the
+last quarter collected; the report's wording is plain and lives in templates/year_summary.docx.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from openpyxl import Workbook
+
+from generators.artifact import Artifact
+from generators.dates import chinese_date
+from generators.layout import Layout
+from generators.render import docx
+from generators.render.annex_xlsx import to_bytes
+from generators.render.docx import meta_datetime
+from generators.render.letters import date_indent
+
+from . import sheets
+from .workbook import QUARTER_NAMES, leader_rows
+from .year import Year
+
+KEY_TASKS_PART = "重点工作任务"
+
+
+class YearEnd:
+    """The figures both the report and the workbook print, so they cannot disagree."""
+
+    def __init__(self, year: Year):
+        self.year = year
+        self.quarter = year.last_quarter
+        q = self.quarter
+        self.lines = [line for line in year.lines if q and line.statuses[q - 1]]
+        self.by_status = Counter(line.statuses[q - 1] for line in self.lines)
+        parts: dict[str, Counter] = {}
+        for line in self.lines:
+            part = line.task.part if line.task.kind == "measure" else KEY_TASKS_PART
+            parts.setdefault(part, Counter())[line.statuses[q - 1]] += 1
+        order = [p.heading for p in year.plan.parts] + [KEY_TASKS_PART]
+        self.by_part = {
+            p: parts[p]
+            for p in sorted(parts, key=lambda p: (order.index(p) if p in order else len(order), p))
+        }
+        started = set(year.spec.statuses) - {year.lspec.not_started}  # 已完成, 按计划推进, 滞后
+        never: dict[str, list] = {}
+        for line in year.lines:
+            reported = [e.status for e in line.entries if e is not None]
+            if reported and not started & set(reported):
+                never.setdefault(line.task.task_id, []).append(line)
+        self.never_started = [
+            (year.task_by_id[t], [line.unit.name for line in lines]) for t, lines in never.items()
+        ]
+        ever = {e.unit_id for e in year.ledger.entries}
+        self.never_reported = [u for u in year.units if u.unit_id not in ever and not u.end]
+
+    def status_text(self, counts: Counter) -> str:
+        total = sum(counts.values())
+        shown = [f"{s}{counts[s]}项（{counts[s] / total:.0%}）" for s in self.year.statuses if counts[s]]
+        return "，".join(shown) or "无"
+
+
+def context(end: YearEnd, layout: Layout) -> dict:
+    year, plan = end.year, end.year.plan
+    title = year.lspec.year_summary["title"].format(year=plan.meta.year)
+    date = chinese_date(plan.meta.due_dates[-1])
+    leaders = []
+    for row in leader_rows(year):
+        if not leaders or leaders[-1]["name"] != row[0]:
+            leaders.append({"name": row[0], "tasks": []})
+        leaders[-1]["tasks"].append({"key_text": row[1], "task": row[2], "status": row[5] or "无报送"})
+    return {
+        "title": title,
+        "plan_title": plan.meta.title,
+        "measures": sum(1 for t in year.tasks if t.kind == "measure" and not t.end),
+        "key_tasks": sum(1 for t in year.tasks if t.kind == "task" and not t.end),
+        "units": len(year.views.assignments),
+        "lines": len(end.lines),
+        "office": plan.meta.office,
+        "office_full_name": plan.meta.office_full_name,
+        "quarters": "、".join(QUARTER_NAMES[q - 1] for q in year.collected),
+        "period": f"{plan.meta.year}年{QUARTER_NAMES[end.quarter - 1]}",
+        "status_text": end.status_text(end.by_status),
+        "parts": [
+            {"name": p, "total": sum(c.values()), "status_text": end.status_text(c)}
+            for p, c in end.by_part.items()
+        ],
+        "never_started": [
+            {"key_text": task.key_text, "task": task.task, "units": "、".join(units)}
+            for task, units in end.never_started
+        ],
+        "never_reported": [u.name for u in end.never_reported],
+        "leaders": leaders,
+        "date": date,
+        "date_indent": date_indent(plan.meta.office_full_name, date, layout),
+    }
+
+
+def workbook(end: YearEnd, layout: Layout) -> bytes:
+    year = end.year
+    spec = year.lspec.year_summary
+    title = spec["title"].format(year=year.plan.meta.year)
+    names = spec["sheets"]
+    styles = sheets.styles(layout)
+    wb = Workbook()
+    total = sum(end.by_status.values())
+    ws = wb.active
+    ws.title = names["status"]
+    rows = [[s, end.by_status[s], end.by_status[s] / total if total else 0.0] for s in year.statuses]
+    sheets.table(
+        ws,
+        styles,
+        f"{title}（{names['status']}）",
+        [("完成状态", 14), ("项数", 10), ("占比", 10)],
+        rows + [["合计", total, 1.0 if total else 0.0]],
+    )
+    header = [("部分", 40)] + [(s, 10) for s in year.statuses] + [("合计", 10)]
+    rows = [[p, *(c[s] for s in year.statuses), sum(c.values())] for p, c in end.by_part.items()]
+    sheets.table(wb.create_sheet(names["parts"]), styles, f"{title}（{names['parts']}）", header, rows)
+    rows = [[task.key_text, task.task, "、".join(units)] for task, units in end.never_started]
+    sheets.table(
+        wb.create_sheet(names["never_started"]),
+        styles,
+        f"{title}（{names['never_started']}）",
+        [("编号", 10), ("任务", 30), ("单位", 60)],
+        rows,
+    )
+    rows = [[i, u.name, u.category] for i, u in enumerate(end.never_reported, start=1)]
+    sheets.table(
+        wb.create_sheet(names["never_reported"]),
+        styles,
+        f"{title}（{names['never_reported']}）",
+        [("序号", 6), ("单位", 20), ("类别", 12)],
+        rows,
+    )
+    header = [
+        ("区领导", 10),
+        ("编号", 8),
+        ("重点任务", 28),
+        ("责任单位", 30),
+        ("最新季度", 10),
+        ("最新状态", 50),
+    ]
+    sheets.table(
+        wb.create_sheet(names["leaders"]), styles, f"{title}（{names['leaders']}）", header, leader_rows(year)
+    )
+    for sheet in wb.worksheets:
+        sheets.printable(sheet, layout, year.spec)
+    props = wb.properties
+    props.title = title
+    props.creator = props.lastModifiedBy = year.plan.meta.office
+    props.created = props.modified = meta_datetime(year.plan.meta)
+    return to_bytes(wb)
+
+
+def render(year: Year, layout: Layout) -> tuple[list[Artifact], YearEnd]:
+    end = YearEnd(year)
+    spec = year.lspec.year_summary
+    names = {"year": year.plan.meta.year}
+    ctx = context(end, layout)
+    report = docx.render(layout.template("year_summary"), ctx, year.plan.meta, title=ctx["title"])
+    return [
+        Artifact(kind="year-summary", path=spec["path"].format(**names), data=report),
+        Artifact(kind="year-summary", path=spec["xlsx_path"].format(**names), data=workbook(end, layout)),
+    ], end
