@@ -9,9 +9,13 @@
 (d) synthetic city-scale plans (tools/make_city_plan.py), each built in its own process so that its
     peak memory is its own (the largest of that process and its workers);
 (e) `plandocs pdf` on (b)'s output: every document converted, then again with nothing to do (the
-    command as `make pdf` runs it, in its own process; skipped without LibreOffice).
+    command as `make pdf` runs it, in its own process; skipped without LibreOffice);
+(f) the year at city scale: four quarters of synthetic returns from every unit of the largest plan
+    (generators/ledger/synthetic.py, not timed) collected and recorded in the ledger, then the year
+    workbook built — in its own process, timed together, with its peak memory.
 Ends with the lines the issues ask for: speedup_vs_naive, noop_fraction, scale_units_per_s,
-scale_peak_rss_mb, pdf_full_s, pdf_noop_s. Timings depend on the machine and its load; run it on a quiet machine.
+scale_peak_rss_mb, pdf_full_s, pdf_noop_s, ledger_s (and ledger_peak_rss_mb). Timings depend on the
+machine and its load; run it on a quiet machine.
 """
 
 from __future__ import annotations
@@ -91,6 +95,60 @@ def build_child(plan_dir: Path, out: Path) -> None:
     print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024, "files": result.rendered}))
 
 
+def ledger_child(plan_dir: Path, work: Path) -> None:
+    """Run in a subprocess: returns for Q1–Q4 written (untimed), then collect + record each quarter and
+    build the year workbook (timed); prints seconds and peak RSS as JSON."""
+    from generators.collect import collect, summary_artifacts
+    from generators.formspec import FormsLayout
+    from generators.layout import load_layout
+    from generators.ledger.record import record
+    from generators.ledger.spec import LedgerLayout
+    from generators.ledger.store import LedgerPaths, load
+    from generators.ledger.synthetic import write_returns
+    from generators.ledger.workbook import render_workbook
+    from generators.ledger.year import Year
+    from generators.output import write_output
+    from generators.plan import load_plan
+    from generators.views import Views
+
+    plan, layout = load_plan(plan_dir), load_layout()
+    views, spec = Views(plan), FormsLayout.of(layout)
+    returns = sum(write_returns(plan, views, spec, q, work / f"returns{q}") for q in (1, 2, 3, 4))
+    paths = LedgerPaths.beside(plan_dir, plan.meta.year)
+
+    def year() -> int:
+        for q in (1, 2, 3, 4):
+            collection = collect(plan, views, layout, q, work / f"returns{q}")
+            artifacts = summary_artifacts(plan, views, layout, collection)
+            write_output(work / f"out{q}", plan, artifacts)
+            record(paths, plan, views, spec, collection)
+        workbook = render_workbook(Year(load(paths), plan, views, spec, LedgerLayout.of(layout)), layout)
+        (work / "ledger.xlsx").write_bytes(workbook.data)
+        return len(load(paths).entries)
+
+    seconds, rows = timed(year)
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024, "returns": returns, "rows": rows}))
+
+
+def ledger_year(units: int, measures: int, work: Path) -> dict:
+    plan_dir = work / f"year{units}" / "plan"
+    subprocess.run(
+        [sys.executable, str(CITY_TOOL), str(plan_dir), "--units", str(units), "--measures", str(measures)],
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "generators.bench", "--ledger-child", str(plan_dir), str(plan_dir.parent)],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
 def city(units: int, measures: int, work: Path) -> dict:
     plan_dir, out = work / f"plan{units}", work / f"out{units}"
     subprocess.run(
@@ -128,9 +186,18 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000])
     parser.add_argument("--measures", type=int, default=400)
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--ledger-child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--ledger-only", action="store_true", help="只测 (e) 年度台账")
     args = parser.parse_args()
     if args.child:
         build_child(*args.child)
+        return
+    if args.ledger_child:
+        ledger_child(*args.ledger_child)
+        return
+    if args.ledger_only:
+        with tempfile.TemporaryDirectory(prefix="plandocs-bench-") as tmp:
+            report_ledger(ledger_year(max(args.sizes), args.measures, Path(tmp)))
         return
 
     from generators.pdf import find_soffice
@@ -170,6 +237,7 @@ def main() -> None:
             print(f"\n(e) plandocs pdf: full conversion {pdf_times[0]:.1f} s, no-op {pdf_times[1]:.2f} s")
         else:
             print("\n(e) plandocs pdf: skipped, LibreOffice (soffice) not installed")
+        year = ledger_year(max(args.sizes), args.measures, work)
     largest = scale[-1]
     print(f"speedup_vs_naive={naive_s / build_s:.2f}")
     print(f"noop_fraction={noop_s / build_s:.4f}")
@@ -178,6 +246,16 @@ def main() -> None:
     if pdf_times:
         print(f"pdf_full_s={pdf_times[0]:.1f}")
         print(f"pdf_noop_s={pdf_times[1]:.2f}")
+    report_ledger(year)
+
+
+def report_ledger(year: dict) -> None:
+    print(
+        f"(f) the year: {year['returns']} returns over four quarters collected and recorded "
+        f"({year['rows']} ledger rows), year workbook built"
+    )
+    print(f"ledger_s={year['seconds']:.1f}")
+    print(f"ledger_peak_rss_mb={year['peak_mb']:.0f}")
 
 
 if __name__ == "__main__":

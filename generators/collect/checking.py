@@ -101,11 +101,25 @@ def unit_by_file_name(path: Path, plan: Plan, views: Views) -> str | None:
     return names[max(inside, key=len)] if inside else None
 
 
+_KNOWN: list[tuple[Views, dict[str, tuple[str, int]]]] = []  # the last plan's form ids: one per collect
+
+
+def _known_ids(plan: Plan, views: Views) -> dict[str, tuple[str, int]]:
+    """Every form id of this plan's year → (unit, quarter); made once per plan, not once per file (a
+    2,000-unit plan has 8,000 of them)."""
+    for seen, known in _KNOWN:
+        if seen is views:
+            return known
+    known = {form_id(plan.meta.year, q, u): (u, q) for u in views.assignments for q in QUARTERS}
+    _KNOWN[:] = [(views, known)]
+    return known
+
+
 def _identify(verdict: Verdict, form: ReturnedForm, plan: Plan, views: Views, quarter: int) -> bool:
     """Match the hidden form id to a unit and quarter of this plan's year."""
     ident = form.ident
     unit, stated_quarter = ident.get("单位", ""), ident.get("季度", "")
-    known = {form_id(plan.meta.year, q, u): (u, q) for u in views.assignments for q in QUARTERS}
+    known = _known_ids(plan, views)
     match = known.get(ident["表单编号"])
     if match is None:
         if ident.get("年度") and ident["年度"] != str(plan.meta.year):
