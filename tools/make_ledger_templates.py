@@ -50,7 +50,7 @@ def make_supervision(layout) -> None:
             "正文",
         )
     with paragraph_block(doc, "if tasks", "正文"):
-        table = add_table(doc, SUPERVISION_COLUMNS)
+        table = add_table(doc, SUPERVISION_COLUMNS, layout)
         with row_block(table, "for task in tasks"):
             add_body_row(table, SUPERVISION_COLUMNS)
     paras(doc, "正文", "联系人：{{ contact }}；联系电话：{{ phone }}。", "")
