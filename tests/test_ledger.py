@@ -6,13 +6,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import PLAN_DIR
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from plan_edits import measure_block, rename_everywhere, renumber_measures, replace_in
 from test_collect import fill, form_bytes
@@ -309,3 +313,43 @@ def test_build_keeps_the_ledger_outputs_and_never_touches_ledger(year):
         assert [e for e in manifest_entries(out, kind) if e.get("quarter") != 2] == [
             e for e in before[kind] if e.get("quarter") != 2
         ]
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1).map(lambda t: "=" + t))
+@settings(max_examples=30, deadline=None)
+def test_text_from_data_never_becomes_a_formula(text):
+    from openpyxl import Workbook
+
+    from generators.ledger.sheets import put
+    from generators.render.annex_xlsx import to_bytes
+
+    wb = Workbook()
+    put(wb.active, 1, 1, text)
+    data = to_bytes(wb)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert b"<f>" not in z.read("xl/worksheets/sheet1.xml")
+    assert load_workbook(io.BytesIO(data)).active["A1"].value == text
+
+
+def test_names_never_leave_the_ledger(tmp_path):
+    from generators.ledger.store import LedgerError, LedgerPaths
+
+    paths = LedgerPaths.beside(tmp_path / "plan", 2023)
+    assert paths.archive(1, "区应急局") == tmp_path / "ledger" / "2023" / "Q1" / "区应急局.xlsx"
+    for bad in ("../x", "a/b", "a\\b", "..", ".hidden", ""):
+        with pytest.raises(LedgerError):
+            paths.archive(1, bad)
+
+
+def test_a_damaged_ledger_is_one_line_with_file_and_line(tmp_path, plan_copy):
+    (tmp_path / "ledger").mkdir()
+    good = ",".join(
+        ["季度", "单位标识", "单位", "任务标识", "编号", "任务", "完成状态", "进展情况", "存在问题"]
+        + ["下步计划", "填报人", "填报日期", "来源文件", "存档", "替换"]
+    )
+    (tmp_path / "ledger" / "2023.csv").write_text(good + "\n7" + ",x" * 14 + "\n", encoding="utf-8")
+    out = tmp_path / "output"
+    result = CliRunner().invoke(main, ["ledger", "--plan", str(plan_copy), "--out", str(out)])
+    assert result.exit_code == 2
+    assert "2023.csv:2:1: 季度应为 1–4" in result.output and "Traceback" not in result.output
+    assert not out.exists()

@@ -21,6 +21,7 @@ from pathlib import Path
 from generators.output import atomic_write
 
 LEDGER_DIR = "ledger"
+QUARTER_COUNT = 4
 
 
 class LedgerError(Exception):
@@ -217,7 +218,10 @@ def _int(path: Path, number: int, value: str) -> int:
 def load(paths: LedgerPaths) -> Ledger:
     ledger = Ledger()
     for n, row in enumerate(_read(paths.csv, ENTRY_HEADER), start=2):
-        ledger.entries.append(Entry(_int(paths.csv, n, row[0]), *row[1:]))
+        quarter = _int(paths.csv, n, row[0])
+        if not 1 <= quarter <= QUARTER_COUNT:
+            raise LedgerError(f"{paths.csv}:{n}:1: 季度应为 1–{QUARTER_COUNT}，实际为“{row[0]}”")
+        ledger.entries.append(Entry(quarter, *row[1:]))
     for n, row in enumerate(_read(paths.tasks, TASK_HEADER), start=2):
         number, start, end = (_int(paths.tasks, n, row[i]) for i in (2, 8, 9))
         ledger.tasks.append(TaskRecord(row[0], row[1], number, *row[3:8], start, end))
