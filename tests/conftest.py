@@ -21,6 +21,26 @@ TEMPLATES_DIR = ROOT / "templates"
 SEED = Path(__file__).resolve().parent / "fixtures" / "seed.txt"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _ledger_of_the_repo_plan_in_tmp(tmp_path_factory):
+    """collect records returns in ledger/ beside the plan: for the repository's own plan/ that would be the
+    repository, so the tests' ledger of it goes to a tmp folder (copies of plan/ keep theirs beside them).
+    Session-wide, so that module fixtures that collect are covered too."""
+    from generators.ledger import store
+
+    real = store.LedgerPaths.beside.__func__
+    folder = tmp_path_factory.mktemp("repo-ledger")
+
+    def beside(cls, plan_dir, year):
+        if Path(plan_dir).resolve() == PLAN_DIR.resolve():
+            return cls(folder / "ledger", year)
+        return real(cls, plan_dir, year)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store.LedgerPaths, "beside", classmethod(beside))
+        yield
+
+
 @pytest.fixture(scope="session")
 def plan():
     return load_plan(PLAN_DIR)

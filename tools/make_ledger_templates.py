@@ -93,7 +93,7 @@ def make_year_summary(layout) -> None:
     with paragraph_block(doc, "for leader in leaders", "正文"):
         para(doc, "{{ leader.name }}同志负责的重点任务{{ leader.tasks | length }}项：", "正文")
         with paragraph_block(doc, "for task in leader.tasks", "正文"):
-            para(doc, "{{ task.key_text }}　{{ task.task }}：{{ task.status }}。", "正文")
+            para(doc, "{{ task.key_text }}（{{ task.task }}）：{{ task.status }}。", "正文")
     para(doc, "六、下一步工作", "一级标题")
     para(doc, "（请{{ office }}根据全年情况补充下一步工作安排。）", "正文")
     paras(doc, "正文", "", "")

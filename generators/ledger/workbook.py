@@ -123,10 +123,12 @@ def leader_rows(year: Year) -> list[list]:
                 continue
             lines = [line for line in lines_of.get(task.task_id, []) if not line.unit.end]
             shown = []
+            chased = (*year.lspec.chase, year.spec.summary.not_filled)
             for status in year.statuses:
                 units = [line.unit.name for line in lines if q and line.statuses[q - 1] == status]
-                if units:
-                    shown.append(f"{status}：{'、'.join(units)}")
+                if units:  # the units to chase by name, the others counted
+                    named = f"（{'、'.join(units)}）" if status in chased else ""
+                    shown.append(f"{status}{len(units)}个单位{named}")
             units = "、".join(line.unit.name for line in lines)
             rows.append(
                 [
