@@ -37,9 +37,9 @@ def check(plan_dir: Path) -> None:
 
 def _warn(plan) -> None:
     """Non-fatal: dates of another year, and the 待核实 data still open."""
-    from .plan.warnings import date_warnings, open_assumptions
+    from .plan.warnings import date_warnings, open_assumptions, unreached_measures
 
-    for line in date_warnings(plan):
+    for line in date_warnings(plan) + unreached_measures(plan):
         click.echo(f"警告：{line}", err=True)
     for line in open_assumptions(plan):
         click.echo(f"尚待核实：{line}", err=True)

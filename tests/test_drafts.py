@@ -212,6 +212,8 @@ def test_new_lists_what_is_assumed(tmp_path):
     assert result.exit_code == 0
     assert "发文机关" in result.output and "成文日期" in result.output  # the draft printed neither
     assert "各街镇（0 个成员）" in result.output
+    # 二、（一）1、 names only collective phrases: until their members are listed no letter carries it
+    assert "措施5（1、）的责任单位“市安委会有关成员单位及有关产业园区、各街镇”尚无成员" in result.output
     meta = (tmp_path / "plan" / "meta.yaml").read_text(encoding="utf-8")
     assert "年度: 2024" in meta and "2024-04-10" in meta and "2023" not in meta
 

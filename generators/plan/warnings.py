@@ -45,6 +45,20 @@ def _base_year(plan: Plan) -> int | None:
         return None  # an unreadable base is reported by the build that uses it
 
 
+def unreached_measures(plan: Plan) -> list[str]:
+    """Measures whose every unit is a group without members yet: no letter or form carries them."""
+    empty = {g.name for g in plan.groups if not g.members}
+    out = []
+    for measure in plan.measures:
+        names = measure.responsibility.all_names
+        if names and all(name in empty for name in names):
+            out.append(
+                f"opinion.yaml 措施{measure.number}（{measure.numbering}）的责任单位“{'、'.join(names)}”"
+                "尚无成员，不会出现在任何分工函和报表中：请在 units.yaml 中填写分组成员"
+            )
+    return out
+
+
 def open_assumptions(plan: Plan) -> list[str]:
     """The 待核实 data still open, file by file."""
     out = []
