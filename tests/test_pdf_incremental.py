@@ -299,9 +299,13 @@ def test_a_file_that_crashes_or_hangs_libreoffice_is_named_and_the_rest_complete
     assert_manifest_consistent(out)
 
 
-def test_every_printed_kind_gets_a_pdf(fake, plan_copy, tmp_path):
-    """A build with a 比较基准 (修改对照表) and a collected quarter (summary, 通报): every kind is printed."""
+def test_every_printed_kind_gets_a_pdf(fake, plan_copy, tmp_path, layout):
+    """A build with a 比较基准 (修改对照表), a collected quarter (summary, 通报), its 督办单 and the year
+    summary: every kind is printed."""
     from plan_edits import commit_all, replace_in
+    from returns_kit import fill
+
+    from generators.formspec import FormsLayout
 
     commit_all(plan_copy.parent, "征求意见稿")
     replace_in(plan_copy, "opinion.yaml", "扫除监管盲区。", "消除监管盲区。")
@@ -311,16 +315,21 @@ def test_every_printed_kind_gets_a_pdf(fake, plan_copy, tmp_path):
     returns = tmp_path / "returns"
     returns.mkdir()
     form = next(e["path"] for e in manifest(out) if e["kind"] == "form" and e["quarter"] == 1)
-    (returns / Path(form).name).write_bytes((out / form).read_bytes())
+    fill((out / form).read_bytes(), returns / Path(form).name, FormsLayout.of(layout), date="2023年4月3日")
     collected = CliRunner().invoke(
         main, ["collect", "--plan", str(plan_copy), "--quarter", "1", str(returns), "--out", str(out)]
     )
     assert collected.exit_code == 0, collected.output
+    for command in (["supervise", "--quarter", "1"], ["year-summary"]):
+        made = CliRunner().invoke(main, [*command, "--plan", str(plan_copy), "--out", str(out)])
+        assert made.exit_code == 0, made.output
     result = run_pdf(plan_copy, out)
     assert result.exit_code == 0, result.output
     kinds = {e["path"]: e["kind"] for e in manifest(out)}
     printed = {kinds[e["source"]] for e in manifest(out) if e["kind"] == "pdf"}
-    assert printed == {*CONVERTED_KINDS, JOINED_KIND}
+    assert printed == {k for k in kinds.values() if k in (*CONVERTED_KINDS, JOINED_KIND)}
+    office = {"opinion", "annex", "annex-xlsx", "changes", "letter", "leader-sheet", "matrix", "form"}
+    assert printed >= office | {JOINED_KIND, "summary", "summary-report", "supervision", "year-summary"}
     assert_manifest_consistent(out)
 
 

@@ -24,6 +24,10 @@ CONVERTED_KINDS = (
     "form",
     "summary",
     "summary-report",
+    "supervision",  # 督办单 (plandocs supervise)
+    "year-summary",  # 年度完成情况 (.docx and .xlsx)
+    "notice",  # 印发通知 and the issued document, when the build makes them
+    "issue",
 )
 # The letters print file is not converted from its .docx: it is joined from the letter PDFs, which gives a
 # bookmark per unit and a blank page after odd-length letters (duplex).
