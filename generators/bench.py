@@ -116,19 +116,40 @@ def ledger_child(plan_dir: Path, work: Path) -> None:
     returns = sum(write_returns(plan, views, spec, q, work / f"returns{q}") for q in (1, 2, 3, 4))
     paths = LedgerPaths.beside(plan_dir, plan.meta.year)
 
+    phases = {"read_check": 0.0, "summary": 0.0, "record": 0.0, "workbook": 0.0}
+
+    def phase(name: str, action: Callable[[], T]) -> T:
+        started = time.perf_counter()
+        result = action()
+        phases[name] += time.perf_counter() - started
+        return result
+
     def year() -> int:
         for q in (1, 2, 3, 4):
-            collection = collect(plan, views, layout, q, work / f"returns{q}")
-            artifacts = summary_artifacts(plan, views, layout, collection)
-            write_output(work / f"out{q}", plan, artifacts)
-            record(paths, plan, views, spec, collection)
-        workbook = render_workbook(Year(load(paths), plan, views, spec, LedgerLayout.of(layout)), layout)
+            collection = phase(
+                "read_check", lambda q=q: collect(plan, views, layout, q, work / f"returns{q}")
+            )
+            artifacts = phase("summary", lambda c=collection: summary_artifacts(plan, views, layout, c))
+            phase("summary", lambda a=artifacts, q=q: write_output(work / f"out{q}", plan, a))
+            phase("record", lambda c=collection: record(paths, plan, views, spec, c))
+            del collection, artifacts
+        ledger = LedgerLayout.of(layout)
+        workbook = phase(
+            "workbook", lambda: render_workbook(Year(load(paths), plan, views, spec, ledger), layout)
+        )
         (work / "ledger.xlsx").write_bytes(workbook.data)
         return len(load(paths).entries)
 
     seconds, rows = timed(year)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024, "returns": returns, "rows": rows}))
+    report = {
+        "seconds": seconds,
+        "peak_mb": peak_kb / 1024,
+        "returns": returns,
+        "rows": rows,
+        "phases": phases,
+    }
+    print(json.dumps(report))
 
 
 def ledger_year(units: int, measures: int, work: Path) -> dict:
@@ -254,6 +275,7 @@ def report_ledger(year: dict) -> None:
         f"(f) the year: {year['returns']} returns over four quarters collected and recorded "
         f"({year['rows']} ledger rows), year workbook built"
     )
+    print("    " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in year["phases"].items()))
     print(f"ledger_s={year['seconds']:.1f}")
     print(f"ledger_peak_rss_mb={year['peak_mb']:.0f}")
 

@@ -266,6 +266,16 @@ def test_supervision_letter_lists_the_tasks_with_last_progress_and_reply_due(yea
     assert "贵单位未报送第四季度进展情况报表，涉及任务" in docx_text(out / silent["path"])
 
 
+def test_missing_tasks_are_listed_in_runs():
+    from types import SimpleNamespace as T
+
+    from generators.ledger.supervision import runs
+
+    tasks = [T(kind="measure", number=n) for n in (1, 2, 3, 5, 7, 8)] + [T(kind="task", number=4)]
+    key = {"measure": "措施{number}", "task": "任务{number}"}
+    assert runs(tasks, key) == "措施1—3、5、7—8，任务4"
+
+
 def test_year_end_counts(year, layout):
     root, plan_dir, out, states, _ = year
     revised = Views(load_plan(plan_dir))
@@ -353,3 +363,30 @@ def test_a_damaged_ledger_is_one_line_with_file_and_line(tmp_path, plan_copy):
     assert result.exit_code == 2
     assert "2023.csv:2:1: 季度应为 1–4" in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_no_ledger_flag_records_nothing(tmp_path, plan_copy, plan, views, layout):
+    folder = tmp_path / "returns"
+    fill(
+        form_bytes(plan, views, layout, 1, STEADY),
+        folder / f"{STEADY}.xlsx",
+        FormsLayout.of(layout),
+        date=dt.date(2023, 4, 3),
+    )
+    args = [
+        "collect",
+        "--quarter",
+        "1",
+        str(folder),
+        "--plan",
+        str(plan_copy),
+        "--out",
+        str(tmp_path / "output"),
+    ]
+    result = CliRunner().invoke(main, [*args, "--no-ledger"])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "ledger").exists() and "台账" not in result.output
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "第一季度新记 1 个单位" in result.output
+    assert (tmp_path / "ledger" / "2023" / "Q1" / f"{STEADY}.xlsx").is_file()

@@ -46,7 +46,7 @@ def make_supervision(layout) -> None:
     with paragraph_block(doc, "if missing", "正文"):
         para(
             doc,
-            "{{ missing_reason }}，涉及任务{{ missing | length }}项：{{ missing | join('、') }}。",
+            "{{ missing_reason }}，涉及任务{{ missing | length }}项：{{ missing_text }}。",
             "正文",
         )
     with paragraph_block(doc, "if tasks", "正文"):

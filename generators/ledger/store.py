@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import asdict, dataclass, field, fields
+from operator import attrgetter
 from pathlib import Path
 
 from generators.output import atomic_write
@@ -265,7 +266,8 @@ def _write(path: Path, data: bytes) -> None:
 def save(paths: LedgerPaths, ledger: Ledger) -> None:
     """Rewrite the four CSV files (each whole, atomically), rows in their stable order."""
     entries = sorted(ledger.entries, key=lambda e: (e.quarter, e.unit_id, task_order(e.task_id)))
-    values = [list(asdict(e).values()) for e in entries]
+    row = attrgetter(*(f.name for f in fields(Entry)))  # asdict deep-copies: seconds for a city's year
+    values = [row(e) for e in entries]
     _write(paths.csv, _csv_bytes(ENTRY_HEADER, values))
     tasks = sorted(ledger.tasks, key=lambda t: task_order(t.task_id))
     atomic_write(

@@ -48,6 +48,23 @@ def chases(year: Year, quarter: int) -> list[Chase]:
     return out
 
 
+def runs(tasks: list, key: dict[str, str]) -> str:
+    """措施1—6、10、12—15，任务1—21: numbers in runs, so a unit that sent nothing still gets one page."""
+    shown = []
+    for kind in ("measure", "task"):
+        numbers = sorted({t.number for t in tasks if t.kind == kind})
+        spans: list[list[int]] = []
+        for n in numbers:
+            if spans and n == spans[-1][1] + 1:
+                spans[-1][1] = n
+            else:
+                spans.append([n, n])
+        if spans:
+            parts = [f"{a}—{b}" if b > a else str(a) for a, b in spans]
+            shown.append(key[kind].format(number=parts[0]) + "".join(f"、{p}" for p in parts[1:]))
+    return "，".join(shown)
+
+
 def _reasons(chase: Chase, year: Year, quarter: int) -> str:
     counts = []
     for status in (*year.lspec.chase, year.spec.summary.not_filled):
@@ -74,6 +91,7 @@ def context(year: Year, layout: Layout, quarter: int, chase: Chase) -> dict:
         "office_short": plan.meta.office,
         "missing_reason": f"贵单位未报送{QUARTER_NAMES[quarter - 1]}进展情况报表",
         "missing": [line.task.key_text for line in chase.missing],
+        "missing_text": runs([line.task for line in chase.missing], year.spec.key),
         "tasks": [
             {
                 "key_text": line.task.key_text,
