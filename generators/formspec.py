@@ -8,6 +8,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from .filenames import safe_name
 from .layout import Layout
 from .model import Plan
 from .numerals import to_chinese
@@ -99,7 +100,7 @@ class FormsLayout:
         return {"year": plan.meta.year, "q": quarter, "quarter": to_chinese(quarter)}
 
     def form_path(self, plan: Plan, quarter: int, unit: str) -> str:
-        return self.path.format(unit=unit, **self.names(plan, quarter))
+        return self.path.format(unit=safe_name(unit), **self.names(plan, quarter))
 
     def key_text(self, assignment: Assignment) -> str:
         """What 编号 shows: 措施12 / 任务5."""

@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from .errors import TemplateBroken
+
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 DEFAULT_PATH = TEMPLATES_DIR / "layout.yaml"
 
@@ -172,6 +174,27 @@ def _page(data: dict) -> PageSpec:
 
 
 def load_layout(path: Path = DEFAULT_PATH) -> Layout:
+    """The profile; a missing, unreadable or incomplete one is one message naming the file (TemplateBroken)."""
+    advice = f"请改正它，或从版本库恢复（git checkout -- {path}）"
+    try:
+        return _load_layout(path)
+    except FileNotFoundError as err:
+        raise TemplateBroken(f"找不到版式配置 {path}：{advice}") from err
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise TemplateBroken(
+            f"{where}: 版式配置 YAML 语法错误（{err.problem or err.context}）：{advice}"
+        ) from err
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise TemplateBroken(f"版式配置 {path} 无法读取（{err}）：{advice}") from err
+    except KeyError as err:
+        raise TemplateBroken(f"版式配置 {path} 缺少键或名称 {err}：{advice}") from err
+    except (TypeError, ValueError, AttributeError) as err:
+        raise TemplateBroken(f"版式配置 {path} 中有值或键不对（{err}）：{advice}") from err
+
+
+def _load_layout(path: Path) -> Layout:
     # libyaml when present: the profile is read on every build
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)

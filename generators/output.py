@@ -1,7 +1,7 @@
-"""Writing output/: atomic files, a manifest, and skipping files whose bytes did not change.
+"""Writing output/: atomic files, a manifest, paths held inside output/, and skipping unchanged bytes.
 
-Everything is rendered in memory before the first write, so a failing build leaves output/ as it was;
-each file goes to a temporary name and is renamed into place; the manifest is written last.
+Everything is rendered into a staging folder before output/ changes; the switch into place is journalled
+(staging.py), so a build shows all at once or not at all; the manifest is part of the switch.
 """
 
 from __future__ import annotations
@@ -11,20 +11,20 @@ import fcntl
 import hashlib
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .artifact import Artifact
+from .errors import BuildLocked, OutputDamaged, UnsafePath
 from .model import Plan
+
+__all__ = ["BuildLocked", "OutputDamaged", "UnsafePath"]
 
 MANIFEST = "manifest.json"
 LOCK = ".plandocs.lock"
-
-
-class BuildLocked(Exception):
-    """Another build holds output/."""
+CLEAN_ADVICE = "请运行 plandocs build --clean 重新生成"
 
 
 @dataclass
@@ -39,8 +39,12 @@ def sha256(data: bytes) -> str:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary name beside the file, then rename it into place. The file gets the mode the
+    umask gives (0666 & ~umask), like any file the user creates; the temporary name is short, so a long
+    file name never makes it too long."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.parent / f".tmp-{secrets.token_hex(6)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -51,27 +55,99 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def read_manifest(out_dir: Path) -> dict:
+def path_problem(relative: object) -> str | None:
+    """Why a manifest or generated path is not a plain relative path below a folder (None if it is)."""
+    if not isinstance(relative, str) or not relative:
+        return "不是文件路径"
+    if any(ch in relative for ch in "\\\0") or any(ord(ch) < 32 for ch in relative):
+        return "含有反斜杠或控制字符"
+    if PurePosixPath(relative).is_absolute() or relative[1:2] == ":":
+        return "是绝对路径"
+    if any(part in ("", ".", "..") for part in relative.split("/")):
+        return "含有“..”或空的路径段"
+    return None
+
+
+def inside(base: Path, relative: object, source: str, advice: str = CLEAN_ADVICE) -> Path:
+    """base/relative, refused (UnsafePath) unless it stays inside base: no absolute path, no `..`, and no
+    symbolic link on the way that leads out. `source` names where the path came from, for the message."""
+    problem = path_problem(relative)
+    if problem is None:
+        target = base / str(relative)
+        real_base = os.path.realpath(base)
+        real = os.path.realpath(target)
+        if real == real_base or not real.startswith(real_base.rstrip(os.sep) + os.sep):
+            problem = "经符号链接指向外部"
+        else:
+            return target
+    raise UnsafePath(f"{source}中的路径“{relative}”{problem}，不在 {base} 之内，已拒绝。{advice}")
+
+
+def manifest_source(out_dir: Path) -> str:
+    return str(out_dir / MANIFEST)
+
+
+def read_manifest(out_dir: Path, tolerant: bool = False) -> dict:
+    """The manifest, checked: a dict whose artifacts each have a kind, a path inside output/ and a sha256.
+    A damaged one is refused with advice (OutputDamaged); `tolerant` reads it as empty instead (build --clean
+    starts over) and keeps only the entries that are sound."""
+    path = out_dir / MANIFEST
     try:
-        return json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
         return {"artifacts": []}
+    except (UnicodeDecodeError, json.JSONDecodeError, IsADirectoryError) as err:
+        if tolerant:
+            return {"artifacts": []}
+        raise OutputDamaged(f"{path} 已损坏（不是有效的 JSON：{err}）。{CLEAN_ADVICE}") from err
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("artifacts", []), list):
+        if tolerant:
+            return {"artifacts": []}
+        raise OutputDamaged(f"{path} 已损坏（结构不对：应有 artifacts 列表）。{CLEAN_ADVICE}")
+    manifest.setdefault("artifacts", [])
+    sound = []
+    for index, entry in enumerate(manifest["artifacts"], 1):
+        problem = _entry_problem(entry)
+        if problem and not tolerant:
+            raise OutputDamaged(f"{path} 已损坏（第 {index} 个文件条目{problem}）。{CLEAN_ADVICE}")
+        if not problem:
+            sound.append(entry)
+    manifest["artifacts"] = sound
+    return manifest
+
+
+def _entry_problem(entry: object) -> str | None:
+    if not isinstance(entry, dict):
+        return "不是键值映射"
+    for key in ("kind", "path", "sha256"):
+        if not isinstance(entry.get(key), str):
+            return f"缺少文字型的“{key}”"
+    problem = path_problem(entry["path"])
+    return f"的路径“{entry['path']}”{problem}，不在输出目录之内" if problem else None
 
 
 @contextlib.contextmanager
 def build_lock(out_dir: Path) -> Iterator[int]:
-    """Serialise builds into the same output/: a second one fails at once with a clear message.
+    """Serialise builds into the same output/: a second one fails at once with a clear message. On taking
+    the lock, a switch a killed command left half done is finished (staging.recover).
     Yields the lock's file descriptor (worker processes close their inherited copy)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / LOCK, "a") as handle:  # "a": taking the lock must not touch the file
+    from .staging import recover
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as err:
+        raise OutputDamaged(f"{out_dir} 是一个文件，应是输出文件夹：请移走或改名后重新运行") from err
+    # Read-only is enough for flock: a read-only output/ can still be checked when nothing changes.
+    fd = os.open(out_dir / LOCK, os.O_RDONLY | os.O_CREAT, 0o666)
+    try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as err:
             raise BuildLocked(f"另一个生成任务正在写入 {out_dir}，请等它结束后再运行") from err
-        try:
-            yield handle.fileno()
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        recover(out_dir)
+        yield fd
+    finally:
+        os.close(fd)
 
 
 def manifest_for(plan: Plan, artifacts: Iterable[Artifact], extra: dict | None = None) -> dict:
@@ -83,6 +159,10 @@ def manifest_for(plan: Plan, artifacts: Iterable[Artifact], extra: dict | None =
     if extra:
         manifest.update(extra)
     return manifest
+
+
+def manifest_bytes(manifest: dict) -> bytes:
+    return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 # Kinds written by other commands (pdf, collect, ledger, supervise, year-summary): a build keeps their
@@ -101,47 +181,29 @@ def write_output(
     keep_kinds: frozenset[str] = OTHER_COMMANDS_KINDS,
 ) -> WriteReport:
     """Write artifacts whose bytes differ from disk, remove files the old manifest had and the new
-    one does not (except kinds in keep_kinds, which this build did not produce), then the manifest.
-    `extras` adds fields (input hash, renderer) to an artifact's manifest entry."""
-    report = WriteReport()
+    one does not (except kinds in keep_kinds, which this build did not produce), then the manifest: all
+    in one switch. `extras` adds fields (input hash, renderer) to an artifact's manifest entry.
+    Call it holding build_lock."""
+    from .staging import Staging
+
     old = read_manifest(out_dir)
-    kept = [e for e in old.get("artifacts", []) if e.get("kind") in keep_kinds]
+    kept = [e for e in old["artifacts"] if e["kind"] in keep_kinds]
     new_paths = {a.path for a in artifacts} | {e["path"] for e in kept}
-    for artifact in artifacts:
-        target = out_dir / artifact.path
-        if target.exists() and target.read_bytes() == artifact.data:
-            report.unchanged.append(artifact.path)
-            continue
-        atomic_write(target, artifact.data)
-        report.written.append(artifact.path)
-    report.removed = remove_stale(out_dir, old, new_paths)
-    manifest = manifest_for(plan, artifacts)
-    for entry in manifest["artifacts"]:
-        entry.update((extras or {}).get(entry["path"], {}))
-    manifest["artifacts"] = manifest["artifacts"] + kept
-    data = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    if read_bytes_or_none(out_dir / MANIFEST) != data:
-        atomic_write(out_dir / MANIFEST, data)
-    return report
-
-
-def remove_stale(out_dir: Path, old_manifest: dict, new_paths: set[str]) -> list[str]:
-    """Delete the files the old manifest listed that the new one does not; return their paths."""
-    removed = []
-    for entry in old_manifest.get("artifacts", []):
-        if entry["path"] not in new_paths:
-            with contextlib.suppress(FileNotFoundError):
-                (out_dir / entry["path"]).unlink()
-            removed.append(entry["path"])
-            _remove_empty_parents(out_dir, out_dir / entry["path"])
-    return removed
-
-
-def _remove_empty_parents(out_dir: Path, path: Path) -> None:
-    parent = path.parent
-    while parent != out_dir and parent.is_dir() and not any(parent.iterdir()):
-        parent.rmdir()
-        parent = parent.parent
+    staging = Staging(out_dir)
+    try:
+        for artifact in artifacts:
+            staging.put(artifact.path, artifact.data)
+        manifest = manifest_for(plan, artifacts)
+        for entry in manifest["artifacts"]:
+            entry.update((extras or {}).get(entry["path"], {}))
+        manifest["artifacts"] = manifest["artifacts"] + kept
+        data = manifest_bytes(manifest)
+        removed = [e["path"] for e in old["artifacts"] if e["path"] not in new_paths]
+        written = staging.commit(removed, data if read_bytes_or_none(out_dir / MANIFEST) != data else None)
+    finally:
+        staging.discard()
+    unchanged = [a.path for a in artifacts if a.path not in set(written)]
+    return WriteReport(written=written, unchanged=unchanged, removed=removed)
 
 
 def read_bytes_or_none(path: Path) -> bytes | None:

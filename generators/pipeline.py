@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import importlib
-import json
 import multiprocessing
 import os
 import signal
@@ -22,20 +21,20 @@ from .fingerprint import build_key, fingerprint
 from .layout import TEMPLATES_DIR, load_layout
 from .model import Plan
 from .output import (
-    LOCK,
     MANIFEST,
     OTHER_COMMANDS_KINDS,
     WriteReport,
-    atomic_write,
     build_lock,
+    inside,
+    manifest_bytes,
     manifest_for,
+    manifest_source,
     read_bytes_or_none,
     read_manifest,
-    remove_stale,
     sha256,
 )
 from .plan import load_plan
-from .staging import STAGING, Staging
+from .staging import RESERVED, STAGING, Staging, forget_unreported, merge_summaries, read_unreported
 from .views import Views
 
 # Every artifact family `plandocs build` makes, in manifest order: (name, module with render()).
@@ -92,7 +91,7 @@ def render_all(
 
 def _on_disk(out_dir: Path, entry: dict) -> bool:
     """The file an old manifest entry names is still there, byte for byte."""
-    path = out_dir / entry["path"]
+    path = inside(out_dir, entry["path"], manifest_source(out_dir))
     return path.is_file() and sha256(path.read_bytes()) == entry["sha256"]
 
 
@@ -110,10 +109,9 @@ PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent 
 PARALLEL_FROM = 24  # below this many renders, starting workers costs more than it saves
 
 
-def _render_pending(index: int, staging_root: str, out_dir: str) -> tuple[int, str]:
+def _render_pending(index: int, staging_root: str, out_dir: str, rewrite: bool) -> tuple[int, str]:
     job = _PENDING[index]
-    staging = Staging.__new__(Staging)
-    staging.out_dir, staging.root = Path(out_dir), Path(staging_root)
+    staging = Staging.attached(Path(out_dir), Path(staging_root), rewrite)
     return index, staging.put(job.path, job.make())
 
 
@@ -138,7 +136,8 @@ def _render_jobs(jobs: list, staging: Staging, workers: int, lock_fd: int | None
             max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(lock_fd,)
         ) as pool:
             chunk = max(1, len(jobs) // (workers * 8))
-            args = (range(len(jobs)), [str(staging.root)] * len(jobs), [str(staging.out_dir)] * len(jobs))
+            n = len(jobs)
+            args = (range(n), [str(staging.root)] * n, [str(staging.out_dir)] * n, [staging.rewrite] * n)
             for index, sha in pool.map(_render_pending, *args, chunksize=chunk):
                 shas[index] = sha
         return shas
@@ -191,16 +190,25 @@ def produce(
     return entries, len(pending)
 
 
-def clean_output(out_dir: Path) -> None:
-    """Empty output/ for build --clean, but for the staged files and the lock this build holds."""
-    for path in sorted(out_dir.rglob("*"), reverse=True):
-        relative = path.relative_to(out_dir)
-        if relative.parts[0] == LOCK or relative.parts[0].startswith(STAGING):
-            continue
-        if path.is_dir():
-            path.rmdir()
-        else:
-            path.unlink()
+def _unlisted(out_dir: Path, listed: set[str]) -> list[str]:
+    """For build --clean: what output/ holds that no manifest entry names (strays, a file where a folder
+    belongs, a folder where a file belongs), but for plandocs' own files; folders that hold listed files
+    are walked, any other is taken whole."""
+    folders = {"/".join(p.split("/")[:depth]) for p in listed for depth in range(1, p.count("/") + 1)}
+    found = []
+    for top, dirs, files in os.walk(out_dir):
+        rel = Path(top).relative_to(out_dir).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        for name in sorted(files):
+            path = prefix + name
+            if path not in listed and not (prefix == "" and (name in RESERVED or name.startswith(STAGING))):
+                found.append(path)
+        for name in sorted(dirs):
+            path = prefix + name
+            if path not in folders and not (prefix == "" and name.startswith(STAGING)):
+                found.append(path)
+        dirs[:] = sorted(d for d in dirs if prefix + d in folders)
+    return found
 
 
 def build(
@@ -211,10 +219,13 @@ def build(
     workers: int | None = None,
     select: Callable[[Job], bool] | None = None,
 ) -> BuildResult:
-    """Check the plan, render what changed into staging, then move it into place and write the manifest.
+    """Check the plan, render what changed into staging, then switch it into place with the manifest.
 
-    Nothing in output/ changes until every artifact has rendered: a bad plan, a broken template or an
-    exception leaves the previous output/ and manifest as they were.
+    Nothing in output/ changes until every artifact has rendered, and then all of it changes at once: a bad
+    plan, a broken template, an exception or a kill leaves the previous output/ and manifest as they were
+    (a kill during the switch itself is finished by the next command). With `clean`, every artifact is
+    rendered and written again and whatever output/ holds besides is removed, but for the files of the
+    other commands (pdf, collect) the manifest lists and that are intact.
     """
     plan = load_plan(plan_dir)  # raises PlanError before anything is rendered or written
     workers = workers or os.cpu_count() or 1
@@ -223,33 +234,74 @@ def build(
     full = select is None and not plan.meta.base_revision
     key = build_key(plan.digest, tuple(dict.fromkeys((templates_dir, TEMPLATES_DIR)))) if full else None
     with build_lock(out_dir) as lock_fd:
-        old_manifest = {"artifacts": []} if clean else read_manifest(out_dir)
-        if key and _up_to_date(out_dir, old_manifest, key):
+        unreported = read_unreported(out_dir)  # what a killed build switched in but never reported
+        old_manifest = read_manifest(out_dir, tolerant=clean)
+        old = {e["path"]: e for e in old_manifest["artifacts"]}
+        if not clean and key and _up_to_date(out_dir, old_manifest, key):
             entries = [e for e in old_manifest["artifacts"] if e.get("kind") not in OTHER_COMMANDS_KINDS]
-            return BuildResult(plan, entries, WriteReport(unchanged=[e["path"] for e in entries]))
-        old = {e["path"]: e for e in old_manifest.get("artifacts", [])}
+            result = BuildResult(plan, entries, WriteReport(unchanged=[e["path"] for e in entries]))
+            forget_unreported(out_dir)
+            return _with_unreported(result, unreported)
         ctx = load_context(plan, templates_dir)
-        staging = Staging(out_dir)
+        staging = Staging(out_dir, rewrite=clean)
         try:
-            entries, rendered = produce(ctx, out_dir, staging, old, workers, select, lock_fd)
+            entries, rendered = produce(ctx, out_dir, staging, {} if clean else old, workers, select, lock_fd)
+            kept = [
+                e
+                for e in old_manifest["artifacts"]
+                if e["kind"] in OTHER_COMMANDS_KINDS and (not clean or _on_disk(out_dir, e))
+            ]
+            new_paths = {e["path"] for e in entries} | {e["path"] for e in kept}
+            removed = [path for path in old if path not in new_paths]
             if clean:
-                clean_output(out_dir)
-            report = WriteReport(written=staging.commit())
+                removed += [p for p in _unlisted(out_dir, new_paths) if p not in set(removed)]
+            manifest = manifest_for(plan, [], extra={BUILD_KEY: key} if key else None)
+            manifest["artifacts"] = entries + kept
+            data = manifest_bytes(manifest)
+            letters = [e for e in entries if e["kind"] == "letter"]
+            changed = [e for e in letters if e["path"] in old and old[e["path"]]["sha256"] != e["sha256"]]
+            gone = set(removed)
+            summary = {
+                "reprint": [e["unit"] for e in changed],
+                "new": [e["unit"] for e in letters if e["path"] not in old],
+                "withdrawn": [
+                    e["unit"] for e in old.values() if e.get("kind") == "letter" and e["path"] in gone
+                ],
+                "removed": removed,
+            }
+            summary["written"] = staging.staged()
+            written = staging.commit(
+                removed, data if read_bytes_or_none(out_dir / MANIFEST) != data else None, summary
+            )
         finally:
             staging.discard()
-        kept = [e for e in old_manifest.get("artifacts", []) if e.get("kind") in OTHER_COMMANDS_KINDS]
-        new_paths = {e["path"] for e in entries} | {e["path"] for e in kept}
-        report.removed = remove_stale(out_dir, old_manifest, new_paths)
-        written = set(report.written)
-        report.unchanged = [e["path"] for e in entries if e["path"] not in written]
-        manifest = manifest_for(plan, [], extra={BUILD_KEY: key} if key else None)
-        manifest["artifacts"] = entries + kept
-        data = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-        if read_bytes_or_none(out_dir / MANIFEST) != data:
-            atomic_write(out_dir / MANIFEST, data)
-    letters = [e for e in entries if e["kind"] == "letter" and e["path"] in written]
-    reprint = [e["unit"] for e in letters if e["path"] in old]
-    first = [e["unit"] for e in letters if e["path"] not in old]
-    removed = set(report.removed)
-    withdrawn = [e["unit"] for e in old.values() if e.get("kind") == "letter" and e["path"] in removed]
-    return BuildResult(plan, entries, report, rendered, reprint, first, withdrawn)
+        forget_unreported(out_dir)
+    written_set = set(written)
+    report = WriteReport(
+        written=written,
+        unchanged=[e["path"] for e in entries if e["path"] not in written_set],
+        removed=removed,
+    )
+    result = BuildResult(
+        plan, entries, report, rendered, summary["reprint"], summary["new"], summary["withdrawn"]
+    )
+    return _with_unreported(result, unreported)
+
+
+def _with_unreported(result: BuildResult, unreported: dict) -> BuildResult:
+    """Add to a build's report what a killed build before it switched in but could not report."""
+    if not unreported:
+        return result
+    mine = {
+        "written": result.report.written,
+        "removed": result.report.removed,
+        "reprint": result.reprint_units,
+        "new": result.new_letter_units,
+        "withdrawn": result.withdrawn_units,
+    }
+    both = merge_summaries({k: list(v) for k, v in unreported.items() if isinstance(v, list)}, mine)
+    result.report.written, result.report.removed = both["written"], both["removed"]
+    result.report.unchanged = [p for p in result.report.unchanged if p not in set(both["written"])]
+    result.reprint_units, result.new_letter_units = both["reprint"], both["new"]
+    result.withdrawn_units = both["withdrawn"]
+    return result

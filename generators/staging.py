@@ -1,46 +1,246 @@
-"""A build's files wait in output/.staging until every artifact has rendered; then each is renamed
-into place. A build that fails at any point leaves output/ exactly as it was, and memory stays flat
-however many letters and forms there are (bytes go to disk as soon as they are rendered)."""
+"""A command's files wait in output/.staging-<pid>/new until every one has rendered; then one journalled
+switch moves them into place, with the manifest.
+
+The switch: check that every target can be written (no file where a folder should be, no folder where a
+file should be), write the journal output/.plandocs-switch.json (the commit point), then move. Each file
+the switch replaces or removes is first kept in .staging-<pid>/old, so a switch that fails half way is rolled
+back, and a switch cut short by a kill is finished by the next command that takes the lock (recover). Either
+way output/ ends as the old build or the new one, never a mix; what the interrupted build would have
+reported (written, removed, the units whose letters to reprint) is kept for the next build to report.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
+import time
 from pathlib import Path
 
-from .output import atomic_write, sha256
+from .errors import OutputDamaged
+from .output import LOCK, MANIFEST, atomic_write, inside, manifest_source, sha256
 
-STAGING = ".staging"  # prefix: each build stages into its own .staging-<pid>
+STAGING = ".staging"  # prefix: each command stages into its own .staging-<pid>
+JOURNAL = ".plandocs-switch.json"
+UNREPORTED = ".plandocs-unreported.json"  # what an interrupted build did, for the next build to report
+RESERVED = (MANIFEST, LOCK, JOURNAL, UNREPORTED)
+GENERATED = "生成的文件名"
+NAME_ADVICE = "请运行 plandocs check 检查 plan/ 中的名称"
+# For tests of a kill during the switch: "N:FILE" makes the switch touch FILE and wait after N moves.
+PAUSE_ENV = "PLANDOCS_SWITCH_PAUSE"
 
 
 class Staging:
-    def __init__(self, out_dir: Path):
-        self.out_dir = out_dir
-        # Leftovers of killed builds go first. Each build has its own folder, so a worker orphaned by a
-        # killed build can never drop a file into this build's staging.
+    def __init__(self, out_dir: Path, rewrite: bool = False):
+        recover(out_dir)
+        # Leftovers of killed builds go (after recover, which may still need one). Each build has its own
+        # folder, so a worker orphaned by a killed build can never drop a file into this build's staging.
         for old in out_dir.glob(f"{STAGING}-*"):
             shutil.rmtree(old, ignore_errors=True)
-        self.root = out_dir / f"{STAGING}-{os.getpid()}"
-        self.root.mkdir(parents=True)
+        self._attach(out_dir, out_dir / f"{STAGING}-{os.getpid()}", rewrite)
+        self.new.mkdir(parents=True)
+
+    @classmethod
+    def attached(cls, out_dir: Path, root: Path, rewrite: bool) -> Staging:
+        """The same staging seen from a worker process."""
+        staging = cls.__new__(cls)
+        staging._attach(out_dir, root, rewrite)
+        return staging
+
+    def _attach(self, out_dir: Path, root: Path, rewrite: bool) -> None:
+        self.out_dir, self.root, self.rewrite = out_dir, root, rewrite
+        self.new = root / "new"
 
     def put(self, path: str, data: bytes) -> str:
-        """Stage one file; returns its sha256. Bytes equal to what output/ already has are not staged."""
-        target = self.out_dir / path
-        if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
-            atomic_write(self.root / path, data)
+        """Stage one file; returns its sha256. Bytes equal to what output/ already has are not staged,
+        unless this is a rewrite (build --clean)."""
+        target = inside(self.out_dir, path, GENERATED, NAME_ADVICE)
+        if path in RESERVED or path.startswith(STAGING):
+            raise OutputDamaged(f"生成的文件名“{path}”与 plandocs 自用的文件重名。{NAME_ADVICE}")
+        if self.rewrite or not _holds(target, data):
+            atomic_write(inside(self.new, path, GENERATED, NAME_ADVICE), data)
         return sha256(data)
 
     def staged(self) -> list[str]:
-        return sorted(str(p.relative_to(self.root)) for p in self.root.rglob("*") if p.is_file())
+        return sorted(p.relative_to(self.new).as_posix() for p in self.new.rglob("*") if p.is_file())
 
-    def commit(self) -> list[str]:
-        """Move every staged file into output/; returns their paths (the files actually written)."""
+    def commit(self, removes: list[str], manifest: bytes | None, summary: dict | None = None) -> list[str]:
+        """Switch the staged files, the removals and the manifest (None: unchanged) into output/ at once;
+        returns the paths written."""
         written = self.staged()
-        for path in written:
-            target = self.out_dir / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.root / path, target)
+        moves = written + ([MANIFEST] if manifest is not None else [])
+        if manifest is not None:
+            atomic_write(self.new / MANIFEST, manifest)
+        if moves or removes:
+            switch(self.out_dir, self.root, moves, removes, summary or {})
         return written
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _holds(target: Path, data: bytes) -> bool:
+    return target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data
+
+
+def switch(out_dir: Path, root: Path, moves: list[str], removes: list[str], summary: dict) -> None:
+    _preflight(out_dir, moves, removes)
+    journal = {"staging": root.name, "moves": moves, "remove": removes, "summary": summary}
+    atomic_write(out_dir / JOURNAL, json.dumps(journal, ensure_ascii=False).encode("utf-8"))
+    try:
+        _forward(out_dir, journal)
+    except OSError:
+        with contextlib.suppress(OSError):  # if even that fails, the journal stays: the next start ends it
+            _backward(out_dir, journal)
+            (out_dir / JOURNAL).unlink()
+        raise
+    (out_dir / JOURNAL).unlink()
+
+
+def recover(out_dir: Path) -> None:
+    """Finish a switch a killed command left (or roll it back if it cannot be finished); keep its summary
+    for the next build to report. Call it holding the lock."""
+    path = out_dir / JOURNAL
+    if not path.exists():
+        return
+    try:
+        journal = json.loads(path.read_text(encoding="utf-8"))
+        if not all(isinstance(p, str) for p in [*journal["moves"], *journal["remove"]]):
+            raise TypeError("paths")
+        if not str(journal["staging"]).startswith(STAGING):
+            raise ValueError(journal["staging"])
+    except (ValueError, KeyError, TypeError) as err:
+        raise OutputDamaged(
+            f"{path}（上次中断的生成留下的记录）已损坏：删除它后运行 plandocs build --clean 重新生成"
+        ) from err
+    try:
+        _forward(out_dir, journal)
+    except OSError:
+        _backward(out_dir, journal)
+        path.unlink()
+        return
+    summary = journal.get("summary") or {}
+    if summary:
+        merged = merge_summaries(read_unreported(out_dir), summary)
+        atomic_write(out_dir / UNREPORTED, json.dumps(merged, ensure_ascii=False).encode("utf-8"))
+    path.unlink()
+    shutil.rmtree(out_dir / journal["staging"], ignore_errors=True)
+
+
+def read_unreported(out_dir: Path) -> dict:
+    try:
+        data = json.loads((out_dir / UNREPORTED).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def forget_unreported(out_dir: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        (out_dir / UNREPORTED).unlink()
+
+
+def merge_summaries(first: dict, second: dict) -> dict:
+    """Lists under the same key joined, each item once, in order."""
+    keys = list(dict.fromkeys([*first, *second]))
+    return {k: list(dict.fromkeys([*first.get(k, []), *second.get(k, [])])) for k in keys}
+
+
+def _places(out_dir: Path, journal: dict, path: str) -> tuple[Path, Path, Path]:
+    """(staged, target, backup) of one path of the journal, each held inside its folder."""
+    root = inside(out_dir, journal["staging"], JOURNAL)
+    source = manifest_source(out_dir)
+    return (
+        inside(root / "new", path, source),
+        inside(out_dir, path, source),
+        inside(root / "old", path, source),
+    )
+
+
+def _forward(out_dir: Path, journal: dict) -> None:
+    """Do the switch; every step can be done again after a kill (it looks at what is where)."""
+    for path in journal["remove"]:
+        _, target, backup = _places(out_dir, journal, path)
+        if os.path.lexists(target) and not os.path.lexists(backup):
+            backup.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(target, backup)
+    pause = _pause_point()
+    for count, path in enumerate(journal["moves"], 1):
+        staged, target, backup = _places(out_dir, journal, path)
+        if not os.path.lexists(staged):
+            continue  # moved before the kill
+        if os.path.lexists(target) and not os.path.lexists(backup):
+            backup.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(target, backup, follow_symlinks=False)  # the old file stays in place meanwhile
+            except OSError:
+                os.replace(target, backup)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, target)
+        if pause and count == pause[0]:
+            Path(pause[1]).touch()
+            time.sleep(300)
+    for path in journal["remove"]:
+        _remove_empty_parents(out_dir, out_dir / path)
+
+
+def _backward(out_dir: Path, journal: dict) -> None:
+    """Undo a switch: the new files go back to staging, the old ones back into place."""
+    for path in reversed(journal["moves"]):
+        staged, target, backup = _places(out_dir, journal, path)
+        if not os.path.lexists(staged) and os.path.lexists(target):
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(target, staged)
+        if os.path.lexists(backup):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(backup, target)
+        _remove_empty_parents(out_dir, target)
+    for path in journal["remove"]:
+        _, target, backup = _places(out_dir, journal, path)
+        if os.path.lexists(backup):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(backup, target)
+
+
+def _pause_point() -> tuple[int, str] | None:
+    value = os.environ.get(PAUSE_ENV)
+    if not value:
+        return None
+    count, _, flag = value.partition(":")
+    return int(count), flag
+
+
+def _preflight(out_dir: Path, moves: list[str], removes: list[str]) -> None:
+    """Refuse, before anything moves, a switch that could not finish: a file where a folder should be, a
+    folder where a file should be, a folder without write permission."""
+    removing = set(removes)
+    folders = {out_dir}
+    for path in moves:
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            ancestor = "/".join(parts[:depth])
+            if ancestor in removing:
+                break
+            place = out_dir / ancestor
+            if os.path.lexists(place) and not place.is_dir():
+                raise OutputDamaged(
+                    f"{place} 是一个文件，这里应是文件夹：请移走或删除它（或运行 plandocs build --clean）后重新运行"
+                )
+            folders.add(place)
+        target = out_dir / path
+        if target.is_dir() and path not in removing:
+            raise OutputDamaged(
+                f"{target} 是一个文件夹，这里应是文件：请移走或删除它（或运行 plandocs build --clean）后重新运行"
+            )
+    folders |= {(out_dir / path).parent for path in removes}
+    for folder in sorted(folders):
+        if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+            raise OutputDamaged(f"没有权限写入 {folder}：请去掉它的只读属性（如 chmod u+w）后重新运行")
+
+
+def _remove_empty_parents(out_dir: Path, path: Path) -> None:
+    parent = path.parent
+    while parent != out_dir and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent

@@ -18,11 +18,20 @@ from generators.commands.common import (
     plan_option,
     templates_option,
 )
+from generators.errors import UnsafePath
 from generators.formspec import QUARTERS, FormsLayout
 from generators.layout import load_layout
 from generators.model import Plan
 from generators.numerals import to_chinese
-from generators.output import BuildLocked, WriteReport, build_lock, read_manifest, write_output
+from generators.output import (
+    BuildLocked,
+    WriteReport,
+    build_lock,
+    inside,
+    manifest_source,
+    read_manifest,
+    write_output,
+)
 from generators.plan import PlanError, load_plan
 from generators.views import Views
 
@@ -62,9 +71,13 @@ def write_replacing(
 
 
 def _inside(out_dir: Path, path: str) -> bool:
-    """A manifest path that stays inside output/: an entry naming ../plan/units.yaml or /etc/passwd is
-    neither read nor carried. (To be replaced by the build's one containment helper in output.py.)"""
-    return (out_dir / path).resolve().is_relative_to(out_dir.resolve())
+    """A manifest path that stays inside output/ (output.inside): an entry naming ../plan/units.yaml,
+    /etc/passwd or a file behind a link leading out is neither read nor carried."""
+    try:
+        inside(out_dir, path, manifest_source(out_dir))
+    except UnsafePath:
+        return False
+    return True
 
 
 def _carried(out_dir: Path, entry: dict) -> Artifact:

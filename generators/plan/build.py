@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from ..filenames import name_problem, shown
 from ..grammar.numbering import label_value
 from ..grammar.responsibility import (
     DEFAULT_LABEL,
@@ -33,6 +35,33 @@ from .yamlnodes import Node
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 STATUSES = ("征求意见稿", "送审稿", "正式稿")
+YEARS = range(1900, 10000)  # a year the documents, file names and dates can print
+
+
+def check_file_name(node: Node, what: str, check: Checker) -> None:
+    """A name that becomes (part of) a file name must make a safe one (generators/filenames.py)."""
+    raw = str(node.value)
+    problem = name_problem(raw.strip())
+    if problem:
+        index, message = problem
+        lead = len(raw) - len(raw.lstrip())
+        where = node.where.shifted(lead + index) if node.plain_one_line else node.where
+        check.report(where, f"{what}“{shown(raw.strip())}”{message}（它要用作文件名）")
+
+
+def check_date(node: Node, what: str, check: Checker) -> None:
+    """YYYY-MM-DD and a day that exists (no 2023-02-30, no month 13)."""
+    value = text(node)
+    if not ISO_DATE.match(value):
+        check.report(node.where, f"{what}应写成 YYYY-MM-DD，实际为“{shown(value)}”")
+        return
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        check.report(node.where, f"{what}“{value}”不是实际存在的日期")
+        return
+    if day.year not in YEARS:
+        check.report(node.where, f"{what}“{value}”的年份应在 {YEARS[0]}–{YEARS[-1]} 之间")
 
 
 def build_meta(root: Node, check: Checker) -> Meta | None:
@@ -58,14 +87,18 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
     if "状态" in f and text(f["状态"]) not in STATUSES:
         check.report(f["状态"].where, f"“状态”应为{'、'.join(STATUSES)}之一，实际为“{text(f['状态'])}”")
     dates = []
-    for key in ("成文日期",):
-        if key in f and not ISO_DATE.match(text(f[key])):
-            check.report(f[key].where, f"“{key}”应写成 YYYY-MM-DD，实际为“{text(f[key])}”")
+    if "成文日期" in f:
+        check_date(f["成文日期"], "“成文日期”", check)
+    if "标题" in f:
+        check_file_name(f["标题"], "标题", check)
+    if "年度" in f and f["年度"].value not in YEARS:
+        check.report(
+            f["年度"].where, f"“年度”应为 {YEARS[0]}–{YEARS[-1]} 之间的年份，实际为“{f['年度'].value}”"
+        )
     if "季度报送截止日期" in f:
         items = check.text_list(f["季度报送截止日期"], "季度报送截止日期")
         for item in items:
-            if not ISO_DATE.match(text(item)):
-                check.report(item.where, f"截止日期应写成 YYYY-MM-DD，实际为“{text(item)}”")
+            check_date(item, "截止日期", check)
         if len(items) != 4:
             check.report(
                 f["季度报送截止日期"].where,
@@ -271,6 +304,8 @@ def build_annex(
     f = check.fields(root, "tasks.yaml", {"标题": "text", "分组": "list"}, {"分解行标题": "text"})
     if f is None:
         return Annex("", "", ())
+    if "标题" in f:
+        check_file_name(f["标题"], "任务清单标题", check)
     parts_by_number = {p.number: p for p in parts or ()}
     groups: list[TaskGroup] = []
     next_task = 1
@@ -352,6 +387,7 @@ def build_units(root: Node, check: Checker) -> tuple[tuple[Unit, ...], tuple[Gro
             if uf is None or "简称" not in uf:
                 continue
             name = text(uf["简称"])
+            check_file_name(uf["简称"], "单位简称", check)
             if name in seen:
                 check.report(uf["简称"].where, f"单位“{name}”重复（第一次出现在第 {seen[name].line} 行）")
                 continue
@@ -428,6 +464,8 @@ def build_leaders(root: Node, check: Checker) -> tuple[Leader, ...]:
         name = text(lf["姓名"])
         if " " in name or "\u3000" in name:
             check.report(lf["姓名"].where, f"姓名“{name}”中不要加空格（两字姓名的补位由模板处理）")
+        else:
+            check_file_name(lf["姓名"], "区领导姓名", check)
         if name in seen:
             check.report(lf["姓名"].where, f"区领导“{name}”重复")
         seen.add(name)

@@ -14,6 +14,7 @@ from yaml.error import MarkedYAMLError, YAMLError
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
+from ..filenames import control_character
 from .problems import Location, Problem
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -21,6 +22,18 @@ _INT = "tag:yaml.org,2002:int"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _FLOAT = "tag:yaml.org,2002:float"
+# Aliases (*name) expanded per file: a plan may reuse a list or two; an alias bomb (aliases of aliases of
+# aliases …) would expand to billions of values. Beyond the bound the file is refused at once.
+MAX_ALIASES = 100
+
+
+@dataclass
+class _Walk:
+    shown_name: str
+    text: str
+    problems: list[Problem]
+    seen: set[int] = field(default_factory=set)
+    aliases: int = 0
 
 
 @dataclass
@@ -46,10 +59,32 @@ def read_yaml(text: str, shown_name: str) -> tuple[Node | None, list[Problem]]:
         return None, [Problem(where, f"YAML 语法错误：不允许的控制字符 U+{err.character:04X}")]
     except YAMLError as err:
         return None, [Problem(Location(shown_name, 1, 1), f"YAML 语法错误：格式不正确（{err}）")]
+    except RecursionError:
+        return None, [Problem(Location(shown_name, 1, 1), "YAML 嵌套层次过深，无法读取")]
     problems: list[Problem] = []
     if root is None:
         return Node({}, Location(shown_name, 1, 1)), problems
-    return _convert(root, shown_name, problems), problems
+    walk = _Walk(shown_name, text, problems)
+    try:
+        converted = _convert(root, walk)
+    except RecursionError:
+        return None, [Problem(Location(shown_name, 1, 1), "YAML 嵌套层次过深，无法读取")]
+    if walk.aliases > MAX_ALIASES:
+        return None, [*problems, _too_many_aliases(walk)]
+    return converted, problems
+
+
+def _too_many_aliases(walk: _Walk) -> Problem:
+    """Where the first alias beyond the bound stands (the composed tree no longer knows)."""
+    count = 0
+    where = Location(walk.shown_name, 1, 1)
+    for event in yaml.parse(walk.text, Loader=_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            count += 1
+            if count > MAX_ALIASES:
+                where = _where(event, walk.shown_name)
+                break
+    return Problem(where, f"锚点引用（*别名）过多：一个文件最多展开 {MAX_ALIASES} 处，请直接写出内容")
 
 
 def _describe(err: MarkedYAMLError) -> str:
@@ -74,25 +109,34 @@ def _where(node, shown_name: str) -> Location:
     return Location(shown_name, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _convert(node, shown_name: str, problems: list[Problem]) -> Node:
+def _convert(node, walk: _Walk) -> Node:
+    shown_name, problems = walk.shown_name, walk.problems
     where = _where(node, shown_name)
+    if not isinstance(node, ScalarNode):
+        if id(node) in walk.seen:  # an alias: the same node again
+            walk.aliases += 1
+            if walk.aliases > MAX_ALIASES:
+                return Node(None, where)
+        walk.seen.add(id(node))
     if isinstance(node, MappingNode):
         values: dict[str, Node] = {}
         keys: dict[str, Location] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
             key_where = _where(key_node, shown_name)
+            _check_characters(key, key_where, problems)
             if key in values:
                 first = keys[key]
                 problems.append(Problem(key_where, f"重复的键“{key}”（第一次出现在第 {first.line} 行）"))
                 continue
             keys[key] = key_where
-            values[key] = _convert(value_node, shown_name, problems)
+            values[key] = _convert(value_node, walk)
         return Node(values, where, keys)
     if isinstance(node, SequenceNode):
-        return Node([_convert(item, shown_name, problems) for item in node.value], where)
+        return Node([_convert(item, walk) for item in node.value], where)
     assert isinstance(node, ScalarNode)
     text = node.value
+    _check_characters(text, where, problems)
     plain = not node.style  # libyaml says '' for plain, the pure-Python composer None
     one_line = plain and node.start_mark.line == node.end_mark.line
     if plain:  # only unquoted scalars get a type; quoted ones stay text
@@ -108,3 +152,12 @@ def _convert(node, shown_name: str, problems: list[Problem]) -> Node:
         elif node.tag == _FLOAT:
             return Node(text, where, plain_one_line=one_line)
     return Node(text, where, plain_one_line=one_line)
+
+
+def _check_characters(text: str, where: Location, problems: list[Problem]) -> None:
+    """Raw control characters stop the YAML reader; escaped ones ("\\x07", "\\0") arrive here."""
+    bad = control_character(text)
+    if bad:
+        problems.append(
+            Problem(where, f"文字中有不允许的控制字符 {bad[1]}（Word、Excel 文件无法保存），请删去")
+        )

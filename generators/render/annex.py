@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from generators.artifact import Artifact, Job
 from generators.context import BuildContext
+from generators.filenames import safe_name
 from generators.layout import Layout
 from generators.model import Plan, TaskGroup
 from generators.render import docx
@@ -59,7 +60,7 @@ def context(plan: Plan, layout: Layout) -> dict:
 
 
 def file_stem(plan: Plan) -> str:
-    return f"附件_{plan.annex.title}"
+    return f"附件_{safe_name(plan.annex.title)}"
 
 
 def render(plan: Plan, layout: Layout) -> list[Artifact]:

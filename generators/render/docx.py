@@ -25,9 +25,10 @@ from docx.opc.coreprops import CoreProperties
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined, Template
+from jinja2 import Environment, StrictUndefined, Template, TemplateError
 from lxml import etree
 
+from generators.errors import TemplateBroken
 from generators.model import Meta
 from generators.reproducible import Deflated, zip_members
 
@@ -195,7 +196,13 @@ def _prepared(path: Path) -> _Prepared:
     key = _template_key(path)
     prepared = _PREPARED.get(key)
     if prepared is None:
-        prepared = _PREPARED[key] = _Prepared.load(path)
+        try:
+            prepared = _PREPARED[key] = _Prepared.load(path)
+        except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, TemplateError) as err:
+            raise TemplateBroken(
+                f"模板 {path} 已损坏或不是 Word 文档（{type(err).__name__}: {err}）："
+                f"请用 Word/WPS 打开检查，或从版本库恢复（git checkout -- {path}）"
+            ) from err
     return prepared
 
 
@@ -213,8 +220,13 @@ def render(template_path: Path, context: dict[str, Any], meta: Meta, title: str 
     """Render a docxtpl template with the shared environment; return reproducible .docx bytes."""
     prepared = _prepared(Path(template_path))
     parts = dict(prepared.parts)
-    parts[prepared.document_name] = prepared.document_xml(context)
-    for name, part in prepared.headers_footers:
-        parts[name] = prepared.header_footer_xml(part, context)
+    try:
+        parts[prepared.document_name] = prepared.document_xml(context)
+        for name, part in prepared.headers_footers:
+            parts[name] = prepared.header_footer_xml(part, context)
+    except TemplateError as err:  # e.g. a field the template names that the data does not have
+        raise TemplateBroken(
+            f"模板 {template_path} 中的标记有误（{err}）：请改正模板，或从版本库恢复（git checkout -- {template_path}）"
+        ) from err
     parts[CORE_PART] = prepared.core_xml(title or meta.title, meta)
     return zip_members(parts)

@@ -6,6 +6,7 @@ from functools import partial
 
 from generators.artifact import Artifact, Job
 from generators.context import BuildContext
+from generators.filenames import safe_name
 from generators.layout import Layout
 from generators.model import KeyTask, Plan
 from generators.render import docx
@@ -51,7 +52,7 @@ def jobs(ctx: BuildContext) -> list[Job]:
         out.append(
             Job(
                 kind="leader-sheet",
-                path=f"{LEADERS_DIR}/{leader}.docx",
+                path=f"{LEADERS_DIR}/{safe_name(leader)}.docx",
                 inputs={"context": ctx, "meta": plan.meta},
                 templates=(template,),
                 make=partial(docx.render, template, ctx, plan.meta, f"{plan.annex.title}（{leader}）"),

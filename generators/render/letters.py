@@ -14,6 +14,7 @@ from pathlib import Path
 from generators.artifact import Artifact, Job
 from generators.context import BuildContext
 from generators.dates import chinese_date
+from generators.filenames import safe_name
 from generators.layout import Layout
 from generators.model import Plan
 from generators.numerals import to_chinese
@@ -119,7 +120,7 @@ def letter_context(held: UnitAssignments, views: Views) -> dict:
 
 
 def letter_path(unit: str) -> str:
-    return f"{LETTERS_DIR}/{unit.replace('/', '／')}.docx"
+    return f"{LETTERS_DIR}/{safe_name(unit)}.docx"
 
 
 def letter_title(plan: Plan, unit: str) -> str:

@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from generators.artifact import Artifact, Job
 from generators.context import BuildContext
+from generators.filenames import safe_name
 from generators.layout import Layout
 from generators.model import Plan
 from generators.render.annex_xlsx import to_bytes
@@ -185,7 +186,7 @@ def setup_print(ws: Worksheet, layout: Layout) -> None:
 
 
 def file_name(plan: Plan) -> str:
-    return f"{TITLE.format(title=plan.meta.title)}.xlsx"
+    return f"{TITLE.format(title=safe_name(plan.meta.title))}.xlsx"
 
 
 def workbook(plan: Plan, views: Views, layout: Layout) -> Workbook:

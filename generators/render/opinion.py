@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from generators.artifact import Artifact, Job
 from generators.context import BuildContext
+from generators.filenames import safe_name
 from generators.layout import Layout
 from generators.model import Plan
 from generators.render import annex, docx
@@ -38,7 +39,7 @@ def context(plan: Plan, layout: Layout) -> dict:
 
 
 def file_name(plan: Plan) -> str:
-    return f"{plan.meta.title.removeprefix(PROVINCE_PREFIX)}.docx"
+    return f"{safe_name(plan.meta.title.removeprefix(PROVINCE_PREFIX))}.docx"
 
 
 def render(plan: Plan, layout: Layout) -> list[Artifact]:
