@@ -201,3 +201,26 @@ def printed(tmp_path_factory, plan, views) -> Path:
     build(PLAN_DIR, out, select=chosen)
     convert_outputs(out, plan)
     return out
+
+
+# --- Promises about output/: a full build of the real plan, copied by each test that may change it. ---
+
+
+@pytest.fixture(scope="session")
+def full_output(tmp_path_factory) -> Path:
+    """output/ after one full build of the real plan (never modify it: copy it with `output_copy`)."""
+    from generators.pipeline import build
+
+    out = tmp_path_factory.mktemp("full") / "output"
+    build(PLAN_DIR, out)
+    return out
+
+
+@pytest.fixture
+def output_copy(full_output, tmp_path) -> Path:
+    """A private copy of a fully built output/ beside a private copy of plan/ (tmp_path/plan)."""
+    target = tmp_path / "output"
+    shutil.copytree(full_output, target, symlinks=True)
+    if not (tmp_path / "plan").exists():
+        shutil.copytree(PLAN_DIR, tmp_path / "plan")
+    return target
