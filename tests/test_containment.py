@@ -14,6 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from promises import manifest, one_line, plandocs, tree, write_manifest
 
+from generators.collect import COLLECTED_KINDS
+from generators.collect.commands import write_replacing
 from generators.errors import UnsafePath
 from generators.filenames import MAX_CHARS, name_problem, safe_name
 from generators.output import inside
@@ -78,10 +80,6 @@ def test_a_link_in_output_leading_outside_is_not_followed(output_copy, tmp_path)
 
 
 def test_collect_writer_and_pdf_reader_refuse_a_link_outside(output_copy, tmp_path, plan):
-    from generators.cli import main  # noqa: F401  (collect's commands import the CLI first)
-    from generators.collect import COLLECTED_KINDS
-    from generators.collect.commands import write_replacing
-
     out = output_copy
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
