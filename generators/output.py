@@ -7,6 +7,7 @@ Everything is rendered into a staging folder before output/ changes; the switch 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
@@ -126,6 +127,12 @@ def _entry_problem(entry: object) -> str | None:
     return f"的路径“{entry['path']}”{problem}，不在输出目录之内" if problem else None
 
 
+def read_only(out_dir: Path) -> str:
+    return (
+        f"没有权限写入 {out_dir}（只读或权限不足）：请去掉它的只读属性（或换一个可写的 --out 目录）后重新运行"
+    )
+
+
 @contextlib.contextmanager
 def build_lock(out_dir: Path) -> Iterator[int]:
     """Serialise builds into the same output/: a second one fails at once with a clear message. On taking
@@ -138,7 +145,12 @@ def build_lock(out_dir: Path) -> Iterator[int]:
     except (FileExistsError, NotADirectoryError) as err:
         raise OutputDamaged(f"{out_dir} 是一个文件，应是输出文件夹：请移走或改名后重新运行") from err
     # Read-only is enough for flock: a read-only output/ can still be checked when nothing changes.
-    fd = os.open(out_dir / LOCK, os.O_RDONLY | os.O_CREAT, 0o666)
+    try:
+        fd = os.open(out_dir / LOCK, os.O_RDONLY | os.O_CREAT, 0o666)
+    except OSError as err:
+        if err.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        raise OutputDamaged(read_only(out_dir)) from err
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -12,6 +12,7 @@ reported (written, removed, the units whose letters to reprint) is kept for the 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import shutil
@@ -19,7 +20,7 @@ import time
 from pathlib import Path
 
 from .errors import OutputDamaged
-from .output import LOCK, MANIFEST, atomic_write, inside, manifest_source, sha256
+from .output import LOCK, MANIFEST, atomic_write, inside, manifest_source, read_only, sha256
 
 STAGING = ".staging"  # prefix: each command stages into its own .staging-<pid>
 JOURNAL = ".plandocs-switch.json"
@@ -39,7 +40,12 @@ class Staging:
         for old in out_dir.glob(f"{STAGING}-*"):
             shutil.rmtree(old, ignore_errors=True)
         self._attach(out_dir, out_dir / f"{STAGING}-{os.getpid()}", rewrite)
-        self.new.mkdir(parents=True)
+        try:
+            self.new.mkdir(parents=True)
+        except OSError as err:
+            if err.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise
+            raise OutputDamaged(read_only(out_dir)) from err
 
     @classmethod
     def attached(cls, out_dir: Path, root: Path, rewrite: bool) -> Staging:
@@ -137,7 +143,7 @@ def read_unreported(out_dir: Path) -> dict:
 
 
 def forget_unreported(out_dir: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
+    if (out_dir / UNREPORTED).exists():  # (unlinking a missing file on a read-only disk is EROFS)
         (out_dir / UNREPORTED).unlink()
 
 

@@ -68,7 +68,14 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
     f = check.fields(
         root,
         "meta.yaml",
-        {"标题": "text", "年度": "int", "状态": "text", "发文机关": "text", "成文日期": "text"},
+        {
+            "标题": "text",
+            "年度": "int",
+            "状态": "text",
+            "发文机关": "text",
+            "成文日期": "text",
+            "季度报送截止日期": "list",  # the letters and every quarterly form print them
+        },
         {
             "标签": "text?",
             "文号": "text?",
@@ -76,7 +83,6 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
             "函件发出单位全称": "text",
             "联系人": "text?",
             "联系电话": "text?",
-            "季度报送截止日期": "list",
             "督办回复期限": "list",
             "比较基准": "text?",
             "待核实": "list",
@@ -96,15 +102,7 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
             f["年度"].where, f"“年度”应为 {YEARS[0]}–{YEARS[-1]} 之间的年份，实际为“{f['年度'].value}”"
         )
     if "季度报送截止日期" in f:
-        items = check.text_list(f["季度报送截止日期"], "季度报送截止日期")
-        for item in items:
-            check_date(item, "截止日期", check)
-        if len(items) != 4:
-            check.report(
-                f["季度报送截止日期"].where,
-                f"“季度报送截止日期”应有 4 个（每季度一个），实际 {len(items)} 个",
-            )
-        dates = [text(i) for i in items]
+        dates = _quarter_dates(f, "季度报送截止日期", check)
     reply_dates = _quarter_dates(f, "督办回复期限", check) if "督办回复期限" in f else []
     assumed = [text(i) for i in check.text_list(f["待核实"], "待核实")] if "待核实" in f else []
     if not {"标题", "年度", "状态", "发文机关", "成文日期"} <= f.keys():
@@ -130,11 +128,10 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
 
 
 def _quarter_dates(f: dict, key: str, check: Checker) -> list[str]:
-    """Four ISO dates, one per quarter (督办回复期限)."""
+    """Four real dates, one per quarter (季度报送截止日期, 督办回复期限)."""
     items = check.text_list(f[key], key)
     for item in items:
-        if not ISO_DATE.match(text(item)):
-            check.report(item.where, f"“{key}”中的日期应写成 YYYY-MM-DD，实际为“{text(item)}”")
+        check_date(item, f"“{key}”中的日期", check)
     if len(items) != 4:
         check.report(f[key].where, f"“{key}”应有 4 个（每季度一个），实际 {len(items)} 个")
     return [text(i) for i in items]

@@ -22,18 +22,9 @@ _INT = "tag:yaml.org,2002:int"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _FLOAT = "tag:yaml.org,2002:float"
-# Aliases (*name) expanded per file: a plan may reuse a list or two; an alias bomb (aliases of aliases of
-# aliases …) would expand to billions of values. Beyond the bound the file is refused at once.
-MAX_ALIASES = 100
-
-
-@dataclass
-class _Walk:
-    shown_name: str
-    text: str
-    problems: list[Problem]
-    seen: set[int] = field(default_factory=set)
-    aliases: int = 0
+# What aliases (*name) may add to a file, counted in values: a plan may reuse a list or two; an alias bomb
+# (aliases of aliases of aliases …) would expand to billions. Beyond the bound the file is refused at once.
+MAX_ALIAS_VALUES = 1000
 
 
 @dataclass
@@ -47,6 +38,9 @@ class Node:
 def read_yaml(text: str, shown_name: str) -> tuple[Node | None, list[Problem]]:
     """Parse one file. Returns its root node (None if unreadable) and the problems found."""
     try:
+        bomb = _alias_bomb(text, shown_name) if "&" in text else None  # no anchor, no alias
+        if bomb:
+            return None, [bomb]
         root = yaml.compose(text, Loader=_LOADER)
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
@@ -64,27 +58,43 @@ def read_yaml(text: str, shown_name: str) -> tuple[Node | None, list[Problem]]:
     problems: list[Problem] = []
     if root is None:
         return Node({}, Location(shown_name, 1, 1)), problems
-    walk = _Walk(shown_name, text, problems)
     try:
-        converted = _convert(root, walk)
-    except RecursionError:
-        return None, [Problem(Location(shown_name, 1, 1), "YAML 嵌套层次过深，无法读取")]
-    if walk.aliases > MAX_ALIASES:
-        return None, [*problems, _too_many_aliases(walk)]
-    return converted, problems
+        return _convert(root, shown_name, problems), problems
+    except RecursionError:  # an alias inside its own anchor, or nesting deeper than any plan needs
+        return None, [Problem(Location(shown_name, 1, 1), "YAML 嵌套层次过深或锚点引用了自身，无法读取")]
 
 
-def _too_many_aliases(walk: _Walk) -> Problem:
-    """Where the first alias beyond the bound stands (the composed tree no longer knows)."""
-    count = 0
-    where = Location(walk.shown_name, 1, 1)
-    for event in yaml.parse(walk.text, Loader=_LOADER):
+def _alias_bomb(text: str, shown_name: str) -> Problem | None:
+    """The alias at which the values aliases add pass MAX_ALIAS_VALUES, found from the parser's events
+    without expanding anything: each anchor's size is counted once, each alias adds its anchor's size."""
+    sizes: dict[str, int] = {}
+    open_nodes: list[list] = []  # [anchor, values so far] of each collection being read
+    added = 0
+    for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.AliasEvent):
-            count += 1
-            if count > MAX_ALIASES:
-                where = _where(event, walk.shown_name)
-                break
-    return Problem(where, f"锚点引用（*别名）过多：一个文件最多展开 {MAX_ALIASES} 处，请直接写出内容")
+            size = sizes.get(event.anchor, 1)
+            added += size
+            if added > MAX_ALIAS_VALUES:
+                return Problem(
+                    _where(event, shown_name),
+                    f"锚点引用（*{event.anchor}）展开后过多（超过 {MAX_ALIAS_VALUES} 个值，疑为“别名炸弹”），请直接写出内容",
+                )
+        elif isinstance(event, yaml.ScalarEvent):
+            size = 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            open_nodes.append([event.anchor, 1])
+            continue
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            anchor, size = open_nodes.pop()
+            if anchor:
+                sizes[anchor] = size
+        else:
+            continue
+        if open_nodes:
+            open_nodes[-1][1] += size
+    return None
 
 
 def _describe(err: MarkedYAMLError) -> str:
@@ -109,15 +119,8 @@ def _where(node, shown_name: str) -> Location:
     return Location(shown_name, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _convert(node, walk: _Walk) -> Node:
-    shown_name, problems = walk.shown_name, walk.problems
+def _convert(node, shown_name: str, problems: list[Problem]) -> Node:
     where = _where(node, shown_name)
-    if not isinstance(node, ScalarNode):
-        if id(node) in walk.seen:  # an alias: the same node again
-            walk.aliases += 1
-            if walk.aliases > MAX_ALIASES:
-                return Node(None, where)
-        walk.seen.add(id(node))
     if isinstance(node, MappingNode):
         values: dict[str, Node] = {}
         keys: dict[str, Location] = {}
@@ -130,10 +133,10 @@ def _convert(node, walk: _Walk) -> Node:
                 problems.append(Problem(key_where, f"重复的键“{key}”（第一次出现在第 {first.line} 行）"))
                 continue
             keys[key] = key_where
-            values[key] = _convert(value_node, walk)
+            values[key] = _convert(value_node, shown_name, problems)
         return Node(values, where, keys)
     if isinstance(node, SequenceNode):
-        return Node([_convert(item, walk) for item in node.value], where)
+        return Node([_convert(item, shown_name, problems) for item in node.value], where)
     assert isinstance(node, ScalarNode)
     text = node.value
     _check_characters(text, where, problems)
