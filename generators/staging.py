@@ -19,7 +19,7 @@ import shutil
 import time
 from pathlib import Path
 
-from .errors import OutputDamaged
+from .errors import OutputDamaged, UnsafePath
 from .output import LOCK, MANIFEST, atomic_write, inside, manifest_source, read_only, sha256
 
 STAGING = ".staging"  # prefix: each command stages into its own .staging-<pid>
@@ -122,7 +122,7 @@ def recover(out_dir: Path) -> None:
         ) from err
     try:
         _forward(out_dir, journal)
-    except OSError:
+    except (OSError, UnsafePath):
         _backward(out_dir, journal)
         path.unlink()
         return
@@ -222,6 +222,8 @@ def _preflight(out_dir: Path, moves: list[str], removes: list[str]) -> None:
     folder where a file should be, a folder without write permission."""
     removing = set(removes)
     folders = {out_dir}
+    for path in [*moves, *removes]:  # no link on the way out, before the journal makes it a promise
+        inside(out_dir, path, manifest_source(out_dir))
     for path in moves:
         parts = path.split("/")
         for depth in range(1, len(parts)):

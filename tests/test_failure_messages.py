@@ -184,11 +184,10 @@ def test_a_read_only_output(output_copy, change):
 
 
 @pytest.fixture
-def templates(tmp_path, monkeypatch) -> Path:
-    """A copy of templates/ the build uses (the .docx templates are found beside the package's layout)."""
+def templates(tmp_path) -> Path:
+    """A copy of templates/ for --templates."""
     target = tmp_path / "templates"
     shutil.copytree(TEMPLATES_DIR, target)
-    monkeypatch.setattr("generators.layout.TEMPLATES_DIR", target)
     return target
 
 
@@ -242,3 +241,20 @@ def test_files_are_created_with_the_umask_mode(tmp_path, plan_copy):
     assert modes == {oct(0o640)}
     dirs = {oct(p.stat().st_mode & 0o777) for p in (tmp_path / "output").rglob("*") if p.is_dir()}
     assert dirs == {oct(0o750)}
+
+
+def test_pdf_and_conform_on_a_bad_manifest(output_copy):
+    """The other commands that read the manifest say the same one line."""
+    from generators.pdf import find_soffice
+
+    out, plan_dir = output_copy, output_copy.parent / "plan"
+    (out / "manifest.json").write_text('{"artifacts": [{"kind": "letter"}]}', encoding="utf-8")
+    before = tree(out, plan_dir)
+    commands = [("conform", "--out", str(out))]
+    if find_soffice() is not None:
+        commands.append(("pdf", "--plan", str(plan_dir), "--out", str(out)))
+    for args in commands:
+        result = plandocs(*args)
+        assert result.exit_code == 1, result.output
+        assert "manifest.json 已损坏" in one_line(result)
+    assert tree(out, plan_dir) == before
