@@ -84,6 +84,15 @@ def inside(base: Path, relative: object, source: str, advice: str = CLEAN_ADVICE
     raise UnsafePath(f"{source}中的路径“{relative}”{problem}，不在 {base} 之内，已拒绝。{advice}")
 
 
+def contained(base: Path, relative: object) -> bool:
+    """Whether `inside` would accept the path."""
+    try:
+        inside(base, relative, "")
+    except UnsafePath:
+        return False
+    return True
+
+
 def manifest_source(out_dir: Path) -> str:
     return str(out_dir / MANIFEST)
 
@@ -210,7 +219,12 @@ def write_output(
             entry.update((extras or {}).get(entry["path"], {}))
         manifest["artifacts"] = manifest["artifacts"] + kept
         data = manifest_bytes(manifest)
-        removed = [e["path"] for e in old["artifacts"] if e["path"] not in new_paths]
+        # An entry whose path leads out of output/ is dropped from the manifest, its file left alone.
+        removed = [
+            e["path"]
+            for e in old["artifacts"]
+            if e["path"] not in new_paths and contained(out_dir, e["path"])
+        ]
         written = staging.commit(removed, data if read_bytes_or_none(out_dir / MANIFEST) != data else None)
     finally:
         staging.discard()

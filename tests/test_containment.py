@@ -79,7 +79,7 @@ def test_a_link_in_output_leading_outside_is_not_followed(output_copy, tmp_path)
     assert tree(out, elsewhere, out.parent / "plan") == before
 
 
-def test_collect_writer_refuses_a_link_outside(output_copy, tmp_path, plan):
+def test_collect_writer_never_follows_a_link_outside(output_copy, tmp_path, plan):
     out = output_copy
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -92,9 +92,13 @@ def test_collect_writer_refuses_a_link_outside(output_copy, tmp_path, plan):
     )
     write_manifest(out, data)
     before = tree(out, elsewhere)
-    with pytest.raises(UnsafePath, match="指向外部"):
-        write_replacing(out, plan, [], COLLECTED_KINDS, lambda entry: entry.get("quarter") == 2)
-    assert tree(out, elsewhere) == before
+    before.pop(str(out / "manifest.json"))
+    write_replacing(out, plan, [], COLLECTED_KINDS, lambda entry: entry.get("quarter") == 2)
+    # neither read, carried nor deleted: dropped from the manifest, the file behind the link left alone
+    assert all(e["path"] != "summary/2023Q1/secret.xlsx" for e in manifest(out)["artifacts"])
+    after = tree(out, elsewhere)
+    after.pop(str(out / "manifest.json"))
+    assert after == before
 
 
 @pytest.mark.parametrize("relative", ["../x.docx", "/etc/passwd", "a/../../x", "a\\..\\x", "", "a//b", "./a"])

@@ -18,7 +18,6 @@ from generators.commands.common import (
     plan_option,
     templates_option,
 )
-from generators.errors import UnsafePath
 from generators.formspec import QUARTERS, FormsLayout
 from generators.layout import load_layout
 from generators.model import Plan
@@ -27,8 +26,7 @@ from generators.output import (
     BuildLocked,
     WriteReport,
     build_lock,
-    inside,
-    manifest_source,
+    contained,
     read_manifest,
     write_output,
 )
@@ -73,11 +71,7 @@ def write_replacing(
 def _inside(out_dir: Path, path: str) -> bool:
     """A manifest path that stays inside output/ (output.inside): an entry naming ../plan/units.yaml,
     /etc/passwd or a file behind a link leading out is neither read nor carried."""
-    try:
-        inside(out_dir, path, manifest_source(out_dir))
-    except UnsafePath:
-        return False
-    return True
+    return contained(out_dir, path)
 
 
 def _carried(out_dir: Path, entry: dict) -> Artifact:
