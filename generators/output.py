@@ -97,11 +97,13 @@ def manifest_source(out_dir: Path) -> str:
     return str(out_dir / MANIFEST)
 
 
-def read_manifest(out_dir: Path, tolerant: bool = False) -> dict:
-    """The manifest, checked: a dict whose artifacts each have a text kind, path and sha256. A damaged one is
-    refused with advice (OutputDamaged); `tolerant` (build --clean, which starts over) reads it as empty
-    instead and keeps only the sound entries whose paths stay inside output/. Paths are not refused here:
-    whoever reads, writes or deletes through one holds it inside output/ first (`inside`)."""
+def read_manifest(out_dir: Path, tolerant: bool = False, strict: bool = False) -> dict:
+    """The manifest, checked: a dict with a list of artifacts, each with a text kind, path and sha256.
+    A file that is not that is refused with advice (OutputDamaged); an odd entry is skipped, or refused too
+    when `strict` (the build, which deletes what the old manifest lists). `tolerant` (build --clean, which
+    starts over) reads a damaged file as empty and keeps only the sound entries whose paths stay inside
+    output/. Paths are not refused here: whoever reads, writes or deletes through one holds it inside
+    output/ first (`inside`)."""
     path = out_dir / MANIFEST
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -119,7 +121,7 @@ def read_manifest(out_dir: Path, tolerant: bool = False) -> dict:
     sound = []
     for index, entry in enumerate(manifest["artifacts"], 1):
         problem = _entry_problem(entry)
-        if problem and not tolerant:
+        if problem and strict and not tolerant:
             raise OutputDamaged(f"{path} 已损坏（第 {index} 个文件条目{problem}）。{CLEAN_ADVICE}")
         if not problem and not (tolerant and path_problem(entry["path"])):
             sound.append(entry)

@@ -235,7 +235,7 @@ def build(
     key = build_key(plan.digest, tuple(dict.fromkeys((templates_dir, TEMPLATES_DIR)))) if full else None
     with build_lock(out_dir) as lock_fd:
         unreported = read_unreported(out_dir)  # what a killed build switched in but never reported
-        old_manifest = read_manifest(out_dir, tolerant=clean)
+        old_manifest = read_manifest(out_dir, tolerant=clean, strict=True)
         old = {e["path"]: e for e in old_manifest["artifacts"]}
         if not clean and key and _up_to_date(out_dir, old_manifest, key):
             entries = [e for e in old_manifest["artifacts"] if e.get("kind") not in OTHER_COMMANDS_KINDS]

@@ -248,7 +248,7 @@ def test_pdf_and_conform_on_a_bad_manifest(output_copy):
     from generators.pdf import find_soffice
 
     out, plan_dir = output_copy, output_copy.parent / "plan"
-    (out / "manifest.json").write_text('{"artifacts": [{"kind": "letter"}]}', encoding="utf-8")
+    (out / "manifest.json").write_text('{"artifacts": {"kind": "letter"}}', encoding="utf-8")
     before = tree(out, plan_dir)
     commands = [("conform", "--out", str(out))]
     if find_soffice() is not None:
