@@ -18,6 +18,19 @@ def main() -> None:
     """plandocs：由 plan/ 中的计划数据生成安全生产工作意见及全套配套文件。"""
 
 
+def echo_proofreading(plan_dir: Path) -> None:
+    """Proofreading warnings before a check or build: shown, never fatal."""
+    from .lint import lint_plan
+
+    findings = lint_plan(plan_dir)
+    for finding in findings:
+        click.echo(str(finding), err=True)
+    if findings:
+        click.echo(
+            f"校对提示 {len(findings)} 条（不影响生成；确认后可用 plandocs lint --fix 类型 修改）。", err=True
+        )
+
+
 @main.command()
 @plan_option
 def check(plan_dir: Path) -> None:
@@ -26,6 +39,7 @@ def check(plan_dir: Path) -> None:
         plan = load_plan(plan_dir)
     except PlanError as err:
         fail_on_plan(err)
+    echo_proofreading(plan_dir)
     click.echo(
         f"{plan_dir}：检查通过。{len(plan.parts)} 个部分，{sum(len(p.sections) for p in plan.parts)} 节，"
         f"{len(plan.measures)} 条措施，"
@@ -62,6 +76,7 @@ def build(plan_dir: Path, out_dir: Path, templates_dir: Path, clean: bool) -> No
     except BuildLocked as err:
         click.echo(str(err), err=True)
         sys.exit(1)
+    echo_proofreading(plan_dir)
     report = result.report
     for path in report.written:
         click.echo(f"写入  {path}")
@@ -78,6 +93,42 @@ def build(plan_dir: Path, out_dir: Path, templates_dir: Path, clean: bool) -> No
         f"完成：共 {len(result.entries)} 个文件，重新生成 {result.rendered} 个，写入 {len(report.written)} 个，"
         f"未变 {len(report.unchanged)} 个，删除 {len(report.removed)} 个，用时 {time.perf_counter() - started:.2f} 秒。"
     )
+
+
+@main.command()
+@plan_option
+@click.option(
+    "--fix",
+    "fix_kinds",
+    multiple=True,
+    metavar="类型",
+    help="按确认的类型就地修改（可重复）：文号、半角标点、空格、重复标点、句末标点、年份",
+)
+def lint(plan_dir: Path, fix_kinds: tuple[str, ...]) -> None:
+    """校对计划文字：文号格式、括号配对、半角标点、多余空格、重复标点、句末标点、年份。有提示时退出码为 1。"""
+    from .lint import KINDS, FixError, apply_fixes, lint_plan
+
+    unknown = [kind for kind in fix_kinds if kind not in KINDS]
+    if unknown:
+        click.echo(f"未知的提示类型“{unknown[0]}”，可用：{'、'.join(KINDS)}", err=True)
+        sys.exit(BAD_INPUT)
+    findings = lint_plan(plan_dir)
+    if fix_kinds:
+        try:
+            fixed = apply_fixes(plan_dir, findings, set(fix_kinds))
+        except FixError as err:
+            click.echo(f"修改后计划数据无效，未修改任何文件：{err}", err=True)
+            sys.exit(BAD_INPUT)
+        for finding in fixed:
+            click.echo(
+                f"已修改  {finding.where.file}:{finding.where.line}:{finding.where.col}: "
+                f"“{finding.fragment}”→“{finding.fix}”"
+            )
+        findings = lint_plan(plan_dir)
+    for finding in findings:
+        click.echo(str(finding))
+    click.echo(f"校对提示 {len(findings)} 条。" if findings else "校对完毕，没有发现问题。")
+    sys.exit(1 if findings else 0)
 
 
 @main.command()
