@@ -110,6 +110,7 @@ class Layout:
     changes_columns: tuple[Column, ...] = ()  # 修改对照表's table
     cell_margin_mm: float = 1.9  # left and right padding inside a table cell
     cell_margin_v_mm: float = 0.0  # top and bottom padding inside a table cell
+    notice: dict[str, Any] | None = None  # the notice key: 版头, 版记 (7.2, 7.4), read by render/notice.py
 
     def style(self, name: str) -> StyleSpec:
         for spec in self.styles:
@@ -244,6 +245,7 @@ def _load_layout(path: Path) -> Layout:
         clauses=tuple(sorted(clauses.items())),
         forms=d.get("forms"),
         ledger=d.get("ledger"),
+        notice=d.get("notice"),
         letters_per_volume=int(d.get("letters", {}).get("print_volume", 0)),
         landscape_number_box=Box(**{k: float(v) for k, v in d["landscape"]["page_number"].items()}),
         directory=Path(path).parent,

@@ -126,6 +126,25 @@ class Annex:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """印发通知: the notice that issues the opinion (文件格式), and the 版记 of the issued document."""
+
+    organ_mark: str  # 发文机关标志: 上海市崇明区安全生产委员会文件
+    doc_number: str  # 发文字号: 崇安委〔2023〕1号
+    title: str  # 关于印发《…》的通知
+    title_lines: tuple[str, ...]  # the title as the office broke it, or () to break it by rule
+    addressees: str  # 主送机关, without the final "："
+    body: tuple[str, ...]  # 正文 paragraphs
+    attachment: str  # 附件说明: the attachment's name
+    signature: str  # 发文机关署名
+    date: str  # 成文日期, ISO
+    copies_to: str  # 抄送, as printed after "抄送：" (ends with "。")
+    printer: str  # 印发机关
+    printed_on: str  # 印发日期, ISO
+    assumed_fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Meta:
     title: str
     year: int
@@ -142,6 +161,7 @@ class Meta:
     reply_dates: tuple[str, ...] = ()  # 督办回复期限: the reply deadline of each quarter's 督办单, ISO
     base_revision: str = ""  # git revision the 修改对照表 compares with, or ""
     assumed_fields: tuple[str, ...] = ()
+    notice: Notice | None = None  # 印发通知; None: the plan is not issued by a notice
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from .views import Views
 # Every artifact family `plandocs build` makes, in manifest order: (name, module with render()).
 RENDERERS: tuple[tuple[str, str], ...] = (
     ("opinion", "generators.render.opinion"),
+    ("notice", "generators.render.notice"),
     ("annex", "generators.render.annex"),
     ("annex-xlsx", "generators.render.annex_xlsx"),
     ("changes", "generators.render.changes"),

@@ -46,6 +46,12 @@ def add_annex(doc, layout: Layout) -> None:
 
 def make_opinion(layout: Layout) -> None:
     doc = build.new_document(layout)
+    add_opinion(doc, layout)
+    build.finish(doc, layout.template("opinion"))
+
+
+def add_opinion(doc, layout: Layout) -> None:
+    """The opinion from its label to the annex table: also the attachment of the issued document."""
     with paragraph_block(doc, "if label", "附件标签"):
         para(doc, "{{ label }}", "附件标签")
         para(doc, "", "附件标签")  # the opinion is itself an attachment: its title goes on line 3 (7.3.7)
@@ -79,7 +85,6 @@ def make_opinion(layout: Layout) -> None:
     # (generators/render/docx.py)
     with paragraph_block(doc, "if annex", "表格文字"):
         add_annex(doc, layout)
-    build.finish(doc, layout.template("opinion"))
 
 
 def make_annex(layout: Layout) -> None:

@@ -9,6 +9,7 @@ from ..layout import Layout
 from ..output import read_manifest
 from ..pdf.soffice import convert_batch, find_soffice
 from .docx_checks import check_docx
+from .issue_checks import check_notice_pdf, is_document_format
 from .pdf_checks import check_pdf
 from .result import Check
 
@@ -23,7 +24,10 @@ def check_file(path: Path, layout: Layout, out_dir: Path | None = None) -> list[
     if path.suffix.lower() == ".docx":
         return check_docx(path, layout)
     if path.suffix.lower() == ".pdf":
-        return check_pdf(path, layout, source_of(path, out_dir))
+        source = source_of(path, out_dir)
+        if is_document_format(path, layout):
+            return check_notice_pdf(path, layout, source)
+        return check_pdf(path, layout, source)
     raise NothingToCheck(f"{path}：只能检查 .docx 或 .pdf 文件")
 
 

@@ -21,9 +21,11 @@ from ..model import Plan
 from ..output import MANIFEST, atomic_write, build_lock, read_bytes_or_none, read_manifest, sha256
 from .pool import MAX_BATCH, Source, convert_many
 from .soffice import FONTS_CONF, LibreOfficeMissing, find_soffice
+from .parity import imprint_on_even_page
 from .stable import stable_pdf
 from .targets import PDF_KINDS, OutsideOutput, Target, inside, targets
 
+ISSUE_KIND = "issue"  # the issued document: its 版记 page must come out even
 CONVERTER_VERSION = b"1"  # bump when a change in how PDFs are made should remake them all
 
 
@@ -188,7 +190,10 @@ class _Run:
                 report.failed.append((target.source, result.reason))
                 continue
             source = sources[target.source]
-            self._put(target, stable_pdf(result.pdf, source, self.date), sha256(source))
+            pdf = stable_pdf(result.pdf, source, self.date)
+            if target.kind == ISSUE_KIND:  # LibreOffice ignores the even-page break before the 版记
+                pdf = imprint_on_even_page(pdf)
+            self._put(target, pdf, sha256(source))
             report.converted.append(target.pdf)
         report.unchanged = [t.pdf for t in chosen if not t.joined and t not in todo and t.source in sources]
         for target in (t for t in chosen if t.joined and t.source in sources):

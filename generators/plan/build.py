@@ -23,6 +23,7 @@ from ..model import (
     Leader,
     Measure,
     Meta,
+    Notice,
     Part,
     Section,
     TaskGroup,
@@ -86,6 +87,7 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
             "督办回复期限": "list",
             "比较基准": "text?",
             "待核实": "list",
+            "印发通知": "map",
         },
     )
     if f is None:
@@ -123,6 +125,51 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
         due_dates=tuple(dates),
         reply_dates=tuple(reply_dates),
         base_revision=text(f.get("比较基准")),
+        assumed_fields=tuple(assumed),
+        notice=build_notice(f["印发通知"], check) if "印发通知" in f else None,
+    )
+
+
+NOTICE_TEXTS = ("发文机关标志", "发文字号", "主送机关", "附件说明", "署名", "抄送", "印发机关")
+NOTICE_DATES = ("成文日期", "印发日期")
+
+
+def build_notice(node: Node, check: Checker) -> Notice | None:
+    """印发通知 in meta.yaml: every field the notice and its 版记 print, dates as YYYY-MM-DD."""
+    required = {key: "text" for key in (*NOTICE_TEXTS, *NOTICE_DATES)} | {"正文": "list"}
+    f = check.fields(node, "印发通知", required | {"标题": "text"}, {"标题分行": "list", "待核实": "list"})
+    if f is None:
+        return None
+    for key in NOTICE_DATES:
+        if key in f and not ISO_DATE.match(text(f[key])):
+            check.report(f[key].where, f"“{key}”应写成 YYYY-MM-DD，实际为“{text(f[key])}”")
+    body = [text(item) for item in check.text_list(f["正文"], "正文")] if "正文" in f else []
+    lines = [text(item) for item in check.text_list(f["标题分行"], "标题分行")] if "标题分行" in f else []
+    if lines and "标题" in f and "".join(lines) != text(f["标题"]):
+        check.report(f["标题分行"].where, f"“标题分行”连起来应与“标题”相同：“{''.join(lines)}”")
+    if "主送机关" in f and text(f["主送机关"]).endswith(("：", ":")):
+        check.report(f["主送机关"].where, "“主送机关”末尾不写冒号，版式自动加全角冒号")
+    assumed = [text(i) for i in check.text_list(f["待核实"], "待核实")] if "待核实" in f else []
+    for name, item in zip(
+        assumed, check.text_list(f["待核实"], "待核实") if "待核实" in f else [], strict=False
+    ):
+        if name not in required and name not in ("标题", "标题分行"):
+            check.report(item.where, f"“待核实”中有未知的字段“{name}”{did_you_mean(name, required)}")
+    if not (required.keys() | {"标题"}) <= f.keys():
+        return None
+    return Notice(
+        organ_mark=text(f["发文机关标志"]),
+        doc_number=text(f["发文字号"]),
+        title=text(f["标题"]),
+        title_lines=tuple(lines),
+        addressees=text(f["主送机关"]),
+        body=tuple(body),
+        attachment=text(f["附件说明"]),
+        signature=text(f["署名"]),
+        date=text(f["成文日期"]),
+        copies_to=text(f["抄送"]),
+        printer=text(f["印发机关"]),
+        printed_on=text(f["印发日期"]),
         assumed_fields=tuple(assumed),
     )
 
