@@ -111,6 +111,7 @@ class Layout:
     cell_margin_mm: float = 1.9  # left and right padding inside a table cell
     cell_margin_v_mm: float = 0.0  # top and bottom padding inside a table cell
     notice: dict[str, Any] | None = None  # the notice key: 版头, 版记 (7.2, 7.4), read by render/notice.py
+    letter_format: dict[str, Any] | None = None  # 信函格式 (10.1): letterhead and its red double rules
 
     def style(self, name: str) -> StyleSpec:
         for spec in self.styles:
@@ -246,6 +247,7 @@ def _load_layout(path: Path) -> Layout:
         forms=d.get("forms"),
         ledger=d.get("ledger"),
         notice=d.get("notice"),
+        letter_format=d.get("letter_format"),
         letters_per_volume=int(d.get("letters", {}).get("print_volume", 0)),
         landscape_number_box=Box(**{k: float(v) for k, v in d["landscape"]["page_number"].items()}),
         directory=Path(path).parent,

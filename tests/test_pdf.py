@@ -218,3 +218,19 @@ def test_first_page_is_not_blank(printed, tmp_path):
     image = Image.open(png).convert("L")
     dark = sum(image.histogram()[:128])  # pixels darker than mid-grey
     assert dark > 0.005 * image.width * image.height
+
+
+def test_each_letter_pdf_is_in_letter_format(printed):
+    """信函格式 (10.1) measured on every converted letter: organ mark 30mm from the top, the red double
+    rules (4mm under the mark, 20mm above the bottom edge, 170mm), title two lines down, no number on
+    page 1, the other pages numbered."""
+    from generators.conform import check_file
+    from generators.layout import load_layout
+
+    layout = load_layout()
+    for entry in pdf_of(printed, "letter"):
+        checks = check_file(printed / entry["path"], layout, printed)
+        assert [(c.rule, c.measured) for c in checks if not c.passed] == [], entry["path"]
+        assert {"标志下红色双线（上粗下细）", "下页边红色双线（上细下粗）", "信函首页不编页码"} <= {
+            c.rule for c in checks
+        }

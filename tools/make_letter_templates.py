@@ -20,7 +20,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from docx.enum.section import WD_SECTION
-from docx.shared import Pt, RGBColor
+from docx.oxml import parse_xml
+from docx.shared import Mm, Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -30,9 +31,6 @@ from docx_build import para, paragraph_block, paras  # noqa: E402
 from generators.layout import Layout, StyleSpec, load_layout  # noqa: E402
 
 RED = RGBColor(0xFF, 0x00, 0x00)
-LETTERHEAD_TOP_MM = 30  # 10.1: 发文机关标志上边缘至上页边 30mm
-RULE_LENGTH_MM = 170  # 10.1: 红色双线长 170mm（版心宽 156mm，两侧各伸出 7mm）
-RULE_GAP_PT = 11  # 10.1: 发文机关标志下 4mm 处印红色双线
 # Child order of w:sectPr (ECMA-376 17.6.17).
 SECT_SEQ = [
     "w:headerReference",
@@ -66,7 +64,13 @@ def letter_styles(layout: Layout) -> list[StyleSpec]:
     body = layout.style("正文")
     title = layout.style("公文标题")
     return [
-        replace(title, name="发文机关标志", size_pt=26, line_exact_pt=None, clause="10.1"),
+        replace(
+            title,
+            name="发文机关标志",
+            size_pt=layout.letter_format["mark_size_pt"],
+            line_exact_pt=None,
+            clause="10.1",
+        ),
         replace(body, name="版头分隔线", size_pt=4, line_exact_pt=None, first_indent_chars=0, clause="10.1"),
         replace(body, name="发文字号", align="right", first_indent_chars=0, clause="10.1"),
         replace(body, name="主送机关", align="left", first_indent_chars=0, clause="7.3.2"),
@@ -86,26 +90,31 @@ def add_letter_styles(doc, layout: Layout) -> None:
 
 
 def add_letterhead(doc, section, layout: Layout) -> None:
-    """First-page header: organ name in red, a red double rule 4mm below it (10.1); no page number."""
+    """First-page header (10.1): organ name in red 30mm from the top edge with a red double rule (thick
+    over thin) 4mm below it, its bottom border; a red double rule (thin over thick) 20mm above the bottom
+    edge, drawn on the page; both 170mm long, centred. No page number on the first page."""
+    spec = layout.letter_format
     section.different_first_page_header_footer = True
-    section.header_distance = build.twips(LETTERHEAD_TOP_MM)
+    section.header_distance = build.twips(spec["header_distance_mm"])
     header = section.first_page_header
     header.is_linked_to_previous = False
     mark = header.paragraphs[0]
     mark.style = doc.styles["发文机关标志"]
     mark.text = "{{ office }}"
-    rule = header.add_paragraph(style=doc.styles["版头分隔线"])
+    page = layout.page
     overhang = build.twips(
-        (RULE_LENGTH_MM - (layout.page.width_mm - layout.page.margin_left_mm - layout.page.margin_right_mm))
-        / 2
+        (spec["rule_length_mm"] - (page.width_mm - page.margin_left_mm - page.margin_right_mm)) / 2
     )
-    rule.paragraph_format.left_indent = -overhang
-    rule.paragraph_format.right_indent = -overhang
-    rule.paragraph_format.space_before = Pt(RULE_GAP_PT)
-    pPr = rule._p.get_or_add_pPr()
+    mark.paragraph_format.left_indent = -overhang  # the border runs 170mm, the name stays centred
+    mark.paragraph_format.right_indent = -overhang
+    thick_thin = build.w_el(
+        "w:bottom", val="thickThinSmallGap", sz="24", space=str(spec["rule_space_pt"]), color="FF0000"
+    )
     borders = build.w_el("w:pBdr")
-    borders.append(build.w_el("w:bottom", val="thickThinSmallGap", sz="24", space="1", color="FF0000"))
-    build.insert_ordered(pPr, borders, build.PPR_SEQ)
+    borders.append(thick_thin)
+    build.insert_ordered(mark._p.get_or_add_pPr(), borders, build.PPR_SEQ)
+    for shape in bottom_double_rule(layout):  # one shape per run: LibreOffice reads only the first
+        mark._p.append(shape)
     # Empty headers on the other pages, in a tiny style so they never push the text down: without them
     # LibreOffice repeats the first-page header on every page.
     for other in (section.header, section.even_page_header):
@@ -114,6 +123,33 @@ def add_letterhead(doc, section, layout: Layout) -> None:
     first_footer = section.first_page_footer
     first_footer.is_linked_to_previous = False
     first_footer.paragraphs[0].style = doc.styles["页码"]
+
+
+def bottom_double_rule(layout: Layout):
+    """Thin over thick red rules, their middle `bottom_rule_above_edge_mm` above the page's bottom edge:
+    two filled VML rectangles placed on the page, one run each (a footer could not reach below the page number)."""
+    spec = layout.letter_format
+    page = layout.page
+    type_width = page.width_mm - page.margin_left_mm - page.margin_right_mm
+    left = Mm(page.margin_left_mm - (spec["rule_length_mm"] - type_width) / 2).pt  # centred like the top rule
+    width = Mm(spec["rule_length_mm"]).pt
+    thin, gap, thick = spec["thin_pt"], spec["gap_pt"], spec["thick_pt"]
+    middle = Mm(page.height_mm - spec["bottom_rule_above_edge_mm"]).pt
+    top = middle - (thin + gap + thick) / 2
+    return [
+        parse_xml(f"<w:r {build.VML_NS}><w:pict>{RULE_RECT.format(**shape)}</w:pict></w:r>")
+        for shape in (
+            {"id": "rule_thin", "left": left, "top": top, "width": width, "height": thin},
+            {"id": "rule_thick", "left": left, "top": top + thin + gap, "width": width, "height": thick},
+        )
+    ]
+
+
+RULE_RECT = (
+    '<v:rect id="{id}" style="position:absolute;margin-left:{left:.2f}pt;margin-top:{top:.2f}pt;'
+    "width:{width:.2f}pt;height:{height:.2f}pt;z-index:-1;mso-position-horizontal-relative:page;"
+    'mso-position-vertical-relative:page" fillcolor="#FF0000" stroked="f"/>'
+)
 
 
 def restart_numbering(section, odd_page: bool) -> None:
@@ -135,11 +171,12 @@ def letter_document(layout: Layout, odd_page: bool):
     return doc
 
 
-def add_letter_body(doc) -> None:
+def add_letter_body(doc, layout: Layout) -> None:
     """One letter; fields of this unit under `letter`, fields shared by all letters at the top level."""
     with paragraph_block(doc, "if doc_number", "发文字号"):
         para(doc, "{{ doc_number }}", "发文字号")
-    para(doc, "", "正文")
+    for _ in range(layout.letter_format["title_lines_below"]):  # two lines under the rule or 字号 (10.1)
+        para(doc, "", "正文")
     para(doc, "关于落实《{{ opinion_title }}》任务分工的函", "公文标题")
     para(doc, "", "正文")
     para(doc, "{{ letter.addressee }}：", "主送机关")
@@ -215,7 +252,7 @@ def add_measure_section(doc, key: str, heading: str, intro: str) -> None:
 
 def make_letter(layout: Layout) -> None:
     doc = letter_document(layout, odd_page=False)
-    add_letter_body(doc)
+    add_letter_body(doc, layout)
     build.finish(doc, layout.template("letter"))
 
 
@@ -228,7 +265,7 @@ def make_letters_print(layout: Layout) -> None:
         with paragraph_block(doc, "if not loop.first", "正文"):
             breaker = para(doc, "", "正文")
             build.insert_ordered(breaker._p.get_or_add_pPr(), copy.deepcopy(body_sectPr), build.PPR_SEQ)
-        add_letter_body(doc)
+        add_letter_body(doc, layout)
     build.finish(doc, layout.template("letters_print"))
 
 

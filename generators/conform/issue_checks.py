@@ -13,8 +13,8 @@ from pathlib import Path
 import pdfplumber
 
 from ..layout import Layout
-from .fonts import same_face, short_name
 from .fidelity import check_fidelity
+from .fonts import same_face, short_name
 from .pdf_checks import (
     PT_PER_MM,
     TOLERANCE_PT,
@@ -65,9 +65,9 @@ def read_rules(path: Path) -> list[list[Rule]]:
                         line["x0"], line["x1"], line["top"], line["linewidth"], line["stroking_color"]
                     )
                     found.setdefault((round(rule.y, 1), round(rule.x0), round(rule.x1)), rule)
-            for rect in page.rects:
+            for rect in page.rects + page.curves:  # a drawn rule may come as a flat filled path
                 height = rect["bottom"] - rect["top"]
-                if height < 2 and rect["x1"] - rect["x0"] > 20:
+                if height < 3.5 and rect["x1"] - rect["x0"] > 20:  # up to a 3 pt rule
                     y = (rect["top"] + rect["bottom"]) / 2
                     colour = rect["non_stroking_color"] if rect.get("fill") else rect["stroking_color"]
                     rule = Rule(rect["x0"], rect["x1"], y, height, colour)
@@ -364,16 +364,20 @@ def _copies_end(page: Page, copies: Line) -> bool:
     return False
 
 
-def is_document_format(path: Path, layout: Layout) -> bool:
-    """A 文件格式 PDF: its first line is a red organ mark larger than the title."""
+def letterhead(path: Path, layout: Layout) -> str | None:
+    """ "document" (文件格式: a red organ mark inside the type area), "letter" (信函格式: above it) or None:
+    the first line of page 1 in red, larger than a title."""
     with pdfplumber.open(path) as pdf:
         if not pdf.pages:
-            return False
+            return None
         chars = sorted(pdf.pages[0].chars, key=lambda c: (round(c["top"]), c["x0"]))
     head = [c for c in chars if c["text"].strip()][:4]
-    return bool(head) and all(
+    marked = bool(head) and all(
         _red(c.get("non_stroking_color")) and c["size"] > layout.style("公文标题").size_pt for c in head
     )
+    if not marked:
+        return None
+    return "letter" if head[0]["top"] < layout.page.margin_top_mm * PT_PER_MM else "document"
 
 
 def check_notice_pdf(path: Path, layout: Layout, source: Path | None = None) -> list[Check]:
@@ -402,3 +406,132 @@ def _notice_pdf(path: Path, layout: Layout) -> list[Check]:
         + [*_page_numbers(numbered, layout), *_annexes(attachment, layout)]
         + imprint_checks(pages, rules, layout)
     )
+
+
+def _double_rule(rules: list[Rule]) -> tuple[Rule, Rule] | None:
+    """The first two red rules close together (a double rule), upper first."""
+    red = [r for r in rules if r.red]
+    for upper, lower in zip(red, red[1:], strict=False):
+        if lower.y - upper.y < 3 * PT_PER_MM:
+            return upper, lower
+    return None
+
+
+def _rule_text(pair: tuple[Rule, Rule] | None) -> str:
+    if pair is None:
+        return "未找到"
+    upper, lower = pair
+    return (
+        f"上 {upper.thickness:g} 磅、下 {lower.thickness:g} 磅，长 {_mm(upper.x1 - upper.x0)}，"
+        f"左端距页边 {_mm(upper.x0)}"
+    )
+
+
+def letter_checks(pages: list[Page], rules: list[list[Rule]], layout: Layout) -> list[Check]:
+    """信函格式 on the first page (10.1): the organ mark 30mm from the top edge, the red double rules 4mm
+    below it (thick over thin) and 20mm above the bottom edge (thin over thick), 170mm and centred, the
+    发文字号 flush right under the first rule, the title two lines below, no page number."""
+    spec = layout.letter_format
+    first = pages[0]
+    pitch = layout.line_pitch_twips / 20
+    mark = first.lines[0]
+    length = spec["rule_length_mm"] * PT_PER_MM
+    left = first.left - (length - (first.right - first.left)) / 2  # centred on the type area
+
+    def placed(pair: tuple[Rule, Rule] | None, thick_first: bool) -> bool:
+        if pair is None:
+            return False
+        upper, lower = pair
+        thicker = upper.thickness > lower.thickness if thick_first else upper.thickness < lower.thickness
+        return thicker and all(
+            abs(r.x1 - r.x0 - length) <= TOLERANCE_PT and abs(r.x0 - left) <= TOLERANCE_PT for r in pair
+        )
+
+    top_pair = _double_rule([r for r in rules[0] if r.y > mark.bottom and r.y < first.top + 20 * PT_PER_MM])
+    bottom_pair = _double_rule([r for r in rules[0] if r.y > first.height - 40 * PT_PER_MM])
+    below_mark = top_pair[0].y - top_pair[0].thickness / 2 - mark.bottom if top_pair else 0.0
+    bottom_middle = (
+        first.height
+        - (
+            (bottom_pair[0].y - bottom_pair[0].thickness / 2)
+            + (bottom_pair[1].y + bottom_pair[1].thickness / 2)
+        )
+        / 2
+        if bottom_pair
+        else 0.0
+    )
+    checks = [
+        Check(
+            layout.clause("letter_format.mark_top_mm"),
+            "信函发文机关标志：红色，居中，上边缘距上页边",
+            f"红色居中，{spec['mark_top_mm']:g}mm ±1",
+            f"“{mark.text}”{'红色' if _line_red(mark) else '非红色'}，距上页边 {_mm(mark.top)}，"
+            f"偏离中线 {_mm(_centre_offset(first, mark))}",
+            _line_red(mark)
+            and abs(mark.top - spec["mark_top_mm"] * PT_PER_MM) <= TOLERANCE_PT
+            and _centre_offset(first, mark) < layout.style("正文").size_pt / 2,
+            "pdf",
+        ),
+        Check(
+            layout.clause("letter_format.rule_below_mark_mm"),
+            "标志下红色双线（上粗下细）",
+            f"标志下 {spec['rule_below_mark_mm']:g}mm ±1，长 {spec['rule_length_mm']:g}mm ±1，居中",
+            f"距标志 {_mm(below_mark)}；{_rule_text(top_pair)}",
+            placed(top_pair, thick_first=True)
+            and abs(below_mark - spec["rule_below_mark_mm"] * PT_PER_MM) <= TOLERANCE_PT,
+            "pdf",
+        ),
+        Check(
+            layout.clause("letter_format.bottom_rule_above_edge_mm"),
+            "下页边红色双线（上细下粗）",
+            f"距下页边 {spec['bottom_rule_above_edge_mm']:g}mm ±1，长 {spec['rule_length_mm']:g}mm ±1，居中",
+            f"距下页边 {_mm(bottom_middle)}；{_rule_text(bottom_pair)}",
+            placed(bottom_pair, thick_first=False)
+            and abs(bottom_middle - spec["bottom_rule_above_edge_mm"] * PT_PER_MM) <= TOLERANCE_PT,
+            "pdf",
+        ),
+    ]
+    below = [ln for ln in first.lines if top_pair and ln.top > top_pair[1].y]
+    number = below[0] if below and DOC_NUMBER.match(below[0].text.replace(" ", "")) else None
+    if number is not None:
+        checks.append(
+            Check(
+                layout.clause("letter_format.rule_below_mark_mm"),
+                "发文字号：双线下居右",
+                "右端与版心右边缘齐 ±1mm",
+                f"“{number.text}”距右 {_mm(first.right - number.x1)}",
+                abs(first.right - number.x1) <= TOLERANCE_PT,
+                "pdf",
+            )
+        )
+    title_style = layout.style("公文标题")
+    title = next((ln for ln in below if abs(ln.size - title_style.size_pt) < 0.5), None)
+    above = number.bottom if number else (top_pair[1].y if top_pair else 0.0)
+    gap = (title.top - above) / pitch if title else 0.0
+    want = spec["title_lines_below"]
+    checks.append(
+        Check(
+            layout.clause("letter_format.title_lines_below"),
+            "标题与上一要素相距二行",
+            f"{want}±0.5 行距",
+            f"{gap:.1f} 行距" if title else "未找到标题",
+            title is not None and abs(gap - want) <= 0.5,
+            "pdf",
+        )
+    )
+    checks.append(
+        Check(
+            layout.clause("letter_format.mark_top_mm"),
+            "信函首页不编页码",
+            "首页无页码",
+            f"首页页脚：“{first.footer.text}”" if first.footer else "首页无页码",
+            first.footer is None,
+            "pdf",
+        )
+    )
+    return checks
+
+
+def check_letter_format(path: Path, layout: Layout) -> list[Check]:
+    """信函格式 of a letter's first page (10.1); the rest of the letter is held to the body rules."""
+    return letter_checks(read_pages(path, layout), read_rules(path), layout)
