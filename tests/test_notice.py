@@ -20,12 +20,11 @@ from generators.layout import load_layout
 from generators.plan import load_plan
 from generators.render import notice
 from generators.render.titles import break_title, text_width
-from generators.views import Views
 
 
 @pytest.fixture(scope="module")
 def rendered(plan, views, layout):
-    return {a.kind: a for a in notice.render(plan, views, layout)}
+    return {a.kind: a for a in notice.render(plan, layout)}
 
 
 def paragraphs(data: bytes) -> list[tuple[str, str]]:
@@ -88,7 +87,7 @@ def test_the_issued_document_is_notice_attachment_and_imprint_on_an_even_page(re
 
 
 def test_outputs_are_schema_valid_and_reproducible(rendered, plan, views, layout, tmp_path):
-    again = {a.kind: a.data for a in notice.render(plan, views, layout)}
+    again = {a.kind: a.data for a in notice.render(plan, layout)}
     for kind, artifact in rendered.items():
         assert again[kind] == artifact.data
         path = tmp_path / f"{kind}.docx"
@@ -100,7 +99,7 @@ def test_text_comes_out_literally(plan_copy, layout):
     edit(plan_copy / "meta.yaml", "主送机关: 各乡镇人民政府", '主送机关: "R&D <办> {{ x }} 各乡镇人民政府')
     edit(plan_copy / "meta.yaml", "区有关直属单位\n  正文", '区有关直属单位"\n  正文')
     plan = load_plan(plan_copy)
-    (art, _) = notice.render(plan, Views(plan), layout)
+    (art, _) = notice.render(plan, layout)
     assert (
         "主送机关",
         "R&D <办> {{ x }} 各乡镇人民政府，区安委会各成员单位，区有关直属单位：",
@@ -111,7 +110,7 @@ def test_no_notice_in_meta_means_no_notice(plan_copy, layout):
     text = (plan_copy / "meta.yaml").read_text(encoding="utf-8")
     (plan_copy / "meta.yaml").write_text(text[: text.index("# 印发本意见的通知")], encoding="utf-8")
     plan = load_plan(plan_copy)
-    assert notice.render(plan, Views(plan), layout) == []
+    assert notice.render(plan, layout) == []
 
 
 def test_a_bad_date_is_reported_at_its_line(plan_copy):
@@ -135,7 +134,7 @@ def test_the_office_may_break_the_title_itself(plan_copy, layout):
         "  标题分行: [关于印发《上海市崇明区, 2023年安全生产工作意见》的通知]\n  主送机关:",
     )
     plan = load_plan(plan_copy)
-    doc = notice.render(plan, Views(plan), layout)[0].data
+    doc = notice.render(plan, layout)[0].data
     assert [t for s, t in paragraphs(doc) if s == "公文标题"] == [
         "关于印发《上海市崇明区",
         "2023年安全生产工作意见》的通知",

@@ -11,6 +11,7 @@ import math
 from functools import partial
 
 from generators.artifact import Artifact, Job
+from generators.context import BuildContext
 from generators.dates import chinese_date
 from generators.layout import Layout
 from generators.model import Notice, Plan
@@ -57,7 +58,8 @@ def file_stem(plan: Plan) -> str:
     return opinion.file_name(plan).removesuffix(".docx")
 
 
-def jobs(plan: Plan, views, layout: Layout) -> list[Job]:
+def jobs(build: BuildContext) -> list[Job]:
+    plan, layout = build.plan, build.layout
     notice = plan.meta.notice
     if notice is None:
         return []
@@ -82,5 +84,6 @@ def jobs(plan: Plan, views, layout: Layout) -> list[Job]:
     return out
 
 
-def render(plan: Plan, views, layout: Layout) -> list[Artifact]:
-    return [job.artifact(job.make()) for job in jobs(plan, views, layout)]
+def render(plan: Plan, layout: Layout) -> list[Artifact]:
+    """Render now (for tests and one-off use); the build goes through jobs()."""
+    return [job.artifact(job.make()) for job in jobs(BuildContext.of(plan, layout))]
