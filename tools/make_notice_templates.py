@@ -33,26 +33,6 @@ from make_templates import add_opinion  # noqa: E402
 from generators.layout import Layout, StyleSpec, load_layout  # noqa: E402
 
 MM_PER_PT = 25.4 / 72
-# Child order of w:tblPr (ECMA-376 17.4.60): Word rejects elements out of this order.
-TBLPR_SEQ = [
-    "w:tblStyle",
-    "w:tblpPr",
-    "w:tblOverlap",
-    "w:bidiVisual",
-    "w:tblStyleRowBandSize",
-    "w:tblStyleColBandSize",
-    "w:tblW",
-    "w:jc",
-    "w:tblCellSpacing",
-    "w:tblInd",
-    "w:tblBorders",
-    "w:shd",
-    "w:tblLayout",
-    "w:tblCellMar",
-    "w:tblLook",
-    "w:tblCaption",
-    "w:tblDescription",
-]
 
 
 def notice_styles(layout: Layout) -> list[StyleSpec]:
@@ -152,11 +132,11 @@ def add_imprint(doc, section, layout: Layout) -> None:
         borders.append(rule(tag, mm) if mm else build.w_el(tag, val="nil"))
     borders.append(rule("w:insideH", inner))
     borders.append(build.w_el("w:insideV", val="nil"))
-    build.insert_ordered(tblPr, borders, TBLPR_SEQ)
+    build.insert_ordered(tblPr, borders, build.TBLPR_SEQ)
     margins = build.w_el("w:tblCellMar")
     for side in ("w:left", "w:right"):
         margins.append(build.w_el(side, w="0", type="dxa"))
-    build.insert_ordered(tblPr, margins, TBLPR_SEQ)
+    build.insert_ordered(tblPr, margins, build.TBLPR_SEQ)
     table.columns[0].width = build.twips(width)
     char = imprint["size_pt"]
     indent = Pt(char * imprint["indent_chars"])
