@@ -394,8 +394,8 @@ class PdfProgress:
 )
 @out_option
 def conform(files: tuple[Path, ...], out_dir: Path) -> None:
-    """按 GB/T 9704-2012 检查版式（默认检查 output/ 中的意见正文及其 PDF）；有不合格项时退出码为 1。"""
-    from .conform import NothingToCheck, check_file, check_opinion, format_table
+    """按 GB/T 9704-2012 检查版式（默认检查 output/ 中的意见正文及其 PDF，以及印发通知、印发件的 PDF）；有不合格项时退出码为 1。"""
+    from .conform import NothingToCheck, check_file, check_issued, check_opinion, format_table
     from .layout import load_layout
 
     layout = load_layout()
@@ -405,6 +405,9 @@ def conform(files: tuple[Path, ...], out_dir: Path) -> None:
             note = "检查 " + "、".join(map(str, files))
         else:
             checks, note = check_opinion(out_dir, layout)
+            issued, paths = check_issued(out_dir, layout)
+            checks += issued
+            note += "".join(f"、{path}" for path in paths)
     except NothingToCheck as err:
         click.echo(str(err), err=True)
         sys.exit(BAD_INPUT)

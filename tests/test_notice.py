@@ -208,6 +208,15 @@ def issued_pdfs(tmp_path_factory, plan):
     return {sources[e["source"]]: out / e["path"] for e in manifest["artifacts"] if e["kind"] == "pdf"}
 
 
+def test_conform_checks_the_issued_pdfs_it_finds_in_the_manifest(issued_pdfs):
+    from generators.conform import check_issued
+
+    out = issued_pdfs["issue"].parent.parent
+    checks, paths = check_issued(out, load_layout())
+    assert sorted(paths) == sorted(issued_pdfs.values())
+    assert checks and all(c.passed for c in checks)
+
+
 @pytest.mark.parametrize("kind", ["notice", "issue"])
 def test_the_pdf_passes_the_document_format_rules(issued_pdfs, kind):
     from generators.conform import check_file

@@ -72,3 +72,16 @@ def check_opinion(out_dir: Path, layout: Layout) -> tuple[list[Check], str]:
     with tempfile.TemporaryDirectory(prefix="plandocs-conform-") as work:
         (rendered,) = convert_batch([docx], Path(work), timeout_s=CONVERT_TIMEOUT_S)
         return checks + check_pdf(rendered, layout, docx), f"检查 {docx} 及其临时转换的 PDF"
+
+
+ISSUED_KINDS = ("notice", "issue")  # checked by default, with the opinion, when their PDFs exist
+
+
+def check_issued(out_dir: Path, layout: Layout) -> tuple[list[Check], list[Path]]:
+    """文件格式 checks of the notice's and the issued document's PDFs that `plandocs pdf` has made."""
+    artifacts = read_manifest(out_dir).get("artifacts", [])
+    sources = {e["path"] for e in artifacts if e["kind"] in ISSUED_KINDS}
+    pdfs = [out_dir / e["path"] for e in artifacts if e["kind"] == "pdf" and e.get("source") in sources]
+    present = [path for path in pdfs if path.exists()]
+    checks = [c for path in present for c in check_notice_pdf(path, layout, source_of(path, out_dir))]
+    return checks, present
