@@ -19,9 +19,9 @@ from pathlib import Path, PurePosixPath
 from ..layout import load_layout
 from ..model import Plan
 from ..output import MANIFEST, atomic_write, build_lock, read_bytes_or_none, read_manifest, sha256
+from .parity import imprint_on_even_page
 from .pool import MAX_BATCH, Source, convert_many
 from .soffice import FONTS_CONF, LibreOfficeMissing, find_soffice
-from .parity import imprint_on_even_page
 from .stable import stable_pdf
 from .targets import PDF_KINDS, OutsideOutput, Target, inside, targets
 

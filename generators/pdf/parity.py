@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from pypdf import PdfReader, PdfWriter
-
 
 def imprint_on_even_page(pdf: bytes) -> bytes:
     """The PDF with its last page (the 版记) on an even page: a blank page inserted before it if needed."""
+    from pypdf import PdfReader, PdfWriter  # only when an issued document is converted (slow import)
+
     reader = PdfReader(BytesIO(pdf))
     count = len(reader.pages)
     if count % 2 == 0:
