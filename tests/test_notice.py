@@ -240,3 +240,35 @@ def test_the_imprint_is_on_the_last_even_page(issued_pdfs):
         last = pdf.pages[-1].extract_text()
     assert count % 2 == 0
     assert last.startswith("抄送：") and re.search(r"2023\s*年\s*3\s*月\s*1\s*日印发$", last)
+
+
+def pdf_with_pages(count: int, last_width: float = 595.3) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for i in range(count):
+        writer.add_blank_page(
+            width=last_width if i == count - 1 else 842.0, height=841.9 if i == count - 1 else 595.3
+        )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("count", [1, 2, 27, 28])
+def test_the_imprint_page_is_padded_to_an_even_page_deterministically(count):
+    from pypdf import PdfReader
+
+    from generators.pdf.parity import imprint_on_even_page
+
+    original = pdf_with_pages(count)
+    padded = imprint_on_even_page(original)
+    assert padded == imprint_on_even_page(original)  # same input, same bytes
+    pages = PdfReader(io.BytesIO(padded)).pages
+    assert len(pages) == count + count % 2
+    if count % 2 == 0:
+        assert padded == original
+    else:  # the blank page goes before the 版记 page, which stays last, portrait
+        assert float(pages[-1].mediabox.height) > float(pages[-1].mediabox.width)
+        assert float(pages[-2].mediabox.width) == float(pages[-1].mediabox.width)
+        assert not (pages[-2].extract_text() or "").strip()
