@@ -272,3 +272,11 @@ def test_the_imprint_page_is_padded_to_an_even_page_deterministically(count):
         assert float(pages[-1].mediabox.height) > float(pages[-1].mediabox.width)
         assert float(pages[-2].mediabox.width) == float(pages[-1].mediabox.width)
         assert not (pages[-2].extract_text() or "").strip()
+
+
+def test_check_lists_the_notice_fields_still_to_confirm_and_dates_of_another_year(plan_copy):
+    edit(plan_copy / "meta.yaml", '印发日期: "2023-03-01"', '印发日期: "2021-03-01"')
+    result = CliRunner().invoke(main, ["check", "--plan", str(plan_copy)])
+    assert result.exit_code == 0, result.output
+    assert "尚待核实：meta.yaml 印发通知 待核实：发文机关标志、发文字号" in result.output
+    assert "印发通知 印发日期 2021-03-01 不在 2023 年度" in result.output

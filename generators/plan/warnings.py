@@ -17,6 +17,11 @@ def date_warnings(plan: Plan) -> list[str]:
         allowed = (year, year + 1) if quarter == len(plan.meta.due_dates) else (year,)
         if not _year_in(due, allowed):
             out.append(f"meta.yaml 季度报送截止日期 第{quarter}季度 {due} 不在 {year} 年度，请核对")
+    notice = plan.meta.notice
+    if notice is not None:
+        for label, iso in (("成文日期", notice.date), ("印发日期", notice.printed_on)):
+            if not _year_in(iso, (year - 1, year)):
+                out.append(f"meta.yaml 印发通知 {label} {iso} 不在 {year} 年度（计划年度为 {year}），请核对")
     base = _base_year(plan)
     if base is not None and base != year:
         out.append(
@@ -64,6 +69,8 @@ def open_assumptions(plan: Plan) -> list[str]:
     out = []
     if plan.meta.assumed_fields:
         out.append(f"meta.yaml 待核实：{'、'.join(plan.meta.assumed_fields)}")
+    if plan.meta.notice is not None and plan.meta.notice.assumed_fields:
+        out.append(f"meta.yaml 印发通知 待核实：{'、'.join(plan.meta.notice.assumed_fields)}")
     units = [u.name for u in plan.units if u.assumed]
     if units:
         out.append(f"units.yaml 待核实单位 {len(units)} 个：{'、'.join(units)}")
