@@ -175,7 +175,10 @@ def make_issue(layout: Layout) -> None:
     last = doc.add_section(WD_SECTION.EVEN_PAGE)
     build.setup_page(last, layout, landscape=False)
     add_imprint(doc, last, layout)
-    para(doc, "", "版记末行")
+    # The 版记 page's body is empty, yet it is a page: an empty text run keeps render/docx.py from
+    # dropping it as a section a template condition left empty.
+    holder = para(doc, "", "版记末行").add_run()
+    holder._r.append(build.w_el("w:t"))
     build.finish(doc, layout.template("issue"))
 
 
