@@ -280,3 +280,12 @@ def test_check_lists_the_notice_fields_still_to_confirm_and_dates_of_another_yea
     assert result.exit_code == 0, result.output
     assert "尚待核实：meta.yaml 印发通知 待核实：发文机关标志、发文字号" in result.output
     assert "印发通知 印发日期 2021-03-01 不在 2023 年度" in result.output
+
+
+def test_a_plan_without_annex_issues_no_empty_landscape_page(plan_copy, layout):
+    (plan_copy / "tasks.yaml").unlink()
+    plan = load_plan(plan_copy)
+    issue = next(a for a in notice.render(plan, layout) if a.kind == "issue")
+    doc = Document(io.BytesIO(issue.data))
+    assert [s.orientation for s in doc.sections] == [0, 0, 0]  # notice, opinion, 版记: all portrait
+    assert doc.sections[-1]._sectPr.find(qn("w:type")).get(qn("w:val")) == "evenPage"

@@ -173,6 +173,12 @@ def make_issue(layout: Layout) -> None:
     build.setup_page(attachment, layout, landscape=False)
     add_opinion(doc, layout)
     last = doc.add_section(WD_SECTION.EVEN_PAGE)
+    # The landscape annex section ends inside `{%p if annex %}`: a plan without an annex leaves no empty
+    # landscape page before the 版记.
+    landscape_end = doc.paragraphs[-1]._p
+    endif = landscape_end.getprevious()
+    assert "endif" in "".join(endif.itertext())
+    endif.addprevious(landscape_end)
     build.setup_page(last, layout, landscape=False)
     add_imprint(doc, last, layout)
     # The 版记 page's body is empty, yet it is a page: an empty text run keeps render/docx.py from
