@@ -21,6 +21,7 @@ from pathlib import Path
 
 from docx.enum.section import WD_SECTION
 from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from docx.shared import Mm, Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -137,7 +138,7 @@ def bottom_double_rule(layout: Layout):
     middle = Mm(page.height_mm - spec["bottom_rule_above_edge_mm"]).pt
     top = middle - (thin + gap + thick) / 2
     return [
-        parse_xml(f"<w:r {build.VML_NS}><w:pict>{RULE_RECT.format(**shape)}</w:pict></w:r>")
+        parse_xml(f"<w:r {VML_NS}><w:pict>{RULE_RECT.format(**shape)}</w:pict></w:r>")
         for shape in (
             {"id": "rule_thin", "left": left, "top": top, "width": width, "height": thin},
             {"id": "rule_thick", "left": left, "top": top + thin + gap, "width": width, "height": thick},
@@ -145,6 +146,7 @@ def bottom_double_rule(layout: Layout):
     ]
 
 
+VML_NS = f'{nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml"'
 RULE_RECT = (
     '<v:rect id="{id}" style="position:absolute;margin-left:{left:.2f}pt;margin-top:{top:.2f}pt;'
     "width:{width:.2f}pt;height:{height:.2f}pt;z-index:-1;mso-position-horizontal-relative:page;"
