@@ -6,6 +6,7 @@ the page's horizontal lines and thin rectangles with their stroke or fill colour
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -532,6 +533,19 @@ def letter_checks(pages: list[Page], rules: list[list[Rule]], layout: Layout) ->
     return checks
 
 
-def check_letter_format(path: Path, layout: Layout) -> list[Check]:
-    """信函格式 of a letter's first page (10.1); the rest of the letter is held to the body rules."""
-    return letter_checks(read_pages(path, layout), read_rules(path), layout)
+def check_letter_pdf(path: Path, layout: Layout, source: Path | None = None) -> list[Check]:
+    """A letter in 信函格式: the body rules on its pages with the letterhead set aside (it stands above
+    the type area, 10.1), the first page unnumbered, and the 信函格式 rules of its first page."""
+    pages = read_pages(path, layout)
+    body = [dataclasses.replace(pages[0], lines=pages[0].lines[1:]), *pages[1:]]
+    checks = [
+        _paper(body, layout),
+        _type_area(body, layout),
+        *_grid(body, layout),
+        *_fonts(body, layout),
+        *_page_numbers(body, layout, first_unnumbered=True),
+        *letter_checks(pages, read_rules(path), layout),
+    ]
+    if source is not None:
+        checks += _fidelity(check_fidelity(source, path, layout), layout)
+    return checks

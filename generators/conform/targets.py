@@ -9,7 +9,7 @@ from ..layout import Layout
 from ..output import read_manifest
 from ..pdf.soffice import convert_batch, find_soffice
 from .docx_checks import check_docx
-from .issue_checks import check_letter_format, check_notice_pdf, letterhead
+from .issue_checks import check_letter_pdf, check_notice_pdf, letterhead
 from .pdf_checks import check_pdf
 from .result import Check
 
@@ -28,10 +28,9 @@ def check_file(path: Path, layout: Layout, out_dir: Path | None = None) -> list[
         head = letterhead(path, layout)
         if head == "document":
             return check_notice_pdf(path, layout, source)
-        checks = check_pdf(path, layout, source)
         if head == "letter":
-            checks += check_letter_format(path, layout)
-        return checks
+            return check_letter_pdf(path, layout, source)
+        return check_pdf(path, layout, source)
     raise NothingToCheck(f"{path}：只能检查 .docx 或 .pdf 文件")
 
 
