@@ -15,8 +15,6 @@ from ..render.letters import volumes
 # Manifest kinds converted by LibreOffice, one PDF per file.
 CONVERTED_KINDS = (
     "opinion",
-    "notice",
-    "issue",
     "annex",
     "annex-xlsx",
     "changes",
