@@ -390,3 +390,28 @@ def test_no_ledger_flag_records_nothing(tmp_path, plan_copy, plan, views, layout
     assert result.exit_code == 0, result.output
     assert "第一季度新记 1 个单位" in result.output
     assert (tmp_path / "ledger" / "2023" / "Q1" / f"{STEADY}.xlsx").is_file()
+
+
+def test_year_workbook_leaders_and_units(year, layout, views):
+    _, plan_dir, out, _, _ = year
+    first = views  # the plan of Q1–Q2
+    revised = load_plan(plan_dir)
+    views = Views(revised)
+    names = layout.ledger["workbook"]["sheets"]
+    wb, ws = grid(out, names["leaders"])
+    rows = [r for r in ws.iter_rows(min_row=3, values_only=True)]
+    k1 = revised.key_tasks[0]
+    holders = [u for u, h in views.assignments.items() if "K1" in [a.key for a in h.all]]
+    done = [u for u in holders if u in (ECO, CX_NEW, STEADY)]
+    expected = f"已完成{len(done)}个单位；未报送{len(holders) - len(done)}个单位"
+    for leader in k1.leaders:
+        assert (leader, "任务1", k1.name, len(holders), "第四季度", expected) in rows
+    units = {r[0]: r for r in wb[names["units"]].iter_rows(min_row=3, values_only=True)}
+    assert units[TOWN][2:6] == ("2023年3月28日", len(first.assignments[TOWN].all), 0, 0)  # nothing 已完成
+    assert units[TOWN][14:18] == ("未报送", len(views.assignments[TOWN].all), 0, 0)
+    assert units[STEADY][14:18] == (
+        "2023年12月28日",
+        len(views.assignments[STEADY].all),
+        len(views.assignments[STEADY].all),
+        1.0,
+    )

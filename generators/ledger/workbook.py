@@ -129,7 +129,9 @@ def leader_rows(year: Year) -> list[list]:
                 if units:  # the units to chase by name, the others counted
                     named = f"（{'、'.join(units)}）" if status in chased else ""
                     shown.append(f"{status}{len(units)}个单位{named}")
-            units = "、".join(line.unit.name for line in lines)
+            units = len(
+                lines
+            )  # the units by name would not fit a printed row; the status names those to chase
             rows.append(
                 [
                     leader.name,
@@ -149,9 +151,9 @@ def _leaders(wb: Workbook, year: Year, styles, title: str, sheet: str) -> None:
         ("区领导", 10),
         ("编号", 8),
         ("重点任务", 28),
-        ("责任单位", 30),
+        ("承担单位数", 10),
         ("最新季度", 10),
-        ("最新状态", 50),
+        ("最新状态", 70),
     ]
     sheets.table(ws, styles, title, header, leader_rows(year))
 

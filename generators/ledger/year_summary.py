@@ -138,9 +138,9 @@ def workbook(end: YearEnd, layout: Layout) -> bytes:
         ("区领导", 10),
         ("编号", 8),
         ("重点任务", 28),
-        ("责任单位", 30),
+        ("承担单位数", 10),
         ("最新季度", 10),
-        ("最新状态", 50),
+        ("最新状态", 70),
     ]
     sheets.table(
         wb.create_sheet(names["leaders"]), styles, f"{title}（{names['leaders']}）", header, leader_rows(year)
