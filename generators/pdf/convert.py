@@ -232,7 +232,7 @@ class _Run:
             with contextlib.suppress(OutsideOutput, FileNotFoundError):
                 file = inside(self.out_dir, path)
                 file.unlink()
-                _remove_empty_parents(self.out_dir.resolve(), file)
+                _remove_empty_parents(self.out_dir, file)
             removed.append(path)
         return removed
 

@@ -7,9 +7,11 @@ clash with an earlier one's (the annex .docx and .xlsx share a stem) keeps its s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+from ..errors import UnsafePath
+from ..output import inside as output_inside
+from ..output import manifest_source
 from ..render.letters import volumes
 
 # Manifest kinds converted by LibreOffice, one PDF per file.
@@ -36,31 +38,13 @@ PDF_KINDS = (*CONVERTED_KINDS, JOINED_KIND)  # what --kind accepts
 PDF_DIR = "pdf"
 
 
-class OutsideOutput(ValueError):
-    """A manifest path that would leave output/."""
+OutsideOutput = UnsafePath  # a manifest path that would leave output/
 
 
-def inside(out_dir: Path, relative: str) -> Path:
-    """out_dir / relative, resolved, refused unless strictly inside out_dir (no '..', no absolute path,
-    no symlink leading out)."""
-    if not isinstance(relative, str):
-        raise OutsideOutput(str(relative))
-    pure = PurePosixPath(relative)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-        raise OutsideOutput(relative)
-    root = _resolved(out_dir)
-    target = _resolved(out_dir / pure.parent) / pure.name
-    if target.is_symlink():
-        target = target.resolve()
-    if target == root or not target.is_relative_to(root):
-        raise OutsideOutput(relative)
-    return target
-
-
-@lru_cache(maxsize=4096)
-def _resolved(folder: Path) -> Path:
-    """Folders resolved once per run: a no-op `plandocs pdf` checks some 550 paths."""
-    return folder.resolve()
+def inside(out_dir: Path, relative: object) -> Path:
+    """out_dir/relative, refused (OutsideOutput) unless it stays inside output/: output.inside's rule (no
+    absolute path, no '..', no symbolic link leading out)."""
+    return output_inside(out_dir, relative, manifest_source(out_dir))
 
 
 @dataclass(frozen=True)
