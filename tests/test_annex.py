@@ -258,3 +258,14 @@ def test_xlsx_cells_wrap_and_use_a_chinese_font(sheet, layout):
     assert sheet.cell(row=1, column=1).value == "区政府领导2023年安全生产重点工作任务清单（共21项）"
     group_rows = [r for r in sheet.merged_cells.ranges if r.min_col == 1 and r.max_col == 7]
     assert len(group_rows) == 6 + 2  # six group rows, plus the title and status lines
+
+
+def test_workbook_footers_name_their_font(sheet, plan, views, layout):
+    """宋体 digits in the page number: without a font in the footer code LibreOffice prints DejaVu."""
+    from generators.render import matrix
+
+    (artifact,) = matrix.render(plan, views, layout)
+    grid = openpyxl.load_workbook(io.BytesIO(artifact.data)).active
+    for ws in (sheet, grid):
+        footer = ws.oddFooter.center
+        assert (footer.font, footer.size, footer.text) == ("宋体,Regular", 14, "— &P —")

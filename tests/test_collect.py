@@ -19,12 +19,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from returns_kit import LAGGING_KEY, file_hashes, fill, form_bytes
 
 from generators.cli import main
 from generators.collect import cells
 from generators.formspec import FormsLayout
 from generators.plan import load_plan
+from generators.render.xlsx_print import text_lines
 from generators.views import Views
 
 DEFAULT_FILLED = ("区应急局", "城桥镇", "堡镇", "新河镇")  # filled with 滞后 on LAGGING_KEY
@@ -284,13 +286,49 @@ def test_libreoffice_resave_is_accepted(tmp_path, plan, views, layout, spec):
     assert verdict.rows["M12"].values["status"] == "滞后"
 
 
-def test_every_summary_sheet_prints_landscape_one_page_wide(collected, spec):
+def test_every_summary_sheet_prints_landscape_one_page_wide(collected, spec, layout):
     out, _, manifest = collected
     wb = load_workbook(artifact_path(out, manifest, "summary"))
-    assert len(wb.worksheets) == 4
-    for ws in wb.worksheets:
+    tables = [ws for ws in wb.worksheets if ws.title != spec.summary.sheets["chart"]]
+    assert len(tables) == 4
+    page = layout.landscape
+    type_width = page.width_mm - page.margin_left_mm - page.margin_right_mm
+    for ws in tables:
         assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
         assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.print_title_rows == "$2:$2"  # the header row, as openpyxl reads it back
-        assert ws.oddFooter.center.text == spec.footer
+        footer = ws.oddFooter.center  # the font named in the footer code: no DejaVu digits
+        assert (footer.font, footer.size, footer.text) == ("宋体,Regular", layout.xlsx.size_pt, spec.footer)
+        # Fitted to the page width, the text still prints at 10 pt or more.
+        width_mm = sum(d.width for d in ws.column_dimensions.values()) * layout.xlsx.size_pt / 2 * 25.4 / 72
+        assert layout.xlsx.size_pt * min(1, type_width / width_mm) >= 10
+        # Every row is as tall as its longest wrapped text: nothing overprints the next row.
+        widths = [
+            ws.column_dimensions[get_column_letter(c)].width * layout.xlsx.size_pt / 2 * 25.4 / 72
+            for c in range(1, ws.max_column + 1)
+        ]
+        for row in ws.iter_rows(min_row=3):
+            needed = max(
+                text_lines(c.value or "", w, layout.xlsx.size_pt) for c, w in zip(row, widths, strict=True)
+            )
+            assert ws.row_dimensions[row[0].row].height >= needed * layout.xlsx.line_height_pt
+
+
+def test_summary_chart_on_its_own_portrait_sheet_labels_every_unit(collected, spec):
+    out, _, manifest = collected
+    wb = load_workbook(artifact_path(out, manifest, "summary"))
+    assert wb.sheetnames[-1] == spec.summary.sheets["chart"]
+    sheet = wb[spec.summary.sheets["chart"]]
+    assert sheet.page_setup.orientation == "portrait" and sheet.max_row == 1  # the chart alone
+    with zipfile.ZipFile(artifact_path(out, manifest, "summary")) as z:
+        chart = etree.fromstring(z.read("xl/charts/chart1.xml"))
+        drawing = [n for n in z.namelist() if n.startswith("xl/worksheets/_rels/")]
+        assert any(b"drawing" in z.read(n) for n in drawing)
+    ns = {
+        "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+        "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    }
+    cat = chart.find(".//c:catAx", ns)
+    assert cat.find("c:tickLblSkip", ns).get("val") == "1" and cat.find("c:delete", ns).get("val") == "0"
+    assert int(cat.find(".//a:defRPr", ns).get("sz")) >= 1000  # labels at 10 pt

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from generators.context import BuildContext
 from generators.dates import chinese_date
@@ -20,6 +21,8 @@ from generators.formspec import (
 )
 from generators.model import Category
 from generators.render import forms
+from generators.render.form_workbook import page as forms_page
+from generators.render.xlsx_print import text_lines
 
 
 @pytest.fixture(scope="module")
@@ -149,6 +152,37 @@ def test_print_setup_and_fonts(q1, layout, spec):
     assert ws.column_dimensions["E"].width > ws.column_dimensions["A"].width
     # the long 工作内容 wraps onto several lines: the row is tall enough to show it
     assert ws.row_dimensions[5].height >= 3 * layout.xlsx.line_height_pt
+
+
+def test_form_prints_at_full_size_with_rows_sized_to_their_text(q1, layout, spec):
+    """Fit to width only, and the columns fit the page at 100 %: the text prints at its own 11 pt."""
+    wb = open_form(q1["庙镇"])
+    ws = wb[spec.sheet_title]
+    assert wb._fonts[0].name == layout.xlsx.font  # widths are counted in this font's digits
+    size = layout.xlsx.size_pt
+    mm = [ws.column_dimensions[get_column_letter(c)].width * size / 2 * 25.4 / 72 for c in range(1, 10)]
+    page = forms_page(layout)
+    printable = page.width_mm - page.margin_left_mm - page.margin_right_mm
+    assert sum(mm) == pytest.approx(printable, abs=0.5)
+    assert size * min(1, printable / sum(mm)) >= 10
+    assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == "$4:$4"
+    footer = ws.oddFooter.center  # the font named in the footer code: no DejaVu digits
+    assert (footer.font, footer.size, footer.text) == ("宋体,Regular", size, spec.footer)
+    for row in ws.iter_rows(min_row=5):
+        needed = max(text_lines(c.value or "", w, size) for c, w in zip(row, mm, strict=True))
+        height = ws.row_dimensions[row[0].row].height
+        # tall enough for its text, and no taller than its text or the three lines left for writing
+        assert needed * layout.xlsx.line_height_pt <= height
+        assert height <= max(needed, spec.min_input_lines) * layout.xlsx.line_height_pt + 4
+
+
+def test_text_lines_count_chinese_as_one_character_and_latin_as_half():
+    assert text_lines("", 20, 11) == 1
+    per_line = int((30 - 2) / (11 * 25.4 / 72))  # 7 Chinese characters in a 30 mm cell at 11 pt
+    assert text_lines("安" * per_line, 30, 11) == 1
+    assert text_lines("安" * (per_line + 1), 30, 11) == 2
+    assert text_lines("a" * (2 * per_line), 30, 11) == 1
+    assert text_lines("安\n安", 30, 11) == 2
 
 
 def test_byte_reproducible_and_dated_from_plan(plan, views, layout, q1):

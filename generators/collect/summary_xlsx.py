@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Font, Paragraph, ParagraphProperties
+from openpyxl.styles import Alignment
+from openpyxl.styles import Font as CellFont
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generators.artifact import Artifact
@@ -16,27 +20,41 @@ from generators.model import Plan
 from generators.render.annex_xlsx import BORDER, to_bytes
 from generators.render.docx import meta_datetime
 from generators.render.forms import CellStyles
-from generators.render.xlsx_print import print_landscape
+from generators.render.xlsx_print import (
+    MM_PER_INCH,
+    column_units,
+    default_font,
+    footer_code,
+    print_landscape,
+    text_lines,
+)
 from generators.views import Views
 
 from .collection import Collection
 from .tally import Tally
 
 TITLE_ROW, HEADER_ROW = 1, 2
-CHART_ROWS_PER_UNIT = 0.55  # chart height in cm per unit bar, so 52 bars stay readable
+# The widest a sheet may be and still print its text at ≥ 10 pt when fitted to the page width.
+MIN_PRINTED_PT = 10
+FOOTER_ROOM_CM = 1.5  # the chart leaves the page number its line
+EDGE_CM = 1.0  # and stays clear of the right margin (a chart wider than the page spills onto a second one)
+LIST_WEIGHT = 24  # 按任务: the unit lists' average weight (the other columns weigh 8–24)
+LIST_MIN_CHARS = 20  # a list column is never narrower than a 20-character list would make it
+HEADER_LINE = 1.4  # header lines (黑体) are this much taller than body lines (仿宋)
+SAFETY = 0.95  # LibreOffice prints columns a few per cent wider than Excel's digit-width arithmetic
 
 
 def _styles(layout: Layout) -> CellStyles:
     xl = layout.xlsx
-    body = Font(name=xl.font, size=xl.size_pt)
+    body = CellFont(name=xl.font, size=xl.size_pt)
     return CellStyles(
         {
             "title": {
-                "font": Font(name=dict(layout.fonts)["xiaobiaosong"], size=xl.title_size_pt),
+                "font": CellFont(name=dict(layout.fonts)["xiaobiaosong"], size=xl.title_size_pt),
                 "alignment": Alignment(horizontal="center", vertical="center"),
             },
             "header": {
-                "font": Font(name=xl.header_font, size=xl.size_pt),
+                "font": CellFont(name=xl.header_font, size=xl.size_pt),
                 "border": BORDER,
                 "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
             },
@@ -45,30 +63,63 @@ def _styles(layout: Layout) -> CellStyles:
                 "border": BORDER,
                 "alignment": Alignment(horizontal="left", vertical="top", wrap_text=True),
             },
-            "number": {"font": body, "border": BORDER, "alignment": Alignment(horizontal="center")},
+            "number": {
+                "font": body,
+                "border": BORDER,
+                "alignment": Alignment(horizontal="center", vertical="top"),
+            },
         }
     )
 
 
 def _table(
-    ws: Worksheet, styles: CellStyles, title: str, header: list[tuple[str, float]], rows: list[list]
+    ws: Worksheet,
+    styles: CellStyles,
+    title: str,
+    header: list[tuple[str, float]],
+    rows: list[list],
+    layout: Layout,
 ) -> None:
-    """Title, header (name, width in characters) and rows; numbers centred, text wrapped."""
+    """Title, header (name, relative width) and rows; numbers centred, text wrapped, each row as tall as
+    its longest text. The widths are scaled to what prints at ≥ 10 pt one page wide."""
+    xl = layout.xlsx
+    widths = _fitted_widths([w for _, w in header], layout)
     ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=len(header))
     styles.apply(ws.cell(TITLE_ROW, 1, title), "title")
     ws.row_dimensions[TITLE_ROW].height = 30
-    for col, (name, width) in enumerate(header, start=1):
+    for col, ((name, _), width) in enumerate(zip(header, widths, strict=True), start=1):
         styles.apply(ws.cell(HEADER_ROW, col, name), "header")
-        ws.column_dimensions[get_column_letter(col)].width = width
+        ws.column_dimensions[get_column_letter(col)].width = column_units(width, xl.size_pt)
+    # 黑体 (Noto Sans CJK in LibreOffice) sets its lines wider apart than 仿宋
+    ws.row_dimensions[HEADER_ROW].height = _height([n for n, _ in header], widths, xl, HEADER_LINE)
     for r, values in enumerate(rows, start=HEADER_ROW + 1):
         for col, value in enumerate(values, start=1):
             styles.apply(ws.cell(r, col, value), "number" if isinstance(value, int) else "text")
+        # Neither Excel nor LibreOffice grows a row for wrapped text a program wrote: estimate it.
+        ws.row_dimensions[r].height = _height(values, widths, xl)
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
     if rows:
         ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(header))}{HEADER_ROW + len(rows)}"
 
 
-def _rows_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, styles: CellStyles, title: str) -> None:
+def _fitted_widths(weights: list[float], layout: Layout) -> list[float]:
+    """Column widths in mm: the sheet is as wide as fits the landscape type area at ≥ 10 pt print."""
+    page = layout.landscape
+    type_width = page.width_mm - page.margin_left_mm - page.margin_right_mm
+    total = type_width * layout.xlsx.size_pt / MIN_PRINTED_PT
+    return [total * SAFETY * w / sum(weights) for w in weights]
+
+
+def _height(values: list, widths: list[float], xl, line: float = 1.0) -> float:
+    lines = max(
+        text_lines("" if v is None else v, w, xl.size_pt) for v, w in zip(values, widths, strict=True)
+    )
+    return lines * xl.line_height_pt * line + 4
+
+
+def _rows_sheet(
+    ws: Worksheet, tally: Tally, spec: FormsLayout, styles: CellStyles, title: str, layout: Layout
+) -> None:
     labels, col = spec.summary.labels, spec.column
     header = [
         (labels["unit"], 16),
@@ -99,12 +150,12 @@ def _rows_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, styles: CellStyl
         ]
         for r in tally.rows
     ]
-    _table(ws, styles, title, header, rows)
+    _table(ws, styles, title, header, rows, layout)
 
 
 def _units_sheet(
-    ws: Worksheet, tally: Tally, spec: FormsLayout, styles: CellStyles, title: str, plan
-) -> None:
+    ws: Worksheet, tally: Tally, spec: FormsLayout, styles: CellStyles, title: str, plan, layout: Layout
+) -> list[list]:
     labels = spec.summary.labels
     category = {u.name: u.category.value for u in plan.units}
     header = [(labels["unit"], 16), (labels["category"], 10)]
@@ -127,13 +178,13 @@ def _units_sheet(
                 verdict.name,
             ]
         )
-    _table(ws, styles, title, header, rows)
-    if rows:
-        _chart(ws, spec, len(rows), len(tally.statuses))
+    _table(ws, styles, title, header, rows, layout)
+    return rows
 
 
-def _chart(ws: Worksheet, spec: FormsLayout, units: int, statuses: int) -> None:
-    """Stacked horizontal bars: one bar per unit, one colour per status."""
+def _chart(wb, ws: Worksheet, spec: FormsLayout, layout: Layout, units: int, statuses: int) -> None:
+    """Stacked horizontal bars, one per unit, one colour per status, on a chart sheet of its own that
+    prints on one portrait page: every unit's name labelled (no skipped labels), at 10 pt."""
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "stacked"
@@ -145,18 +196,44 @@ def _chart(ws: Worksheet, spec: FormsLayout, units: int, statuses: int) -> None:
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
     chart.y_axis.title = spec.summary.labels["total"]
     chart.x_axis.scaling.orientation = "maxMin"  # first unit on top, as in the table
-    chart.height = max(8.0, units * CHART_ROWS_PER_UNIT)
-    chart.width = 20
-    ws.add_chart(chart, f"{get_column_letter(statuses + 7)}{HEADER_ROW}")
+    chart.x_axis.tickLblSkip = 1  # a label on every bar, even when they are close
+    chart.x_axis.tickMarkSkip = 1
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    # In 仿宋 (a line one character high; Noto Sans CJK's is 1.45): LibreOffice drops every other label
+    # when the labels are taller than the bars are apart.
+    face = Font(typeface=layout.xlsx.font)
+    label = CharacterProperties(latin=face, ea=face, sz=int(MIN_PRINTED_PT * 100))
+    chart.x_axis.txPr = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=label), endParaRPr=label)])
+    chart.legend.position = "b"  # below: the bars get the page's width
+    # A worksheet of its own, not a chart sheet: LibreOffice prints an openpyxl chart sheet blank.
+    sheet = wb.create_sheet(spec.summary.sheets["chart"])
+    # Portrait with the forms' narrow margins, printed at 100 %: the bars run down the long side, with
+    # room for every unit's label at 10 pt (a label is dropped when the bars are closer than its height).
+    margins = layout.forms["margins_mm"]
+    chart.width = (layout.page.width_mm - margins["left"] - margins["right"]) / 10 - EDGE_CM  # cm
+    chart.height = (layout.page.height_mm - margins["top"] - margins["bottom"]) / 10 - FOOTER_ROOM_CM
+    sheet.add_chart(chart, "A1")
+    # Inside one column no wider than the page, on a page that may only shrink: nothing spills over.
+    sheet.column_dimensions["A"].width = column_units(chart.width * 10 + EDGE_CM * 5, layout.xlsx.size_pt)
+    sheet.page_setup.fitToWidth = sheet.page_setup.fitToHeight = 1
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.orientation = "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    for side, mm in margins.items():
+        setattr(sheet.page_margins, side, mm / MM_PER_INCH)
+    sheet.oddFooter.center.text = footer_code(spec.footer, dict(layout.fonts)["songti"], layout.xlsx.size_pt)
 
 
-def _tasks_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, styles: CellStyles, title: str) -> None:
+def _tasks_sheet(
+    ws: Worksheet, tally: Tally, spec: FormsLayout, styles: CellStyles, title: str, layout: Layout
+) -> None:
     labels = spec.summary.labels
     header = [(spec.column("key").name, 9), (spec.column("task").name, 24)]
     header += [(labels["holders"], 9), (labels["reported"], 9)]
-    header += [(s, 8) for s in tally.statuses]
-    header += [(f"{s}{labels['units_suffix']}", 24) for s in tally.statuses]
-    header += [(labels["returned"], 24), (labels["not_reported"], 30)]
+    header += [(s, 11) for s in tally.statuses]  # “按计划推进” in two lines, not one character a line
+    names = [f"{s}{labels['units_suffix']}" for s in tally.statuses]
+    names += [labels["returned"], labels["not_reported"]]
     rows = [
         [
             t.key_text,
@@ -170,11 +247,19 @@ def _tasks_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, styles: CellSty
         ]
         for t in tally.by_task
     ]
-    _table(ws, styles, title, header, rows)
+    # The unit lists share their part of the width by how long they run (a list of 40 units gets the
+    # room, an empty one little), so a task all 52 units report alike still fits a page.
+    longest = [max((len(str(r[len(header) + i])) for r in rows), default=0) for i in range(len(names))]
+    shares = [max(LIST_MIN_CHARS, n) ** 0.5 for n in longest]  # tempered: a short list stays legible
+    header += [
+        (name, LIST_WEIGHT * len(names) * share / sum(shares))
+        for name, share in zip(names, shares, strict=True)
+    ]
+    _table(ws, styles, title, header, rows, layout)
 
 
 def _missing_sheet(
-    ws: Worksheet, tally: Tally, spec: FormsLayout, styles: CellStyles, title: str, plan
+    ws: Worksheet, tally: Tally, spec: FormsLayout, styles: CellStyles, title: str, plan, layout: Layout
 ) -> None:
     """退回 first (with the refused file and the reason), then 未报送: each unit once, under its own heading."""
     labels, collection = spec.summary.labels, tally.collection
@@ -192,7 +277,7 @@ def _missing_sheet(
         ]
         for i, unit in enumerate(units, 1)
     ]
-    _table(ws, styles, title, header, rows)
+    _table(ws, styles, title, header, rows, layout)
 
 
 def build_summary(plan: Plan, views: Views, layout: Layout, collection: Collection) -> Workbook:
@@ -202,17 +287,35 @@ def build_summary(plan: Plan, views: Views, layout: Layout, collection: Collecti
     title = spec.summary.title.format(**names)
     sheets = spec.summary.sheets
     wb = Workbook()
+    default_font(wb, layout.xlsx.font, layout.xlsx.size_pt)
     styles = _styles(layout)
     ws = wb.active
     ws.title = sheets["units"]
-    _units_sheet(ws, tally, spec, styles, f"{title}（{sheets['units']}）", plan)
-    _tasks_sheet(wb.create_sheet(sheets["tasks"]), tally, spec, styles, f"{title}（{sheets['tasks']}）")
-    _rows_sheet(wb.create_sheet(sheets["rows"]), tally, spec, styles, f"{title}（{sheets['rows']}）")
+    unit_rows = _units_sheet(ws, tally, spec, styles, f"{title}（{sheets['units']}）", plan, layout)
+    _tasks_sheet(
+        wb.create_sheet(sheets["tasks"]), tally, spec, styles, f"{title}（{sheets['tasks']}）", layout
+    )
+    _rows_sheet(wb.create_sheet(sheets["rows"]), tally, spec, styles, f"{title}（{sheets['rows']}）", layout)
     _missing_sheet(
-        wb.create_sheet(sheets["missing"]), tally, spec, styles, f"{title}（{sheets['missing']}）", plan
+        wb.create_sheet(sheets["missing"]),
+        tally,
+        spec,
+        styles,
+        f"{title}（{sheets['missing']}）",
+        plan,
+        layout,
     )
     for sheet in wb.worksheets:  # every sheet prints like the forms: landscape, one page wide, numbered
-        print_landscape(sheet, layout.landscape, header_rows=f"{HEADER_ROW}:{HEADER_ROW}", footer=spec.footer)
+        print_landscape(
+            sheet,
+            layout.landscape,
+            header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+            footer=spec.footer,
+            footer_font=dict(layout.fonts)["songti"],
+            footer_size_pt=layout.xlsx.size_pt,
+        )
+    if unit_rows:
+        _chart(wb, ws, spec, layout, len(unit_rows), len(tally.statuses))
     props = wb.properties
     props.title = title
     props.creator = props.lastModifiedBy = plan.meta.office

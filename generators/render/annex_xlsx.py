@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import math
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
@@ -17,13 +16,12 @@ from generators.layout import Layout
 from generators.model import Plan
 from generators.render import annex
 from generators.render.docx import meta_datetime
-from generators.render.xlsx_print import MM_PER_INCH, print_landscape
+from generators.render.xlsx_print import column_units, default_font, print_landscape, text_lines
 from generators.render.xlsx_text import as_text
 from generators.reproducible import normalize_zip
 
 LIST_FIELDS = ("leaders", "leads", "supports")
 
-PT_TO_MM = 25.4 / 72
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
@@ -51,16 +49,6 @@ def context(plan: Plan, layout: Layout) -> dict:
     }
 
 
-def _column_units(width_mm: float) -> float:
-    # Excel column width is in characters of the default font: about 7 px each plus 5 px padding.
-    return round((width_mm * 96 / MM_PER_INCH - 5) / 7, 2)
-
-
-def _lines(text: str, width_mm: float, size_pt: float) -> int:
-    per_line = max(1, int(width_mm / (size_pt * PT_TO_MM)) - 1)
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
-
-
 def build(ctx: dict, layout: Layout, plan: Plan) -> Workbook:
     spec = layout.xlsx
     columns = layout.columns
@@ -68,10 +56,11 @@ def build(ctx: dict, layout: Layout, plan: Plan) -> Workbook:
     body = Font(name=spec.font, size=spec.size_pt)
     head = Font(name=spec.header_font, size=spec.size_pt)
     wb = Workbook()
+    default_font(wb, spec.font, spec.size_pt)
     ws = wb.active
     ws.title = spec.sheet_title
     for i, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = _column_units(column.width_mm)
+        ws.column_dimensions[get_column_letter(i)].width = column_units(column.width_mm, spec.size_pt)
 
     def banner(row: int, text: str, font: Font, horizontal: str, border: bool) -> None:
         ws.merge_cells(f"A{row}:{last}{row}")
@@ -121,7 +110,7 @@ def build(ctx: dict, layout: Layout, plan: Plan) -> Workbook:
             cell.border = BORDER
             horizontal = "center" if layout.style(column.style).align == "center" else "left"
             cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
-            lines = max(lines, _lines(str(value), column.width_mm, spec.size_pt))
+            lines = max(lines, text_lines(value, column.width_mm, spec.size_pt))
         # Excel does not grow rows for wrapped text written by a program: estimate the height.
         ws.row_dimensions[row].height = lines * spec.line_height_pt + 4
 
@@ -130,6 +119,8 @@ def build(ctx: dict, layout: Layout, plan: Plan) -> Workbook:
         layout.landscape,
         header_rows=f"{header_row}:{header_row}",  # the header repeats on every printed page
         footer=f"{layout.page_number_prefix}&P{layout.page_number_suffix}",
+        footer_font=dict(layout.fonts)["songti"],
+        footer_size_pt=layout.style("页码").size_pt,
         footer_distance=True,
     )
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)

@@ -8,6 +8,7 @@ The build stamps most forms from one such workbook per quarter (form_copies.py);
 from __future__ import annotations
 
 from copy import copy
+from dataclasses import replace
 
 from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
@@ -27,11 +28,11 @@ from generators.formspec import (
     FormsLayout,
     identification,
 )
-from generators.layout import Layout
+from generators.layout import Layout, PageSpec
 from generators.model import Plan
-from generators.render.annex_xlsx import BORDER, _column_units, _lines
+from generators.render.annex_xlsx import BORDER
 from generators.render.docx import meta_datetime
-from generators.render.xlsx_print import print_landscape
+from generators.render.xlsx_print import column_units, default_font, print_landscape, text_lines
 from generators.views import Assignment, UnitAssignments, Views
 
 TITLE_ROW, UNIT_ROW, REPORTER_ROW, HEADER_ROW = 1, 2, 3, 4
@@ -84,7 +85,9 @@ def _title_rows(ws: Worksheet, plan: Plan, spec: FormsLayout, layout: Layout, qu
     title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.row_dimensions[TITLE_ROW].height = xl.title_size_pt * 2.2
 
-    split = len(spec.columns) // 2 + 1  # unit on the left half, due date on the right
+    # unit on the left half, due date on the right: split at the column that reaches half the width
+    widths = [c.width_mm for c in spec.columns]
+    split = next(i for i in range(1, len(widths) + 1) if sum(widths[:i]) >= sum(widths) / 2) + 1
     due = spec.due_line.format(due=chinese_date(plan.meta.due_dates[quarter - 1]), office=plan.meta.office)
     for first, end, text, horizontal in (
         (1, split - 1, spec.unit_line.format(unit=unit.full_name), "left"),
@@ -165,7 +168,7 @@ def task_rows(
         lines = spec.min_input_lines
         for column, value in zip(spec.columns, values, strict=True):
             if not column.input:
-                lines = max(lines, _lines(str(value), column.width_mm, xl.size_pt))
+                lines = max(lines, text_lines(value, column.width_mm, xl.size_pt))
         # Excel does not grow rows for wrapped text written by a program: estimate the height.
         rows.append((values, lines * xl.line_height_pt + 4))
     return rows
@@ -206,8 +209,21 @@ def _identify(wb: Workbook, plan: Plan, quarter: int, unit: str) -> None:
 
 
 def _print_setup(ws: Worksheet, spec: FormsLayout, layout: Layout) -> None:
-    print_landscape(ws, layout.landscape, header_rows=f"{HEADER_ROW}:{HEADER_ROW}", footer=spec.footer)
+    print_landscape(
+        ws,
+        page(layout),
+        header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+        footer=spec.footer,
+        footer_font=dict(layout.fonts)["songti"],
+        footer_size_pt=layout.xlsx.size_pt,
+    )
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
+
+
+def page(layout: Layout) -> PageSpec:
+    """The landscape page with the forms' own (narrower) margins."""
+    margins = layout.forms["margins_mm"]
+    return replace(layout.landscape, **{f"margin_{side}_mm": float(mm) for side, mm in margins.items()})
 
 
 def _protect(wb: Workbook, ws: Worksheet) -> None:
@@ -227,12 +243,15 @@ def form_title(plan: Plan, spec: FormsLayout, quarter: int, unit: str) -> str:
 def build_form(plan: Plan, views: Views, layout: Layout, quarter: int, held: UnitAssignments) -> Workbook:
     spec = FormsLayout.of(layout)
     wb = Workbook()
+    default_font(wb, layout.xlsx.font, layout.xlsx.size_pt)
     ws = wb.active
     ws.title = spec.sheet_title
     hidden = wb.create_sheet(ID_SHEET)
     hidden.sheet_state = "hidden"
     for col, column in enumerate(spec.columns, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = _column_units(column.width_mm)
+        ws.column_dimensions[get_column_letter(col)].width = column_units(
+            column.width_mm, layout.xlsx.size_pt
+        )
     _title_rows(ws, plan, spec, layout, quarter, held.unit)
     _reporter_row(ws, spec, layout)
     last = _table(ws, views, spec, layout, held)

@@ -21,6 +21,7 @@ from generators.layout import Layout
 from generators.model import Plan
 from generators.render.annex_xlsx import to_bytes
 from generators.render.docx import meta_datetime
+from generators.render.xlsx_print import footer_code
 from generators.views import Assignment, Role, Views
 
 # A cell's mark per role: the ● / ○ convention of Chinese 分工表, refined for group references.
@@ -182,7 +183,11 @@ def setup_print(ws: Worksheet, layout: Layout) -> None:
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = f"{layout.page_number_prefix}&P{layout.page_number_suffix}"
+    ws.oddFooter.center.text = footer_code(
+        f"{layout.page_number_prefix}&P{layout.page_number_suffix}",
+        dict(layout.fonts)["songti"],
+        layout.style("页码").size_pt,
+    )
 
 
 def file_name(plan: Plan) -> str:
