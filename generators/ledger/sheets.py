@@ -57,8 +57,15 @@ def table(
 
 
 def printable(ws: Worksheet, layout: Layout, spec: FormsLayout) -> None:
-    """Landscape, one page wide, the header row on every page, page numbers."""
-    print_landscape(ws, layout.landscape, header_rows=f"{HEADER_ROW}:{HEADER_ROW}", footer=spec.footer)
+    """Landscape, one page wide, the header row on every page, page numbers in 宋体."""
+    print_landscape(
+        ws,
+        layout.landscape,
+        header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+        footer=spec.footer,
+        footer_font=dict(layout.fonts)["songti"],
+        footer_size_pt=layout.xlsx.size_pt,
+    )
 
 
 def centred(cell) -> None:
