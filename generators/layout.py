@@ -108,6 +108,7 @@ class Layout:
     directory: Path = TEMPLATES_DIR  # the templates folder this profile was read from (--templates)
     leader_columns: tuple[Column, ...] = ()  # 区领导任务单's table
     changes_columns: tuple[Column, ...] = ()  # 修改对照表's table
+    letter_columns: tuple[Column, ...] = ()  # the compact letter's task table (分工函样式: 摘要)
     cell_margin_mm: float = 1.9  # left and right padding inside a table cell
     cell_margin_v_mm: float = 0.0  # top and bottom padding inside a table cell
     notice: dict[str, Any] | None = None  # the notice key: 版头, 版记 (7.2, 7.4), read by render/notice.py
@@ -239,6 +240,7 @@ def _load_layout(path: Path) -> Layout:
         columns=tuple(Column(**c) for c in d["table"]["columns"]),
         leader_columns=tuple(Column(**c) for c in d["table"]["leader_columns"]),
         changes_columns=tuple(Column(**c) for c in d["table"]["changes_columns"]),
+        letter_columns=tuple(Column(**c) for c in d["table"]["letter_columns"]),
         cell_margin_mm=float(d["table"]["cell_margin_mm"]),
         cell_margin_v_mm=float(d["table"]["cell_margin_v_mm"]),
         xlsx=XlsxSpec(**d["xlsx"]),

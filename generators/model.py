@@ -160,6 +160,7 @@ class Meta:
     due_dates: tuple[str, ...]  # quarterly report due dates Q1..Q4, ISO
     reply_dates: tuple[str, ...] = ()  # 督办回复期限: the reply deadline of each quarter's 督办单, ISO
     base_revision: str = ""  # git revision the 修改对照表 compares with, or ""
+    letter_style: str = "全文"  # 分工函样式: 全文 (every measure's text) or 摘要 (one table row per task)
     assumed_fields: tuple[str, ...] = ()
     notice: Notice | None = None  # 印发通知; None: the plan is not issued by a notice
 

@@ -179,7 +179,8 @@ def add_letter_body(doc, layout: Layout) -> None:
         para(doc, "{{ doc_number }}", "发文字号")
     for _ in range(layout.letter_format["title_lines_below"]):  # two lines under the rule or 字号 (10.1)
         para(doc, "", "正文")
-    para(doc, "关于落实《{{ opinion_title }}》任务分工的函", "公文标题")
+    # The opinion's title carries a computed line break (at a word boundary, never inside a word).
+    para(doc, "关于落实《{{r opinion_title_broken }}》任务分工的函", "公文标题")
     para(doc, "", "正文")
     para(doc, "{{ letter.addressee }}：", "主送机关")
     paras(
@@ -188,10 +189,16 @@ def add_letter_body(doc, layout: Layout) -> None:
         "为全面贯彻落实《{{ opinion_title }}》（以下简称《意见》），压紧压实安全生产责任，现将《意见》"
         "{% if annex_title %}及其附件《{{ annex_title }}》{% endif %}中明确由贵单位承担的任务函告如下，"
         "请结合本单位职责认真抓好落实。",
-        "贵单位共承担《意见》工作措施{{ letter.counts.measures }}条（其中列为责任单位"
-        "{{ letter.counts.named }}条、结合职责落实{{ letter.counts.shared }}条）"
-        "{% if annex_title %}，重点工作任务{{ letter.counts.tasks }}项{% endif %}。",
+        # A count of nothing is not printed ("结合职责落实0条"): each part only when it has tasks.
+        "贵单位共承担{% if letter.counts.measures %}《意见》工作措施{{ letter.counts.measures }}条"
+        "{% if letter.counts.named and letter.counts.shared %}（其中列为责任单位{{ letter.counts.named }}条、"
+        "结合职责落实{{ letter.counts.shared }}条）{% endif %}{% endif %}"
+        "{% if letter.counts.measures and letter.counts.tasks %}，{% endif %}"
+        "{% if letter.counts.tasks %}重点工作任务{{ letter.counts.tasks }}项{% endif %}。",
     )
+    para(doc, "{%p if compact %}", "一级标题")  # 分工函样式 摘要: one table; else every measure's text
+    add_task_table(doc, layout)
+    para(doc, "{%p else %}", "一级标题")
     add_measure_section(
         doc,
         "named",
@@ -221,6 +228,7 @@ def add_letter_body(doc, layout: Layout) -> None:
                 with paragraph_block(doc, "if task.supports", "正文"):
                     para(doc, "配合单位：{{ task.supports }}", "正文")
                 para(doc, "工作内容：{{ task.content }}", "正文")
+    para(doc, "{%p endif %}", "正文")
     para(doc, "{{ letter.no.report }}、季度报送要求", "一级标题")
     paras(
         doc,
@@ -232,7 +240,29 @@ def add_letter_body(doc, layout: Layout) -> None:
         "特此函告。",
         "",
     )
+    with paragraph_block(doc, "if compact", "正文"):  # 7.3.7: the opinion goes with the letter
+        para(doc, "附件：{{ opinion_title }}", "正文")
+        para(doc, "", "正文")
     add_signature(doc, "{{ office }}")
+
+
+def add_task_table(doc, layout: Layout) -> None:
+    """分工函样式 摘要: each task one row (编号, 任务, 责任类型, 报送要求); the full text is in the attached
+    opinion. 报送要求 names the task's row on the unit's quarterly form."""
+    para(doc, "{{ letter.no.list }}、任务清单", "一级标题")
+    para(
+        doc,
+        "贵单位承担的任务如下。各项任务的具体内容见所附《{{ opinion_title }}》"
+        "{% if annex_title %}及其附件《{{ annex_title }}》{% endif %}，请对照全文抓好落实。",
+        "正文",
+    )
+    columns = build.layout_columns(layout.letter_columns, (), prefix="row")
+    columns[-1] = build.TableColumn(
+        columns[-1].name, columns[-1].width_mm, columns[-1].style, ("季度报表第{{ row.form_row }}项",)
+    )
+    table = build.add_table(doc, columns, layout)
+    with build.row_block(table, "for row in letter.rows", "表格文字"):
+        build.add_body_row(table, columns)
 
 
 def add_signature(doc, organ: str) -> None:

@@ -65,6 +65,9 @@ def check_date(node: Node, what: str, check: Checker) -> None:
         check.report(node.where, f"{what}“{value}”的年份应在 {YEARS[0]}–{YEARS[-1]} 之间")
 
 
+LETTER_STYLES = ("全文", "摘要")  # 分工函样式: every measure's full text, or one table row per task
+
+
 def build_meta(root: Node, check: Checker) -> Meta | None:
     f = check.fields(
         root,
@@ -86,6 +89,7 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
             "联系电话": "text?",
             "督办回复期限": "list",
             "比较基准": "text?",
+            "分工函样式": "text?",
             "待核实": "list",
             "印发通知": "map",
         },
@@ -94,6 +98,11 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
         return None
     if "状态" in f and text(f["状态"]) not in STATUSES:
         check.report(f["状态"].where, f"“状态”应为{'、'.join(STATUSES)}之一，实际为“{text(f['状态'])}”")
+    style = text(f.get("分工函样式"), LETTER_STYLES[0]) or LETTER_STYLES[0]
+    if style not in LETTER_STYLES:
+        check.report(
+            f["分工函样式"].where, f"“分工函样式”应为{'、'.join(LETTER_STYLES)}之一，实际为“{style}”"
+        )
     dates = []
     if "成文日期" in f:
         check_date(f["成文日期"], "“成文日期”", check)
@@ -125,6 +134,7 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
         due_dates=tuple(dates),
         reply_dates=tuple(reply_dates),
         base_revision=text(f.get("比较基准")),
+        letter_style=style,
         assumed_fields=tuple(assumed),
         notice=build_notice(f["印发通知"], check) if "印发通知" in f else None,
     )

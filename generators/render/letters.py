@@ -11,10 +11,13 @@ from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
+from docxtpl import RichText
+
 from generators.artifact import Artifact, Job
 from generators.context import BuildContext
 from generators.dates import chinese_date
 from generators.filenames import safe_name
+from generators.formspec import FormsLayout
 from generators.layout import Layout
 from generators.model import Plan
 from generators.numerals import to_chinese
@@ -30,6 +33,10 @@ TASK_ROLES = (
     ("concerned", (Role.CONCERNED,)),
 )
 SIGNATURE_RIGHT_CHARS = 2  # 7.3.5.2: 署名右空二字
+# The letter's title as the template prints it around the opinion's title: the line breaks are chosen
+# knowing these widths (templates/letter.docx: 关于落实《…》任务分工的函).
+TITLE_BEFORE, TITLE_AFTER = "关于落实《", "》任务分工的函"
+SENTENCE_END = "。；"
 DATE_SHIFT_CHARS = 2  # 7.3.5.2: 成文日期首字比署名首字右移二字
 
 
@@ -47,6 +54,40 @@ def date_indent(signature: str, date: str, layout: Layout) -> str:
     return "\u3000" * max(0, math.floor(min(under_signature, flush_right)))
 
 
+def title_capacity(layout: Layout) -> int:
+    """Characters of the 公文标题 style on one line of the type area."""
+    page = layout.page
+    width_mm = page.width_mm - page.margin_left_mm - page.margin_right_mm
+    return int(width_mm / (layout.style("公文标题").size_pt * 25.4 / 72))
+
+
+def title_breaks(title: str, year: int) -> list[int]:
+    """Where a line of the opinion's title may end: only between whole words. From the data: after the
+    year (…崇明区2023年 | 安全生产…); the 《 and 》 around it are the other places (start and end)."""
+    cut = title.find(f"{year}年")
+    return [0, *([cut + len(f"{year}年")] if cut >= 0 else []), len(title)]
+
+
+def broken_title(title: str, year: int, capacity: int) -> RichText:
+    """The opinion's title with a line break where the letter's title reads best: one line when it fits,
+    else the most even split at a word boundary (never inside a word: …工｜作意见). The text is the
+    plan's exactly; only a line break is added."""
+    before, after = text_width(TITLE_BEFORE), text_width(TITLE_AFTER)
+    if before + text_width(title) + after <= capacity:
+        return RichText(title)
+    best = None
+    for cut in title_breaks(title, year):
+        lines = (before + text_width(title[:cut]), text_width(title[cut:]) + after)
+        if max(lines) <= capacity and (best is None or max(lines) < best[0]):
+            best = (max(lines), cut)
+    if best is None:  # no word boundary gives lines that fit: leave the breaking to the word processor
+        return RichText(title)
+    cut = best[1]
+    if cut == 0:  # break before 《: the template's 《 would be left behind; break after 关于落实 instead
+        return RichText(title)
+    return RichText(f"{title[:cut]}\n{title[cut:]}")
+
+
 def common_context(plan: Plan, layout: Layout) -> dict:
     """Fields every letter shares: the issuing office, the opinion, reporting dates, signature."""
     meta = plan.meta
@@ -56,6 +97,8 @@ def common_context(plan: Plan, layout: Layout) -> dict:
         "office_short": meta.office,
         "doc_number": meta.doc_number,
         "opinion_title": meta.title,
+        "opinion_title_broken": broken_title(meta.title, meta.year, title_capacity(layout)),
+        "compact": meta.letter_style == "摘要",
         "annex_title": plan.annex.title,
         "contact": meta.contact,
         "phone": meta.phone,
@@ -90,7 +133,27 @@ def task_entry(a: Assignment) -> dict:
     }
 
 
-def letter_context(held: UnitAssignments, views: Views) -> dict:
+def first_sentence(text: str) -> str:
+    """A measure's title: its text up to the first 。 or ； (the whole text when it has none)."""
+    ends = [i for i in (text.find(mark) for mark in SENTENCE_END) if i >= 0]
+    return text[: min(ends) + 1] if ends else text
+
+
+def task_rows(held: UnitAssignments, spec: FormsLayout) -> list[dict]:
+    """The compact letter's table: one row per task in the order of the unit's quarterly form, whose row
+    it names as the reporting requirement."""
+    return [
+        {
+            "key": spec.key_text(a),
+            "task": first_sentence(a.measure.text) if a.measure is not None else a.task.name,
+            "role": a.role_text,
+            "form_row": index,
+        }
+        for index, a in enumerate(held.all, 1)
+    ]
+
+
+def letter_context(held: UnitAssignments, views: Views, spec: FormsLayout | None = None) -> dict:
     """One unit's letter: its measures split by role, its key tasks by role, section numbers."""
     named = measure_sections(held.named_measures, views)
     shared = measure_sections(held.shared_measures, views)
@@ -99,8 +162,14 @@ def letter_context(held: UnitAssignments, views: Views) -> dict:
         tasks = [task_entry(a) for a in held.tasks if a.role in roles]
         if tasks:
             task_groups.append({"no": to_chinese(len(task_groups) + 1), "role": role_name, "tasks": tasks})
-    present = [key for key, items in (("named", named), ("shared", shared), ("tasks", task_groups)) if items]
-    numbers = {key: "" for key in ("named", "shared", "tasks")}
+    rows = task_rows(held, spec) if spec is not None else []
+    if spec is not None:  # 摘要: one table of every task instead of the measures' full text
+        present = ["list"] if rows else []
+    else:
+        present = [
+            key for key, items in (("named", named), ("shared", shared), ("tasks", task_groups)) if items
+        ]
+    numbers = {key: "" for key in ("named", "shared", "tasks", "list")}
     numbers.update({key: to_chinese(i) for i, key in enumerate([*present, "report"], 1)})
     return {
         "unit": held.unit.name,
@@ -116,6 +185,7 @@ def letter_context(held: UnitAssignments, views: Views) -> dict:
         "shared": shared,
         "shared_via": list(dict.fromkeys(a.via for a in held.shared_measures)),
         "tasks": task_groups,
+        "rows": rows,
     }
 
 
@@ -129,7 +199,10 @@ def letter_title(plan: Plan, unit: str) -> str:
 
 def contexts(plan: Plan, views: Views, layout: Layout) -> tuple[dict, list[dict]]:
     """The shared fields and one context per unit that holds anything, in registry order."""
-    return common_context(plan, layout), [letter_context(held, views) for held in views.assignments.values()]
+    spec = FormsLayout.of(layout) if plan.meta.letter_style == "摘要" else None
+    return common_context(plan, layout), [
+        letter_context(held, views, spec) for held in views.assignments.values()
+    ]
 
 
 def jobs(ctx: BuildContext, units: Iterable[str] | None = None) -> list[Job]:
