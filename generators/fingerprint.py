@@ -30,8 +30,10 @@ def file_hash(path: Path) -> str:
 
 
 def _default(value: object) -> object:
-    """JSON for what json cannot encode natively (dataclasses, enums, paths, tuples are fine as repr)."""
-    return repr(value)
+    """JSON for what json cannot encode natively (dataclasses, enums, paths, tuples are fine as repr).
+    A RichText (the letter's broken title) by its XML: its repr holds a memory address."""
+    xml = getattr(value, "xml", None)
+    return xml if isinstance(xml, str) else repr(value)
 
 
 def fingerprint(inputs: object, templates: tuple, layout_path: Path) -> str:
