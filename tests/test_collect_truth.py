@@ -213,11 +213,6 @@ def test_tasks_changed_warning_compares_tasks_only(
     assert result.output.count("该单位的任务已有变化") == (1 if warned else 0), result.output
 
 
-@pytest.mark.xfail(
-    reason="output.remove_stale still deletes a stale manifest path outside output/ (issue 11 item 2, the build's "
-    "containment helper); collect itself no longer reads or carries it",
-    strict=False,
-)
 def test_collect_never_reads_a_manifest_path_outside_output(tmp_path, collected, returns, monkeypatch):
     """A damaged manifest naming a file outside output/ as an earlier summary: collect neither reads nor
     rewrites it, and the file outside is unchanged."""
