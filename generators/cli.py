@@ -331,12 +331,17 @@ def pdf(
     selecting = bool(paths or kinds)
     try:
         plan = load_plan(plan_dir)
-        if read_manifest(out_dir).get("plan", {}).get("hash") != plan.digest:
-            if selecting:
+        if selecting:
+            if read_manifest(out_dir).get("plan", {}).get("hash") != plan.digest:
                 click.echo(f"注意：{out_dir} 不是由当前计划数据生成的；需要时先运行 plandocs build。")
-            else:
-                click.echo(f"{out_dir} 不是由当前计划数据生成的，先重新生成……")
-                run_build(plan_dir, out_dir, templates_dir)
+        else:
+            # The build decides what is stale by its own key (plan, templates, code): a template edit
+            # alone is seen too. Up to date, it returns at once without rendering anything.
+            built = run_build(plan_dir, out_dir, templates_dir)
+            if built.report.written or built.report.removed:
+                click.echo(
+                    f"先更新 {out_dir}：写入 {len(built.report.written)} 个，删除 {len(built.report.removed)} 个文件。"
+                )
     except PlanError as err:
         fail_on_plan(err)
     except BuildLocked as err:

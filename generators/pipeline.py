@@ -233,7 +233,9 @@ def build(
     # A full build records one key for all its inputs; a partial one (select) leaves no key behind. A
     # 比较基准 names a git revision, which can move without any file here changing: no key then.
     full = select is None and not plan.meta.base_revision
-    key = build_key(plan.digest, tuple(dict.fromkeys((templates_dir, TEMPLATES_DIR)))) if full else None
+    # one folder named two ways (templates, /abs/templates) is one folder: the same build, the same key
+    folders = tuple(dict.fromkeys(folder.resolve() for folder in (templates_dir, TEMPLATES_DIR)))
+    key = build_key(plan.digest, folders) if full else None
     with build_lock(out_dir) as lock_fd:
         unreported = read_unreported(out_dir)  # what a killed build switched in but never reported
         old_manifest = read_manifest(out_dir, tolerant=clean, strict=True)

@@ -358,3 +358,31 @@ def test_odd_manifest_entries_are_skipped_without_a_traceback(fake, plan_copy, o
     assert secret.read_bytes() == b"not ours"
     assert not (tmp_path / "pdf").exists() and not (out.parent / "secret.pdf").exists()
     assert hashlib.sha256(secret.read_bytes()).hexdigest() not in fake.converted()
+
+
+def test_a_template_edit_alone_is_rebuilt_and_reconverted(fake, plan_copy, tmp_path):
+    """pdf asks the build whether output/ is current (its key covers the templates), not the plan hash."""
+    import shutil
+
+    from generators.layout import TEMPLATES_DIR
+
+    templates, out = tmp_path / "templates", tmp_path / "out"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    build(plan_copy, out, templates)
+    assert run_pdf(plan_copy, out, "--templates", str(templates)).exit_code == 0
+    before = digests(out)
+    fake.reset()
+    again = run_pdf(plan_copy, out, "--templates", str(templates))
+    assert again.exit_code == 0 and fake.converted() == [] and digests(out) == before, again.output
+    layout = templates / "layout.yaml"
+    text = layout.read_text(encoding="utf-8")
+    layout.write_text(
+        text.replace('status_line: {value: "（{status}）"', 'status_line: {value: "【{status}】"')
+    )
+    result = run_pdf(plan_copy, out, "--templates", str(templates))
+    assert result.exit_code == 0, result.output
+    assert "先更新" in result.output
+    assert OPINION in converted_paths(fake, out)  # the status line under the title changed
+    fake.reset()
+    again = run_pdf(plan_copy, out, "--templates", str(templates))
+    assert again.exit_code == 0 and fake.converted() == [] and "先更新" not in again.output, again.output
