@@ -1,5 +1,5 @@
 """Failures the user can act on: each carries one Chinese line saying what is wrong and what to do, and the
-exit code the command ends with (the CLI maps them in one place, cli.run_guarded)."""
+exit code the command ends with (mapped in one place: generators/commands/common.py, Group.invoke)."""
 
 from __future__ import annotations
 
