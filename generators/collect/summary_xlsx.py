@@ -182,6 +182,18 @@ def _units_sheet(
     return rows
 
 
+def printable(ws: Worksheet, layout: Layout, spec: FormsLayout) -> None:
+    """Landscape, one page wide, the header row on every page, page numbers in 宋体 (summary and ledger)."""
+    print_landscape(
+        ws,
+        layout.landscape,
+        header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+        footer=spec.footer,
+        footer_font=dict(layout.fonts)["songti"],
+        footer_size_pt=layout.xlsx.size_pt,
+    )
+
+
 def _chart(wb, ws: Worksheet, spec: FormsLayout, layout: Layout, units: int, statuses: int) -> None:
     """Stacked horizontal bars, one per unit, one colour per status, on a chart sheet of its own that
     prints on one portrait page: every unit's name labelled (no skipped labels), at 10 pt."""
@@ -306,14 +318,7 @@ def build_summary(plan: Plan, views: Views, layout: Layout, collection: Collecti
         layout,
     )
     for sheet in wb.worksheets:  # every sheet prints like the forms: landscape, one page wide, numbered
-        print_landscape(
-            sheet,
-            layout.landscape,
-            header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
-            footer=spec.footer,
-            footer_font=dict(layout.fonts)["songti"],
-            footer_size_pt=layout.xlsx.size_pt,
-        )
+        printable(sheet, layout, spec)
     if unit_rows:
         _chart(wb, ws, spec, layout, len(unit_rows), len(tally.statuses))
     props = wb.properties

@@ -92,30 +92,19 @@ def fail_on_plan(err: PlanError) -> None:
     sys.exit(code)
 
 
-plan_option = click.option(
-    "--plan",
-    "plan_dir",
-    default="plan",
-    show_default=True,
-    metavar="目录",
-    type=click.Path(path_type=Path),
-    help="计划数据目录",
-)
-out_option = click.option(
-    "--out",
-    "out_dir",
-    default="output",
-    show_default=True,
-    metavar="目录",
-    type=click.Path(path_type=Path),
-    help="输出目录",
-)
-templates_option = click.option(
-    "--templates",
-    "templates_dir",
-    default="templates",
-    show_default=True,
-    metavar="目录",
-    type=click.Path(path_type=Path),
-    help="模板目录",
-)
+def folder_option(flag: str, name: str, default: str, help_text: str):
+    """--flag 目录 with a default folder relative to where the command runs."""
+    return click.option(
+        flag,
+        name,
+        default=default,
+        show_default=True,
+        metavar="目录",
+        type=click.Path(path_type=Path),
+        help=help_text,
+    )
+
+
+plan_option = folder_option("--plan", "plan_dir", "plan", "计划数据目录")
+out_option = folder_option("--out", "out_dir", "output", "输出目录")
+templates_option = folder_option("--templates", "templates_dir", "templates", "模板目录")

@@ -10,6 +10,7 @@ import click
 from generators.commands.common import (
     BAD_INPUT,
     Command,
+    folder_option,
 )
 from generators.commands.plan_notes import warn_open
 from generators.plan import PlanError, load_plan
@@ -17,13 +18,6 @@ from generators.plan import PlanError, load_plan
 draft_argument = click.argument(
     "draft", metavar="草稿", type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-
-
-def _plan_dir_option(flag: str, name: str, help_text: str):
-    path = click.Path(path_type=Path)
-    return click.option(
-        flag, name, metavar="目录", default="plan", show_default=True, type=path, help=help_text
-    )
 
 
 def _stop_on(problems: list[str], summary: str) -> None:
@@ -37,7 +31,7 @@ def _stop_on(problems: list[str], summary: str) -> None:
 
 @click.command("import", cls=Command)
 @draft_argument
-@_plan_dir_option("--into", "into", "写入的计划数据目录")
+@folder_option("--into", "into", "plan", "写入的计划数据目录")
 @click.option("--add-units", is_flag=True, help="把草稿中未登记的单位、区领导加入名册（标记 待核实）")
 @click.option("--no-annex", is_flag=True, help="草稿没有附件任务清单时，从计划中删去附件（tasks.yaml）")
 def import_draft(draft: Path, into: Path, add_units: bool, no_annex: bool) -> None:
@@ -76,7 +70,7 @@ def _year_of(plan_dir: Path) -> int | None:
 
 @click.command("new", cls=Command)
 @draft_argument
-@_plan_dir_option("--dir", "target", "新建的计划数据目录（必须不存在或为空）")
+@folder_option("--dir", "target", "plan", "新建的计划数据目录（必须不存在或为空）")
 def new_plan(draft: Path, target: Path) -> None:
     """由任一区、任一年度的草稿（.docx 或 .txt）新建计划数据目录。"""
     from generators.importer.newplan import new_plan as run_new

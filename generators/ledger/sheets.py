@@ -6,13 +6,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generators.collect.summary_xlsx import _styles
-from generators.formspec import FormsLayout
+from generators.collect.summary_xlsx import HEADER_ROW, _styles, printable
 from generators.layout import Layout
 from generators.render.forms import CellStyles
-from generators.render.xlsx_print import print_landscape
 
-TITLE_ROW, HEADER_ROW = 1, 2
+TITLE_ROW = 1
 
 
 def put(ws: Worksheet, row: int, col: int, value):
@@ -54,18 +52,6 @@ def table(
     if rows:
         ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(header))}{r}"
     return r
-
-
-def printable(ws: Worksheet, layout: Layout, spec: FormsLayout) -> None:
-    """Landscape, one page wide, the header row on every page, page numbers in 宋体."""
-    print_landscape(
-        ws,
-        layout.landscape,
-        header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
-        footer=spec.footer,
-        footer_font=dict(layout.fonts)["songti"],
-        footer_size_pt=layout.xlsx.size_pt,
-    )
 
 
 def centred(cell) -> None:

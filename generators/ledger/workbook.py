@@ -145,17 +145,19 @@ def leader_rows(year: Year) -> list[list]:
     return rows
 
 
+# The 区领导 sheet's columns (title, width in characters), in the year workbook and the year summary alike.
+LEADER_HEADER = [
+    ("区领导", 10),
+    ("编号", 8),
+    ("重点任务", 28),
+    ("承担单位数", 10),
+    ("最新季度", 10),
+    ("最新状态", 70),
+]
+
+
 def _leaders(wb: Workbook, year: Year, styles, title: str, sheet: str) -> None:
-    ws = wb.create_sheet(sheet)
-    header = [
-        ("区领导", 10),
-        ("编号", 8),
-        ("重点任务", 28),
-        ("承担单位数", 10),
-        ("最新季度", 10),
-        ("最新状态", 70),
-    ]
-    sheets.table(ws, styles, title, header, leader_rows(year))
+    sheets.table(wb.create_sheet(sheet), styles, title, LEADER_HEADER, leader_rows(year))
 
 
 def _mix(wb: Workbook, year: Year, styles, title: str, sheet: str, chart_title: str) -> None:

@@ -19,7 +19,7 @@ from generators.render.docx import meta_datetime
 from generators.render.letters import date_indent
 
 from . import sheets
-from .workbook import QUARTER_NAMES, leader_rows
+from .workbook import LEADER_HEADER, QUARTER_NAMES, leader_rows
 from .year import Year
 
 KEY_TASKS_PART = "重点工作任务"
@@ -134,16 +134,12 @@ def workbook(end: YearEnd, layout: Layout) -> bytes:
         [("序号", 6), ("单位", 20), ("类别", 12)],
         rows,
     )
-    header = [
-        ("区领导", 10),
-        ("编号", 8),
-        ("重点任务", 28),
-        ("承担单位数", 10),
-        ("最新季度", 10),
-        ("最新状态", 70),
-    ]
     sheets.table(
-        wb.create_sheet(names["leaders"]), styles, f"{title}（{names['leaders']}）", header, leader_rows(year)
+        wb.create_sheet(names["leaders"]),
+        styles,
+        f"{title}（{names['leaders']}）",
+        LEADER_HEADER,
+        leader_rows(year),
     )
     for sheet in wb.worksheets:
         sheets.printable(sheet, layout, year.spec)
