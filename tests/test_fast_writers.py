@@ -17,11 +17,11 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from generators.context import BuildContext
+from generators.formats.zipwriter import CONTENT_TYPES, FIXED_ZIP_DATE, Deflated, zip_members
 from generators.render import annex, docx, forms, leader_sheets, letters, opinion
 from generators.render.annex_xlsx import to_bytes
 from generators.render.form_copies import QuarterForms, cell_xml
 from generators.render.form_workbook import build_form
-from generators.reproducible import CONTENT_TYPES, FIXED_ZIP_DATE, Deflated, zip_members
 
 MARKUP = "&<>\"' {{ x }} {% if %} \t 中文"
 # Text a plan may hold: markup, spaces at the ends, CJK; openpyxl rejects control characters outright.

@@ -25,8 +25,8 @@ from docx.shared import Mm, Pt, Twips
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from generators.formats.zipwriter import normalize_zip  # noqa: E402
 from generators.layout import Layout, StyleSpec  # noqa: E402
-from generators.reproducible import normalize_zip  # noqa: E402
 
 ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,

@@ -12,13 +12,13 @@ from openpyxl.writer.excel import ExcelWriter
 
 from generators.artifact import Artifact, Job
 from generators.context import BuildContext
+from generators.formats.zipwriter import normalize_zip
 from generators.layout import Layout
 from generators.model import Plan
 from generators.render import annex
 from generators.render.docx import meta_datetime
 from generators.render.xlsx_print import column_units, default_font, print_landscape, text_lines
 from generators.render.xlsx_text import as_text
-from generators.reproducible import normalize_zip
 
 LIST_FIELDS = ("leaders", "leads", "supports")
 

@@ -29,8 +29,8 @@ from jinja2 import Environment, StrictUndefined, Template, TemplateError
 from lxml import etree
 
 from generators.errors import TemplateBroken
+from generators.formats.zipwriter import Deflated, zip_members
 from generators.model import Meta
-from generators.reproducible import Deflated, zip_members
 
 # autoescape: a '&' or '<' in the data would otherwise break the XML and silently delete text.
 # StrictUndefined: a misspelt field in a template is an error, not an empty paragraph.

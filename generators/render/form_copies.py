@@ -24,13 +24,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from generators.formats.zipwriter import Deflated, zip_members
 from generators.formspec import PROPERTY_NAMES, PROPERTY_PREFIX, FormsLayout, identification
 from generators.layout import Layout
 from generators.model import Plan
 from generators.render import form_workbook as forms
 from generators.render.annex_xlsx import to_bytes
 from generators.render.xlsx_text import as_text
-from generators.reproducible import Deflated, zip_members
 from generators.views import UnitAssignments, Views
 
 SHEET = "xl/worksheets/sheet1.xml"

@@ -1,4 +1,12 @@
-"""Same inputs, same bytes: rewrite an OOXML zip with fixed timestamps and a stable member order."""
+"""Same inputs, same bytes: write an OOXML zip with fixed timestamps and a stable member order.
+
+In: the members (name → bytes, or a Deflated compressed once for members many files share).
+Out: the zip bytes; [Content_Types].xml first (Office wants it there), the rest sorted by name, every
+member dated FIXED_ZIP_DATE, mode 0600, deflated at level 6. Invariant: the bytes are exactly those
+Python's zipfile writes for the same members (tests/test_fast_writers.py), so a .docx or .xlsx is the
+same file whichever path made it. Touches no private member; depends on zlib's deflate output at
+level 6, which is stable within a zlib version (a different zlib could change bytes, not validity).
+"""
 
 from __future__ import annotations
 
