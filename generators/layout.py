@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -119,6 +119,16 @@ class Layout:
             if spec.name == name:
                 return spec
         raise KeyError(f"版式配置中没有样式“{name}”")
+
+    def part(self, key: Literal["forms", "notice", "letter_format"]) -> dict[str, Any]:
+        """An optional part of layout.yaml that a document needs: without it, one message naming the
+        file (TemplateBroken) instead of a TypeError from indexing None."""
+        value: dict[str, Any] | None = getattr(self, key)
+        if value is None:
+            raise TemplateBroken(
+                f"版式配置 {self.directory / 'layout.yaml'} 缺少“{key}”一节：请补上，或从版本库恢复"
+            )
+        return value
 
     def template(self, kind: str) -> Path:
         return self.directory / dict(self.templates)[kind]

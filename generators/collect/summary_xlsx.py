@@ -24,6 +24,7 @@ from generators.render.xlsx_print import (
     MM_PER_INCH,
     column_units,
     default_font,
+    first_sheet,
     footer_code,
     print_landscape,
     text_lines,
@@ -222,7 +223,7 @@ def _chart(wb, ws: Worksheet, spec: FormsLayout, layout: Layout, units: int, sta
     sheet = wb.create_sheet(spec.summary.sheets["chart"])
     # Portrait with the forms' narrow margins, printed at 100 %: the bars run down the long side, with
     # room for every unit's label at 10 pt (a label is dropped when the bars are closer than its height).
-    margins = layout.forms["margins_mm"]
+    margins = layout.part("forms")["margins_mm"]
     chart.width = (layout.page.width_mm - margins["left"] - margins["right"]) / 10 - EDGE_CM  # cm
     chart.height = (layout.page.height_mm - margins["top"] - margins["bottom"]) / 10 - FOOTER_ROOM_CM
     sheet.add_chart(chart, "A1")
@@ -301,7 +302,7 @@ def build_summary(plan: Plan, views: Views, layout: Layout, collection: Collecti
     wb = Workbook()
     default_font(wb, layout.xlsx.font, layout.xlsx.size_pt)
     styles = _styles(layout)
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = sheets["units"]
     unit_rows = _units_sheet(ws, tally, spec, styles, f"{title}（{sheets['units']}）", plan, layout)
     _tasks_sheet(

@@ -105,11 +105,20 @@ def check_docx(path: Path, layout: Layout) -> list[Check]:
         )
     )
 
+    checks.extend(_style_checks(styles, layout))
+    checks.extend(_footer_checks(document, layout))
+    checks.extend(_annex_checks(document, layout))
+    return checks
+
+
+def _style_checks(styles, layout: Layout) -> list[Check]:
+    """Font, size and (for 正文) the fixed line pitch of each named style the documents use."""
+    results: list[Check] = []
     for name in ("正文", "公文标题", "一级标题", "二级标题", "附件标签", "附件标题"):
         spec = layout.style(name)
         style = _style(styles, name)
         if style is None:
-            add(Check(spec.clause, f"样式“{name}”", "存在", "缺少", False, "docx"))
+            results.append(Check(spec.clause, f"样式“{name}”", "存在", "缺少", False, "docx"))
             continue
         fonts = style.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
         east_asia = None if fonts is None else fonts.get(qn("w:eastAsia"))
@@ -137,7 +146,7 @@ def check_docx(path: Path, layout: Layout) -> list[Check]:
             expected += " 居中"
             measured += " 居中" if jc == "center" else f" 对齐 {jc}"
             ok = ok and jc == "center"
-        add(
+        results.append(
             Check(
                 spec.clause,
                 f"样式“{name}”字体字号",
@@ -147,10 +156,7 @@ def check_docx(path: Path, layout: Layout) -> list[Check]:
                 "docx",
             )
         )
-
-    checks.extend(_footer_checks(document, layout))
-    checks.extend(_annex_checks(document, layout))
-    return checks
+    return results
 
 
 def _footer_checks(document, layout: Layout) -> list[Check]:

@@ -91,7 +91,7 @@ def _line_red(line: Line) -> bool:
 
 def notice_checks(pages: list[Page], rules: list[list[Rule]], layout: Layout) -> list[Check]:
     """The notice on its first pages: 版头, title, 主送机关, 附件说明, signature and date."""
-    n = layout.notice
+    n = layout.part("notice")
     body = layout.style("正文").size_pt
     pitch = layout.line_pitch_twips / 20
     first = pages[0]
@@ -222,7 +222,7 @@ def _addressee_ends(lines: list[Line]) -> bool:
 def _closing(pages: list[Page], layout: Layout) -> list[Check]:
     """附件说明 two characters in one line below the body; the date four characters in from the right,
     the signature centred over it."""
-    n = layout.notice
+    n = layout.part("notice")
     body = layout.style("正文").size_pt
     pitch = layout.line_pitch_twips / 20
     label = n["attachment_label"]
@@ -279,7 +279,7 @@ def _closing(pages: list[Page], layout: Layout) -> list[Check]:
 def _notice_pages(pages: list[Page], layout: Layout) -> list[Page]:
     """The notice's pages: up to the first page that opens with the attachment label."""
     label = re.compile(rf"^{re.escape(layout.annex_label)}\d*$")
-    out = []
+    out: list[Page] = []
     for page in pages:
         if page.lines and label.match(page.lines[0].text) and out:
             break
@@ -290,7 +290,7 @@ def _notice_pages(pages: list[Page], layout: Layout) -> list[Page]:
 def imprint_checks(pages: list[Page], rules: list[list[Rule]], layout: Layout) -> list[Check]:
     """版记 on the last page, an even one; the page before it blank when one had to be added; neither
     numbered (7.5); rules 0.35/0.25/0.35 mm the width of the type area, the last on its bottom edge."""
-    spec = layout.notice["imprint"]
+    spec = layout.part("notice")["imprint"]
     last = pages[-1]
     char = spec["size_pt"]
     copies = next((ln for ln in last.lines if ln.text.startswith("抄送：")), None)
@@ -432,7 +432,7 @@ def letter_checks(pages: list[Page], rules: list[list[Rule]], layout: Layout) ->
     """信函格式 on the first page (10.1): the organ mark 30mm from the top edge, the red double rules 4mm
     below it (thick over thin) and 20mm above the bottom edge (thin over thick), 170mm and centred, the
     发文字号 flush right under the first rule, the title two lines below, no page number."""
-    spec = layout.letter_format
+    spec = layout.part("letter_format")
     first = pages[0]
     pitch = layout.line_pitch_twips / 20
     mark = first.lines[0]

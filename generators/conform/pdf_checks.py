@@ -409,7 +409,7 @@ def _page_numbers(pages: list[Page], layout: Layout, first_unnumbered: bool = Fa
         if page.landscape and not _landscape_number_placed(page, footer, indent, expected_gap_mm):
             wrong_turned.append(page.number)
         match = pattern.match(footer.text) if footer else None
-        if not match or int(match.group(1)) != page.number:
+        if footer is None or not match or int(match.group(1)) != page.number:
             wrong_text.append(page.number)
             continue
         sizes[footer.size] += 1

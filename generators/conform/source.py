@@ -33,9 +33,9 @@ def first_page_unnumbered(path: Path) -> bool:
     with zipfile.ZipFile(path) as z:
         root = etree.fromstring(z.read("word/document.xml"))
         sect = next(root.iter(f"{{{W_NS}}}sectPr"), None)
-        if sect is None or sect.find(f"{{{W_NS}}}titlePg") is None:
+        title = None if sect is None else sect.find(f"{{{W_NS}}}titlePg")
+        if sect is None or title is None:
             return False
-        title = sect.find(f"{{{W_NS}}}titlePg")
         if title.get(f"{{{W_NS}}}val") in ("0", "false", "off"):
             return False
         ref = next(
@@ -46,7 +46,7 @@ def first_page_unnumbered(path: Path) -> bool:
             return True
         rels = etree.fromstring(z.read("word/_rels/document.xml.rels"))
         target = next(
-            r.get("Target")
+            r.get("Target", "")
             for r in rels.iter(f"{{{REL_NS}}}Relationship")
             if r.get("Id") == ref.get(f"{{{R_NS}}}id")
         )

@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
 
 from ..plan import PLAN_FILES, PlanError, load_plan
 from .context import ImportContext
@@ -130,8 +132,10 @@ def _plain(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _edit(path: Path, header: str, update) -> None:
-    doc = load(path) if path.exists() else fresh(header)
+def _edit(path: Path, header: str, update: Callable[[CommentedMap], object]) -> None:
+    doc = load(path)
+    if doc is None:
+        doc = fresh(header)
     update(doc)
     path.write_text(dump(doc), encoding="utf-8")
 

@@ -77,9 +77,10 @@ def resolve(typed: list[str], known: set[str]) -> list[str]:
     best: list[tuple[float, list[str]] | None] = [None] * (len(text) + 1)
     best[0] = (0.0, [])
     for start in range(len(text)):
-        if best[start] is None:
+        reached = best[start]
+        if reached is None:
             continue
-        cost, names = best[start]
+        cost, names = reached
         options = []
         for end in range(start + 1, min(len(text), start + longest) + 1):
             if text[start:end] in known:
@@ -88,6 +89,8 @@ def resolve(typed: list[str], known: set[str]) -> list[str]:
         if start in breaks:
             options.append((min(b for b in breaks if b > start), _UNKNOWN))
         for end, step in options:
-            if best[end] is None or cost + step < best[end][0]:
+            known_best = best[end]
+            if known_best is None or cost + step < known_best[0]:
                 best[end] = (cost + step, [*names, text[start:end]])
-    return best[len(text)][1] if best[len(text)] else typed
+    whole = best[len(text)]
+    return whole[1] if whole else typed

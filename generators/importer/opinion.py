@@ -40,7 +40,7 @@ def parse_body(paragraphs: list[Paragraph], ctx: ImportContext) -> Body:
     paras = [Paragraph(p.where, p.text.strip()) for p in paragraphs if p.text.strip()]
     body = Body()
     i = 0
-    if i < len(paras) and ANNEX_LABEL.match(paras[i].text) and not ANNEX_LABEL.match(paras[i].text).group(1):
+    if i < len(paras) and (label := ANNEX_LABEL.match(paras[i].text)) and not label.group(1):
         body.meta["标签"] = re.sub(r"\s", "", paras[i].text)
         i += 1
     else:
@@ -69,8 +69,8 @@ def parse_body(paragraphs: list[Paragraph], ctx: ImportContext) -> Body:
         para = paras[i]
         if ANNEX_LABEL.match(para.text):
             break
-        if DATE.match(para.text):
-            y, m, d = DATE.match(para.text).groups()
+        if date := DATE.match(para.text):
+            y, m, d = date.groups()
             body.meta["成文日期"] = f"{y}-{int(m):02d}-{int(d):02d}"
         elif i + 1 < len(paras) and DATE.match(paras[i + 1].text) and "。" not in para.text:
             body.meta["发文机关"] = para.text
@@ -97,7 +97,7 @@ def measure_level(paragraphs: list[Paragraph], ctx: ImportContext):
 
 
 class _Builder:
-    def __init__(self, ctx: ImportContext, measure_pattern):
+    def __init__(self, ctx: ImportContext, measure_pattern: re.Pattern[str]) -> None:
         self.ctx = ctx
         self.measure_pattern = measure_pattern
         self.parts: list[dict] = []
@@ -125,14 +125,14 @@ class _Builder:
             self.section = {"编号": m.group(1), **_title_and_lead_in(m.group(2).strip()), "措施": []}
             self.measures_in_section = 0
             self.parts[-1]["节"].append(self.section)
-        elif self._open_section()["措施"] or "导语" in self.section:
+        elif (section := self._open_section())["措施"] or "导语" in section:
             self.ctx.report(
                 para.where,
                 f"这一段不是标题、导语或措施（措施应以 {MEASURE_FORMS} 编号），无法归入",
                 para.text,
             )
         else:
-            self.section["导语"] = para.text
+            section["导语"] = para.text
 
     def _open_section(self) -> dict:
         """The section new text goes into; a part without （一） headings gets one without a heading."""
@@ -144,8 +144,9 @@ class _Builder:
     def _measure(self, m: re.Match, para: Paragraph) -> None:
         self.measures_seen += 1
         self.measures_in_section += 1
-        rest = m.group(m.lastindex)
-        numbering = re.sub(r"\s", "", para.text[: m.start(m.lastindex)])
+        text_group = m.re.groups  # both measure patterns end in the measure's text
+        rest = m.group(text_group)
+        numbering = re.sub(r"\s", "", para.text[: m.start(text_group)])
         value = int(m.group(1)) if self.measure_pattern is ARABIC else from_chinese(m.group(1))
         if value not in (self.measures_seen, self.measures_in_section):
             self.ctx.report(

@@ -21,7 +21,9 @@ def read_registry(plan_dir: Path) -> Registry:
     """Names in units.yaml and leaders.yaml; a missing or unreadable file gives none (load_plan reports it)."""
     units = _load(plan_dir / "units.yaml")
     leaders = _load(plan_dir / "leaders.yaml")
-    categories = units.get("单位") if isinstance(units.get("单位"), dict) else {}
+    categories = units.get("单位")
+    if not isinstance(categories, dict):
+        categories = {}
     return Registry(
         units=[u["简称"] for items in categories.values() for u in items or () if isinstance(u, dict)],
         groups=[g["名称"] for g in units.get("分组") or () if isinstance(g, dict) and "名称" in g],

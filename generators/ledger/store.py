@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from operator import attrgetter
 from pathlib import Path
@@ -228,7 +229,10 @@ def load(paths: LedgerPaths) -> Ledger:
         ledger.entries.append(Entry(quarter, *row[1:]))
     for n, row in enumerate(_read(paths.tasks, TASK_HEADER), start=2):
         number, start, end = (_int(paths.tasks, n, row[i]) for i in (2, 8, 9))
-        ledger.tasks.append(TaskRecord(row[0], row[1], number, *row[3:8], start, end))
+        key_text, task, text, leaders, part = row[3:8]
+        ledger.tasks.append(
+            TaskRecord(row[0], row[1], number, key_text, task, text, leaders, part, start, end)
+        )
     for n, row in enumerate(_read(paths.units, UNIT_HEADER), start=2):
         former = [name for name in row[4].split("、") if name]
         start, end = (_int(paths.units, n, row[i]) for i in (5, 6))
@@ -238,7 +242,7 @@ def load(paths: LedgerPaths) -> Ledger:
     return ledger
 
 
-def _csv_bytes(header: tuple[str, ...], rows: list[list]) -> bytes:
+def _csv_bytes(header: tuple[str, ...], rows: Iterable[Iterable[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)

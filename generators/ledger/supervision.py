@@ -16,6 +16,7 @@ from generators.render import docx
 from generators.render.annex_xlsx import to_bytes
 from generators.render.docx import meta_datetime
 from generators.render.letters import common_context, date_indent
+from generators.render.xlsx_print import first_sheet
 
 from . import sheets
 from .store import UnitRecord, safe_name
@@ -144,7 +145,7 @@ def office_list(year: Year, layout: Layout, quarter: int, found: list[Chase], pa
             ]
         )
     wb = Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = "督办清单"
     sheets.table(ws, sheets.styles(layout), title, header, rows)
     sheets.printable(ws, layout, year.spec)

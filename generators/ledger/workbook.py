@@ -20,6 +20,7 @@ from generators.layout import Layout
 from generators.numerals import to_chinese
 from generators.render.annex_xlsx import to_bytes
 from generators.render.docx import meta_datetime
+from generators.render.xlsx_print import first_sheet
 
 from . import sheets
 from .sheets import HEADER_ROW
@@ -52,7 +53,7 @@ def latest_progress(line, upto: int) -> str:
 
 
 def _grid(wb: Workbook, year: Year, layout: Layout, styles, title: str, sheet: str) -> None:
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = sheet
     spec = year.spec
     header = [(spec.column("key").name, 9), (spec.column("task").name, 22), ("单位", 16)]

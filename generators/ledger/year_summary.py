@@ -17,6 +17,7 @@ from generators.render import docx
 from generators.render.annex_xlsx import to_bytes
 from generators.render.docx import meta_datetime
 from generators.render.letters import date_indent
+from generators.render.xlsx_print import first_sheet
 
 from . import sheets
 from .workbook import LEADER_HEADER, QUARTER_NAMES, leader_rows
@@ -105,7 +106,7 @@ def workbook(end: YearEnd, layout: Layout) -> bytes:
     styles = sheets.styles(layout)
     wb = Workbook()
     total = sum(end.by_status.values())
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = names["status"]
     rows = [[s, end.by_status[s], end.by_status[s] / total if total else 0.0] for s in year.statuses]
     sheets.table(

@@ -23,7 +23,7 @@ class FixError(Exception):
 def _rewritten(text: str, warnings: list[Finding]) -> str:
     for w in sorted(warnings, key=lambda w: w.index, reverse=True):
         end = w.index + len(w.fragment)
-        assert text[w.index : end] == w.fragment
+        assert w.fix is not None and text[w.index : end] == w.fragment  # as fixable() chose them
         text = text[: w.index] + w.fix + text[end:]
     return text
 

@@ -72,7 +72,7 @@ def _alias_bomb(text: str, shown_name: str) -> Problem | None:
     added = 0
     for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.AliasEvent):
-            size = sizes.get(event.anchor, 1)
+            size = sizes.get(event.anchor, 1) if event.anchor else 1
             added += size
             if added > MAX_ALIAS_VALUES:
                 return Problem(

@@ -17,7 +17,7 @@ from generators.layout import Layout
 from generators.model import Plan
 from generators.render import annex
 from generators.render.docx import meta_datetime
-from generators.render.xlsx_print import column_units, default_font, print_landscape, text_lines
+from generators.render.xlsx_print import column_units, default_font, first_sheet, print_landscape, text_lines
 from generators.render.xlsx_text import as_text
 
 LIST_FIELDS = ("leaders", "leads", "supports")
@@ -57,7 +57,7 @@ def build(ctx: dict, layout: Layout, plan: Plan) -> Workbook:
     head = Font(name=spec.header_font, size=spec.size_pt)
     wb = Workbook()
     default_font(wb, spec.font, spec.size_pt)
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = spec.sheet_title
     for i, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = column_units(column.width_mm, spec.size_pt)

@@ -32,7 +32,7 @@ from generators.layout import Layout, PageSpec
 from generators.model import Plan
 from generators.render.annex_xlsx import BORDER
 from generators.render.docx import meta_datetime
-from generators.render.xlsx_print import column_units, default_font, print_landscape, text_lines
+from generators.render.xlsx_print import column_units, default_font, first_sheet, print_landscape, text_lines
 from generators.views import Assignment, UnitAssignments, Views
 
 TITLE_ROW, UNIT_ROW, REPORTER_ROW, HEADER_ROW = 1, 2, 3, 4
@@ -222,7 +222,7 @@ def _print_setup(ws: Worksheet, spec: FormsLayout, layout: Layout) -> None:
 
 def page(layout: Layout) -> PageSpec:
     """The landscape page with the forms' own (narrower) margins."""
-    margins = layout.forms["margins_mm"]
+    margins = layout.part("forms")["margins_mm"]
     return replace(layout.landscape, **{f"margin_{side}_mm": float(mm) for side, mm in margins.items()})
 
 
@@ -244,7 +244,7 @@ def build_form(plan: Plan, views: Views, layout: Layout, quarter: int, held: Uni
     spec = FormsLayout.of(layout)
     wb = Workbook()
     default_font(wb, layout.xlsx.font, layout.xlsx.size_pt)
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = spec.sheet_title
     hidden = wb.create_sheet(ID_SHEET)
     hidden.sheet_state = "hidden"

@@ -21,7 +21,7 @@ from generators.layout import Layout
 from generators.model import Plan
 from generators.render.annex_xlsx import to_bytes
 from generators.render.docx import meta_datetime
-from generators.render.xlsx_print import footer_code
+from generators.render.xlsx_print import first_sheet, footer_code
 from generators.views import Assignment, Role, Views
 
 # A cell's mark per role: the ● / ○ convention of Chinese 分工表, refined for group references.
@@ -196,7 +196,7 @@ def file_name(plan: Plan) -> str:
 
 def workbook(plan: Plan, views: Views, layout: Layout) -> Workbook:
     wb = Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = SHEET_TITLE
     build_sheet(ws, plan, views, layout)
     props = wb.properties

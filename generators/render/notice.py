@@ -25,7 +25,7 @@ ISSUE_SUFFIX = "_印发件"
 def signature_indent(signature: str, date: str, layout: Layout) -> str:
     """Ideographic spaces that centre the signature over the date, the date standing four characters in
     from the right (7.3.5.1: a sealed document). The date itself is right-aligned by its style."""
-    right = layout.notice["date_right_chars"]
+    right = layout.part("notice")["date_right_chars"]
     centre = layout.chars_per_line - right - text_width(date) / 2
     return "\u3000" * max(0, math.floor(centre - text_width(signature) / 2))
 
@@ -33,7 +33,7 @@ def signature_indent(signature: str, date: str, layout: Layout) -> str:
 def title_lines(notice: Notice, layout: Layout) -> list[str]:
     if notice.title_lines:
         return list(notice.title_lines)
-    return list(break_title(notice.title, layout.notice["title_max_chars"]))
+    return list(break_title(notice.title, layout.part("notice")["title_max_chars"]))
 
 
 def context(notice: Notice, layout: Layout) -> dict:

@@ -30,6 +30,15 @@ def default_font(wb: Workbook, name: str, size_pt: float) -> None:
     wb._named_styles["Normal"].font = font
 
 
+def first_sheet(wb: Workbook) -> Worksheet:
+    """A new workbook's one sheet, typed as the Worksheet it is (openpyxl's `active` may also be a chart
+    sheet or nothing)."""
+    ws = wb.active
+    if not isinstance(ws, Worksheet):
+        raise TypeError(f"the workbook's active sheet is {type(ws).__name__}, not a worksheet")
+    return ws
+
+
 def column_units(width_mm: float, size_pt: float) -> float:
     """A width in Excel's units: digits of the base font (half a character of size_pt)."""
     return round(width_mm / (size_pt / 2 * MM_PER_PT), 2)
