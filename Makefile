@@ -1,4 +1,4 @@
-# make docs: set up .venv and build output/.  make test: set up and run ruff + pytest.
+# make docs: set up .venv and build output/.  make test: set up and run ruff, mypy and pytest.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -21,6 +21,7 @@ check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy generators
 	$(BIN)/pytest
 
 bench: $(STAMP)

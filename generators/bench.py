@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -126,12 +127,10 @@ def ledger_child(plan_dir: Path, work: Path) -> None:
 
     def year() -> int:
         for q in (1, 2, 3, 4):
-            collection = phase(
-                "read_check", lambda q=q: collect(plan, views, layout, q, work / f"returns{q}")
-            )
-            artifacts = phase("summary", lambda c=collection: summary_artifacts(plan, views, layout, c))
-            phase("summary", lambda a=artifacts, q=q: write_output(work / f"out{q}", plan, a))
-            phase("record", lambda c=collection: record(paths, plan, views, spec, c))
+            collection = phase("read_check", partial(collect, plan, views, layout, q, work / f"returns{q}"))
+            artifacts = phase("summary", partial(summary_artifacts, plan, views, layout, collection))
+            phase("summary", partial(write_output, work / f"out{q}", plan, artifacts))
+            phase("record", partial(record, paths, plan, views, spec, collection))
             del collection, artifacts
         ledger = LedgerLayout.of(layout)
         workbook = phase(

@@ -54,6 +54,12 @@ class Assignment:
         return self.measure.number if self.measure is not None else self.item_task.number
 
     @property
+    def item_measure(self) -> Measure:
+        """The measure of a measure assignment."""
+        assert self.measure is not None, "a key-task assignment holds no measure"
+        return self.measure
+
+    @property
     def item_task(self) -> KeyTask:
         """The key task of a task assignment (an assignment holds a measure or a task, never neither)."""
         assert self.task is not None, "an assignment holds a measure or a key task"

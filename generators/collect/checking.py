@@ -51,6 +51,18 @@ class Verdict:
         return cells.shown(self.path.name)
 
     @property
+    def identified(self) -> tuple[str, int]:
+        """The unit and quarter of a form whose hidden identification matched the plan."""
+        assert self.unit is not None and self.quarter is not None, "the form was not identified"
+        return self.unit, self.quarter
+
+    @property
+    def returned(self) -> ReturnedForm:
+        """The form of a file that was read as one (every reported file, and refused ones with a unit)."""
+        assert self.form is not None, "the file was not read as a form"
+        return self.form
+
+    @property
     def owner(self) -> str | None:
         return self.unit or self.claimed
 
@@ -143,7 +155,8 @@ def _identify(verdict: Verdict, form: ReturnedForm, plan: Plan, views: Views, qu
 def _check_version(verdict: Verdict, form: ReturnedForm, plan: Plan) -> None:
     """The version stamped in a form covers that unit's tasks only: a mismatch means they changed."""
     stated = form.ident.get("计划版本", "")
-    current = form_version(plan, verdict.quarter, verdict.unit)
+    unit, quarter = verdict.identified
+    current = form_version(plan, quarter, unit)
     if stated != current:
         verdict.warnings.append(
             f"报表由另一版本的计划生成，该单位的任务已有变化（报表 {stated[:12] or '无'}，当前 {current[:12]}），"
@@ -179,7 +192,7 @@ def _check_reporter(verdict: Verdict, form: ReturnedForm, spec: FormsLayout) -> 
 
 def _check_rows(verdict: Verdict, form: ReturnedForm, views: Views, spec: FormsLayout) -> None:
     """Rows are matched by 编号, so reordered rows are fine; deleted ones are named."""
-    expected = {a.key: a for a in views.assignments[verdict.unit].all}
+    expected = {a.key: a for a in views.assignments[verdict.identified[0]].all}
     for row in form.rows:
         key = spec.key_of(row.key_text)
         where = f"{form.sheet} 第{row.row}行"
@@ -219,7 +232,7 @@ def resolve_duplicates(verdicts: list[Verdict], quarter: int) -> None:
     for unit, group in by_unit.items():
         if len(group) < 2:
             continue
-        group.sort(key=lambda v: (v.quarter == quarter, v.date or dt.date.min, v.form.mtime, v.name))
+        group.sort(key=lambda v: (v.quarter == quarter, v.date or dt.date.min, v.returned.mtime, v.name))
         winner = group[-1]
         listed = "、".join(f"{v.name}（填报日期 {_shown_date(v.date)}）" for v in group)
         winner.warnings.append(f"{unit} 交来 {len(group)} 份报表：{listed}；采用 {winner.name}")

@@ -6,6 +6,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -89,7 +90,7 @@ def _load(plan_dir: Path) -> Plan:
         fail_on_plan(err)
 
 
-def _locked(err: BuildLocked) -> None:
+def _locked(err: BuildLocked) -> NoReturn:
     click.echo(str(err), err=True)
     sys.exit(1)
 

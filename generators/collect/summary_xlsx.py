@@ -3,6 +3,8 @@ that have not reported."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.text import RichText
@@ -77,7 +79,7 @@ def _table(
     ws: Worksheet,
     styles: CellStyles,
     title: str,
-    header: list[tuple[str, float]],
+    header: Sequence[tuple[str, float]],
     rows: list[list],
     layout: Layout,
 ) -> None:
@@ -98,7 +100,7 @@ def _table(
             styles.apply(ws.cell(r, col, value), "number" if isinstance(value, int) else "text")
         # Neither Excel nor LibreOffice grows a row for wrapped text a program wrote: estimate it.
         ws.row_dimensions[r].height = _height(values, widths, xl)
-    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1).coordinate
     if rows:
         ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(header))}{HEADER_ROW + len(rows)}"
 

@@ -65,7 +65,7 @@ class Tally:
     def rows(self) -> tuple[TaskRow, ...]:
         out = []
         for unit, verdict in self.collection.reports.items():
-            reporter = verdict.form.reporter.get(self.spec.reporter[0])
+            reporter = verdict.returned.reporter.get(self.spec.reporter[0])
             for index, a in enumerate(self.views.assignments[unit].all, start=1):
                 plan_cells = row_cells(self.views, self.spec, index, a)
                 row = verdict.rows.get(a.key)
@@ -90,7 +90,7 @@ class Tally:
 
     @cached_property
     def by_unit(self) -> dict[str, Counter]:
-        counts = {unit: Counter() for unit in self.collection.reports}
+        counts: dict[str, Counter] = {unit: Counter() for unit in self.collection.reports}
         for row in self.rows:
             counts[row.unit][row.status] += 1
         return counts

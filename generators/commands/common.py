@@ -6,6 +6,7 @@ import errno
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -85,7 +86,7 @@ def _os_message(err: OSError) -> str:
     return f"无法读写 {where}（{err.strerror or err}）：请检查后重新运行。"
 
 
-def fail_on_plan(err: PlanError) -> None:
+def fail_on_plan(err: PlanError) -> NoReturn:
     lines, code = failure(err)
     for line in lines:
         click.echo(line, err=True)

@@ -81,7 +81,7 @@ def record(
         if hashlib.sha256(archive.read_bytes()).hexdigest() != sha:
             raise LedgerError(f"{archive}：存档副本与 {verdict.path} 不一致，请检查磁盘后重试")
         relative = paths.relative(archive)
-        reporter = str(verdict.form.reporter.get(spec.reporter[0]) or "").strip()
+        reporter = str(verdict.returned.reporter.get(spec.reporter[0]) or "").strip()
         for row in rows_of.get(unit, []):
             ledger.entries.append(
                 Entry(

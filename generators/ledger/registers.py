@@ -17,7 +17,7 @@ from generators.diff.identity import rename_score
 from generators.diff.matching import match_texts
 from generators.formspec import FormsLayout
 from generators.model import Category, Plan, Unit
-from generators.render.form_workbook import row_cells
+from generators.render.form_workbook import RowCells, row_cells
 from generators.views import Views
 
 from .store import Ledger, TaskRecord, UnitRecord
@@ -34,7 +34,7 @@ class Identities:
 def _plan_tasks(plan: Plan, views: Views, spec: FormsLayout) -> dict[str, TaskRecord]:
     """Every measure and key task of the plan as a register record (id not yet known), plan order."""
     out: dict[str, TaskRecord] = {}
-    labels = {}
+    labels: dict[str, RowCells] = {}
     for held in views.assignments.values():
         for index, a in enumerate(held.all, start=1):
             if a.key not in labels:
@@ -155,12 +155,12 @@ def _sync_units(
             record.end = quarter
     taken = {r.unit_id for r in ledger.units}
     for name, unit in units.items():
-        record = next((r for r in ledger.units if r.unit_id == unit_of.get(name)), None)
-        if record is None:
-            record = UnitRecord(
+        kept = next((r for r in ledger.units if r.unit_id == unit_of.get(name)), None)
+        if kept is None:
+            kept = UnitRecord(
                 _fresh_id(name, quarter, taken), name, unit.full_name, unit.category.value, [], start
             )
-            ledger.units.append(record)
-            unit_of[name] = record.unit_id
-        record.full_name, record.category = unit.full_name, unit.category.value
+            ledger.units.append(kept)
+            unit_of[name] = kept.unit_id
+        kept.full_name, kept.category = unit.full_name, unit.category.value
     return unit_of

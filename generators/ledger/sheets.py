@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -29,7 +31,7 @@ def styles(layout: Layout) -> CellStyles:
 
 
 def table(
-    ws: Worksheet, cell_styles: CellStyles, title: str, header: list[tuple[str, float]], rows: list[list]
+    ws: Worksheet, cell_styles: CellStyles, title: str, header: Sequence[tuple[str, float]], rows: list[list]
 ) -> int:
     """Title, header (name, width in characters) and rows; returns the last row written."""
     ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=len(header))
@@ -48,7 +50,7 @@ def table(
             else:
                 kind = "text"
             cell_styles.apply(put(ws, r, col, value), kind)
-    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1).coordinate
     if rows:
         ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(header))}{r}"
     return r

@@ -96,7 +96,7 @@ def _units(wb: Workbook, year: Year, styles, title: str, sheet: str) -> None:
     rows = []
     by_unit = year.unit_lines()
     for unit in year.units:
-        row = [unit.name, unit.category]
+        row: list[object] = [unit.name, unit.category]
         for q in QUARTERS:
             cells = [line for line in by_unit[unit.unit_id] if line.statuses[q - 1]]
             entry = next((line.entries[q - 1] for line in cells if line.entries[q - 1]), None)
@@ -130,15 +130,14 @@ def leader_rows(year: Year) -> list[list]:
                 if units:  # the units to chase by name, the others counted
                     named = f"（{'、'.join(units)}）" if status in chased else ""
                     shown.append(f"{status}{len(units)}个单位{named}")
-            units = len(
-                lines
-            )  # the units by name would not fit a printed row; the status names those to chase
+            # the units by name would not fit a printed row; the status names those to chase
+            unit_count = len(lines)
             rows.append(
                 [
                     leader.name,
                     task.key_text,
                     task.task,
-                    units,
+                    unit_count,
                     QUARTER_NAMES[q - 1] if q else "",
                     "；".join(shown),
                 ]

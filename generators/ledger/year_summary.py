@@ -66,7 +66,7 @@ def context(end: YearEnd, layout: Layout) -> dict:
     year, plan = end.year, end.year.plan
     title = year.lspec.year_summary["title"].format(year=plan.meta.year)
     date = chinese_date(plan.meta.due_dates[-1])
-    leaders = []
+    leaders: list[dict] = []
     for row in leader_rows(year):
         if not leaders or leaders[-1]["name"] != row[0]:
             leaders.append({"name": row[0], "tasks": []})

@@ -72,15 +72,15 @@ def jobs(ctx: BuildContext) -> list[Job]:
     plan, layout = ctx.plan, ctx.layout
     if not plan.has_annex:
         return []
-    ctx = {"annex": context(plan, layout)}
+    data = {"annex": context(plan, layout)}
     template = layout.template("annex")
     doc_title = title(plan, layout)
     return [
         Job(
             kind="annex",
             path=f"{file_stem(plan)}.docx",
-            inputs={"context": ctx, "meta": plan.meta},
+            inputs={"context": data, "meta": plan.meta},
             templates=(template,),
-            make=lambda: docx.render(template, ctx, plan.meta, doc_title),
+            make=lambda: docx.render(template, data, plan.meta, doc_title),
         )
     ]

@@ -123,7 +123,7 @@ def build(ctx: dict, layout: Layout, plan: Plan) -> Workbook:
         footer_size_pt=layout.style("页码").size_pt,
         footer_distance=True,
     )
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
 
     props = wb.properties
     props.title = ctx["title"]
@@ -149,13 +149,13 @@ def jobs(ctx: BuildContext) -> list[Job]:
     plan, layout = ctx.plan, ctx.layout
     if not plan.has_annex:
         return []
-    ctx = context(plan, layout)
+    data = context(plan, layout)
     return [
         Job(
             kind="annex-xlsx",
             path=f"{annex.file_stem(plan)}.xlsx",
-            inputs={"context": ctx, "meta": plan.meta},
+            inputs={"context": data, "meta": plan.meta},
             templates=(),
-            make=lambda: to_bytes(build(ctx, layout, plan)),
+            make=lambda: to_bytes(build(data, layout, plan)),
         )
     ]

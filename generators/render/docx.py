@@ -23,6 +23,8 @@ from typing import Any
 
 from docx.opc.coreprops import CoreProperties
 from docx.opc.oxml import serialize_part_xml
+from docx.opc.part import Part
+from docx.oxml.coreprops import CT_CoreProperties
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, Template, TemplateError
@@ -92,8 +94,8 @@ class _Prepared:
     document_name: str
     skeleton: etree._Element  # the w:document element without w:body
     body_index: int
-    headers_footers: list[tuple[str, object]]  # (member name, part)
-    core: etree._Element  # the template's core properties, copied and filled per document
+    headers_footers: list[tuple[str, Part]]  # (member name, part)
+    core: CT_CoreProperties  # the template's core properties, copied and filled per document
 
     @classmethod
     def load(cls, path: Path) -> _Prepared:
@@ -219,7 +221,7 @@ def meta_datetime(meta: Meta) -> dt.datetime:
 def render(template_path: Path, context: dict[str, Any], meta: Meta, title: str | None = None) -> bytes:
     """Render a docxtpl template with the shared environment; return reproducible .docx bytes."""
     prepared = _prepared(Path(template_path))
-    parts = dict(prepared.parts)
+    parts: dict[str, bytes | Deflated] = dict(prepared.parts)
     try:
         parts[prepared.document_name] = prepared.document_xml(context)
         for name, part in prepared.headers_footers:

@@ -101,9 +101,12 @@ class QuarterForms:
             members = {name: archive.read(name) for name in archive.namelist()}
         sheet = members[SHEET].decode("ascii")
         first_task = forms.HEADER_ROW + 1
-        task_row = re.search(rf'<row r="{first_task}".*?</row>', sheet, re.DOTALL).group(
-            0
-        )  # text may hold newlines
+        found = re.search(rf'<row r="{first_task}".*?</row>', sheet, re.DOTALL)  # text may hold newlines
+        if found is None:
+            raise ValueError(
+                f"openpyxl wrote no row {first_task} in {SHEET}: its XML is not what this expects"
+            )
+        task_row = found.group(0)
         return {
             "members": {name: Deflated.of(data) for name, data in members.items()},
             "head": sheet[: sheet.index(f'<row r="{first_task}"')],

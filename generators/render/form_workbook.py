@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from copy import copy
 from dataclasses import replace
+from typing import TypedDict, cast
 
 from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
@@ -60,13 +61,26 @@ class CellStyles:
             cell._style = copy(array)
 
 
-def row_cells(views: Views, spec: FormsLayout, index: int, a: Assignment) -> dict[str, object]:
+class RowCells(TypedDict):
+    """A task row's filled fields (the input fields are left out)."""
+
+    index: int
+    key: str
+    task: str
+    role: str
+    content: str
+
+
+CellValue = str | int | None
+
+
+def row_cells(views: Views, spec: FormsLayout, index: int, a: Assignment) -> RowCells:
     """One task row by field: what the unit is asked about, with empty input cells."""
     if a.measure is not None:
         part, section = views.place_of(a.measure)
         task, content = section.title or part.title, a.measure.text  # a part may hold measures directly
     else:
-        task, content = a.task.name, a.task.content
+        task, content = a.item_task.name, a.item_task.content
     return {
         "index": index,
         "key": spec.key_text(a),
@@ -158,13 +172,14 @@ def _table(ws: Worksheet, views: Views, spec: FormsLayout, layout: Layout, held:
 
 def task_rows(
     views: Views, spec: FormsLayout, layout: Layout, held: UnitAssignments
-) -> list[tuple[list[object], float]]:
+) -> list[tuple[list[CellValue], float]]:
     """Each task row's cell values by column (None in the input cells) and its height in points."""
     xl = layout.xlsx
     rows = []
     for index, a in enumerate(held.all, start=1):
         fields = row_cells(views, spec, index, a)
-        values = [fields.get(column.field) for column in spec.columns]
+        # a TypedDict looked up by a computed key is typed object: its values are str or int
+        values = [cast(CellValue, fields.get(column.field)) for column in spec.columns]
         lines = spec.min_input_lines
         for column, value in zip(spec.columns, values, strict=True):
             if not column.input:
@@ -205,7 +220,9 @@ def _identify(wb: Workbook, plan: Plan, quarter: int, unit: str) -> None:
     for row, (name, value) in enumerate(identification(plan, quarter, unit).items(), start=1):
         hidden.cell(row, 3, name)
         hidden.cell(row, 4, value)
-        wb.custom_doc_props.append(StringProperty(name=PROPERTY_PREFIX + PROPERTY_NAMES[name], value=value))
+        wb.custom_doc_props.append(  # type: ignore[attr-defined]  # openpyxl 3.1 has it; its stubs lack it
+            StringProperty(name=PROPERTY_PREFIX + PROPERTY_NAMES[name], value=value)
+        )
 
 
 def _print_setup(ws: Worksheet, spec: FormsLayout, layout: Layout) -> None:
@@ -217,7 +234,7 @@ def _print_setup(ws: Worksheet, spec: FormsLayout, layout: Layout) -> None:
         footer_font=dict(layout.fonts)["songti"],
         footer_size_pt=layout.xlsx.size_pt,
     )
-    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1).coordinate
 
 
 def page(layout: Layout) -> PageSpec:

@@ -64,7 +64,8 @@ def quarter_jobs(
 
 def jobs(ctx: BuildContext) -> list[Job]:
     plan, views, layout = ctx.plan, ctx.views, ctx.layout
-    shown, rows = shown_rows(views, FormsLayout.of(layout)), {}  # both the same in all four quarters
+    shown = shown_rows(views, FormsLayout.of(layout))  # the same in all four quarters
+    rows: dict = {}  # each unit's task rows, kept across the quarters too
     return [job for quarter in QUARTERS for job in quarter_jobs(plan, views, layout, quarter, shown, rows)]
 
 

@@ -48,14 +48,14 @@ def jobs(ctx: BuildContext) -> list[Job]:
     template = layout.template("leader_sheet")
     out = []
     for leader, tasks in views.tasks_by_leader.items():
-        ctx = context(plan, leader, tasks, layout)
+        data = context(plan, leader, tasks, layout)
         out.append(
             Job(
                 kind="leader-sheet",
                 path=f"{LEADERS_DIR}/{safe_name(leader)}.docx",
-                inputs={"context": ctx, "meta": plan.meta},
+                inputs={"context": data, "meta": plan.meta},
                 templates=(template,),
-                make=partial(docx.render, template, ctx, plan.meta, f"{plan.annex.title}（{leader}）"),
+                make=partial(docx.render, template, data, plan.meta, f"{plan.annex.title}（{leader}）"),
                 leader=leader,
             )
         )

@@ -10,6 +10,7 @@ import math
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from docxtpl import RichText
 
@@ -114,15 +115,15 @@ def measure_sections(held: Iterable[Assignment], views: Views) -> list[dict]:
     """Measures under the heading of the opinion section they stand in, in the opinion's order."""
     sections: list[dict] = []
     for a in held:
-        heading = views.place_of(a.measure)[1].heading
+        heading = views.place_of(a.item_measure)[1].heading
         if not sections or sections[-1]["heading"] != heading:
             sections.append({"heading": heading, "measures": []})
-        sections[-1]["measures"].append(a.measure.printed)
+        sections[-1]["measures"].append(a.item_measure.printed)
     return sections
 
 
 def task_entry(a: Assignment) -> dict:
-    task = a.task
+    task = a.item_task
     return {
         "number": task.number,
         "name": task.name,
@@ -145,7 +146,7 @@ def task_rows(held: UnitAssignments, spec: FormsLayout) -> list[dict]:
     return [
         {
             "key": spec.key_text(a),
-            "task": first_sentence(a.measure.text) if a.measure is not None else a.task.name,
+            "task": first_sentence(a.measure.text) if a.measure is not None else a.item_task.name,
             "role": a.role_text,
             "form_row": index,
         }
@@ -157,7 +158,7 @@ def letter_context(held: UnitAssignments, views: Views, spec: FormsLayout | None
     """One unit's letter: its measures split by role, its key tasks by role, section numbers."""
     named = measure_sections(held.named_measures, views)
     shared = measure_sections(held.shared_measures, views)
-    task_groups = []
+    task_groups: list[dict] = []
     for role_name, roles in TASK_ROLES:
         tasks = [task_entry(a) for a in held.tasks if a.role in roles]
         if tasks:
@@ -231,7 +232,10 @@ def letter_job(plan: Plan, template: Path, common: dict, letter: dict) -> Job:
     )
 
 
-def volumes(letters: list[dict], per_volume: int) -> list[list[dict]]:
+T = TypeVar("T")  # what a volume holds: letters, or their output paths
+
+
+def volumes(letters: list[T], per_volume: int) -> list[list[T]]:
     """The print file's volumes (分册): `per_volume` letters each, or one volume when it is 0."""
     if per_volume <= 0 or len(letters) <= per_volume:
         return [letters]

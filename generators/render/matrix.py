@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generators.artifact import Artifact, Job
@@ -21,7 +22,7 @@ from generators.layout import Layout
 from generators.model import Plan
 from generators.render.annex_xlsx import to_bytes
 from generators.render.docx import meta_datetime
-from generators.render.xlsx_print import first_sheet, footer_code
+from generators.render.xlsx_print import first_sheet, footer_code, odd_footer
 from generators.views import Assignment, Role, Views
 
 # A cell's mark per role: the ● / ○ convention of Chinese 分工表, refined for group references.
@@ -168,7 +169,7 @@ def build_sheet(ws: Worksheet, plan: Plan, views: Views, layout: Layout) -> None
     for c in range(FIRST_ITEM_COL, last_col + 1):
         ws.column_dimensions[get_column_letter(c)].width = 3.2 if c <= last_item else 5
     ws.row_dimensions[3].height = 30  # group labels such as 总体目标 wrap to two lines
-    ws.freeze_panes = ws.cell(HEADER_ROWS + 1, FIRST_ITEM_COL)
+    ws.freeze_panes = ws.cell(HEADER_ROWS + 1, FIRST_ITEM_COL).coordinate
     setup_print(ws, layout)
 
 
@@ -177,13 +178,13 @@ def setup_print(ws: Worksheet, layout: Layout) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_title_rows = f"2:{HEADER_ROWS}"
     ws.print_title_cols = "A:A"
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = footer_code(
+    odd_footer(ws).center.text = footer_code(
         f"{layout.page_number_prefix}&P{layout.page_number_suffix}",
         dict(layout.fonts)["songti"],
         layout.style("页码").size_pt,

@@ -49,14 +49,14 @@ def render(plan: Plan, layout: Layout) -> list[Artifact]:
 
 def jobs(ctx: BuildContext) -> list[Job]:
     plan, layout = ctx.plan, ctx.layout
-    ctx = context(plan, layout)
+    data = context(plan, layout)
     template = layout.template("opinion")
     return [
         Job(
             kind="opinion",
             path=file_name(plan),
-            inputs={"context": ctx, "meta": plan.meta},
+            inputs={"context": data, "meta": plan.meta},
             templates=(template,),
-            make=lambda: docx.render(template, ctx, plan.meta),
+            make=lambda: docx.render(template, data, plan.meta),
         )
     ]

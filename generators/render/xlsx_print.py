@@ -9,6 +9,7 @@ import unicodedata
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -26,8 +27,9 @@ def default_font(wb: Workbook, name: str, size_pt: float) -> None:
     a third wider than meant, and the sheet shrank to fit. A Chinese font's digits are half a character
     wide in Excel, WPS and LibreOffice alike."""
     font = Font(name=name, size=size_pt)
-    wb._fonts = IndexedList([font])
-    wb._named_styles["Normal"].font = font
+    # openpyxl has no public way to set the base font: these are its own private members
+    wb._fonts = IndexedList([font])  # type: ignore[attr-defined]
+    wb._named_styles["Normal"].font = font  # type: ignore[attr-defined]
 
 
 def first_sheet(wb: Workbook) -> Worksheet:
@@ -37,6 +39,15 @@ def first_sheet(wb: Workbook) -> Worksheet:
     if not isinstance(ws, Worksheet):
         raise TypeError(f"the workbook's active sheet is {type(ws).__name__}, not a worksheet")
     return ws
+
+
+def odd_footer(ws: Worksheet) -> HeaderFooterItem:
+    """The footer printed on every page (the sheets here set no even or first-page footer). openpyxl
+    makes it with the sheet; its type allows none."""
+    footer = ws.oddFooter
+    if footer is None:
+        footer = ws.oddFooter = HeaderFooterItem()
+    return footer
 
 
 def column_units(width_mm: float, size_pt: float) -> float:
@@ -92,4 +103,4 @@ def print_landscape(
         ws.page_margins.footer = page.footer_distance_mm / MM_PER_INCH
     ws.print_options.horizontalCentered = True
     ws.print_title_rows = header_rows
-    ws.oddFooter.center.text = footer_code(footer, footer_font, footer_size_pt)
+    odd_footer(ws).center.text = footer_code(footer, footer_font, footer_size_pt)
