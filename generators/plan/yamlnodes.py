@@ -1,4 +1,4 @@
-"""YAML read into plain values that remember where they stood (ruamel's composer gives the marks).
+"""YAML read into plain values that remember where they stood (PyYAML's composer gives the marks).
 
 We walk the composed node tree ourselves instead of a constructor so that one file can report every
 duplicate key, and so that dates and 'no' stay the text the office typed. PyYAML's libyaml composer

@@ -1,7 +1,7 @@
 """季度报表 built with openpyxl: one workbook per unit per quarter listing exactly its measures and key tasks.
 
 Only the cells a unit fills in are unlocked; a hidden sheet and custom document properties identify the
-form (form id, unit, quarter, plan hash) so `plandocs collect` can match a returned file to its unit.
+form (form id, unit, year, quarter, and a version hashing that unit's tasks) so `plandocs collect` can match a returned file to its unit.
 The build stamps most forms from one such workbook per quarter (form_copies.py); this is the reference.
 """
 
