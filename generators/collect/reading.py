@@ -21,16 +21,18 @@ import signal
 import threading
 import time
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from generators.formspec import ID_FIELDS, ID_SHEET, PROPERTY_NAMES, PROPERTY_PREFIX, FormsLayout
 
-from . import cells
+from . import cells, fast_book
 from .convert import NotConverted, to_xlsx
 
 HEADER_SEARCH_ROWS = 30  # the header is on row 4 of a form; allow a unit to insert a few rows above it
@@ -109,22 +111,97 @@ def read_form(path: Path, spec: FormsLayout, limits: Limits | None = None) -> Re
 
 
 def _parse(data: bytes, path: Path, spec: FormsLayout, limits: Limits) -> ReturnedForm:
+    """The streaming reader first; openpyxl for what it does not model (and for its verdict on a damaged
+    file): both give the same sheets and rows, so the form reads the same either way."""
     started = time.monotonic()
+    try:
+        return _read_book(_FastBook(data, limits, started), path, spec)
+    except NotAForm:
+        raise
+    except Exception:  # noqa: BLE001, S110 — Unmodelled, or damage that openpyxl will name below
+        pass
+    _refuse_dtd(data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:  # noqa: BLE001 — whatever a damaged file raises, it is refused, not fatal
         raise NotAForm(f"无法作为 Excel 工作簿打开（{_why(err)}），文件可能已损坏；{SAVE_AS}") from err
     try:
-        ident = _identification(wb, limits, started)
-        if not ident.get("表单编号"):
-            raise NotAForm("不是本系统下发的季度报表：找不到隐藏的表单标识")
-        return _read_sheet(wb, path, path.stat().st_mtime, ident, spec, limits, started)
+        return _read_book(_OpenpyxlBook(wb, limits, started), path, spec)
     except NotAForm:
         raise
     except Exception as err:  # noqa: BLE001 — a truncated or malformed sheet fails while it is read
         raise NotAForm(f"工作簿内容无法读取（{_why(err)}），文件可能已损坏；{SAVE_AS}") from err
     finally:
         wb.close()
+
+
+def _read_book(book: _Book, path: Path, spec: FormsLayout) -> ReturnedForm:
+    ident = _identification(book)
+    if not ident.get("表单编号"):
+        raise NotAForm("不是本系统下发的季度报表：找不到隐藏的表单标识")
+    return _read_sheet(book, path, path.stat().st_mtime, ident, spec)
+
+
+class _Book(Protocol):
+    """A workbook as the form reader sees it: sheet names, each sheet's rows, the custom properties."""
+
+    sheetnames: list[str]
+
+    def rows(self, name: str) -> list[tuple]:
+        """Every row from the first, `Limits.columns` values wide, up to the limits."""
+        ...
+
+    def properties(self) -> dict[str, str]:
+        """The custom document properties by name, as text."""
+        ...
+
+
+class _OpenpyxlBook:
+    def __init__(self, wb, limits: Limits, started: float):
+        self.wb, self.limits, self.started = wb, limits, started
+        self.sheetnames = wb.sheetnames
+
+    def rows(self, name: str) -> list[tuple]:
+        ws = self.wb[name]
+        ws.reset_dimensions()  # LibreOffice and WPS may write a stale or no <dimension>
+        return _rows(ws, self.limits, self.started)
+
+    def properties(self) -> dict[str, str]:
+        return {p.name: cells.text(p.value) for p in getattr(self.wb, "custom_doc_props", [])}
+
+
+class _FastBook:
+    def __init__(self, data: bytes, limits: Limits, started: float):
+        self.book = fast_book.FastBook(data)
+        self.sheetnames = self.book.sheetnames
+        self.limits = fast_book.Limits(
+            rows=limits.rows, columns=limits.columns, deadline=started + limits.seconds
+        )
+        self.given = limits
+
+    def rows(self, name: str) -> list[tuple]:
+        try:
+            return self.book.rows(name, self.limits)
+        except fast_book.RowLimit as err:
+            raise NotAForm(_too_many_rows(name, self.limits.rows)) from err
+        except fast_book.TimeLimit as err:
+            raise NotAForm(_too_slow(self.given)) from err
+
+    def properties(self) -> dict[str, str]:
+        raise fast_book.Unmodelled("custom properties")  # a form without its hidden sheet: rare
+
+
+def _refuse_dtd(data: bytes) -> None:
+    """No part of a form declares a DTD (which may define entities): such a file is not read."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xml", ".rels")) or name == "[Content_Types].xml":
+                try:
+                    fast_book.refuse_dtd(archive.read(name))
+                except fast_book.Unmodelled as err:
+                    raise NotAForm(f"{cells.shown(name)} 含 DTD（实体声明），不像季度报表，不予读取") from err
+                except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+                    return  # a damaged member: openpyxl names the damage
 
 
 class _TooSlow(BaseException):
@@ -149,6 +226,10 @@ def _time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _too_many_rows(sheet: str, rows: int) -> str:
+    return f"{cells.shown(sheet)} 表超过 {rows} 行，不像季度报表，不予读取"
 
 
 def _too_slow(limits: Limits) -> str:
@@ -211,32 +292,29 @@ def _check_archive(data: bytes, limits: Limits) -> None:
             )
 
 
-def _identification(wb, limits: Limits, started: float) -> dict[str, str]:
+def _identification(book: _Book) -> dict[str, str]:
     """The hidden sheet first; the custom document properties when a program dropped the sheet."""
     ident: dict[str, str] = {}
-    if ID_SHEET in wb.sheetnames:
-        ws = wb[ID_SHEET]
-        ws.reset_dimensions()
-        for row in _rows(ws, limits, started):
+    if ID_SHEET in book.sheetnames:
+        for row in book.rows(ID_SHEET):
             if len(row) >= 4 and cells.text(row[2]) in ID_FIELDS:
                 ident[cells.text(row[2])] = cells.text(row[3])
-    props = {p.name: cells.text(p.value) for p in getattr(wb, "custom_doc_props", [])}
-    for name in ID_FIELDS:
-        if not ident.get(name):
-            ident[name] = props.get(PROPERTY_PREFIX + PROPERTY_NAMES[name], "")
+    if not all(ident.get(name) for name in ID_FIELDS):
+        props = book.properties()
+        for name in ID_FIELDS:
+            if not ident.get(name):
+                ident[name] = props.get(PROPERTY_PREFIX + PROPERTY_NAMES[name], "")
     return ident
 
 
 def _read_sheet(
-    wb, path: Path, mtime: float, ident: dict[str, str], spec: FormsLayout, limits: Limits, started: float
+    book: _Book, path: Path, mtime: float, ident: dict[str, str], spec: FormsLayout
 ) -> ReturnedForm:
     wanted = {c.name: c.field for c in spec.columns}
-    for name in wb.sheetnames:
+    for name in book.sheetnames:
         if name == ID_SHEET:
             continue
-        ws = wb[name]
-        ws.reset_dimensions()  # LibreOffice and WPS may write a stale or no <dimension>
-        rows = _rows(ws, limits, started)
+        rows = book.rows(name)
         header_at = _header_row(rows, wanted)
         if header_at is None:
             continue
@@ -244,17 +322,19 @@ def _read_sheet(
         reporter, reporter_cells = _reporter(rows[:header_at], spec)
         key_col = columns["key"]
         found, cleaned = [], []
+        fields = list(columns.items())
         for r, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
             key_text = cells.text(row[key_col]) if key_col < len(row) else ""
             if not key_text:
                 continue
-            values = {f: cells.text(row[i]) if i < len(row) else "" for f, i in columns.items()}
+            values = {}
+            for f, i in fields:
+                raw = row[i] if i < len(row) else None
+                values[f] = shown = cells.text(raw)
+                # text() only shortens a string by trimming, unless it dropped characters: look then
+                if isinstance(raw, str) and len(shown) != len(raw) and cells.unwritable(raw):
+                    cleaned.append(f"{get_column_letter(i + 1)}{r}")
             found.append(FormRow(key_text=key_text, row=r, values=values))
-            cleaned += [
-                f"{get_column_letter(i + 1)}{r}"
-                for i in columns.values()
-                if i < len(row) and cells.unwritable(row[i])
-            ]
         return ReturnedForm(
             path=path,
             mtime=mtime,
@@ -276,7 +356,7 @@ def _rows(ws, limits: Limits, started: float) -> list[tuple]:
     for row in ws.iter_rows(max_col=limits.columns, values_only=True):
         rows.append(row)
         if len(rows) > limits.rows:
-            raise NotAForm(f"{cells.shown(ws.title)} 表超过 {limits.rows} 行，不像季度报表，不予读取")
+            raise NotAForm(_too_many_rows(ws.title, limits.rows))
         if time.monotonic() - started > limits.seconds:
             raise NotAForm(_too_slow(limits))
     return rows
@@ -286,7 +366,7 @@ def _header_row(rows: list[tuple], wanted: dict[str, str]) -> int | None:
     """The first row holding 编号 and 完成状态 among the column names."""
     needed = {name for name, f in wanted.items() if f in ("key", "status")}
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if needed <= {cells.text(v) for v in row}:
+        if needed <= {cells.text(v) for v in row if v is not None}:
             return i
     return None
 
@@ -297,6 +377,8 @@ def _reporter(rows: list[tuple], spec: FormsLayout) -> tuple[dict[str, object], 
     where: dict[str, str] = {}
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
+            if value is None:
+                continue
             name = cells.label(value)
             if name in spec.reporter and name not in values:
                 values[name] = row[c + 1] if c + 1 < len(row) else None

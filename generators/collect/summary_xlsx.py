@@ -3,9 +3,14 @@ that have not reported."""
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Sequence
+from functools import lru_cache
+from zipfile import ZipFile
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.text import RichText
 from openpyxl.drawing.text import CharacterProperties, Font, Paragraph, ParagraphProperties
@@ -14,13 +19,16 @@ from openpyxl.styles import Font as CellFont
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from generators.artifact import Artifact
+from generators.formats.zipwriter import zip_members
 from generators.formspec import FormsLayout
 from generators.layout import Layout
 from generators.model import Plan
 from generators.render.annex_xlsx import BORDER, to_bytes
 from generators.render.docx import meta_datetime
+from generators.render.form_copies import cell_xml, row_xml
 from generators.render.forms import CellStyles
 from generators.render.xlsx_print import (
     MM_PER_INCH,
@@ -31,6 +39,7 @@ from generators.render.xlsx_print import (
     print_landscape,
     text_lines,
 )
+from generators.render.xlsx_text import as_text
 from generators.views import Views
 
 from .collection import Collection
@@ -75,34 +84,41 @@ def _styles(layout: Layout) -> CellStyles:
     )
 
 
-def _table(
-    ws: Worksheet,
-    styles: CellStyles,
-    title: str,
-    header: Sequence[tuple[str, float]],
-    rows: list[list],
-    layout: Layout,
-) -> None:
-    """Title, header (name, relative width) and rows; numbers centred, text wrapped, each row as tall as
-    its longest text. The widths are scaled to what prints at ≥ 10 pt one page wide."""
-    xl = layout.xlsx
-    widths = _fitted_widths([w for _, w in header], layout)
-    ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=len(header))
-    styles.apply(ws.cell(TITLE_ROW, 1, title), "title")
-    ws.row_dimensions[TITLE_ROW].height = 30
-    for col, ((name, _), width) in enumerate(zip(header, widths, strict=True), start=1):
-        styles.apply(ws.cell(HEADER_ROW, col, name), "header")
-        ws.column_dimensions[get_column_letter(col)].width = column_units(width, xl.size_pt)
-    # 黑体 (Noto Sans CJK in LibreOffice) sets its lines wider apart than 仿宋
-    ws.row_dimensions[HEADER_ROW].height = _height([n for n, _ in header], widths, xl, HEADER_LINE)
-    for r, values in enumerate(rows, start=HEADER_ROW + 1):
-        for col, value in enumerate(values, start=1):
-            styles.apply(ws.cell(r, col, value), "number" if isinstance(value, int) else "text")
+class _Tables:
+    """Writes each sheet's title, header and rows through openpyxl, or (first_only) only the first row of
+    a long table: the rest are kept in `stamped` (sheet title → rows and heights) and written into the
+    sheet's XML after openpyxl has written the workbook, cell for cell as openpyxl writes them
+    (render_summary; tests/test_collect_stream.py compares the bytes)."""
+
+    def __init__(self, styles: CellStyles, layout: Layout, first_only: bool = False):
+        self.styles, self.layout, self.first_only = styles, layout, first_only
+        self.stamped: dict[str, tuple[list[list], list[float]]] = {}
+
+    def write(self, ws: Worksheet, title: str, header: Sequence[tuple[str, float]], rows: list[list]) -> None:
+        """Title, header (name, relative width) and rows; numbers centred, text wrapped, each row as tall
+        as its longest text. The widths are scaled to what prints at ≥ 10 pt one page wide."""
+        styles, xl = self.styles, self.layout.xlsx
+        widths = _fitted_widths([w for _, w in header], self.layout)
+        ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=len(header))
+        styles.apply(ws.cell(TITLE_ROW, 1, title), "title")
+        ws.row_dimensions[TITLE_ROW].height = 30
+        for col, ((name, _), width) in enumerate(zip(header, widths, strict=True), start=1):
+            styles.apply(ws.cell(HEADER_ROW, col, name), "header")
+            ws.column_dimensions[get_column_letter(col)].width = column_units(width, xl.size_pt)
+        # 黑体 (Noto Sans CJK in LibreOffice) sets its lines wider apart than 仿宋
+        ws.row_dimensions[HEADER_ROW].height = _height([n for n, _ in header], widths, xl, HEADER_LINE)
         # Neither Excel nor LibreOffice grows a row for wrapped text a program wrote: estimate it.
-        ws.row_dimensions[r].height = _height(values, widths, xl)
-    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1).coordinate
-    if rows:
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(header))}{HEADER_ROW + len(rows)}"
+        heights = [_height(values, widths, xl) for values in rows]
+        kept = rows[:1] if self.first_only else rows
+        for r, values in enumerate(kept, start=HEADER_ROW + 1):
+            for col, value in enumerate(values, start=1):
+                styles.apply(ws.cell(r, col, value), "number" if isinstance(value, int) else "text")
+            ws.row_dimensions[r].height = heights[r - HEADER_ROW - 1]
+        if len(kept) < len(rows):
+            self.stamped[ws.title] = (rows, heights)
+        ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1).coordinate
+        if rows:
+            ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(header))}{HEADER_ROW + len(rows)}"
 
 
 def _fitted_widths(weights: list[float], layout: Layout) -> list[float]:
@@ -114,15 +130,17 @@ def _fitted_widths(weights: list[float], layout: Layout) -> list[float]:
 
 
 def _height(values: list, widths: list[float], xl, line: float = 1.0) -> float:
-    lines = max(
-        text_lines("" if v is None else v, w, xl.size_pt) for v, w in zip(values, widths, strict=True)
-    )
+    lines = max(_lines("" if v is None else v, w, xl.size_pt) for v, w in zip(values, widths, strict=True))
     return lines * xl.line_height_pt * line + 4
 
 
-def _rows_sheet(
-    ws: Worksheet, tally: Tally, spec: FormsLayout, styles: CellStyles, title: str, layout: Layout
-) -> None:
+@lru_cache(maxsize=2**16)
+def _lines(value: object, width_mm: float, size_pt: float) -> int:
+    """text_lines, once per text and width: unit names, tasks and statuses repeat on every row."""
+    return text_lines(value, width_mm, size_pt)
+
+
+def _rows_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables, title: str) -> None:
     labels, col = spec.summary.labels, spec.column
     header = [
         (labels["unit"], 16),
@@ -153,11 +171,11 @@ def _rows_sheet(
         ]
         for r in tally.rows
     ]
-    _table(ws, styles, title, header, rows, layout)
+    tables.write(ws, title, header, rows)
 
 
 def _units_sheet(
-    ws: Worksheet, tally: Tally, spec: FormsLayout, styles: CellStyles, title: str, plan, layout: Layout
+    ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables, title: str, plan
 ) -> list[list]:
     labels = spec.summary.labels
     category = {u.name: u.category.value for u in plan.units}
@@ -168,9 +186,12 @@ def _units_sheet(
         (labels["file"], 20),
     ]
     rows = []
+    dates: dict[str, str] = {}
+    for r in tally.rows:
+        dates.setdefault(r.unit, r.date)
     for unit, counts in tally.by_unit.items():
         verdict = tally.collection.reports[unit]
-        date = next((r.date for r in tally.rows if r.unit == unit), "")
+        date = dates.get(unit, "")
         rows.append(
             [
                 unit,
@@ -181,7 +202,7 @@ def _units_sheet(
                 verdict.name,
             ]
         )
-    _table(ws, styles, title, header, rows, layout)
+    tables.write(ws, title, header, rows)
     return rows
 
 
@@ -240,9 +261,7 @@ def _chart(wb, ws: Worksheet, spec: FormsLayout, layout: Layout, units: int, sta
     sheet.oddFooter.center.text = footer_code(spec.footer, dict(layout.fonts)["songti"], layout.xlsx.size_pt)
 
 
-def _tasks_sheet(
-    ws: Worksheet, tally: Tally, spec: FormsLayout, styles: CellStyles, title: str, layout: Layout
-) -> None:
+def _tasks_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables, title: str) -> None:
     labels = spec.summary.labels
     header = [(spec.column("key").name, 9), (spec.column("task").name, 24)]
     header += [(labels["holders"], 9), (labels["reported"], 9)]
@@ -270,12 +289,10 @@ def _tasks_sheet(
         (name, LIST_WEIGHT * len(names) * share / sum(shares))
         for name, share in zip(names, shares, strict=True)
     ]
-    _table(ws, styles, title, header, rows, layout)
+    tables.write(ws, title, header, rows)
 
 
-def _missing_sheet(
-    ws: Worksheet, tally: Tally, spec: FormsLayout, styles: CellStyles, title: str, plan, layout: Layout
-) -> None:
+def _missing_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables, title: str, plan) -> None:
     """退回 first (with the refused file and the reason), then 未报送: each unit once, under its own heading."""
     labels, collection = spec.summary.labels, tally.collection
     category = {u.name: u.category.value for u in plan.units}
@@ -292,10 +309,16 @@ def _missing_sheet(
         ]
         for i, unit in enumerate(units, 1)
     ]
-    _table(ws, styles, title, header, rows, layout)
+    tables.write(ws, title, header, rows)
 
 
 def build_summary(plan: Plan, views: Views, layout: Layout, collection: Collection) -> Workbook:
+    """The summary workbook with every cell written through openpyxl (render_summary stamps the long
+    tables instead; the bytes are the same)."""
+    return _build(plan, views, layout, collection, _Tables(_styles(layout), layout))
+
+
+def _build(plan: Plan, views: Views, layout: Layout, collection: Collection, tables: _Tables) -> Workbook:
     spec = FormsLayout.of(layout)
     tally = Tally(views, spec, collection)
     names = spec.names(plan, collection.quarter)
@@ -303,22 +326,13 @@ def build_summary(plan: Plan, views: Views, layout: Layout, collection: Collecti
     sheets = spec.summary.sheets
     wb = Workbook()
     default_font(wb, layout.xlsx.font, layout.xlsx.size_pt)
-    styles = _styles(layout)
     ws = first_sheet(wb)
     ws.title = sheets["units"]
-    unit_rows = _units_sheet(ws, tally, spec, styles, f"{title}（{sheets['units']}）", plan, layout)
-    _tasks_sheet(
-        wb.create_sheet(sheets["tasks"]), tally, spec, styles, f"{title}（{sheets['tasks']}）", layout
-    )
-    _rows_sheet(wb.create_sheet(sheets["rows"]), tally, spec, styles, f"{title}（{sheets['rows']}）", layout)
+    unit_rows = _units_sheet(ws, tally, spec, tables, f"{title}（{sheets['units']}）", plan)
+    _tasks_sheet(wb.create_sheet(sheets["tasks"]), tally, spec, tables, f"{title}（{sheets['tasks']}）")
+    _rows_sheet(wb.create_sheet(sheets["rows"]), tally, spec, tables, f"{title}（{sheets['rows']}）")
     _missing_sheet(
-        wb.create_sheet(sheets["missing"]),
-        tally,
-        spec,
-        styles,
-        f"{title}（{sheets['missing']}）",
-        plan,
-        layout,
+        wb.create_sheet(sheets["missing"]), tally, spec, tables, f"{title}（{sheets['missing']}）", plan
     )
     for sheet in wb.worksheets:  # every sheet prints like the forms: landscape, one page wide, numbered
         printable(sheet, layout, spec)
@@ -331,11 +345,68 @@ def build_summary(plan: Plan, views: Views, layout: Layout, collection: Collecti
     return wb
 
 
+def summary_bytes(plan: Plan, views: Views, layout: Layout, collection: Collection) -> bytes:
+    """The workbook of build_summary, fast: openpyxl writes everything but the rows after the first of
+    each table (styles, print setup, chart, properties), and those rows are written into its sheet XML
+    the way openpyxl writes them. A text openpyxl would refuse (a control character) takes the openpyxl
+    path, which says so."""
+    tables = _Tables(_styles(layout), layout, first_only=True)
+    wb = _build(plan, views, layout, collection, tables)
+    if not all(_plain(v) for rows, _ in tables.stamped.values() for row in rows for v in row):
+        return to_bytes(build_summary(plan, views, layout, collection))
+    buffer = io.BytesIO()
+    with ZipFile(buffer, "w") as archive:  # stored: the members are read back at once
+        ExcelWriter(as_text(wb), archive).write_data()
+    with ZipFile(buffer) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    for number, ws in enumerate(wb.worksheets, start=1):  # openpyxl's part names
+        if ws.title in tables.stamped:
+            part = f"xl/worksheets/sheet{number}.xml"
+            sheet = _stamped(members[part].decode("ascii"), *tables.stamped[ws.title])
+            if sheet is None:
+                return to_bytes(build_summary(plan, views, layout, collection))
+            members[part] = sheet.encode("ascii")
+    return zip_members(members)
+
+
+def _plain(value: object) -> bool:
+    """What cell_xml writes as openpyxl does: text without characters openpyxl refuses, an int."""
+    if isinstance(value, str):
+        return not ILLEGAL_CHARACTERS_RE.search(value)
+    return type(value) is int
+
+
+def _stamped(sheet: str, rows: list[list], heights: list[float]) -> str | None:
+    """The sheet openpyxl wrote with the first row of the table, with all of them; None when that first
+    row does not show the style of every kind of cell (text, number) the table holds."""
+    first = HEADER_ROW + 1
+    start = sheet.index(f'<row r="{first}"')
+    end = sheet.index("</sheetData>")
+    style: dict[bool, str] = {}  # is a number → the style openpyxl gave it
+    for s, t in re.findall(r'<c r="[A-Z]+\d+" s="(\d+)" t="(\w+)"', sheet[start:end]):
+        style.setdefault(t == "n", s)
+    kinds = [[type(v) is int for v in values] for values in rows]
+    if not {k for row in kinds for k in row} <= set(style):
+        return None
+    letters = [get_column_letter(c) for c in range(1, len(rows[0]) + 1)]
+    body = [
+        row_xml(
+            r,
+            height,
+            [cell_xml(f"{c}{r}", style[k], v) for c, k, v in zip(letters, row_kinds, values, strict=True)],
+        )
+        for r, (values, row_kinds, height) in enumerate(zip(rows, kinds, heights, strict=True), start=first)
+    ]
+    last = first + len(rows) - 1
+    head = re.sub(r'(<dimension ref="[A-Z]+1:[A-Z]+)\d+"', rf'\g<1>{last}"', sheet[:start], count=1)
+    return head + "".join(body) + sheet[end:]
+
+
 def render_summary(plan: Plan, views: Views, layout: Layout, collection: Collection) -> Artifact:
     spec = FormsLayout.of(layout)
     return Artifact(
         kind="summary",
         path=spec.summary.path.format(**spec.names(plan, collection.quarter)),
-        data=to_bytes(build_summary(plan, views, layout, collection)),
+        data=summary_bytes(plan, views, layout, collection),
         quarter=collection.quarter,
     )
