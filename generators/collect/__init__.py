@@ -7,6 +7,7 @@ arrive rebuilds the summary from every file present.
 from __future__ import annotations
 
 from generators.artifact import Artifact
+from generators.formspec import FormsLayout
 from generators.layout import Layout
 from generators.model import Plan
 from generators.views import Views
@@ -15,6 +16,7 @@ from .checking import Outcome, Verdict
 from .collection import Collection, collect
 from .summary_report import render_report
 from .summary_xlsx import render_summary
+from .tally import Tally
 
 __all__ = ["COLLECTED_KINDS", "Collection", "Outcome", "Verdict", "collect", "summary_artifacts"]
 
@@ -22,4 +24,9 @@ COLLECTED_KINDS = frozenset({"summary", "summary-report"})
 
 
 def summary_artifacts(plan: Plan, views: Views, layout: Layout, collection: Collection) -> list[Artifact]:
-    return [render_summary(plan, views, layout, collection), render_report(plan, views, layout, collection)]
+    """The summary workbook and the 通报, drawn from one tally."""
+    tally = Tally(views, FormsLayout.of(layout), collection)
+    return [
+        render_summary(plan, views, layout, collection, tally),
+        render_report(plan, views, layout, collection, tally),
+    ]

@@ -12,7 +12,7 @@ The reader models the shape Excel, WPS, LibreOffice and openpyxl write. Anything
 DTD, a row outside <sheetData>, a part too big to hold as a tree (openpyxl streams it), a value it cannot
 convert, XML that is not well-formed — raises Unmodelled, and the caller reads the file with openpyxl
 instead (whose verdict, or error, stands). The tests compare both readers cell by cell
-(tests/test_collect_stream.py).
+(tests/test_collect_fast.py).
 """
 
 from __future__ import annotations

@@ -17,9 +17,11 @@ from .collection import Collection
 from .tally import Tally
 
 
-def context(plan: Plan, views: Views, layout: Layout, collection: Collection) -> dict:
+def context(
+    plan: Plan, views: Views, layout: Layout, collection: Collection, tally: Tally | None = None
+) -> dict:
     spec = FormsLayout.of(layout)
-    tally = Tally(views, spec, collection)
+    tally = tally or Tally(views, spec, collection)
     names = spec.names(plan, collection.quarter)
     # The 通报 is dated on the quarter's due date: plan data, never the clock.
     date = chinese_date(plan.meta.due_dates[collection.quarter - 1])
@@ -48,9 +50,11 @@ def context(plan: Plan, views: Views, layout: Layout, collection: Collection) ->
     }
 
 
-def render_report(plan: Plan, views: Views, layout: Layout, collection: Collection) -> Artifact:
+def render_report(
+    plan: Plan, views: Views, layout: Layout, collection: Collection, tally: Tally | None = None
+) -> Artifact:
     spec = FormsLayout.of(layout)
-    ctx = context(plan, views, layout, collection)
+    ctx = context(plan, views, layout, collection, tally)
     return Artifact(
         kind="summary-report",
         path=spec.summary.report_path.format(**spec.names(plan, collection.quarter)),

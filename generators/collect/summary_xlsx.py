@@ -88,7 +88,7 @@ class _Tables:
     """Writes each sheet's title, header and rows through openpyxl, or (first_only) only the first row of
     a long table: the rest are kept in `stamped` (sheet title → rows and heights) and written into the
     sheet's XML after openpyxl has written the workbook, cell for cell as openpyxl writes them
-    (render_summary; tests/test_collect_stream.py compares the bytes)."""
+    (render_summary; tests/test_collect_fast.py compares the bytes)."""
 
     def __init__(self, styles: CellStyles, layout: Layout, first_only: bool = False):
         self.styles, self.layout, self.first_only = styles, layout, first_only
@@ -312,15 +312,19 @@ def _missing_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tabl
     tables.write(ws, title, header, rows)
 
 
-def build_summary(plan: Plan, views: Views, layout: Layout, collection: Collection) -> Workbook:
+def build_summary(
+    plan: Plan, views: Views, layout: Layout, collection: Collection, tally: Tally | None = None
+) -> Workbook:
     """The summary workbook with every cell written through openpyxl (render_summary stamps the long
     tables instead; the bytes are the same)."""
-    return _build(plan, views, layout, collection, _Tables(_styles(layout), layout))
+    return _build(plan, views, layout, collection, _Tables(_styles(layout), layout), tally)
 
 
-def _build(plan: Plan, views: Views, layout: Layout, collection: Collection, tables: _Tables) -> Workbook:
+def _build(
+    plan: Plan, views: Views, layout: Layout, collection: Collection, tables: _Tables, tally: Tally | None
+) -> Workbook:
     spec = FormsLayout.of(layout)
-    tally = Tally(views, spec, collection)
+    tally = tally or Tally(views, spec, collection)
     names = spec.names(plan, collection.quarter)
     title = spec.summary.title.format(**names)
     sheets = spec.summary.sheets
@@ -345,15 +349,16 @@ def _build(plan: Plan, views: Views, layout: Layout, collection: Collection, tab
     return wb
 
 
-def summary_bytes(plan: Plan, views: Views, layout: Layout, collection: Collection) -> bytes:
+def summary_bytes(
+    plan: Plan, views: Views, layout: Layout, collection: Collection, tally: Tally | None = None
+) -> bytes:
     """The workbook of build_summary, fast: openpyxl writes everything but the rows after the first of
     each table (styles, print setup, chart, properties), and those rows are written into its sheet XML
     the way openpyxl writes them. A text openpyxl would refuse (a control character) takes the openpyxl
     path, which says so."""
+    tally = tally or Tally(views, FormsLayout.of(layout), collection)
     tables = _Tables(_styles(layout), layout, first_only=True)
-    wb = _build(plan, views, layout, collection, tables)
-    if not all(_plain(v) for rows, _ in tables.stamped.values() for row in rows for v in row):
-        return to_bytes(build_summary(plan, views, layout, collection))
+    wb = _build(plan, views, layout, collection, tables, tally)
     buffer = io.BytesIO()
     with ZipFile(buffer, "w") as archive:  # stored: the members are read back at once
         ExcelWriter(as_text(wb), archive).write_data()
@@ -364,49 +369,50 @@ def summary_bytes(plan: Plan, views: Views, layout: Layout, collection: Collecti
             part = f"xl/worksheets/sheet{number}.xml"
             sheet = _stamped(members[part].decode("ascii"), *tables.stamped[ws.title])
             if sheet is None:
-                return to_bytes(build_summary(plan, views, layout, collection))
+                return to_bytes(build_summary(plan, views, layout, collection, tally))
             members[part] = sheet.encode("ascii")
     return zip_members(members)
 
 
-def _plain(value: object) -> bool:
-    """What cell_xml writes as openpyxl does: text without characters openpyxl refuses, an int."""
-    if isinstance(value, str):
-        return not ILLEGAL_CHARACTERS_RE.search(value)
-    return type(value) is int
-
-
 def _stamped(sheet: str, rows: list[list], heights: list[float]) -> str | None:
-    """The sheet openpyxl wrote with the first row of the table, with all of them; None when that first
-    row does not show the style of every kind of cell (text, number) the table holds."""
+    """The sheet openpyxl wrote with the first row of the table, with all of them; None when a value is
+    not one cell_xml writes as openpyxl does, or the first row does not show the style of every kind of
+    cell (text, number) the table holds."""
     first = HEADER_ROW + 1
     start = sheet.index(f'<row r="{first}"')
     end = sheet.index("</sheetData>")
     style: dict[bool, str] = {}  # is a number → the style openpyxl gave it
     for s, t in re.findall(r'<c r="[A-Z]+\d+" s="(\d+)" t="(\w+)"', sheet[start:end]):
         style.setdefault(t == "n", s)
-    kinds = [[type(v) is int for v in values] for values in rows]
-    if not {k for row in kinds for k in row} <= set(style):
-        return None
+    # A cell's XML after its reference depends on its value only: made once per distinct value.
+    after_ref: dict[object, str] = {}
     letters = [get_column_letter(c) for c in range(1, len(rows[0]) + 1)]
-    body = [
-        row_xml(
-            r,
-            height,
-            [cell_xml(f"{c}{r}", style[k], v) for c, k, v in zip(letters, row_kinds, values, strict=True)],
-        )
-        for r, (values, row_kinds, height) in enumerate(zip(rows, kinds, heights, strict=True), start=first)
-    ]
+    body = []
+    for r, (values, height) in enumerate(zip(rows, heights, strict=True), start=first):
+        cells = []
+        for letter, value in zip(letters, values, strict=True):
+            tail = after_ref.get(value)
+            if tail is None:
+                number = type(value) is int
+                if not (number or (isinstance(value, str) and not ILLEGAL_CHARACTERS_RE.search(value))):
+                    return None
+                if number not in style:
+                    return None
+                tail = after_ref[value] = cell_xml("", style[number], value)[len('<c r=""') :]
+            cells.append(f'<c r="{letter}{r}"{tail}')
+        body.append(row_xml(r, height, cells))
     last = first + len(rows) - 1
     head = re.sub(r'(<dimension ref="[A-Z]+1:[A-Z]+)\d+"', rf'\g<1>{last}"', sheet[:start], count=1)
     return head + "".join(body) + sheet[end:]
 
 
-def render_summary(plan: Plan, views: Views, layout: Layout, collection: Collection) -> Artifact:
+def render_summary(
+    plan: Plan, views: Views, layout: Layout, collection: Collection, tally: Tally | None = None
+) -> Artifact:
     spec = FormsLayout.of(layout)
     return Artifact(
         kind="summary",
         path=spec.summary.path.format(**spec.names(plan, collection.quarter)),
-        data=summary_bytes(plan, views, layout, collection),
+        data=summary_bytes(plan, views, layout, collection, tally),
         quarter=collection.quarter,
     )

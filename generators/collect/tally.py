@@ -64,16 +64,24 @@ class Tally:
     @cached_property
     def rows(self) -> tuple[TaskRow, ...]:
         out = []
+        # 编号, 任务 and 责任类型 depend on the task and the role only: worked out once, not once per unit
+        shown: dict[tuple, dict[str, object]] = {}
         for unit, verdict in self.collection.reports.items():
             reporter = verdict.returned.reporter.get(self.spec.reporter[0])
+            reporter_text = str(reporter or "").strip()
+            date = chinese_date(verdict.date.isoformat()) if verdict.date else ""
+            file = verdict.name
             for index, a in enumerate(self.views.assignments[unit].all, start=1):
-                plan_cells = row_cells(self.views, self.spec, index, a)
-                row = verdict.rows.get(a.key)
+                key = a.key
+                plan_cells = shown.get((key, a.role, a.via))
+                if plan_cells is None:
+                    plan_cells = shown[(key, a.role, a.via)] = row_cells(self.views, self.spec, index, a)
+                row = verdict.rows.get(key)
                 values = row.values if row is not None else {}
                 out.append(
                     TaskRow(
                         unit=unit,
-                        key=a.key,
+                        key=key,
                         key_text=plan_cells["key"],
                         task=plan_cells["task"],
                         role=plan_cells["role"],
@@ -81,9 +89,9 @@ class Tally:
                         progress=values.get("progress", ""),
                         problems=values.get("problems", ""),
                         next_steps=values.get("next_steps", ""),
-                        reporter=str(reporter or "").strip(),
-                        date=chinese_date(verdict.date.isoformat()) if verdict.date else "",
-                        file=verdict.name,
+                        reporter=reporter_text,
+                        date=date,
+                        file=file,
                     )
                 )
         return tuple(out)
