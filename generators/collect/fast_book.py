@@ -8,6 +8,11 @@ What is read this way: the shared strings and the worksheets, the bulk of a retu
 distinct content (every form plandocs sends out has the same ones), so sheet names, sheet order, hidden
 sheets, part paths, the date epoch and which styles are dates are openpyxl's answers.
 
+openpyxl internals relied on (openpyxl 3.1.5, pinned): reader.excel._find_workbook_part, the
+Workbook's _date_formats/_timedelta_formats and Stylesheet.date_formats/timedelta_formats (which styles are
+dates), and the conversions of worksheet/_reader.py's parse_cell mirrored in _value; the tests below hold
+the two readers equal, so a version bump that changes any of them fails there.
+
 The reader models the shape Excel, WPS, LibreOffice and openpyxl write. Anything else — a chart sheet, a
 DTD, a row outside <sheetData>, a part too big to hold as a tree (openpyxl streams it), a value it cannot
 convert, XML that is not well-formed — raises Unmodelled, and the caller reads the file with openpyxl
@@ -23,11 +28,12 @@ import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, cast
 
 from openpyxl.cell.text import Text
 from openpyxl.packaging.manifest import Manifest
 from openpyxl.packaging.relationship import get_rels_path
-from openpyxl.reader.excel import _find_workbook_part
+from openpyxl.reader.excel import _find_workbook_part  # type: ignore[attr-defined]  # private, see above
 from openpyxl.reader.workbook import WorkbookParser
 from openpyxl.styles.stylesheet import Stylesheet
 from openpyxl.utils.cell import coordinate_to_tuple
@@ -127,7 +133,7 @@ def _package_of(archive: zipfile.ZipFile, names: set[str]) -> _Package:
 @lru_cache(maxsize=CACHED)
 def _manifest(content_types: bytes) -> tuple[str | None, str]:
     refuse_dtd(content_types)
-    package = Manifest.from_tree(fromstring(content_types))
+    package: Any = Manifest.from_tree(cast(Any, fromstring(content_types)))
     strings = package.find(SHARED_STRINGS)
     return (strings.PartName[1:] if strings is not None else None), _find_workbook_part(package).PartName[1:]
 
@@ -147,7 +153,7 @@ def _sheets(path: str, workbook: bytes, rels: bytes) -> tuple[object, tuple[tupl
     """The date epoch and every sheet as (name, part path, relationship type), as openpyxl finds them."""
     refuse_dtd(workbook)
     refuse_dtd(rels)
-    parser = WorkbookParser(_Parts({path: workbook, get_rels_path(path): rels}), path)
+    parser = WorkbookParser(cast(Any, _Parts({path: workbook, get_rels_path(path): rels})), path)
     parser.parse()
     found = tuple((sheet.name, rel.target, rel.Type) for sheet, rel in parser.find_sheets())
     return parser.wb.epoch, found
@@ -157,11 +163,11 @@ def _sheets(path: str, workbook: bytes, rels: bytes) -> tuple[object, tuple[tupl
 def _date_styles(styles: bytes | None) -> tuple[frozenset[int], frozenset[int]]:
     """The cell styles (indexes) whose number format is a date or a duration, as apply_stylesheet sets
     them; a workbook without styles (or without cell styles) keeps a new Workbook's."""
-    wb = Workbook()
+    wb: Any = Workbook()
     dates, durations = wb._date_formats, wb._timedelta_formats
     if styles is not None:
         refuse_dtd(styles)
-        sheet = Stylesheet.from_tree(fromstring(styles))
+        sheet: Any = Stylesheet.from_tree(cast(Any, fromstring(styles)))
         if sheet.cell_styles:
             dates, durations = sheet.date_formats, sheet.timedelta_formats
     return frozenset(dates), frozenset(durations)
@@ -182,7 +188,8 @@ def _text(item: ET.Element) -> str:
         only = item[0]
         if only.tag == TEXT and not len(only):
             return only.text or ""
-    return Text.from_tree(item).content
+    text: Any = Text.from_tree(cast(Any, item))
+    return text.content
 
 
 def _shared_strings(xml: bytes) -> list[str]:
@@ -241,7 +248,7 @@ def _sheet_rows(xml: bytes, package: _Package, strings: list[str], limits: Limit
             rows.extend([empty] * gap)
             expected += gap
         if number == expected + 1:
-            values = [None] * width
+            values: list[object] = [None] * width
             column = 0
             for cell in row:
                 if cell.tag != CELL:

@@ -7,6 +7,7 @@ import io
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import cast
 from zipfile import ZipFile
 
 from openpyxl import Workbook
@@ -22,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from generators.artifact import Artifact
-from generators.formats.zipwriter import zip_members
+from generators.formats.zipwriter import Deflated, zip_members
 from generators.formspec import FormsLayout
 from generators.layout import Layout
 from generators.model import Plan
@@ -363,11 +364,11 @@ def summary_bytes(
     with ZipFile(buffer, "w") as archive:  # stored: the members are read back at once
         ExcelWriter(as_text(wb), archive).write_data()
     with ZipFile(buffer) as archive:
-        members = {name: archive.read(name) for name in archive.namelist()}
+        members: dict[str, bytes | Deflated] = {name: archive.read(name) for name in archive.namelist()}
     for number, ws in enumerate(wb.worksheets, start=1):  # openpyxl's part names
         if ws.title in tables.stamped:
             part = f"xl/worksheets/sheet{number}.xml"
-            sheet = _stamped(members[part].decode("ascii"), *tables.stamped[ws.title])
+            sheet = _stamped(cast(bytes, members[part]).decode("ascii"), *tables.stamped[ws.title])
             if sheet is None:
                 return to_bytes(build_summary(plan, views, layout, collection, tally))
             members[part] = sheet.encode("ascii")

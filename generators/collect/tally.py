@@ -11,6 +11,7 @@ from functools import cached_property
 
 from generators.dates import chinese_date
 from generators.formspec import FormsLayout
+from generators.render.form_workbook import RowCells
 from generators.render.forms import row_cells
 from generators.views import Views
 
@@ -65,7 +66,7 @@ class Tally:
     def rows(self) -> tuple[TaskRow, ...]:
         out = []
         # 编号, 任务 and 责任类型 depend on the task and the role only: worked out once, not once per unit
-        shown: dict[tuple, dict[str, object]] = {}
+        shown: dict[tuple, RowCells] = {}
         for unit, verdict in self.collection.reports.items():
             reporter = verdict.returned.reporter.get(self.spec.reporter[0])
             reporter_text = str(reporter or "").strip()
