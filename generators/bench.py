@@ -118,11 +118,13 @@ def ledger_child(plan_dir: Path, work: Path) -> None:
     paths = LedgerPaths.beside(plan_dir, plan.meta.year)
 
     phases = {"read_check": 0.0, "summary": 0.0, "record": 0.0, "workbook": 0.0}
+    peaks = dict.fromkeys(phases, 0.0)  # the process's peak RSS (MB) when the phase last ended
 
     def phase(name: str, action: Callable[[], T]) -> T:
         started = time.perf_counter()
         result = action()
         phases[name] += time.perf_counter() - started
+        peaks[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         return result
 
     def year() -> int:
@@ -147,6 +149,7 @@ def ledger_child(plan_dir: Path, work: Path) -> None:
         "returns": returns,
         "rows": rows,
         "phases": phases,
+        "peaks": peaks,
     }
     print(json.dumps(report))
 
@@ -274,7 +277,14 @@ def report_ledger(year: dict) -> None:
         f"(f) the year: {year['returns']} returns over four quarters collected and recorded "
         f"({year['rows']} ledger rows), year workbook built"
     )
-    print("    " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in year["phases"].items()))
+    peaks = year.get("peaks", {})
+    print(
+        "    "
+        + ", ".join(
+            f"{name} {seconds:.1f} s (peak {peaks.get(name, 0):.0f} MB)"
+            for name, seconds in year["phases"].items()
+        )
+    )
     print(f"ledger_s={year['seconds']:.1f}")
     print(f"ledger_peak_rss_mb={year['peak_mb']:.0f}")
 
