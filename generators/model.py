@@ -163,6 +163,12 @@ class Meta:
     letter_style: str = "全文"  # 分工函样式: 全文 (every measure's text) or 摘要 (one table row per task)
     assumed_fields: tuple[str, ...] = ()
     notice: Notice | None = None  # 印发通知; None: the plan is not issued by a notice
+    file_stem: str = ""  # 文件名: the opinion's file name without .docx; "" = the title
+
+    @property
+    def stem(self) -> str:
+        """The name the opinion and the files named after it (印发通知, 修改对照表) carry."""
+        return self.file_stem or self.title
 
 
 @dataclass(frozen=True)

@@ -176,3 +176,106 @@ def test_import_refuses_a_draft_whose_plan_check_would_reject(tmp_path):
     assert result.exit_code == 2, result.output
     assert "控制字符" in result.output and "Traceback" not in result.output
     assert tree(plan_dir) == before
+
+
+# --- the title and 文件名 name files: check passes ⇒ build succeeds -----------------------------------
+
+TITLE_LINE = "标题: 上海市崇明区2023年安全生产工作意见"
+STEM_LINE = "文件名: 崇明区2023年安全生产工作意见"
+NAMED_KINDS = {
+    "opinion",
+    "notice",
+    "issue",
+    "letter",
+}  # the files named after the stem, and a letter printing it
+
+
+def _titled(plan_dir: Path, title: str, stem: str | None) -> None:
+    """meta.yaml with this 标题, and this 文件名 (None: the line commented out, the title names the files)."""
+    _edit(plan_dir, "meta.yaml", TITLE_LINE, f"标题: {json.dumps(title, ensure_ascii=False)}")
+    new_stem = f"# {STEM_LINE}" if stem is None else f"文件名: {json.dumps(stem, ensure_ascii=False)}"
+    _edit(plan_dir, "meta.yaml", STEM_LINE, new_stem)
+
+
+def _check_then_build(folder: Path, title: str, stem: str | None) -> set[str] | None:
+    """The kinds built, or None when check refused the plan (each problem at file:line:col)."""
+    plan_dir = shutil.copytree(PLAN_DIR, folder / "plan")
+    _titled(plan_dir, title, stem)
+    try:
+        load_plan(plan_dir)
+    except PlanError as err:
+        assert all(p.where.line >= 1 and p.where.file.endswith("meta.yaml") for p in err.problems)
+        return None
+    result = build(
+        plan_dir,
+        folder / "output",
+        workers=1,
+        select=lambda job: job.kind in NAMED_KINDS and job.unit in (None, "区应急局"),
+    )
+    return {e["kind"] for e in result.entries}
+
+
+@pytest.mark.parametrize(
+    "title,stem,file",
+    [
+        ("上海市", None, "上海市.docx"),  # was refused by build alone: the file name lost its "上海市" prefix
+        ("上海市.", "上海市", "上海市.docx"),
+        ("上海市 安全", None, "上海市 安全.docx"),
+        ("上海市崇明区2023年安全生产工作意见", None, "上海市崇明区2023年安全生产工作意见.docx"),
+        ("区/局 & <工作> {{意见}}", "意见", "意见.docx"),  # the title is no file name when 文件名 is set
+        (
+            "上海市崇明区2023年安全生产工作意见",
+            "崇明区2023年安全生产工作意见",
+            "崇明区2023年安全生产工作意见.docx",
+        ),
+    ],
+)
+def test_odd_titles_that_check_passes_build(tmp_path, title, stem, file):
+    assert _check_then_build(tmp_path, title, stem) == NAMED_KINDS
+    manifest = json.loads((tmp_path / "output" / "manifest.json").read_text(encoding="utf-8"))
+    paths = {e["kind"]: e["path"] for e in manifest["artifacts"]}
+    assert paths["opinion"] == file
+    assert paths["notice"] == file.removesuffix(".docx") + "_印发通知.docx"
+
+
+@pytest.mark.parametrize(
+    "title,stem,word",
+    [
+        ("上海市/崇明区", None, "标题"),
+        (".", None, "标题"),
+        ("意见", "../意见", "文件名"),
+        ("意见", "上海市:", "文件名"),
+    ],
+)
+def test_a_bad_file_name_is_refused_where_it_is_written(plan_here, tmp_path, title, stem, word):
+    _titled(plan_here, title, stem)
+    line = next(
+        i for i, x in enumerate((plan_here / "meta.yaml").read_text().split("\n"), 1) if x.startswith(word)
+    )
+    _refused(tmp_path, "meta.yaml", line, word, "文件名")
+
+
+TITLE_PIECES = [
+    "上海市",
+    "崇明区",
+    "2023年",
+    ".",
+    " ",
+    "\u3000",
+    "/",
+    ":",
+    "..",
+    "CON",
+    "{{",
+    "&",
+    "\n",
+    "\x07",
+]
+TITLES = st.lists(st.one_of(st.sampled_from(TITLE_PIECES), st.text(max_size=4)), max_size=8).map("".join)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=TITLES, stem=st.one_of(st.none(), TITLES))
+def test_any_title_is_refused_by_check_or_builds(tmp_path_factory, title, stem):
+    built = _check_then_build(tmp_path_factory.mktemp("title"), title, stem)
+    assert built is None or built == NAMED_KINDS

@@ -126,7 +126,12 @@ def test_staging_refuses_a_generated_path_outside_output(tmp_path):
 NAMED = [  # (file, the text to replace, what the name becomes, replacement template)
     ("units.yaml", "{简称: 区应急局,", "{{简称: {},"),
     ("leaders.yaml", "姓名: 李峻", "姓名: {}"),
-    ("meta.yaml", "标题: 上海市崇明区2023年安全生产工作意见", "标题: {}"),
+    (
+        "meta.yaml",
+        "标题: 上海市崇明区2023年安全生产工作意见\n文件名:",
+        "标题: {}\n# 文件名:",
+    ),  # the title names the files
+    ("meta.yaml", "文件名: 崇明区2023年安全生产工作意见", "文件名: {}"),
     ("tasks.yaml", "标题: 区政府领导2023年安全生产重点工作任务清单", "标题: {}"),
 ]
 BAD_NAMES = [

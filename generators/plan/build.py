@@ -82,6 +82,7 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
         },
         {
             "标签": "text?",
+            "文件名": "text?",
             "文号": "text?",
             "函件发出单位": "text",
             "函件发出单位全称": "text",
@@ -106,7 +107,9 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
     dates = []
     if "成文日期" in f:
         check_date(f["成文日期"], "“成文日期”", check)
-    if "标题" in f:
+    if text(f.get("文件名")):
+        check_file_name(f["文件名"], "文件名", check)
+    elif "标题" in f:
         check_file_name(f["标题"], "标题", check)
     if "年度" in f and f["年度"].value not in YEARS:
         check.report(
@@ -137,6 +140,7 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
         letter_style=style,
         assumed_fields=tuple(assumed),
         notice=build_notice(f["印发通知"], check) if "印发通知" in f else None,
+        file_stem=text(f.get("文件名")),
     )
 
 

@@ -192,7 +192,7 @@ def setup_print(ws: Worksheet, layout: Layout) -> None:
 
 
 def file_name(plan: Plan) -> str:
-    return f"{TITLE.format(title=safe_name(plan.meta.title))}.xlsx"
+    return f"{TITLE.format(title=safe_name(plan.meta.stem))}.xlsx"
 
 
 def workbook(plan: Plan, views: Views, layout: Layout) -> Workbook:

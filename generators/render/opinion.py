@@ -9,8 +9,6 @@ from generators.layout import Layout
 from generators.model import Plan
 from generators.render import annex, docx
 
-PROVINCE_PREFIX = "上海市"  # dropped from the file name: 崇明区2023年安全生产工作意见.docx
-
 
 def context(plan: Plan, layout: Layout) -> dict:
     """Model → template context: plain strings and lists, numbering already in the text."""
@@ -39,7 +37,8 @@ def context(plan: Plan, layout: Layout) -> dict:
 
 
 def file_name(plan: Plan) -> str:
-    return f"{safe_name(plan.meta.title.removeprefix(PROVINCE_PREFIX))}.docx"
+    """meta.yaml's 文件名, or the title when it has none: `check` holds whichever is used to the file-name rule."""
+    return f"{safe_name(plan.meta.stem)}.docx"
 
 
 def render(plan: Plan, layout: Layout) -> list[Artifact]:
