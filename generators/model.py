@@ -163,6 +163,7 @@ class Meta:
     letter_style: str = "全文"  # 分工函样式: 全文 (every measure's text) or 摘要 (one table row per task)
     assumed_fields: tuple[str, ...] = ()
     notice: Notice | None = None  # 印发通知; None: the plan is not issued by a notice
+    letter_copies_to: str = ""  # 分工函抄送, as printed after "抄送："; "": the letters carry no 版记
     file_stem: str = ""  # 文件名: the opinion's file name without .docx; "" = the title
 
     @property

@@ -11,7 +11,7 @@ import io
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from docx import Document
@@ -387,6 +387,60 @@ TURNED_BOX = (
     '<wps:bodyPr rot="0" vert="vert" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="ctr">'
     "<a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"
 )
+
+
+# --- 版记 (7.4): shared by the issued document (its last page's footer) and the letters (10.1) ---
+
+MM_PER_PT = 25.4 / 72
+
+
+def imprint_styles(layout: Layout) -> list[StyleSpec]:
+    """版记 text in 4号仿宋, and a 1 pt paragraph that carries a rule or ends a footer."""
+    imprint = layout.notice["imprint"]
+    plain = replace(layout.style("正文"), first_indent_chars=0, keep_next=False)
+    return [
+        replace(plain, name="版记", size_pt=imprint["size_pt"], align="left", clause="7.4"),
+        replace(plain, name="版记末行", size_pt=1, line_exact_pt=1, snap_to_grid=False, clause="7.4.1"),
+    ]
+
+
+def imprint_rule(tag: str, mm: float):
+    """A black border `mm` thick (in eighths of a point, as Word stores it), flush with the text."""
+    return w_el(tag, val="single", sz=str(round(mm / MM_PER_PT * 8)), space="0", color="000000")
+
+
+def add_imprint_table(container, layout: Layout, rows: int, copies: str):
+    """版记 (7.4) as a one-column table the type area wide at the end of `container` (a footer, or a
+    document's body): first and last rules 0.35mm, 0.25mm between rows (7.4.1); the first row holds
+    "抄送：" + `copies`, one character in on either side, a second line running on under the first name
+    (7.4.2). The caller fills the other rows (印发机关 and 印发日期)."""
+    imprint = layout.notice["imprint"]
+    page = layout.page
+    width = twips(page.width_mm - page.margin_left_mm - page.margin_right_mm)
+    table = container.add_table(rows=rows, cols=1, width=width)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    tblPr = table._tbl.tblPr
+    borders = w_el("w:tblBorders")
+    outer, inner = imprint["outer_rule_mm"], imprint["inner_rule_mm"]
+    for tag, mm in (("w:top", outer), ("w:left", None), ("w:bottom", outer), ("w:right", None)):
+        borders.append(imprint_rule(tag, mm) if mm else w_el(tag, val="nil"))
+    borders.append(imprint_rule("w:insideH", inner))
+    borders.append(w_el("w:insideV", val="nil"))
+    insert_ordered(tblPr, borders, TBLPR_SEQ)
+    margins = w_el("w:tblCellMar")
+    for side in ("w:left", "w:right"):
+        margins.append(w_el(side, w="0", type="dxa"))
+    insert_ordered(tblPr, margins, TBLPR_SEQ)
+    table.columns[0].width = width
+    for row in table.rows:
+        row.cells[0].paragraphs[0].style = "版记"
+    first = table.rows[0].cells[0].paragraphs[0]
+    first.text = f"抄送：{copies}"
+    char = imprint["size_pt"]
+    first.paragraph_format.left_indent = Pt(char * (imprint["indent_chars"] + 3))
+    first.paragraph_format.first_line_indent = Pt(-char * 3)
+    first.paragraph_format.right_indent = Pt(char * imprint["indent_chars"])
+    return table
 
 
 def para(container, text: str, style: str):

@@ -244,6 +244,25 @@ def add_letter_body(doc, layout: Layout) -> None:
         para(doc, "附件：{{ opinion_title }}", "正文")
         para(doc, "", "正文")
     add_signature(doc, "{{ office }}")
+    add_letter_imprint(doc, layout)
+
+
+def add_letter_imprint(doc, layout: Layout) -> None:
+    """版记 of a letter when it has one (10.1: 抄送 only, no 印发机关 or 印发日期): the issued document's
+    版记 table, floating at the bottom of the type area of the page where the letter ends. A 1 pt paragraph
+    follows it: a floating table is anchored to the paragraph after it."""
+    page = layout.page
+    with paragraph_block(doc, "if copies_to", "正文"):
+        table = build.add_imprint_table(doc._body, layout, rows=1, copies="{{ copies_to }}")
+        at_bottom = build.w_el(
+            "w:tblpPr",
+            vertAnchor="margin",
+            horzAnchor="page",  # LibreOffice floats a table the text's width only when placed on the page
+            tblpX=str(build.twips(page.margin_left_mm).twips),
+            tblpYSpec="bottom",
+        )
+        build.insert_ordered(table._tbl.tblPr, at_bottom, build.TBLPR_SEQ)
+        para(doc, "", "版记末行")
 
 
 def add_task_table(doc, layout: Layout) -> None:
@@ -284,6 +303,8 @@ def add_measure_section(doc, key: str, heading: str, intro: str) -> None:
 
 def make_letter(layout: Layout) -> None:
     doc = letter_document(layout, odd_page=False)
+    for spec in build.imprint_styles(layout):  # add_letter_imprint's
+        build.add_style(doc, spec)
     add_letter_body(doc, layout)
     build.finish(doc, layout.template("letter"))
 
@@ -292,6 +313,8 @@ def make_letters_print(layout: Layout) -> None:
     """All letters in one pass: before every letter but the first, a paragraph ends the previous
     letter's section with a copy of the final section properties (odd page, numbering from 1)."""
     doc = letter_document(layout, odd_page=True)
+    for spec in build.imprint_styles(layout):
+        build.add_style(doc, spec)
     body_sectPr = doc.sections[0]._sectPr
     with paragraph_block(doc, "for letter in letters", "正文"):
         with paragraph_block(doc, "if not loop.first", "正文"):

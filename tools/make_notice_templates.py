@@ -19,7 +19,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from docx.enum.section import WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt, RGBColor
@@ -32,14 +31,11 @@ from make_templates import add_opinion  # noqa: E402
 
 from generators.layout import Layout, StyleSpec, load_layout  # noqa: E402
 
-MM_PER_PT = 25.4 / 72
-
 
 def notice_styles(layout: Layout) -> list[StyleSpec]:
     n = layout.notice
     body = layout.style("正文")
     title = layout.style("公文标题")
-    imprint = n["imprint"]
     plain = replace(body, first_indent_chars=0, keep_next=False)
     return [
         replace(
@@ -50,8 +46,7 @@ def notice_styles(layout: Layout) -> list[StyleSpec]:
         replace(plain, name="附件说明", align="justify", clause="7.3.4"),
         replace(plain, name="发文机关署名", align="left", clause="7.3.5.1"),
         replace(plain, name="成文日期", align="right", clause="7.3.5.1"),
-        replace(plain, name="版记", size_pt=imprint["size_pt"], align="left", clause="7.4"),
-        replace(plain, name="版记末行", size_pt=1, line_exact_pt=1, snap_to_grid=False, clause="7.4.1"),
+        *build.imprint_styles(layout),
     ]
 
 
@@ -106,10 +101,6 @@ def add_notice(doc, layout: Layout) -> None:
     para(doc, "{{ notice.date }}", "成文日期")
 
 
-def rule(tag: str, mm: float):
-    return build.w_el(tag, val="single", sz=str(round(mm / MM_PER_PT * 8)), space="0", color="000000")
-
-
 def add_imprint(doc, section, layout: Layout) -> None:
     """版记 in the even-page footer of the last section, its last rule on the type area's bottom edge
     (7.4): the footer stands as far from the page's bottom edge as the bottom margin. The odd-page footer
@@ -123,29 +114,10 @@ def add_imprint(doc, section, layout: Layout) -> None:
         footer.is_linked_to_previous = False
         footer.paragraphs[0].style = doc.styles["版记末行"]
     footer = section.even_page_footer
-    table = footer.add_table(rows=2, cols=1, width=build.twips(width))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    tblPr = table._tbl.tblPr
-    borders = build.w_el("w:tblBorders")
-    outer, inner = imprint["outer_rule_mm"], imprint["inner_rule_mm"]
-    for tag, mm in (("w:top", outer), ("w:left", None), ("w:bottom", outer), ("w:right", None)):
-        borders.append(rule(tag, mm) if mm else build.w_el(tag, val="nil"))
-    borders.append(rule("w:insideH", inner))
-    borders.append(build.w_el("w:insideV", val="nil"))
-    build.insert_ordered(tblPr, borders, build.TBLPR_SEQ)
-    margins = build.w_el("w:tblCellMar")
-    for side in ("w:left", "w:right"):
-        margins.append(build.w_el(side, w="0", type="dxa"))
-    build.insert_ordered(tblPr, margins, build.TBLPR_SEQ)
-    table.columns[0].width = build.twips(width)
+    table = build.add_imprint_table(footer, layout, rows=2, copies="{{ notice.copies_to }}")
     char = imprint["size_pt"]
     indent = Pt(char * imprint["indent_chars"])
-    copies, issued = (row.cells[0].paragraphs[0] for row in table.rows)
-    copies.style = issued.style = doc.styles["版记"]
-    copies.text = "抄送：{{ notice.copies_to }}"  # runs on under the first name (7.4.2)
-    copies.paragraph_format.left_indent = Pt(char * (imprint["indent_chars"] + 3))
-    copies.paragraph_format.first_line_indent = Pt(-char * 3)
-    copies.paragraph_format.right_indent = indent
+    issued = table.rows[1].cells[0].paragraphs[0]
     issued.text = "{{ notice.printer }}\t{{ notice.printed_on }}印发"
     issued.paragraph_format.left_indent = indent
     issued.paragraph_format.right_indent = indent

@@ -91,6 +91,7 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
             "督办回复期限": "list",
             "比较基准": "text?",
             "分工函样式": "text?",
+            "分工函抄送": "text?",
             "待核实": "list",
             "印发通知": "map",
         },
@@ -140,6 +141,7 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
         letter_style=style,
         assumed_fields=tuple(assumed),
         notice=build_notice(f["印发通知"], check) if "印发通知" in f else None,
+        letter_copies_to=text(f.get("分工函抄送")),
         file_stem=text(f.get("文件名")),
     )
 

@@ -108,6 +108,7 @@ def common_context(plan: Plan, layout: Layout) -> dict:
         ],
         "date": date,
         "date_indent": date_indent(meta.office_full_name, date, layout),
+        "copies_to": meta.letter_copies_to,  # the 版记 (10.1); "" leaves it out
     }
 
 
