@@ -307,25 +307,15 @@ def imprint_checks(pages: list[Page], rules: list[list[Rule]], layout: Layout) -
             "pdf",
         )
     ]
-    width = last.right - last.left
-    ruled = [r for r in rules[-1] if r.y >= (copies.top if copies else last.bottom) - 15]
     expected = [spec["outer_rule_mm"], spec["inner_rule_mm"], spec["outer_rule_mm"]]
-    measured = [r.thickness * MM_PER_PT for r in ruled]
-    thickness_ok = len(ruled) == 3 and all(
-        abs(m - e) <= THICKNESS_TOLERANCE_MM for m, e in zip(measured, expected, strict=True)
-    )
-    span_ok = all(
-        abs(r.x1 - r.x0 - width) <= TOLERANCE_PT and abs(r.x0 - last.left) <= TOLERANCE_PT for r in ruled
-    )
-    bottom_gap = (last.bottom - ruled[-1].y) if ruled else 999.0
+    ruled_ok, ruled_text = _imprint_rules(last, _imprint_zone(last, rules[-1], copies), expected)
     checks.append(
         Check(
             layout.clause("notice.imprint.outer_rule_mm"),
             "版记分隔线：粗细、与版心等宽，末条与版心下边缘重合",
             "首末 0.35mm、中间 0.25mm（±0.06），长 156mm ±1，末条距版心下边缘 ≤1mm",
-            f"{len(ruled)} 条：{'/'.join(f'{m:.2f}' for m in measured)}mm，"
-            f"长 {'/'.join(_mm(r.x1 - r.x0) for r in ruled)}，末条距版心下边缘 {_mm(bottom_gap)}",
-            thickness_ok and span_ok and abs(bottom_gap) <= TOLERANCE_PT,
+            ruled_text,
+            ruled_ok,
             "pdf",
         )
     )
@@ -352,6 +342,31 @@ def imprint_checks(pages: list[Page], rules: list[list[Rule]], layout: Layout) -
         )
     )
     return checks
+
+
+def _imprint_zone(page: Page, page_rules: list[Rule], copies: Line | None) -> list[Rule]:
+    """The 版记's rules: black, from just above the 抄送 line down to the type area's bottom edge."""
+    start = (copies.top if copies else page.bottom) - 15
+    return [r for r in page_rules if not r.red and start <= r.y <= page.bottom + TOLERANCE_PT]
+
+
+def _imprint_rules(page: Page, ruled: list[Rule], expected_mm: list[float]) -> tuple[bool, str]:
+    """Each rule as thick as expected (7.4.1), the type area wide and flush with it, the last one on the
+    type area's bottom edge: (passed, what was measured)."""
+    width = page.right - page.left
+    measured = [r.thickness * MM_PER_PT for r in ruled]
+    thickness_ok = len(ruled) == len(expected_mm) and all(
+        abs(m - e) <= THICKNESS_TOLERANCE_MM for m, e in zip(measured, expected_mm, strict=True)
+    )
+    span_ok = all(
+        abs(r.x1 - r.x0 - width) <= TOLERANCE_PT and abs(r.x0 - page.left) <= TOLERANCE_PT for r in ruled
+    )
+    bottom_gap = (page.bottom - ruled[-1].y) if ruled else 999.0
+    text = (
+        f"{len(ruled)} 条：{'/'.join(f'{m:.2f}' for m in measured)}mm，"
+        f"长 {'/'.join(_mm(r.x1 - r.x0) for r in ruled)}，末条距版心下边缘 {_mm(bottom_gap)}"
+    )
+    return thickness_ok and span_ok and abs(bottom_gap) <= TOLERANCE_PT, text
 
 
 def _copies_end(page: Page, copies: Line) -> bool:
@@ -533,18 +548,119 @@ def letter_checks(pages: list[Page], rules: list[list[Rule]], layout: Layout) ->
     return checks
 
 
+def opens_letter(page: Page, layout: Layout) -> bool:
+    """The page starts a letter: its first line is the red letterhead, above the type area (10.1)."""
+    head = page.lines[0] if page.lines else None
+    return (
+        head is not None
+        and _line_red(head)
+        and head.size > layout.style("公文标题").size_pt
+        and head.top < page.top
+    )
+
+
+def letter_spans(pages: list[Page], layout: Layout) -> list[range]:
+    """The page indices of each letter in a PDF (a joined print file holds many, each opening with its
+    letterhead), without the blank page that pads an odd-length letter for duplex printing."""
+    starts = [i for i, page in enumerate(pages) if i == 0 or opens_letter(page, layout)]
+    spans = []
+    for start, end in zip(starts, [*starts[1:], len(pages)], strict=True):
+        while end - start > 1 and not pages[end - 1].lines and pages[end - 1].footer is None:
+            end -= 1
+        spans.append(range(start, end))
+    return spans
+
+
+def _letter_imprint(
+    pages: list[Page], rules: list[list[Rule]], layout: Layout
+) -> list[tuple[bool, str]] | None:
+    """One letter's 版记 (10.1): (passed, measured) for its place, its rules and its 抄送 line; None when
+    the letter has no 版记 (no 抄送), which the standard allows."""
+    spec = layout.notice["imprint"]
+    found = [(i, ln) for i, page in enumerate(pages) for ln in page.lines if ln.text.startswith("抄送：")]
+    if not found:
+        return None
+    where, copies = found[-1]
+    last = pages[-1]
+    ruled = _imprint_zone(last, rules[-1], copies) if where == len(pages) - 1 else []
+    lines = list(last.lines)
+    above = lines[: lines.index(copies)] if ruled else []
+    clear = bool(ruled) and all(ln.bottom <= ruled[0].y + 0.5 for ln in above)
+    below = bool(ruled) and any(ln.top > ruled[-1].y for ln in lines)
+    place = (
+        len(found) == 1 and where == len(pages) - 1 and clear and not below,
+        f"抄送在第 {where + 1}/{len(pages)} 页"
+        + ("" if len(found) == 1 else f"（共 {len(found)} 处）")
+        + ("" if clear else "，与正文重叠或无分隔线")
+        + ("，其下还有文字" if below else ""),
+    )
+    outer = spec["outer_rule_mm"]
+    rules_found = _imprint_rules(last, ruled, [outer, outer]) if ruled else (False, "末页版心下端无分隔线")
+    char = spec["size_pt"]
+    indent = copies.x0 - last.left
+    text = (
+        abs(indent - spec["indent_chars"] * char) <= TOLERANCE_PT
+        and abs(copies.size - char) < 0.5
+        and _copies_end(last, copies),
+        f"抄送距左 {_mm(indent)}，{copies.size:g}磅",
+    )
+    return [place, rules_found, text]
+
+
+LETTER_IMPRINT_RULES = (  # (layout key of the clause, rule, expected), in _letter_imprint's order
+    (
+        "letter_format.imprint_on_last_page",
+        "信函版记在最后一页版心下端",
+        "抄送只在末页，正文之下，其下无文字",
+    ),
+    (
+        "notice.imprint.outer_rule_mm",
+        "信函版记分隔线",
+        "首末两条 0.35mm（±0.06），长 156mm ±1，末条距版心下边缘 ≤1mm",
+    ),
+    ("notice.imprint.indent_chars", "信函版记抄送", "4号仿宋，左空一字，句号结尾"),
+)
+
+
+def letter_imprint_checks(pages: list[Page], rules: list[list[Rule]], layout: Layout) -> list[Check]:
+    """The 版记 of each letter in the PDF that has one, on that letter's last page; one row per rule, naming
+    the letters (by their first page) that fail it."""
+    found = []
+    for span in letter_spans(pages, layout):
+        result = _letter_imprint([pages[i] for i in span], [rules[i] for i in span], layout)
+        if result is not None:
+            found.append((span.start + 1, result))
+    if not found:
+        return []
+    checks = []
+    for k, (key, rule, expected) in enumerate(LETTER_IMPRINT_RULES):
+        failed = [(page, result[k][1]) for page, result in found if not result[k][0]]
+        if len(found) == 1:
+            measured = found[0][1][k][1]
+        elif not failed:
+            measured = f"{len(found)} 封函均符合"
+        else:
+            measured = f"{len(found)} 封函中 {len(failed)} 封不符：" + "；".join(
+                f"第 {page} 页起的函 {text}" for page, text in failed[:3]
+            )
+        checks.append(Check(layout.clause(key), rule, expected, measured, not failed, "pdf"))
+    return checks
+
+
 def check_letter_pdf(path: Path, layout: Layout, source: Path | None = None) -> list[Check]:
     """A letter in 信函格式: the body rules on its pages with the letterhead set aside (it stands above
     the type area, 10.1), the first page unnumbered, and the 信函格式 rules of its first page."""
     pages = read_pages(path, layout)
     body = [dataclasses.replace(pages[0], lines=pages[0].lines[1:]), *pages[1:]]
+    rules = read_rules(path)
     checks = [
         _paper(body, layout),
         _type_area(body, layout),
         *_grid(body, layout),
         *_fonts(body, layout),
         *_page_numbers(body, layout, first_unnumbered=True),
-        *letter_checks(pages, read_rules(path), layout),
+        *letter_checks(pages, rules, layout),
+        *letter_imprint_checks(pages, rules, layout),
     ]
     if source is not None:
         checks += _fidelity(check_fidelity(source, path, layout), layout)
