@@ -581,10 +581,10 @@ def _letter_imprint(
     if not found:
         return None
     where, copies = found[-1]
-    last = pages[-1]
-    ruled = _imprint_zone(last, rules[-1], copies) if where == len(pages) - 1 else []
-    lines = list(last.lines)
-    above = lines[: lines.index(copies)] if ruled else []
+    page = pages[where]  # the last page, unless the 版记 went astray: measured where it is
+    ruled = _imprint_zone(page, rules[where], copies)
+    lines = list(page.lines)
+    above = lines[: lines.index(copies)]
     clear = bool(ruled) and all(ln.bottom <= ruled[0].y + 0.5 for ln in above)
     below = bool(ruled) and any(ln.top > ruled[-1].y for ln in lines)
     place = (
@@ -595,13 +595,13 @@ def _letter_imprint(
         + ("，其下还有文字" if below else ""),
     )
     outer = spec["outer_rule_mm"]
-    rules_found = _imprint_rules(last, ruled, [outer, outer]) if ruled else (False, "末页版心下端无分隔线")
+    rules_found = _imprint_rules(page, ruled, [outer, outer]) if ruled else (False, "版记处无分隔线")
     char = spec["size_pt"]
-    indent = copies.x0 - last.left
+    indent = copies.x0 - page.left
     text = (
         abs(indent - spec["indent_chars"] * char) <= TOLERANCE_PT
         and abs(copies.size - char) < 0.5
-        and _copies_end(last, copies),
+        and _copies_end(page, copies),
         f"抄送距左 {_mm(indent)}，{copies.size:g}磅",
     )
     return [place, rules_found, text]
