@@ -576,7 +576,7 @@ def _letter_imprint(
 ) -> list[tuple[bool, str]] | None:
     """One letter's 版记 (10.1): (passed, measured) for its place, its rules and its 抄送 line; None when
     the letter has no 版记 (no 抄送), which the standard allows."""
-    spec = layout.notice["imprint"]
+    spec = layout.part("notice")["imprint"]
     found = [(i, ln) for i, page in enumerate(pages) for ln in page.lines if ln.text.startswith("抄送：")]
     if not found:
         return None
