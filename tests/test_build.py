@@ -144,7 +144,7 @@ def test_exception_while_rendering_leaves_output_untouched(plan_copy, tmp_path, 
     def broken(*args, **kwargs):
         raise RuntimeError("模板损坏")
 
-    monkeypatch.setattr(annex_xlsx, "to_bytes", broken)
+    monkeypatch.setattr(annex_xlsx, "workbook_bytes", broken)
     with pytest.raises(RuntimeError):
         build(plan_copy, out, workers=1)
     assert digests(out) == before

@@ -24,9 +24,9 @@ from returns_kit import fill, form_bytes, rezip
 
 from generators.collect import Outcome, collect, fast_book, reading, summary_artifacts
 from generators.collect.summary_xlsx import build_summary, summary_bytes
+from generators.formats.xlsx_bytes import workbook_bytes
 from generators.formspec import FormsLayout
 from generators.ledger.synthetic import form as synthetic_form
-from generators.render.annex_xlsx import to_bytes
 
 # Any text a unit can type into a workbook (none of the characters XML forbids), markup and whitespace
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30).map(
@@ -268,7 +268,7 @@ def test_stamped_summary_is_openpyxls_workbook_byte_for_byte(returns, plan, view
     collection = collect(plan, views, layout, 1, returns)
     assert len(collection.reports) == 5 and len(collection.returned) == 1
     stamped = summary_bytes(plan, views, layout, collection)
-    assert stamped == to_bytes(build_summary(plan, views, layout, collection))
+    assert stamped == workbook_bytes(build_summary(plan, views, layout, collection))
     summary, _ = summary_artifacts(plan, views, layout, collection)
     assert summary.data == stamped
 
@@ -289,6 +289,6 @@ def test_stamped_summary_matches_openpyxl_for_any_returned_text(
             progress=lambda key: texts[next(keys) % len(texts)],
         )
     collection = collect(plan, views, layout, 1, folder)
-    assert summary_bytes(plan, views, layout, collection) == to_bytes(
+    assert summary_bytes(plan, views, layout, collection) == workbook_bytes(
         build_summary(plan, views, layout, collection)
     )

@@ -1,5 +1,6 @@
-"""The fast writers give the bytes of the plain way: docxtpl + python-docx for .docx, openpyxl for forms,
-zipfile for the reproducible zip."""
+"""The formats kit's fast writers give the bytes of the plain way: docxtpl + python-docx for .docx
+(formats/docx_fast.py), openpyxl for forms (formats/xlsx_stamp.py) and workbooks (formats/xlsx_bytes.py),
+zipfile for the reproducible zip (formats/zipwriter.py). A library upgrade that breaks a fast path fails here."""
 
 from __future__ import annotations
 
@@ -15,12 +16,15 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.writer.excel import ExcelWriter
 
 from generators.context import BuildContext
-from generators.formats.zipwriter import CONTENT_TYPES, FIXED_ZIP_DATE, Deflated, zip_members
+from generators.formats.docx_fast import DocProps, PreparedDocx
+from generators.formats.xlsx_bytes import workbook_bytes, workbook_members
+from generators.formats.xlsx_stamp import cell_xml
+from generators.formats.zipwriter import CONTENT_TYPES, FIXED_ZIP_DATE, Deflated, normalize_zip, zip_members
 from generators.render import annex, docx, forms, leader_sheets, letters, opinion
-from generators.render.annex_xlsx import to_bytes
-from generators.render.form_copies import QuarterForms, cell_xml
+from generators.render.form_copies import QuarterForms
 from generators.render.form_workbook import build_form
 
 MARKUP = "&<>\"' {{ x }} {% if %} \t 中文"
@@ -91,6 +95,18 @@ def docx_jobs(plan, views, layout):
     yield leader_sheets.jobs(BuildContext.of(plan, layout, views))[0]
 
 
+def test_prepared_docx_gives_the_bytes_of_docxtpl_and_python_docx(plan, views, layout):
+    """The kit alone, without the renderers' body edit: every template, rendered twice from one preparation."""
+    for job in docx_jobs(plan, views, layout):
+        (template,) = job.templates
+        context = job.inputs["context"]
+        prepared = PreparedDocx.load(template.read_bytes(), docx.ENV)
+        props = DocProps(title="标题 & <副标题>", author=plan.meta.issuer, when=docx.meta_datetime(plan.meta))
+        expected = plain_render(template, context, plan.meta, "标题 & <副标题>")
+        assert prepared.render(context, props) == expected, job.path
+        assert prepared.render(context, props) == expected, job.path
+
+
 def test_docx_render_gives_the_bytes_of_docxtpl_and_python_docx(plan, views, layout):
     for job in docx_jobs(plan, views, layout):
         (template,) = job.templates
@@ -116,7 +132,19 @@ def test_every_form_is_the_openpyxl_workbook_byte_for_byte(plan, views, layout):
     for quarter in (1, 4):
         for job in forms.quarter_jobs(plan, views, layout, quarter):
             held = views.assignments[job.unit]
-            assert job.make() == to_bytes(build_form(plan, views, layout, quarter, held)), job.path
+            assert job.make() == workbook_bytes(build_form(plan, views, layout, quarter, held)), job.path
+
+
+def test_workbook_bytes_are_what_openpyxl_writes_reproducibly(plan, views, layout):
+    """workbook_bytes hands zipwriter the members as ExcelWriter writes them: the bytes of writing the
+    workbook deflated with openpyxl and rewriting that zip (what the build did before the kit)."""
+    held = next(iter(views.assignments.values()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(build_form(plan, views, layout, 3, held), archive).write_data()
+    # a workbook is written once: writing it again adds outlineLevelCol="0" to <sheetFormatPr>
+    assert workbook_bytes(build_form(plan, views, layout, 3, held)) == normalize_zip(buffer.getvalue())
+    assert workbook_members(build_form(plan, views, layout, 3, held)) == _members(buffer.getvalue())
 
 
 @given(full_name=plan_text)
@@ -125,7 +153,7 @@ def test_stamped_form_matches_openpyxl_for_any_unit_name(plan, views, layout, fu
     held = next(iter(views.assignments.values()))
     renamed = dataclasses.replace(held, unit=dataclasses.replace(held.unit, full_name=full_name + MARKUP))
     stamped = QuarterForms(plan, views, layout, 2).form(renamed)
-    assert stamped == to_bytes(build_form(plan, views, layout, 2, renamed))
+    assert stamped == workbook_bytes(build_form(plan, views, layout, 2, renamed))
 
 
 @pytest.mark.parametrize(
@@ -135,5 +163,5 @@ def test_cell_xml_is_what_openpyxl_writes(value):
     wb = Workbook()
     cell = wb.active.cell(1, 1, value)
     cell.font = Font(bold=True)  # styled, as every form cell is: openpyxl skips empty unstyled cells
-    sheet = _members(to_bytes(wb))["xl/worksheets/sheet1.xml"].decode("ascii")
+    sheet = _members(workbook_bytes(wb))["xl/worksheets/sheet1.xml"].decode("ascii")
     assert cell_xml("A1", "1", value) == re.search(r'<c r="A1".*?</c>', sheet, re.DOTALL).group(0)

@@ -25,11 +25,10 @@ from returns_kit import fill, form_bytes, tree_hashes
 
 from generators.cli import main
 from generators.collect import Outcome, cells, collect, summary_artifacts
+from generators.formats.xlsx_bytes import FORMULA_CELLS, workbook_bytes
 from generators.formspec import FormsLayout
 from generators.render import annex_xlsx, form_workbook, forms, matrix
-from generators.render.annex_xlsx import to_bytes
 from generators.render.form_copies import QuarterForms
-from generators.render.xlsx_text import FORMULA_CELLS
 from generators.views import Views
 
 HOSTILE = (
@@ -125,7 +124,7 @@ def test_forms_keep_formula_text_as_text_on_both_paths(hostile, layout):
         held = views.assignments[job.unit]
         if held.all and job.unit in ("区应急局", "城桥镇"):
             # the stamped form is byte for byte what openpyxl writes for the same unit
-            reference = to_bytes(form_workbook.build_form(plan, views, layout, 1, held))
+            reference = workbook_bytes(form_workbook.build_form(plan, views, layout, 1, held))
             assert data == reference
             seen |= texts(data)
     for measure in plan.measures:

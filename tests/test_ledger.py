@@ -330,12 +330,12 @@ def test_build_keeps_the_ledger_outputs_and_never_touches_ledger(year):
 def test_text_from_data_never_becomes_a_formula(text):
     from openpyxl import Workbook
 
+    from generators.formats.xlsx_bytes import workbook_bytes
     from generators.ledger.sheets import put
-    from generators.render.annex_xlsx import to_bytes
 
     wb = Workbook()
     put(wb.active, 1, 1, text)
-    data = to_bytes(wb)
+    data = workbook_bytes(wb)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert b"<f>" not in z.read("xl/worksheets/sheet1.xml")
     assert load_workbook(io.BytesIO(data)).active["A1"].value == text

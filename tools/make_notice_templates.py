@@ -153,7 +153,7 @@ def make_issue(layout: Layout) -> None:
     endif.addprevious(landscape_end)
     build.setup_page(last, layout, landscape=False)
     add_imprint(doc, last, layout)
-    # The 版记 page's body is empty, yet it is a page: an empty text run keeps render/docx.py from
+    # The 版记 page's body is empty, yet it is a page: an empty text run keeps formats/docx_sections.py from
     # dropping it as a section a template condition left empty.
     holder = para(doc, "", "版记末行").add_run()
     holder._r.append(build.w_el("w:t"))

@@ -82,7 +82,7 @@ def add_opinion(doc, layout: Layout) -> None:
     build.setup_page(annex, layout, landscape=True)
     build.add_turned_footers(doc, annex, layout)
     # without an annex the landscape section is left empty, and an empty last section is dropped
-    # (generators/render/docx.py)
+    # (generators/formats/docx_sections.py)
     with paragraph_block(doc, "if annex", "表格文字"):
         add_annex(doc, layout)
 

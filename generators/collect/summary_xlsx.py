@@ -3,12 +3,10 @@ that have not reported."""
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import cast
-from zipfile import ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -20,16 +18,16 @@ from openpyxl.styles import Font as CellFont
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from generators.artifact import Artifact
+from generators.formats.xlsx_bytes import workbook_bytes, workbook_members
+from generators.formats.xlsx_stamp import cell_xml, row_xml
 from generators.formats.zipwriter import Deflated, zip_members
 from generators.formspec import FormsLayout
 from generators.layout import Layout
 from generators.model import Plan
-from generators.render.annex_xlsx import BORDER, to_bytes
+from generators.render.annex_xlsx import BORDER
 from generators.render.docx import meta_datetime
-from generators.render.form_copies import cell_xml, row_xml
 from generators.render.forms import CellStyles
 from generators.render.xlsx_print import (
     MM_PER_INCH,
@@ -40,7 +38,6 @@ from generators.render.xlsx_print import (
     print_landscape,
     text_lines,
 )
-from generators.render.xlsx_text import as_text
 from generators.views import Views
 
 from .collection import Collection
@@ -360,17 +357,13 @@ def summary_bytes(
     tally = tally or Tally(views, FormsLayout.of(layout), collection)
     tables = _Tables(_styles(layout), layout, first_only=True)
     wb = _build(plan, views, layout, collection, tables, tally)
-    buffer = io.BytesIO()
-    with ZipFile(buffer, "w") as archive:  # stored: the members are read back at once
-        ExcelWriter(as_text(wb), archive).write_data()
-    with ZipFile(buffer) as archive:
-        members: dict[str, bytes | Deflated] = {name: archive.read(name) for name in archive.namelist()}
+    members: dict[str, bytes | Deflated] = dict(workbook_members(wb))
     for number, ws in enumerate(wb.worksheets, start=1):  # openpyxl's part names
         if ws.title in tables.stamped:
             part = f"xl/worksheets/sheet{number}.xml"
             sheet = _stamped(cast(bytes, members[part]).decode("ascii"), *tables.stamped[ws.title])
             if sheet is None:
-                return to_bytes(build_summary(plan, views, layout, collection, tally))
+                return workbook_bytes(build_summary(plan, views, layout, collection, tally))
             members[part] = sheet.encode("ascii")
     return zip_members(members)
 

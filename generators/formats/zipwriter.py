@@ -14,6 +14,7 @@ import io
 import struct
 import zipfile
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 # 1980-01-01 is the earliest date a zip can hold; any fixed date would do.
@@ -48,7 +49,7 @@ _VERSION, _UNIX, _DEFLATED, _UTF8_NAME = 20, 3, 8, 0x800
 _EXTERNAL_ATTR = 0o600 << 16
 
 
-def zip_members(members: dict[str, bytes | Deflated]) -> bytes:
+def zip_members(members: Mapping[str, bytes | Deflated]) -> bytes:
     """A reproducible zip of these members: [Content_Types].xml first, the rest sorted, fixed dates.
 
     The bytes are those zipfile writes for ZipInfo(name, FIXED_ZIP_DATE), deflate level 6, mode 0600

@@ -10,10 +10,10 @@ from openpyxl import Workbook
 
 from generators.artifact import Artifact
 from generators.dates import chinese_date
+from generators.formats.xlsx_bytes import workbook_bytes
 from generators.layout import Layout
 from generators.numerals import to_chinese
 from generators.render import docx
-from generators.render.annex_xlsx import to_bytes
 from generators.render.docx import meta_datetime
 from generators.render.letters import common_context, date_indent
 from generators.render.xlsx_print import first_sheet
@@ -153,7 +153,7 @@ def office_list(year: Year, layout: Layout, quarter: int, found: list[Chase], pa
     props.title = title
     props.creator = props.lastModifiedBy = plan.meta.office
     props.created = props.modified = meta_datetime(plan.meta)
-    return to_bytes(wb)
+    return workbook_bytes(wb)
 
 
 def render(year: Year, layout: Layout, quarter: int) -> tuple[list[Artifact], list[Chase]]:

@@ -15,10 +15,10 @@ from openpyxl.utils import get_column_letter
 
 from generators.artifact import Artifact
 from generators.dates import chinese_date
+from generators.formats.xlsx_bytes import workbook_bytes
 from generators.formspec import QUARTERS
 from generators.layout import Layout
 from generators.numerals import to_chinese
-from generators.render.annex_xlsx import to_bytes
 from generators.render.docx import meta_datetime
 from generators.render.xlsx_print import first_sheet
 
@@ -204,4 +204,4 @@ def build_workbook(year: Year, layout: Layout) -> Workbook:
 
 def render_workbook(year: Year, layout: Layout) -> Artifact:
     path = year.lspec.workbook["path"].format(year=year.plan.meta.year)
-    return Artifact(kind="ledger", path=path, data=to_bytes(build_workbook(year, layout)))
+    return Artifact(kind="ledger", path=path, data=workbook_bytes(build_workbook(year, layout)))

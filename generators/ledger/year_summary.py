@@ -12,9 +12,9 @@ from openpyxl import Workbook
 
 from generators.artifact import Artifact
 from generators.dates import chinese_date
+from generators.formats.xlsx_bytes import workbook_bytes
 from generators.layout import Layout
 from generators.render import docx
-from generators.render.annex_xlsx import to_bytes
 from generators.render.docx import meta_datetime
 from generators.render.letters import date_indent
 from generators.render.xlsx_print import first_sheet
@@ -148,7 +148,7 @@ def workbook(end: YearEnd, layout: Layout) -> bytes:
     props.title = title
     props.creator = props.lastModifiedBy = year.plan.meta.office
     props.created = props.modified = meta_datetime(year.plan.meta)
-    return to_bytes(wb)
+    return workbook_bytes(wb)
 
 
 def render(year: Year, layout: Layout) -> tuple[list[Artifact], YearEnd]:

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import io
-from zipfile import ZIP_DEFLATED, ZipFile
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
 
 from generators.artifact import Artifact, Job
 from generators.context import BuildContext
-from generators.formats.zipwriter import normalize_zip
+from generators.formats.xlsx_bytes import workbook_bytes
 from generators.layout import Layout
 from generators.model import Plan
 from generators.render import annex
 from generators.render.docx import meta_datetime
 from generators.render.xlsx_print import column_units, default_font, first_sheet, print_landscape, text_lines
-from generators.render.xlsx_text import as_text
 
 LIST_FIELDS = ("leaders", "leads", "supports")
 
@@ -132,14 +127,6 @@ def build(ctx: dict, layout: Layout, plan: Plan) -> Workbook:
     return wb
 
 
-def to_bytes(wb: Workbook) -> bytes:
-    # ExcelWriter directly: openpyxl's save_workbook stamps the clock into docProps/core.xml.
-    buffer = io.BytesIO()
-    with ZipFile(buffer, "w", ZIP_DEFLATED) as archive:
-        ExcelWriter(as_text(wb), archive).write_data()
-    return normalize_zip(buffer.getvalue())
-
-
 def render(plan: Plan, layout: Layout) -> list[Artifact]:
     """Render now (for tests and one-off use); the build goes through jobs()."""
     return [job.artifact(job.make()) for job in jobs(BuildContext.of(plan, layout))]
@@ -156,6 +143,6 @@ def jobs(ctx: BuildContext) -> list[Job]:
             path=f"{annex.file_stem(plan)}.xlsx",
             inputs={"context": data, "meta": plan.meta},
             templates=(),
-            make=lambda: to_bytes(build(data, layout, plan)),
+            make=lambda: workbook_bytes(build(data, layout, plan)),
         )
     ]

@@ -18,9 +18,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from generators.artifact import Artifact, Job
 from generators.context import BuildContext
 from generators.filenames import safe_name
+from generators.formats.xlsx_bytes import workbook_bytes
 from generators.layout import Layout
 from generators.model import Plan
-from generators.render.annex_xlsx import to_bytes
 from generators.render.docx import meta_datetime
 from generators.render.xlsx_print import first_sheet, footer_code, odd_footer
 from generators.views import Assignment, Role, Views
@@ -222,7 +222,7 @@ def jobs(ctx: BuildContext) -> list[Job]:
             path=file_name(plan),
             inputs=inputs,
             templates=(),
-            make=lambda: to_bytes(workbook(plan, views, layout)),
+            make=lambda: workbook_bytes(workbook(plan, views, layout)),
         )
     ]
 
