@@ -292,3 +292,28 @@ def test_stamped_summary_matches_openpyxl_for_any_returned_text(
     assert summary_bytes(plan, views, layout, collection) == workbook_bytes(
         build_summary(plan, views, layout, collection)
     )
+
+
+def test_workers_check_the_folder_as_one_process_does(plan, views, layout, spec, tmp_path, monkeypatch):
+    """A city's returns are checked by a process per core: the same verdicts, in the same order, and the
+    same summary as one process makes."""
+    from generators.collect import collection
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    for unit in list(views.assignments)[:20]:
+        (folder / f"{unit}.xlsx").write_bytes(synthetic_form(plan, views, spec, 1, unit, "2023-04-03"))
+    (folder / "坏文件.xlsx").write_text("这不是工作簿", encoding="utf-8")
+    (folder / "说明.txt").write_text("请查收", encoding="utf-8")
+    monkeypatch.setattr(collection, "PARALLEL_FROM", 2)
+    alone = collect(plan, views, layout, 1, folder, workers=1)
+    together = collect(plan, views, layout, 1, folder, workers=2)
+
+    def seen(c):
+        return [(v.name, v.outcome, v.unit, v.errors, v.warnings, v.rows) for v in c.verdicts]
+
+    assert seen(together) == seen(alone)
+    assert len(alone.reports) == 20 and len(alone.unmatched) == 2
+    assert [a.data for a in summary_artifacts(plan, views, layout, together)] == [
+        a.data for a in summary_artifacts(plan, views, layout, alone)
+    ]
