@@ -1,7 +1,8 @@
 """Read one returned file into what it says, without judging it; never write to it.
 
-The bytes are read once and parsed from memory (openpyxl read-only, cached values), so the returned file
-is never opened for writing, re-saved or locked. Every read is bounded (file size, unpacked size and
+The bytes are read once and parsed from memory (cached values, as openpyxl's read-only mode gives them:
+fast_book for the shape every spreadsheet program writes, openpyxl itself for anything else), so the
+returned file is never opened for writing, re-saved or locked. Every read is bounded (file size, unpacked size and
 compression ratio of the archive, rows, columns, time), so one hostile or broken file is refused with a
 reason (NotAForm) and never stops the others. .xls, .et and .ods returns (and an old-format workbook named
 .xlsx) are converted by LibreOffice into a temporary copy when it is installed.

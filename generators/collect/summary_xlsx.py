@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from generators.artifact import Artifact
 from generators.formats.xlsx_bytes import workbook_bytes, workbook_members
-from generators.formats.xlsx_stamp import cell_xml, row_xml
+from generators.formats.xlsx_stamp import cell_xml, row_xml, set_last_row
 from generators.formats.zipwriter import Deflated, zip_members
 from generators.formspec import FormsLayout
 from generators.layout import Layout
@@ -364,11 +364,11 @@ def summary_bytes(
             sheet = _stamped(cast(bytes, members[part]).decode("ascii"), *tables.stamped[ws.title])
             if sheet is None:
                 return workbook_bytes(build_summary(plan, views, layout, collection, tally))
-            members[part] = sheet.encode("ascii")
+            members[part] = sheet
     return zip_members(members)
 
 
-def _stamped(sheet: str, rows: list[list], heights: list[float]) -> str | None:
+def _stamped(sheet: str, rows: list[list], heights: list[float]) -> bytes | None:
     """The sheet openpyxl wrote with the first row of the table, with all of them; None when a value is
     not one cell_xml writes as openpyxl does, or the first row does not show the style of every kind of
     cell (text, number) the table holds."""
@@ -381,7 +381,9 @@ def _stamped(sheet: str, rows: list[list], heights: list[float]) -> str | None:
     # A cell's XML after its reference depends on its value only: made once per distinct value.
     after_ref: dict[object, str] = {}
     letters = [get_column_letter(c) for c in range(1, len(rows[0]) + 1)]
-    body = []
+    last = first + len(rows) - 1
+    head = set_last_row(sheet[:start], last)
+    body = [head.encode("ascii")]  # bytes row by row: a city's sheet is tens of MB, held once
     for r, (values, height) in enumerate(zip(rows, heights, strict=True), start=first):
         cells = []
         for letter, value in zip(letters, values, strict=True):
@@ -394,10 +396,9 @@ def _stamped(sheet: str, rows: list[list], heights: list[float]) -> str | None:
                     return None
                 tail = after_ref[value] = cell_xml("", style[number], value)[len('<c r=""') :]
             cells.append(f'<c r="{letter}{r}"{tail}')
-        body.append(row_xml(r, height, cells))
-    last = first + len(rows) - 1
-    head = re.sub(r'(<dimension ref="[A-Z]+1:[A-Z]+)\d+"', rf'\g<1>{last}"', sheet[:start], count=1)
-    return head + "".join(body) + sheet[end:]
+        body.append(row_xml(r, height, cells).encode("ascii"))
+    body.append(sheet[end:].encode("ascii"))
+    return b"".join(body)
 
 
 def render_summary(
