@@ -77,6 +77,19 @@ def _unmodelled(self, data):
     raise fast_book.Unmodelled("openpyxl, for comparison")
 
 
+def filled_with(plan, views, layout, spec, folder: Path, unit: str, texts: list[str], **given) -> Path:
+    """A unit's form filled in, its 进展情况 cells taking the texts in turn."""
+    turn = iter(range(10_000))
+    given.setdefault("date", "2023年4月3日")
+    return fill(
+        form_bytes(plan, views, layout, 1, unit),
+        folder / f"{unit}.xlsx",
+        spec,
+        progress=lambda key: texts[next(turn) % len(texts)],
+        **given,
+    )
+
+
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(TEXT, min_size=1, max_size=5), date=DATES, reporter=TEXT)
 def test_fast_reader_agrees_with_openpyxl_on_filled_forms(
@@ -84,15 +97,7 @@ def test_fast_reader_agrees_with_openpyxl_on_filled_forms(
 ):
     """Forms filled as a unit fills them (openpyxl writes inline strings, dates, numbers)."""
     folder = tmp_path_factory.mktemp("filled")
-    keys = iter(range(1000))
-    path = fill(
-        form_bytes(plan, views, layout, 1, "区应急局"),
-        folder / "区应急局.xlsx",
-        spec,
-        date=date,
-        reporter=reporter,
-        progress=lambda key: texts[next(keys) % len(texts)],
-    )
+    path = filled_with(plan, views, layout, spec, folder, "区应急局", texts, date=date, reporter=reporter)
     data = path.read_bytes()
     assert_same_reading(data)
     fast = reading.read_form(path, spec)
@@ -143,15 +148,7 @@ def shared_strings(data: bytes) -> bytes:
 def test_fast_reader_agrees_with_openpyxl_on_shared_strings(
     plan, views, layout, spec, tmp_path_factory, texts
 ):
-    folder = tmp_path_factory.mktemp("shared")
-    keys = iter(range(1000))
-    path = fill(
-        form_bytes(plan, views, layout, 1, "城桥镇"),
-        folder / "城桥镇.xlsx",
-        spec,
-        date="2023年4月3日",
-        progress=lambda key: texts[next(keys) % len(texts)],
-    )
+    path = filled_with(plan, views, layout, spec, tmp_path_factory.mktemp("shared"), "城桥镇", texts)
     data = shared_strings(path.read_bytes())
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert b't="s"><v>' in z.read("xl/worksheets/sheet1.xml")
@@ -169,13 +166,7 @@ RICH = (
 
 @pytest.mark.parametrize("inner", RICH, ids=["runs", "phonetic", "empty", "two-t"])
 def test_rich_and_odd_text_items_read_as_openpyxl_reads_them(plan, views, layout, spec, tmp_path, inner):
-    path = fill(
-        form_bytes(plan, views, layout, 1, "堡镇"),
-        tmp_path / "堡镇.xlsx",
-        spec,
-        date="2023年4月3日",
-        progress=lambda key: "MARK",
-    )
+    path = filled_with(plan, views, layout, spec, tmp_path, "堡镇", ["MARK"])
     marked = rezip(path.read_bytes(), lambda b: b.replace(b"<t>MARK</t>", inner.encode(), 1))
     assert marked != path.read_bytes()
     data = shared_strings(marked)
@@ -279,15 +270,8 @@ def test_stamped_summary_matches_openpyxl_for_any_returned_text(
     plan, views, layout, spec, tmp_path_factory, texts
 ):
     folder = tmp_path_factory.mktemp("any")
-    keys = iter(range(1000))
     for unit in ("区应急局", "城桥镇"):
-        fill(
-            form_bytes(plan, views, layout, 1, unit),
-            folder / f"{unit}.xlsx",
-            spec,
-            date="2023年4月3日",
-            progress=lambda key: texts[next(keys) % len(texts)],
-        )
+        filled_with(plan, views, layout, spec, folder, unit, texts)
     collection = collect(plan, views, layout, 1, folder)
     assert summary_bytes(plan, views, layout, collection) == workbook_bytes(
         build_summary(plan, views, layout, collection)
