@@ -124,38 +124,25 @@ def form_id(year: int, quarter: int, unit: str) -> str:
     return hashlib.sha256(f"{year}|{quarter}|{unit}".encode()).hexdigest()[:16]
 
 
-# The last few plans seen, by identity, with their views and each unit's form versions (all quarters at
-# once: the reprs are the same in every quarter). An lru_cache would hash the whole plan on every call;
-# a 2,000-unit plan spent most of its job listing here.
-_PLANS: list[tuple[Plan, Views, dict[str, tuple[str, ...]]]] = []
+def form_version(views: Views, quarter: int, unit: str) -> str:
+    """The version of one unit's form: a hash of what the unit receives (Views.receives: its tasks with
+    roles and texts) in that year and quarter, nothing else. A revision that leaves this unit's tasks alone
+    (a new 联系电话, a new due date, another unit's tasks) leaves it unchanged, so collect warns
+    "该单位的任务已有变化" exactly when the tasks a returned form lists are no longer the ones the office
+    would send now ("" for a unit that holds no task)."""
+    received = views.receives(unit)
+    if not received:
+        return ""
+    return _digest([views.plan.meta.year, quarter, unit, *(item.signature for item in received)])
 
 
-def form_version(plan: Plan, quarter: int, unit: str) -> str:
-    """The version of one unit's form: a hash of the unit's tasks (with roles and texts) in that year and
-    quarter, nothing else. A revision that leaves this unit's tasks alone (a new 联系电话, a new due date,
-    another unit's tasks) leaves it unchanged, so collect warns "该单位的任务已有变化" exactly when the tasks
-    a returned form lists are no longer the ones the office would send now ("" for a unit that holds no
-    task)."""
-    entry = next((e for e in _PLANS if e[0] is plan), None)
-    if entry is None:
-        entry = (plan, Views(plan), {})
-        _PLANS[:] = [entry, *_PLANS[:3]]
-    _, views, versions = entry
-    if unit not in versions:
-        held = views.assignments.get(unit)
-        tasks = None if held is None else [repr(a) for a in held.all]
-        versions[unit] = tuple(
-            "" if tasks is None else _digest([plan.meta.year, q, unit, *tasks])
-            for q in range(1, len(QUARTERS) + 1)
-        )
-    return versions[unit][quarter - 1]
-
-
-def _digest(shown: list) -> str:
+def _digest(shown: list[object]) -> str:
     return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def identification(plan: Plan, quarter: int, unit: str) -> dict[str, str]:
-    version = form_version(plan, quarter, unit)
-    values = (form_id(plan.meta.year, quarter, unit), unit, str(plan.meta.year), str(quarter), version)
+def identification(views: Views, quarter: int, unit: str) -> dict[str, str]:
+    """The form's hidden identification (ID_FIELDS), in the order the form prints it."""
+    year = views.plan.meta.year
+    version = form_version(views, quarter, unit)
+    values = (form_id(year, quarter, unit), unit, str(year), str(quarter), version)
     return dict(zip(ID_FIELDS, values, strict=True))

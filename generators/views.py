@@ -1,7 +1,8 @@
 """Derived facts: who owns what after group expansion, per unit and per leader, and the annex counts.
 
 Pure functions of the model; every renderer that needs "what does unit X do" asks here, so the letter,
-the form and the matrix can never disagree.
+the form and the matrix can never disagree. `Views.receives(unit)` is the one answer to "what does this unit
+receive": the letter prints it, the form's version hashes it, `plandocs diff` compares it.
 """
 
 from __future__ import annotations
@@ -76,6 +77,80 @@ class Assignment:
         if self.via is None:
             return self.role.label
         return f"{self.role.label}（{self.via}）"
+
+
+@dataclass(frozen=True)
+class Received:
+    """One item as a unit receives it, with where it stands and the line printed with it: what its letter
+    prints, what its form lists and versions, what `plandocs diff` compares between two plans."""
+
+    assignment: Assignment
+    section: Section | None = None  # a measure's section (headed, or the untitled one of a part)
+    part: Part | None = None  # a measure's part
+    group: TaskGroup | None = None  # a key task's annex group
+
+    @property
+    def measure(self) -> Measure | None:
+        return self.assignment.measure
+
+    @property
+    def task(self) -> KeyTask | None:
+        return self.assignment.task
+
+    @property
+    def item_measure(self) -> Measure:
+        """The measure of a measure item (an item holds a measure or a key task, never neither)."""
+        assert self.measure is not None, "not a measure"
+        return self.measure
+
+    @property
+    def item_task(self) -> KeyTask:
+        return self.assignment.item_task
+
+    @property
+    def role(self) -> Role:
+        return self.assignment.role
+
+    @property
+    def role_text(self) -> str:
+        return self.assignment.role_text
+
+    @property
+    def key(self) -> str:
+        return self.assignment.key
+
+    @property
+    def number(self) -> int:
+        return self.assignment.number
+
+    @property
+    def label(self) -> str:
+        """How the office names the kind of item: 措施 / 重点任务."""
+        return "措施" if self.measure is not None else "重点任务"
+
+    @property
+    def text(self) -> str:
+        """The item's own words: a measure's text; a key task's name, content and remark."""
+        if self.measure is not None:
+            return self.measure.text
+        task = self.assignment.item_task
+        return f"{task.name}\n{task.content}\n{task.remark}"
+
+    @property
+    def line(self) -> str:
+        """Who else is named with it, as printed: the measure's responsibility line; a key task's leaders,
+        responsible and supporting units, one line each."""
+        if self.measure is not None:
+            return self.measure.responsibility.printed
+        task = self.assignment.item_task
+        return "\n".join("、".join(names) for names in (task.leaders, task.leads, task.supports))
+
+    @property
+    def signature(self) -> str:
+        """What the unit's form version hashes (formspec.form_version). It is the assignment's repr, as
+        it was when the first forms went out: a different text would make every form already returned
+        read as "任务已有变化". Model.Measure and grammar.Responsibility pin their reprs for it."""
+        return repr(self.assignment)
 
 
 @dataclass(frozen=True)
@@ -186,6 +261,27 @@ class Views:
             for u in self.plan.units
             if measures[u.name] or tasks[u.name]
         }
+
+    @cached_property
+    def received(self) -> dict[str, tuple[Received, ...]]:
+        """What each unit with anything to do receives (`receives`), in registry order."""
+        groups = self.task_group
+        out: dict[str, tuple[Received, ...]] = {}
+        for name, held in self.assignments.items():
+            items = []
+            for a in held.all:
+                if a.measure is not None:
+                    part, section = self.place_of(a.measure)
+                    items.append(Received(a, section=section, part=part))
+                else:
+                    items.append(Received(a, group=groups[a.item_task.number]))
+            out[name] = tuple(items)
+        return out
+
+    def receives(self, unit: str) -> tuple[Received, ...]:
+        """Everything `unit` receives, in the order of its form (measures, then key tasks); () for a unit
+        that holds nothing. The letter, the form's version and the diff all read this."""
+        return self.received.get(unit, ())
 
     @cached_property
     def tasks_by_leader(self) -> dict[str, tuple[KeyTask, ...]]:

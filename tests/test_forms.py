@@ -23,6 +23,7 @@ from generators.model import Category
 from generators.render import forms
 from generators.render.form_workbook import page as forms_page
 from generators.render.xlsx_print import text_lines
+from generators.views import Views
 
 
 @pytest.fixture(scope="module")
@@ -129,13 +130,13 @@ def test_status_dropdown_from_hidden_list(q1, spec):
     )
 
 
-def test_hidden_identification_in_sheet_and_properties(q1, plan):
+def test_hidden_identification_in_sheet_and_properties(q1, views):
     wb = open_form(q1["新村乡"])
-    ident = identification(plan, 1, "新村乡")
+    ident = identification(views, 1, "新村乡")
     assert {r[2]: r[3] for r in wb[ID_SHEET].iter_rows(values_only=True) if r[2]} == ident
     props = {p.name: p.value for p in wb.custom_doc_props}
     assert props[PROPERTY_PREFIX + "form_id"] == ident["表单编号"]
-    assert props[PROPERTY_PREFIX + "plan_hash"] == ident["计划版本"] == form_version(plan, 1, "新村乡")
+    assert props[PROPERTY_PREFIX + "plan_hash"] == ident["计划版本"] == form_version(views, 1, "新村乡")
     assert len(ident["计划版本"]) == 64
     assert props[PROPERTY_PREFIX + "unit"] == "新村乡" and props[PROPERTY_PREFIX + "quarter"] == "1"
 
@@ -217,7 +218,8 @@ def test_form_version_changes_only_for_units_whose_tasks_changed(plan):
         for p in plan.parts
     )
     revised = dataclasses.replace(plan, parts=parts)
+    before, after = Views(plan), Views(revised)
     changed = {
-        u.name for u in plan.units if form_version(plan, 2, u.name) != form_version(revised, 2, u.name)
+        u.name for u in plan.units if form_version(before, 2, u.name) != form_version(after, 2, u.name)
     }
     assert changed == {"区应急局"}

@@ -92,7 +92,7 @@ def check_file(path: Path, plan: Plan, views: Views, spec: FormsLayout, quarter:
         else:
             verdict.claimed, verdict.claimed_by = unit_by_file_name(path, plan, views), "文件名"
         return verdict
-    _check_version(verdict, form, plan)
+    _check_version(verdict, form, views)
     _check_columns(verdict, form, spec)
     _check_reporter(verdict, form, spec)
     _check_rows(verdict, form, views, spec)
@@ -152,11 +152,11 @@ def _identify(verdict: Verdict, form: ReturnedForm, plan: Plan, views: Views, qu
     return True
 
 
-def _check_version(verdict: Verdict, form: ReturnedForm, plan: Plan) -> None:
+def _check_version(verdict: Verdict, form: ReturnedForm, views: Views) -> None:
     """The version stamped in a form covers that unit's tasks only: a mismatch means they changed."""
     stated = form.ident.get("计划版本", "")
     unit, quarter = verdict.identified
-    current = form_version(plan, quarter, unit)
+    current = form_version(views, quarter, unit)
     if stated != current:
         verdict.warnings.append(
             f"报表由另一版本的计划生成，该单位的任务已有变化（报表 {stated[:12] or '无'}，当前 {current[:12]}），"

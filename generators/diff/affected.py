@@ -1,4 +1,5 @@
-"""The units whose letters and quarterly forms change, and why (computed on the views of both plans).
+"""The units whose letters and quarterly forms change, and why: what each unit receives (Views.receives) in
+both plans, compared.
 
 A unit's letter changes when the set of (item, role) it holds changes, when the text of an item it
 holds changes or the item moves to another section, or when its name or full name changes. Two
@@ -13,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Plan
-from ..views import Assignment, UnitAssignments, Views
+from ..views import Received, Views
 from .identity import Identity
 from .records import Impact, UnitImpact, format_shifts
 
@@ -30,52 +31,44 @@ class Held:
     line: str  # the responsibility line (or a key task's leaders and units) the letter prints with it
 
 
-def _held(assignment: Assignment, ident: Identity | None, places: dict[tuple[str, int], str]) -> tuple:
-    """(identity key, Held): the key is the new number for items the new plan has."""
-    if assignment.measure is not None:
-        label, number, text = "措施", assignment.measure.number, assignment.measure.text
-        line = assignment.measure.responsibility.printed
-        same = ident.measures.get(number) if ident else number
+def _held(item: Received, ident: Identity | None) -> tuple[tuple[str, int | str], Held]:
+    """(identity key, Held) of one item the unit receives (Views.receives): the key is the new number for
+    items the new plan has; `ident` (old plan → new) is None for the new plan's own items."""
+    if item.measure is not None:
+        same = ident.measures.get(item.number) if ident else item.number
     else:
-        task = assignment.item_task
-        label, number, text = "重点任务", task.number, f"{task.name}\n{task.content}\n{task.remark}"
-        line = "\n".join("、".join(names) for names in (task.leaders, task.leads, task.supports))
-        same = ident.tasks.get(number) if ident else number
-    key = (label, same) if same is not None else (label, f"原{number}")
-    return key, Held(label, number, assignment.role_text, text, places[(label, number)], line)
+        same = ident.tasks.get(item.number) if ident else item.number
+    key = (item.label, same) if same is not None else (item.label, f"原{item.number}")
+    return key, Held(item.label, item.number, item.role_text, item.text, _place(item, ident), item.line)
 
 
-def _places(plan: Plan, ident: Identity | None) -> dict[tuple[str, int], str]:
-    """Where each item stands, expressed in the new plan's terms so old and new compare."""
-    out: dict[tuple[str, int], str] = {}
-    for part in plan.parts:
-        for section in part.sections:
-            where = ident.sections.get(section.number, f"原{section.number}") if ident else section.number
-            for m in section.measures:
-                out[("措施", m.number)] = where
-    for group in plan.annex.groups:
-        name = group.name if group.part is None else f"部分{group.part}"
-        if ident and group.part is not None:
-            name = f"部分{ident.parts.get(group.part, '原' + group.part)}"
-        for t in group.tasks:
-            out[("重点任务", t.number)] = name
-    return out
+def _place(item: Received, ident: Identity | None) -> str:
+    """Where the item stands, in the new plan's terms so old and new compare: a measure's section, a key
+    task's annex group (by its part when it stands for one)."""
+    if item.section is not None:
+        number = item.section.number
+        return ident.sections.get(number, f"原{number}") if ident else number
+    group = item.group
+    assert group is not None, "a key task stands in an annex group"
+    if group.part is None:
+        return group.name
+    return f"部分{ident.parts.get(group.part, '原' + group.part) if ident else group.part}"
 
 
-def _holdings(ua: UnitAssignments | None, ident: Identity | None, places) -> dict[tuple, Held]:
-    return dict(_held(a, ident, places) for a in ua.all) if ua else {}
+def _holdings(received: tuple[Received, ...], ident: Identity | None) -> dict[tuple, Held]:
+    return dict(_held(item, ident) for item in received)
 
 
 def affected_units(old: Plan, new: Plan, ident: Identity) -> list[UnitImpact]:
-    old_held, new_held = Views(old).assignments, Views(new).assignments
-    old_places, new_places = _places(old, ident), _places(new, None)
+    old_views, new_views = Views(old), Views(new)
+    old_held, new_held = old_views.received, new_views.received
     old_units = {u.name: u for u in old.units}
     back = {v: k for k, v in ident.units.items()}
     out: list[UnitImpact] = []
     for unit in new.units:
         old_name = back.get(unit.name)
-        before = _holdings(old_held.get(old_name) if old_name else None, ident, old_places)
-        after = _holdings(new_held.get(unit.name), None, new_places)
+        before = _holdings(old_views.receives(old_name) if old_name else (), ident)
+        after = _holdings(new_views.receives(unit.name), None)
         if not before and not after:
             continue
         reasons, lines, renumbered = _compare(before, after)

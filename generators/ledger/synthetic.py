@@ -74,7 +74,7 @@ def form(plan: Plan, views: Views, spec: FormsLayout, quarter: int, unit: str, d
             "next_steps": "",
         }
         rows.append([str(values.get(c.field, "")) for c in spec.columns])
-    ident = identification(plan, quarter, unit)
+    ident = identification(views, quarter, unit)
     id_rows = [["", "", name, value] for name, value in ident.items()]
     parts = {
         "[Content_Types].xml": _CONTENT_TYPES,

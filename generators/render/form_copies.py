@@ -80,7 +80,7 @@ class QuarterForms:
         if cached is None:
             cached = self._rows[id(held)] = (held, forms.task_rows(self.views, self.spec, self.layout, held))
         rows = cached[1]
-        ids = identification(self.plan, self.quarter, held.unit.name)
+        ids = identification(self.views, self.quarter, held.unit.name)
         texts = [v for values, _ in rows for v in values] + [held.unit.full_name, *ids.values()]
         prototype = self._prototype
         if not rows or prototype is None or not all(stampable(v) for v in texts):

@@ -215,9 +215,9 @@ def _status_dropdown(wb: Workbook, ws: Worksheet, spec: FormsLayout, first: int,
     ws.add_data_validation(validation)
 
 
-def _identify(wb: Workbook, plan: Plan, quarter: int, unit: str) -> None:
+def _identify(wb: Workbook, views: Views, quarter: int, unit: str) -> None:
     hidden = wb[ID_SHEET]
-    for row, (name, value) in enumerate(identification(plan, quarter, unit).items(), start=1):
+    for row, (name, value) in enumerate(identification(views, quarter, unit).items(), start=1):
         hidden.cell(row, 3, name)
         hidden.cell(row, 4, value)
         wb.custom_doc_props.append(  # type: ignore[attr-defined]  # openpyxl 3.1 has it; its stubs lack it
@@ -273,7 +273,7 @@ def build_form(plan: Plan, views: Views, layout: Layout, quarter: int, held: Uni
     _reporter_row(ws, spec, layout)
     last = _table(ws, views, spec, layout, held)
     _status_dropdown(wb, ws, spec, HEADER_ROW + 1, last)
-    _identify(wb, plan, quarter, held.unit.name)
+    _identify(wb, views, quarter, held.unit.name)
     _print_setup(ws, spec, layout)
     _protect(wb, ws)
     props = wb.properties

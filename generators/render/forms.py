@@ -51,7 +51,7 @@ def quarter_jobs(
                 "unit": [held.unit.name, held.unit.full_name],
                 "rows": shown[unit],
                 "meta": plan.meta,
-                "identification": identification(plan, quarter, unit),
+                "identification": identification(views, quarter, unit),
             },
             templates=(),
             make=functools.partial(copies.form, held),

@@ -1,6 +1,6 @@
 """任务分工函: one letter per unit (letters/<unit>.docx) and every letter in one print file.
 
-What a unit receives comes only from Views.assignments (group references already expanded); the
+What a unit receives comes only from Views.receives (group references already expanded); the
 wording of the letter lives in templates/letter.docx and templates/letters_print.docx.
 """
 
@@ -23,7 +23,7 @@ from generators.layout import Layout
 from generators.model import Plan
 from generators.numerals import to_chinese
 from generators.render import docx
-from generators.views import Assignment, Role, UnitAssignments, Views
+from generators.views import Received, Role, UnitAssignments, Views
 
 LETTERS_DIR = "letters"
 PRINT_FILE = "分工函合订打印本.docx"
@@ -112,19 +112,19 @@ def common_context(plan: Plan, layout: Layout) -> dict:
     }
 
 
-def measure_sections(held: Iterable[Assignment], views: Views) -> list[dict]:
+def measure_sections(held: Iterable[Received]) -> list[dict]:
     """Measures under the heading of the opinion section they stand in, in the opinion's order."""
     sections: list[dict] = []
-    for a in held:
-        heading = views.place_of(a.item_measure)[1].heading
+    for item in held:
+        heading = item.section.heading if item.section is not None else ""
         if not sections or sections[-1]["heading"] != heading:
             sections.append({"heading": heading, "measures": []})
-        sections[-1]["measures"].append(a.item_measure.printed)
+        sections[-1]["measures"].append(item.item_measure.printed)
     return sections
 
 
-def task_entry(a: Assignment) -> dict:
-    task = a.item_task
+def task_entry(item: Received) -> dict:
+    task = item.item_task
     return {
         "number": task.number,
         "name": task.name,
@@ -141,30 +141,34 @@ def first_sentence(text: str) -> str:
     return text[: min(ends) + 1] if ends else text
 
 
-def task_rows(held: UnitAssignments, spec: FormsLayout) -> list[dict]:
+def task_rows(received: tuple[Received, ...], spec: FormsLayout) -> list[dict]:
     """The compact letter's table: one row per task in the order of the unit's quarterly form, whose row
     it names as the reporting requirement."""
     return [
         {
-            "key": spec.key_text(a),
-            "task": first_sentence(a.measure.text) if a.measure is not None else a.item_task.name,
-            "role": a.role_text,
+            "key": spec.key_text(item.assignment),
+            "task": first_sentence(item.measure.text) if item.measure is not None else item.item_task.name,
+            "role": item.role_text,
             "form_row": index,
         }
-        for index, a in enumerate(held.all, 1)
+        for index, item in enumerate(received, 1)
     ]
 
 
 def letter_context(held: UnitAssignments, views: Views, spec: FormsLayout | None = None) -> dict:
-    """One unit's letter: its measures split by role, its key tasks by role, section numbers."""
-    named = measure_sections(held.named_measures, views)
-    shared = measure_sections(held.shared_measures, views)
+    """One unit's letter: what it receives (Views.receives), its measures split by role, its key tasks by
+    role, section numbers."""
+    received = views.receives(held.unit.name)
+    measures = [item for item in received if item.measure is not None]
+    named = measure_sections(item for item in measures if item.role.is_lead)
+    shared_items = [item for item in measures if not item.role.is_lead]
+    shared = measure_sections(shared_items)
     task_groups: list[dict] = []
     for role_name, roles in TASK_ROLES:
-        tasks = [task_entry(a) for a in held.tasks if a.role in roles]
+        tasks = [task_entry(item) for item in received if item.task is not None and item.role in roles]
         if tasks:
             task_groups.append({"no": to_chinese(len(task_groups) + 1), "role": role_name, "tasks": tasks})
-    rows = task_rows(held, spec) if spec is not None else []
+    rows = task_rows(received, spec) if spec is not None else []
     if spec is not None:  # 摘要: one table of every task instead of the measures' full text
         present = ["list"] if rows else []
     else:
@@ -178,14 +182,14 @@ def letter_context(held: UnitAssignments, views: Views, spec: FormsLayout | None
         "addressee": held.unit.full_name,
         "no": numbers,
         "counts": {
-            "measures": len(held.measures),
-            "named": len(held.named_measures),
-            "shared": len(held.shared_measures),
-            "tasks": len(held.tasks),
+            "measures": len(measures),
+            "named": len(measures) - len(shared_items),
+            "shared": len(shared_items),
+            "tasks": len(received) - len(measures),
         },
         "named": named,
         "shared": shared,
-        "shared_via": list(dict.fromkeys(a.via for a in held.shared_measures)),
+        "shared_via": list(dict.fromkeys(item.assignment.via for item in shared_items)),
         "tasks": task_groups,
         "rows": rows,
     }
