@@ -1,7 +1,9 @@
 """Writing output/: atomic files, a manifest, paths held inside output/, and skipping unchanged bytes.
 
-Everything is rendered into a staging folder before output/ changes; the switch into place is journalled
-(staging.py), so a build shows all at once or not at all; the manifest is part of the switch.
+Every command writes output/ through one Transaction (`transaction`): under the lock, its files are staged,
+then switched into place with the manifest in one journalled move (staging.py), so a command's change
+shows all at once or not at all. Each command declares the manifest kinds it owns; this module knows no
+command.
 """
 
 from __future__ import annotations
@@ -13,13 +15,17 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from .artifact import Artifact
 from .errors import BuildLocked, OutputDamaged, UnsafePath
 from .model import Plan
+
+if TYPE_CHECKING:
+    from .staging import Staging
 
 __all__ = ["BuildLocked", "OutputDamaged", "UnsafePath"]
 
@@ -175,10 +181,7 @@ def build_lock(out_dir: Path) -> Iterator[int]:
 
 def manifest_for(plan: Plan, artifacts: Iterable[Artifact], extra: dict | None = None) -> dict:
     entries = [a.manifest_entry(sha256(a.data)) for a in artifacts]
-    manifest = {
-        "plan": {"title": plan.meta.title, "status": plan.meta.status, "hash": plan.digest},
-        "artifacts": entries,
-    }
+    manifest = {"plan": plan_fields(plan), "artifacts": entries}
     if extra:
         manifest.update(extra)
     return manifest
@@ -188,50 +191,160 @@ def manifest_bytes(manifest: dict) -> bytes:
     return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-# Kinds written by other commands (pdf, collect, ledger, supervise, year-summary): a build keeps their
-# manifest entries.
-OTHER_COMMANDS_KINDS = frozenset(
-    {"pdf", "summary", "summary-report", "ledger", "supervision", "year-summary"}
-)
-
-
-def write_output(
+@contextlib.contextmanager
+def transaction(
     out_dir: Path,
-    plan: Plan,
-    artifacts: list[Artifact],
+    kinds: frozenset[str],
     *,
-    extras: dict[str, dict] | None = None,
-    keep_kinds: frozenset[str] = OTHER_COMMANDS_KINDS,
-) -> WriteReport:
-    """Write artifacts whose bytes differ from disk, remove files the old manifest had and the new
-    one does not (except kinds in keep_kinds, which this build did not produce), then the manifest: all
-    in one switch. `extras` adds fields (input hash, renderer) to an artifact's manifest entry.
-    Call it holding build_lock."""
-    from .staging import Staging
+    rewrite: bool = False,
+    tolerant: bool = False,
+    strict: bool = False,
+) -> Iterator[Transaction]:
+    """Hold the lock on output/ (build_lock) and open one command's transaction over it: `kinds` are the
+    manifest kinds the command owns (build, collect, pdf … each declares its own). Read the manifest as
+    read_manifest does (`tolerant`, `strict`); `rewrite` (build --clean) stages every file even when
+    output/ already holds its bytes. Whatever is staged and not committed is discarded on the way out."""
+    with build_lock(out_dir) as lock_fd:
+        tx = Transaction(out_dir, kinds, read_manifest(out_dir, tolerant, strict), lock_fd, rewrite, strict)
+        try:
+            yield tx
+        finally:
+            tx.discard()
 
-    old = read_manifest(out_dir)
-    kept = [e for e in old["artifacts"] if e["kind"] in keep_kinds]
-    new_paths = {a.path for a in artifacts} | {e["path"] for e in kept}
-    staging = Staging(out_dir)
-    try:
-        for artifact in artifacts:
-            staging.put(artifact.path, artifact.data)
-        manifest = manifest_for(plan, artifacts)
-        for entry in manifest["artifacts"]:
-            entry.update((extras or {}).get(entry["path"], {}))
-        manifest["artifacts"] = manifest["artifacts"] + kept
-        data = manifest_bytes(manifest)
-        # An entry whose path leads out of output/ is dropped from the manifest, its file left alone.
-        removed = [
-            e["path"]
-            for e in old["artifacts"]
-            if e["path"] not in new_paths and contained(out_dir, e["path"])
+
+class Transaction:
+    """One command's change to output/: its files are staged (staging.py), then switched into place with
+    the manifest in one journalled move, all or nothing. The command owns some manifest kinds; entries of
+    every other kind (other commands' files) are carried over as they are. Open it with `transaction`."""
+
+    def __init__(
+        self, out_dir: Path, kinds: frozenset[str], manifest: dict, lock_fd: int, rewrite: bool, strict: bool
+    ) -> None:
+        self.out_dir, self.kinds, self.manifest = out_dir, kinds, manifest
+        self.lock_fd, self.rewrite, self.strict = lock_fd, rewrite, strict
+        self._staging: Staging | None = None
+
+    @property
+    def entries(self) -> list[dict]:
+        """The manifest's entries as the transaction found them (every command's)."""
+        return self.manifest["artifacts"]
+
+    def owns(self, entry: dict) -> bool:
+        return entry["kind"] in self.kinds
+
+    @property
+    def staging(self) -> Staging:
+        """The staging folder, made on first use (a command with nothing to write makes none)."""
+        from .staging import Staging
+
+        if self._staging is None:
+            self._staging = Staging(self.out_dir, rewrite=self.rewrite)
+        return self._staging
+
+    def put(self, path: str, data: bytes) -> str:
+        """Stage one file (unless output/ already holds these bytes); returns its sha256."""
+        return self.staging.put(path, data)
+
+    def read(self, path: str) -> bytes:
+        """A file as this transaction will leave it: the staged bytes, else what output/ holds."""
+        if self._staging is not None:
+            staged = self._staging.new / path
+            if path_problem(path) is None and staged.is_file():
+                return staged.read_bytes()
+        return inside(self.out_dir, path, manifest_source(self.out_dir)).read_bytes()
+
+    def intact(self, entry: dict) -> bool:
+        """The file an entry names is in output/ with the sha256 the entry records."""
+        if not contained(self.out_dir, entry["path"]):
+            return False
+        path = self.out_dir / entry["path"]
+        return path.is_file() and sha256(path.read_bytes()) == entry["sha256"]
+
+    def write(
+        self, artifacts: list[Artifact], plan: Plan, replaced: Callable[[dict], bool] = lambda entry: True
+    ) -> WriteReport:
+        """Stage these artifacts and commit them (see commit); the manifest names `plan`."""
+        entries = [artifact.manifest_entry(self.put(artifact.path, artifact.data)) for artifact in artifacts]
+        return self.commit(entries, update={"plan": plan_fields(plan)}, replaced=replaced)
+
+    def commit(
+        self,
+        entries: list[dict],
+        *,
+        replaced: Callable[[dict], bool] = lambda entry: True,
+        fields: dict | None = None,
+        update: dict | None = None,
+        owned_last: bool = False,
+        more_removes: Callable[[set[str]], list[str]] | None = None,
+        summary: Callable[[list[str]], dict] | None = None,
+    ) -> WriteReport:
+        """Switch what is staged into output/ with the new manifest, at once.
+
+        `entries` are the command's new entries (their files staged, or already in output/). Its old
+        entries that `replaced` selects are replaced: removed unless listed again; the others stay when
+        their files are still in output/ (read again for their sha256). Other commands' entries stay as
+        they are (with `rewrite`, only those whose files are intact). The manifest's other fields are
+        `fields` (default: the old manifest's) updated by `update`; the command's entries come first, or
+        after the others' with `owned_last`. `more_removes(listed paths)` adds paths to delete;
+        `summary(removed)` is what a kill during the switch leaves for the next build to report (with
+        the paths written). Returns what was written, left unchanged and removed."""
+        new_paths = {e["path"] for e in entries}
+        carried = [
+            {**e, "sha256": sha256((self.out_dir / e["path"]).read_bytes())}
+            for e in self.entries
+            if self.owns(e)
+            and not replaced(e)
+            and e["path"] not in new_paths
+            and contained(self.out_dir, e["path"])
+            and (self.out_dir / e["path"]).is_file()
         ]
-        written = staging.commit(removed, data if read_bytes_or_none(out_dir / MANIFEST) != data else None)
-    finally:
-        staging.discard()
-    unchanged = [a.path for a in artifacts if a.path not in set(written)]
-    return WriteReport(written=written, unchanged=unchanged, removed=removed)
+        others = [e for e in self.entries if not self.owns(e) and (not self.rewrite or self.intact(e))]
+        listed = new_paths | {e["path"] for e in carried} | {e["path"] for e in others}
+        # Strict (the build): a path leading out of output/ stops the switch before anything moves.
+        # Otherwise such an entry is dropped from the manifest, its file left alone.
+        removed = list(
+            dict.fromkeys(
+                e["path"]
+                for e in self.entries
+                if e["path"] not in listed and (self.strict or contained(self.out_dir, e["path"]))
+            )
+        )
+        if more_removes is not None:
+            removed += [p for p in more_removes(listed) if p not in set(removed)]
+        owned = entries + carried
+        manifest = dict(self.manifest if fields is None else fields)
+        manifest.update(update or {})
+        manifest["artifacts"] = others + owned if owned_last else owned + others
+        data = manifest_bytes(manifest)
+        staged = self._staging.staged() if self._staging is not None else []
+        journal_note = {} if summary is None else {**summary(removed), "written": staged}
+        changed = data if read_bytes_or_none(self.out_dir / MANIFEST) != data else None
+        if changed is not None or staged or removed:
+            written = self.staging.commit(removed, changed, journal_note)
+        else:
+            written = []
+        self.manifest = manifest
+        done = set(written)
+        return WriteReport(
+            written=written, unchanged=[e["path"] for e in owned if e["path"] not in done], removed=removed
+        )
+
+    def discard(self) -> None:
+        if self._staging is not None:
+            self._staging.discard()
+            self._staging = None
+
+
+def plan_fields(plan: Plan) -> dict:
+    """The manifest's "plan": which plan output/ was made from."""
+    return {"title": plan.meta.title, "status": plan.meta.status, "hash": plan.digest}
+
+
+def write_output(out_dir: Path, plan: Plan, artifacts: list[Artifact], kinds: frozenset[str]) -> WriteReport:
+    """Write these artifacts of `kinds` as one transaction, replacing every old entry of those kinds
+    (tests, bench: a whole output/ written at once)."""
+    with transaction(out_dir, kinds) as tx:
+        return tx.write(artifacts, plan)
 
 
 def read_bytes_or_none(path: Path) -> bytes | None:

@@ -21,17 +21,13 @@ from .fingerprint import build_key, fingerprint
 from .layout import TEMPLATES_DIR, load_layout
 from .model import Plan
 from .output import (
-    MANIFEST,
-    OTHER_COMMANDS_KINDS,
+    Transaction,
     WriteReport,
-    build_lock,
     inside,
-    manifest_bytes,
     manifest_for,
     manifest_source,
-    read_bytes_or_none,
-    read_manifest,
     sha256,
+    transaction,
 )
 from .plan import load_plan
 from .staging import RESERVED, STAGING, Staging, forget_unreported, merge_summaries, read_unreported
@@ -48,6 +44,23 @@ RENDERERS: tuple[tuple[str, str], ...] = (
     ("leader-sheet", "generators.render.leader_sheets"),
     ("matrix", "generators.render.matrix"),
     ("form", "generators.render.forms"),
+)
+# The manifest kinds the build owns (what RENDERERS' jobs make): every other kind is another command's
+# (collect, ledger, pdf …), carried over by the build as it is.
+BUILD_KINDS = frozenset(
+    {
+        "opinion",
+        "notice",
+        "issue",
+        "annex",
+        "annex-xlsx",
+        "changes",
+        "letter",
+        "letters-print",
+        "leader-sheet",
+        "matrix",
+        "form",
+    }
 )
 
 
@@ -96,10 +109,10 @@ def _on_disk(out_dir: Path, entry: dict) -> bool:
     return path.is_file() and sha256(path.read_bytes()) == entry["sha256"]
 
 
-def _up_to_date(out_dir: Path, manifest: dict, key: str) -> bool:
+def _up_to_date(tx: Transaction, key: str) -> bool:
     """The last full build had these very inputs and every file it wrote is still there, unedited."""
-    return manifest.get(BUILD_KEY) == key and all(
-        _on_disk(out_dir, e) for e in manifest["artifacts"] if e.get("kind") not in OTHER_COMMANDS_KINDS
+    return tx.manifest.get(BUILD_KEY) == key and all(
+        _on_disk(tx.out_dir, e) for e in tx.entries if tx.owns(e)
     )
 
 
@@ -236,55 +249,38 @@ def build(
     # one folder named two ways (templates, /abs/templates) is one folder: the same build, the same key
     folders = tuple(dict.fromkeys(folder.resolve() for folder in (templates_dir, TEMPLATES_DIR)))
     key = build_key(plan.digest, folders) if full else None
-    with build_lock(out_dir) as lock_fd:
+    with transaction(out_dir, BUILD_KINDS, rewrite=clean, tolerant=clean, strict=True) as tx:
         unreported = read_unreported(out_dir)  # what a killed build switched in but never reported
-        old_manifest = read_manifest(out_dir, tolerant=clean, strict=True)
-        old = {e["path"]: e for e in old_manifest["artifacts"]}
-        if not clean and key and _up_to_date(out_dir, old_manifest, key):
-            entries = [e for e in old_manifest["artifacts"] if e.get("kind") not in OTHER_COMMANDS_KINDS]
+        old = {e["path"]: e for e in tx.entries}
+        if not clean and key and _up_to_date(tx, key):
+            entries = [e for e in tx.entries if tx.owns(e)]
             result = BuildResult(plan, entries, WriteReport(unchanged=[e["path"] for e in entries]))
             forget_unreported(out_dir)
             return _with_unreported(result, unreported)
         ctx = load_context(plan, templates_dir)
-        staging = Staging(out_dir, rewrite=clean)
-        try:
-            entries, rendered = produce(ctx, out_dir, staging, {} if clean else old, workers, select, lock_fd)
-            kept = [
-                e
-                for e in old_manifest["artifacts"]
-                if e["kind"] in OTHER_COMMANDS_KINDS and (not clean or _on_disk(out_dir, e))
-            ]
-            new_paths = {e["path"] for e in entries} | {e["path"] for e in kept}
-            removed = [path for path in old if path not in new_paths]
-            if clean:
-                removed += [p for p in _unlisted(out_dir, new_paths) if p not in set(removed)]
-            manifest = manifest_for(plan, [], extra={BUILD_KEY: key} if key else None)
-            manifest["artifacts"] = entries + kept
-            data = manifest_bytes(manifest)
-            letters = [e for e in entries if e["kind"] == "letter"]
-            changed = [e for e in letters if e["path"] in old and old[e["path"]]["sha256"] != e["sha256"]]
+        entries, rendered = produce(
+            ctx, out_dir, tx.staging, {} if clean else old, workers, select, tx.lock_fd
+        )
+        letters = [e for e in entries if e["kind"] == "letter"]
+        changed = [e for e in letters if e["path"] in old and old[e["path"]]["sha256"] != e["sha256"]]
+        summary = {
+            "reprint": [e["unit"] for e in changed],
+            "new": [e["unit"] for e in letters if e["path"] not in old],
+        }
+
+        def reported(removed: list[str]) -> dict:
             gone = set(removed)
-            summary = {
-                "reprint": [e["unit"] for e in changed],
-                "new": [e["unit"] for e in letters if e["path"] not in old],
-                "withdrawn": [
-                    e["unit"] for e in old.values() if e.get("kind") == "letter" and e["path"] in gone
-                ],
-                "removed": removed,
-            }
-            summary["written"] = staging.staged()
-            written = staging.commit(
-                removed, data if read_bytes_or_none(out_dir / MANIFEST) != data else None, summary
-            )
-        finally:
-            staging.discard()
+            withdrawn = [e["unit"] for e in old.values() if e.get("kind") == "letter" and e["path"] in gone]
+            summary.update(withdrawn=withdrawn, removed=removed)
+            return summary
+
+        report = tx.commit(
+            entries,
+            fields=manifest_for(plan, [], extra={BUILD_KEY: key} if key else None),
+            more_removes=(lambda listed: _unlisted(out_dir, listed)) if clean else None,
+            summary=reported,
+        )
         forget_unreported(out_dir)
-    written_set = set(written)
-    report = WriteReport(
-        written=written,
-        unchanged=[e["path"] for e in entries if e["path"] not in written_set],
-        removed=removed,
-    )
     result = BuildResult(
         plan, entries, report, rendered, summary["reprint"], summary["new"], summary["withdrawn"]
     )

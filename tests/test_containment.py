@@ -15,10 +15,9 @@ from hypothesis import strategies as st
 from promises import manifest, one_line, plandocs, tree, write_manifest
 
 from generators.collect import COLLECTED_KINDS
-from generators.collect.commands import write_replacing
 from generators.errors import UnsafePath
 from generators.filenames import MAX_CHARS, name_problem, safe_name
-from generators.output import inside
+from generators.output import inside, transaction
 from generators.plan import load_plan
 from generators.staging import Staging
 
@@ -93,7 +92,8 @@ def test_collect_writer_never_follows_a_link_outside(output_copy, tmp_path, plan
     write_manifest(out, data)
     before = tree(out, elsewhere)
     before.pop(str(out / "manifest.json"))
-    write_replacing(out, plan, [], COLLECTED_KINDS, lambda entry: entry.get("quarter") == 2)
+    with transaction(out, COLLECTED_KINDS) as tx:  # as collect --quarter 2 writes
+        tx.write([], plan, replaced=lambda entry: entry.get("quarter") == 2)
     # neither read, carried nor deleted: dropped from the manifest, the file behind the link left alone
     assert all(e["path"] != "summary/2023Q1/secret.xlsx" for e in manifest(out)["artifacts"])
     after = tree(out, elsewhere)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
 import click
 
-from generators.artifact import Artifact
 from generators.commands.common import (
     BAD_INPUT,
     Command,
@@ -23,14 +21,7 @@ from generators.formspec import QUARTERS, FormsLayout
 from generators.layout import load_layout
 from generators.model import Plan
 from generators.numerals import to_chinese
-from generators.output import (
-    BuildLocked,
-    WriteReport,
-    build_lock,
-    contained,
-    read_manifest,
-    write_output,
-)
+from generators.output import BuildLocked, transaction
 from generators.plan import PlanError, load_plan
 from generators.views import Views
 
@@ -38,49 +29,6 @@ from . import COLLECTED_KINDS, Outcome, Verdict, cells, collect, summary_artifac
 
 quarter_choice = click.IntRange(1, 4)
 SHOWN_PROBLEMS = 8  # per file and kind on the console; an empty form has over a hundred
-
-
-def write_replacing(
-    out_dir: Path,
-    plan: Plan,
-    artifacts: list[Artifact],
-    kinds: frozenset[str],
-    replaced: Callable[[dict], bool],
-    extras: dict[str, dict] | None = None,
-) -> WriteReport:
-    """Write some artifacts of `kinds`, replacing the old entries `replaced` selects and keeping every other
-    entry (the build's, and the other quarters' of these kinds) with its manifest fields."""
-    old = read_manifest(out_dir).get("artifacts", [])
-    new_paths = {a.path for a in artifacts}
-    carried = [
-        e
-        for e in old
-        if e["kind"] in kinds
-        and not replaced(e)
-        and e["path"] not in new_paths
-        and _inside(out_dir, e["path"])
-        and (out_dir / e["path"]).is_file()
-    ]
-    extras = dict(extras or {})
-    for entry in carried:
-        extras[entry["path"]] = {k: v for k, v in entry.items() if k in ("inputs", "renderer")}
-    keep_kinds = frozenset(e["kind"] for e in old) - kinds
-    everything = artifacts + [_carried(out_dir, e) for e in carried]
-    return write_output(out_dir, plan, everything, extras=extras, keep_kinds=keep_kinds)
-
-
-def _inside(out_dir: Path, path: str) -> bool:
-    """A manifest path that stays inside output/ (output.inside): an entry naming ../plan/units.yaml,
-    /etc/passwd or a file behind a link leading out is neither read nor carried."""
-    return contained(out_dir, path)
-
-
-def _carried(out_dir: Path, entry: dict) -> Artifact:
-    """An old entry kept as it is: its bytes are read back so write_output sees them unchanged."""
-    fields = {k: entry[k] for k in ("unit", "leader", "quarter", "source") if k in entry}
-    return Artifact(
-        kind=entry["kind"], path=entry["path"], data=(out_dir / entry["path"]).read_bytes(), **fields
-    )
 
 
 def _load(plan_dir: Path) -> Plan:
@@ -211,8 +159,8 @@ def collect_command(
         _refuse_empty(folder, out_dir, plan, layout, collection)
     artifacts = summary_artifacts(plan, views, layout, collection)
     try:
-        with build_lock(out_dir):
-            write_replacing(out_dir, plan, artifacts, COLLECTED_KINDS, lambda e: e.get("quarter") == quarter)
+        with transaction(out_dir, COLLECTED_KINDS) as tx:  # this quarter's summary replaced, the others kept
+            tx.write(artifacts, plan, replaced=lambda entry: entry.get("quarter") == quarter)
             if not no_ledger:
                 from generators.ledger.commands import record_collection
 

@@ -11,10 +11,12 @@ from generators.commands.common import (
     BAD_INPUT,
     Command,
     fail_on_plan,
+    failure,
     out_option,
     plan_option,
     templates_option,
 )
+from generators.errors import UserError
 from generators.output import BuildLocked
 from generators.plan import PlanError, load_plan
 
@@ -67,10 +69,16 @@ def pdf(
     except BadSelection as err:
         click.echo(str(err), err=True)
         sys.exit(BAD_INPUT)
-    except (LibreOfficeMissing, BuildLocked, OSError) as err:
+    except LibreOfficeMissing as err:
         progress.finish()
         click.echo(str(err), err=True)
         sys.exit(1)
+    except (UserError, OSError) as err:  # locked, damaged, read-only output/: one line from `failure`
+        progress.finish()
+        lines, code = failure(err)
+        for line in lines:
+            click.echo(line, err=True)
+        sys.exit(code)
     progress.finish()
     for source, reason in report.failed:
         click.echo(f"转换失败：{source}：{reason}", err=True)

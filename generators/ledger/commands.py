@@ -16,7 +16,7 @@ from generators.formspec import FormsLayout
 from generators.layout import Layout, load_layout
 from generators.model import Plan
 from generators.numerals import to_chinese
-from generators.output import BuildLocked, build_lock
+from generators.output import BuildLocked, transaction
 from generators.views import Views
 
 from .record import record
@@ -69,11 +69,9 @@ def load_year(plan_dir: Path, templates_dir: Path) -> tuple[Plan, Layout, Year]:
 def write(
     out_dir: Path, plan: Plan, artifacts: list[Artifact], kinds: frozenset[str], replaced: Callable
 ) -> None:
-    from generators.collect.commands import write_replacing
-
     try:
-        with build_lock(out_dir):
-            write_replacing(out_dir, plan, artifacts, kinds, replaced)
+        with transaction(out_dir, kinds) as tx:  # the command's own kind: every other entry is kept
+            tx.write(artifacts, plan, replaced=replaced)
     except BuildLocked as err:
         click.echo(str(err), err=True)
         sys.exit(1)

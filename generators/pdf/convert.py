@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from ..layout import load_layout
 from ..model import Plan
-from ..output import MANIFEST, atomic_write, build_lock, read_bytes_or_none, read_manifest, sha256
+from ..output import MANIFEST, Transaction, read_bytes_or_none, sha256, transaction
 from .parity import imprint_on_even_page
 from .pool import MAX_BATCH, Source, convert_many
 from .soffice import FONTS_CONF, LibreOfficeMissing, find_soffice
@@ -26,6 +25,7 @@ from .stable import stable_pdf
 from .targets import PDF_KINDS, OutsideOutput, Target, inside, targets
 
 ISSUE_KIND = "issue"  # the issued document: its 版记 page must come out even
+PDF_KIND = "pdf"  # the manifest kind `plandocs pdf` owns
 CONVERTER_VERSION = b"1"  # bump when a change in how PDFs are made should remake them all
 
 
@@ -112,33 +112,28 @@ def convert_outputs(
     started = time.perf_counter()
     if letters_per_volume is None:
         letters_per_volume = load_layout().letters_per_volume
-    with build_lock(out_dir):
-        manifest = read_manifest(out_dir)
-        everything = targets(manifest, letters_per_volume)
+    with transaction(out_dir, frozenset({PDF_KIND})) as tx:
+        everything = targets(tx.manifest, letters_per_volume)
         chosen = select(everything, out_dir, paths, kinds)
-        run = _Run(out_dir, plan.meta.date, manifest, converter_key())
+        run = _Run(tx, plan.meta.date, converter_key())
         report = PdfReport(total=len(chosen))
         try:
             run.update(chosen, report, on_start, on_progress, batch_size)
             if len(chosen) == len(everything):  # a full run: PDFs whose source is gone go too
                 report.removed = run.remove_orphans({t.pdf for t in everything})
-        finally:
-            run.write_manifest(everything)
+        finally:  # what was converted before a failure is kept: it took LibreOffice long enough
+            run.commit(everything)
     report.seconds = time.perf_counter() - started
     return report
 
 
 class _Run:
-    """One `plandocs pdf` run over output/: the old pdf entries, and the new ones as PDFs are written."""
+    """One `plandocs pdf` run over output/ (one output transaction): the old pdf entries, and the new ones
+    as PDFs are staged."""
 
-    def __init__(self, out_dir: Path, date: str, manifest: dict, converter: str) -> None:
-        self.out_dir, self.date, self.manifest, self.converter = out_dir, date, manifest, converter
-        artifacts = manifest.get("artifacts", [])
-        self.old = {
-            e["path"]: e
-            for e in artifacts
-            if isinstance(e, dict) and e.get("kind") == "pdf" and isinstance(e.get("path"), str)
-        }
+    def __init__(self, tx: Transaction, date: str, converter: str) -> None:
+        self.tx, self.out_dir, self.date, self.converter = tx, tx.out_dir, date, converter
+        self.old = {e["path"]: e for e in tx.entries if tx.owns(e)}
         self.entries = dict(self.old)  # pdf path → manifest entry, as it will be written
 
     def _current(self, target: Target, source_sha: str, parts_sha: str | None = None) -> bool:
@@ -153,8 +148,8 @@ class _Run:
         )
 
     def _put(self, target: Target, data: bytes, source_sha: str, parts_sha: str | None = None) -> None:
-        atomic_write(inside(self.out_dir, target.pdf), data)
-        entry: dict = {"kind": "pdf", "path": target.pdf, "sha256": sha256(data), "bytes": len(data)}
+        entry: dict = {"kind": PDF_KIND, "path": target.pdf, "sha256": self.tx.put(target.pdf, data)}
+        entry["bytes"] = len(data)
         entry["source"] = target.source
         for key in ("unit", "leader", "quarter"):
             if getattr(target, key) is not None:
@@ -217,42 +212,20 @@ class _Run:
             return
         from .join import join_letters  # pypdf: imported only when there is something to join
 
-        pdfs = [
-            (letters[p].get("unit", p), inside(self.out_dir, letters[p]["path"]).read_bytes())
-            for p in target.parts
-        ]
+        pdfs = [(letters[p].get("unit", p), self.tx.read(letters[p]["path"])) for p in target.parts]
         self._put(target, join_letters(pdfs), sha256(source), parts_sha)
         report.joined.append(target.pdf)
 
     def remove_orphans(self, wanted: set[str]) -> list[str]:
-        """Delete the PDFs the manifest lists whose document is no longer there (paths inside output/)."""
-        removed = []
-        for path in [p for p in self.entries if p not in wanted]:
+        """Drop the PDFs whose document is no longer there: the commit deletes their files (paths inside
+        output/ only)."""
+        removed = [p for p in self.entries if p not in wanted]
+        for path in removed:
             del self.entries[path]
-            with contextlib.suppress(OutsideOutput, FileNotFoundError):
-                file = inside(self.out_dir, path)
-                file.unlink()
-                _remove_empty_parents(self.out_dir, file)
-            removed.append(path)
         return removed
 
-    def write_manifest(self, everything: list[Target]) -> None:
+    def commit(self, everything: list[Target]) -> None:
         """Every entry but the pdf ones as it was; the pdf entries in target order, then any others kept."""
         order = [t.pdf for t in everything if t.pdf in self.entries]
         pdfs = [self.entries[p] for p in order] + [e for p, e in self.entries.items() if p not in set(order)]
-        others = [
-            e
-            for e in self.manifest.get("artifacts", [])
-            if not (isinstance(e, dict) and e.get("kind") == "pdf")
-        ]
-        manifest = {**self.manifest, "artifacts": others + pdfs}
-        data = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-        if read_bytes_or_none(self.out_dir / MANIFEST) != data:
-            atomic_write(self.out_dir / MANIFEST, data)
-
-
-def _remove_empty_parents(root: Path, path: Path) -> None:
-    parent = path.parent
-    while parent != root and parent.is_dir() and not any(parent.iterdir()):
-        parent.rmdir()
-        parent = parent.parent
+        self.tx.commit(pdfs, owned_last=True)
