@@ -6,6 +6,8 @@ import re
 import subprocess
 from pathlib import Path
 
+from generators.model import Plan
+
 MEASURE_NUMBER = re.compile(
     r"^(          - 编号: )(\d+)$", re.MULTILINE
 )  # measures only: parts and sections use 一 二 …
@@ -71,3 +73,22 @@ def commit_all(repo: Path, message: str) -> None:
         git(repo, "init", "-q")
     git(repo, "add", "plan")
     git(repo, "commit", "-q", "-m", message)
+
+
+def with_measure_text(plan: Plan, number: int, old: str, new: str) -> Plan:
+    """The plan (in memory) with `old` replaced by `new` in measure `number`'s text."""
+    import dataclasses
+
+    measure = next(m for m in plan.measures if m.number == number)
+    reworded = dataclasses.replace(measure, text=measure.text.replace(old, new))
+    parts = tuple(
+        dataclasses.replace(
+            p,
+            sections=tuple(
+                dataclasses.replace(s, measures=tuple(reworded if m is measure else m for m in s.measures))
+                for s in p.sections
+            ),
+        )
+        for p in plan.parts
+    )
+    return dataclasses.replace(plan, parts=parts)

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -57,3 +62,22 @@ def one_line(result: Result) -> str:
     ), result.output
     assert len(lines) == 1, result.output
     return lines[0]
+
+
+def kill_mid_switch(args: list[str], flag: Path, after_moves: int) -> None:
+    """Run `plandocs ARGS` in a child whose journalled switch stops after `after_moves` moves
+    (staging.PAUSE_ENV), then kill -9 it there."""
+    from generators.staging import PAUSE_ENV
+
+    env = {**os.environ, PAUSE_ENV: f"{after_moves}:{flag}"}
+    command = [sys.executable, "-m", "generators", *args]
+    root = Path(__file__).resolve().parent.parent
+    child = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not flag.exists() and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert flag.exists(), (
+        child.stderr.read().decode() if child.poll() is not None and child.stderr else "no pause"
+    )
+    child.send_signal(signal.SIGKILL)
+    child.wait()

@@ -5,19 +5,15 @@ whose letters must be reprinted are still listed by the build after a kill."""
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from promises import assert_manifest_holds, manifest, one_line, plandocs, tree
+from promises import assert_manifest_holds, kill_mid_switch, manifest, one_line, plandocs, tree
 
 from generators import staging
 from generators.output import build_lock
 from generators.pipeline import build
-from generators.staging import JOURNAL, PAUSE_ENV
+from generators.staging import JOURNAL
 
 ROOT = Path(__file__).resolve().parent.parent
 MEASURE_17 = ("完善安全生产行政审批各类办事指南", "完善安全生产行政审批办事指南")  # names 区应急局 alone
@@ -53,25 +49,8 @@ def expected(tmp_path_factory, output_copy) -> tuple[dict[str, str], dict]:
 
 
 def _kill_during_switch(out: Path, after_moves: int) -> None:
-    flag = out.parent / "paused"
-    env = {**os.environ, PAUSE_ENV: f"{after_moves}:{flag}"}
-    command = [
-        sys.executable,
-        "-m",
-        "generators",
-        "build",
-        "--plan",
-        str(out.parent / "plan"),
-        "--out",
-        str(out),
-    ]
-    child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while not flag.exists() and child.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert flag.exists(), child.stderr.read().decode() if child.poll() is not None else "no pause"
-    child.send_signal(signal.SIGKILL)
-    child.wait()
+    args = ["build", "--plan", str(out.parent / "plan"), "--out", str(out)]
+    kill_mid_switch(args, out.parent / "paused", after_moves)
 
 
 @pytest.mark.parametrize("after_moves", [1, 3])

@@ -6,24 +6,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import stat
-import subprocess
-import sys
-import time
-from io import BytesIO
 from pathlib import Path
 
 import pytest
-from promises import assert_manifest_holds, plandocs, tree
-from pypdf import PdfWriter
-from test_pdf_incremental import FAKE_SOFFICE
+from promises import assert_manifest_holds, kill_mid_switch, plandocs, tree
+from test_pdf_incremental import install_fake
 
 from generators import staging
 from generators.formspec import FormsLayout
 from generators.ledger.synthetic import write_returns
 from generators.plan import load_plan
-from generators.staging import JOURNAL, PAUSE_ENV
+from generators.staging import JOURNAL
 from generators.views import Views
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,19 +25,6 @@ LETTER = "letters/区应急局.docx"
 
 def relative(folder: Path) -> dict[str, str]:
     return {str(Path(k).relative_to(folder)): v for k, v in tree(folder).items()}
-
-
-def _kill_mid_switch(args: list[str], flag: Path, after_moves: int) -> None:
-    """Run `plandocs ARGS` in a child that stops after `after_moves` moves of its switch, then kill -9 it."""
-    env = {**os.environ, PAUSE_ENV: f"{after_moves}:{flag}"}
-    command = [sys.executable, "-m", "generators", *args]
-    child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while not flag.exists() and child.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert flag.exists(), child.stderr.read().decode() if child.poll() is not None else "no pause"
-    child.send_signal(signal.SIGKILL)
-    child.wait()
 
 
 @pytest.fixture
@@ -84,7 +64,7 @@ def test_collect_killed_during_its_switch_is_finished_by_the_next_command(output
     done = plandocs(*_collect_args(twin, returns))
     assert done.exit_code == 0, done.output
 
-    _kill_mid_switch(_collect_args(out, returns), tmp_path / "paused", 1)
+    kill_mid_switch(_collect_args(out, returns), tmp_path / "paused", 1)
 
     assert (out / JOURNAL).exists()  # killed mid-switch: the journal says what to finish
     middle = relative(out)
@@ -128,19 +108,7 @@ def test_collect_failing_in_the_middle_of_its_switch_rolls_everything_back(outpu
 @pytest.fixture
 def fake_soffice(tmp_path, monkeypatch) -> None:
     """test_pdf_incremental's stand-in LibreOffice on PATH: one blank page per file, at once."""
-    folder = tmp_path / "fake-bin"
-    folder.mkdir()
-    script = folder / "soffice"
-    script.write_text(FAKE_SOFFICE.format(python=sys.executable), encoding="utf-8")
-    script.chmod(script.stat().st_mode | stat.S_IEXEC)
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = BytesIO()
-    writer.write(buffer)
-    (folder / "page.pdf").write_bytes(buffer.getvalue())
-    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setenv("FAKE_PDF", str(folder / "page.pdf"))
-    monkeypatch.setenv("FAKE_LOG", str(tmp_path / "converted.log"))
+    install_fake(tmp_path, monkeypatch)
 
 
 def _pdf_args(out: Path) -> list[str]:
@@ -155,7 +123,7 @@ def test_pdf_killed_during_its_switch_is_finished_by_the_next_command(output_cop
     assert done.exit_code == 0, done.output
     assert "pdf/letters/区应急局.pdf" in relative(twin)
 
-    _kill_mid_switch(_pdf_args(out), tmp_path / "paused", 1)
+    kill_mid_switch(_pdf_args(out), tmp_path / "paused", 1)
 
     assert (out / JOURNAL).exists()
     middle = relative(out)

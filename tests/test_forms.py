@@ -8,6 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from plan_edits import with_measure_text
 
 from generators.context import BuildContext
 from generators.dates import chinese_date
@@ -203,21 +204,7 @@ def test_build_includes_four_quarters(plan, views, layout):
 
 def test_form_version_changes_only_for_units_whose_tasks_changed(plan):
     """Rewording measure 17 (区应急局 alone) changes 区应急局's form version and no other unit's."""
-    import dataclasses
-
-    measure = next(m for m in plan.measures if m.number == 17)
-    reworded = dataclasses.replace(measure, text=measure.text.replace("各类办事指南", "办事指南"))
-    parts = tuple(
-        dataclasses.replace(
-            p,
-            sections=tuple(
-                dataclasses.replace(s, measures=tuple(reworded if m is measure else m for m in s.measures))
-                for s in p.sections
-            ),
-        )
-        for p in plan.parts
-    )
-    revised = dataclasses.replace(plan, parts=parts)
+    revised = with_measure_text(plan, 17, "各类办事指南", "办事指南")
     before, after = Views(plan), Views(revised)
     changed = {
         u.name for u in plan.units if form_version(before, 2, u.name) != form_version(after, 2, u.name)

@@ -67,6 +67,11 @@ class Fake:
 
 @pytest.fixture
 def fake(tmp_path, monkeypatch) -> Fake:
+    return install_fake(tmp_path, monkeypatch)
+
+
+def install_fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Fake:
+    """The stand-in `soffice` first on PATH for this test (also used by test_command_switch)."""
     folder = tmp_path / "fake-bin"
     folder.mkdir()
     script = folder / "soffice"

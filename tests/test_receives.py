@@ -3,11 +3,11 @@ version) and `plandocs diff` read the same items with the same roles, for every 
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.util
 from pathlib import Path
 
 import pytest
+from plan_edits import with_measure_text
 
 from generators.diff.affected import _holdings
 from generators.formspec import FormsLayout, form_version, identification
@@ -126,19 +126,7 @@ def test_a_reworded_measure_changes_the_letter_form_and_diff_of_its_units_only(p
     """Measure 17 names 区应急局 alone: its letter, its form version and the diff change, nobody else's."""
     from generators.diff import diff_plans
 
-    measure = next(m for m in plan.measures if m.number == 17)
-    reworded = dataclasses.replace(measure, text=measure.text.replace("各类办事指南", "办事指南"))
-    parts = tuple(
-        dataclasses.replace(
-            p,
-            sections=tuple(
-                dataclasses.replace(s, measures=tuple(reworded if m is measure else m for m in s.measures))
-                for s in p.sections
-            ),
-        )
-        for p in plan.parts
-    )
-    revised = dataclasses.replace(plan, parts=parts)
+    revised = with_measure_text(plan, 17, "各类办事指南", "办事指南")
     before, after = Views(plan), Views(revised)
     letters_changed = {
         unit
