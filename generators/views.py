@@ -145,7 +145,7 @@ class Received:
         task = self.assignment.item_task
         return "\n".join("、".join(names) for names in (task.leaders, task.leads, task.supports))
 
-    @property
+    @cached_property  # the form of each quarter hashes it again
     def signature(self) -> str:
         """What the unit's form version hashes (formspec.form_version). It is the assignment's repr, as
         it was when the first forms went out: a different text would make every form already returned
