@@ -226,7 +226,8 @@ class Transaction:
 
     @property
     def entries(self) -> list[dict]:
-        """The manifest's entries as the transaction found them (every command's)."""
+        """The manifest's entries, every command's: as the transaction found them, or as its commit left
+        them."""
         return self.manifest["artifacts"]
 
     def owns(self, entry: dict) -> bool:
