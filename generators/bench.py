@@ -100,6 +100,7 @@ def ledger_child(plan_dir: Path, work: Path) -> None:
     """Run in a subprocess: returns for Q1–Q4 written (untimed), then collect + record each quarter and
     build the year workbook (timed); prints seconds and peak RSS as JSON."""
     from generators.collect import COLLECTED_KINDS, collect, summary_artifacts
+    from generators.collect.tally import Tally
     from generators.formspec import FormsLayout
     from generators.layout import load_layout
     from generators.ledger.record import record
@@ -130,10 +131,11 @@ def ledger_child(plan_dir: Path, work: Path) -> None:
     def year() -> int:
         for q in (1, 2, 3, 4):
             collection = phase("read_check", partial(collect, plan, views, layout, q, work / f"returns{q}"))
-            artifacts = phase("summary", partial(summary_artifacts, plan, views, layout, collection))
+            tally = phase("summary", partial(Tally, views, spec, collection))  # shared, as collect does
+            artifacts = phase("summary", partial(summary_artifacts, plan, views, layout, collection, tally))
             phase("summary", partial(write_output, work / f"out{q}", plan, artifacts, COLLECTED_KINDS))
-            phase("record", partial(record, paths, plan, views, spec, collection))
-            del collection, artifacts
+            phase("record", partial(record, paths, plan, views, spec, collection, tally))
+            del collection, artifacts, tally
         ledger = LedgerLayout.of(layout)
         workbook = phase(
             "workbook", lambda: render_workbook(Year(load(paths), plan, views, spec, ledger), layout)

@@ -415,3 +415,50 @@ def test_year_workbook_leaders_and_units(year, layout, views):
         len(views.assignments[STEADY].all),
         1.0,
     )
+
+
+def test_year_workbook_stamped_rows_are_openpyxls_bytes(year, layout):
+    """The grid's rows written as XML (sheets.stamp) give the very bytes openpyxl writes cell by cell."""
+    from generators.ledger.commands import load_year
+    from generators.ledger.workbook import render_workbook
+
+    _, plan_dir, _, _, _ = year
+    _, layout, played = load_year(plan_dir, Path(__file__).resolve().parent.parent / "templates")
+    stamped, slow = render_workbook(played, layout), render_workbook(played, layout, stamped=False)
+    assert len(played.lines) > 100 and stamped.data == slow.data
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.one_of(
+                st.none(),
+                st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")),
+                st.sampled_from([" 前后有空格 ", "a & b <c> \"d\" 'e'", "=1+1", "一\r\n二", "{{ x }}", "😀"]),
+            ),
+            min_size=3,
+            max_size=3,
+        ),
+        min_size=2,
+        max_size=6,
+    )
+)
+@settings(max_examples=40, deadline=None)
+def test_stamped_text_rows_read_back_as_openpyxl_writes_them(layout, rows):
+    from openpyxl import Workbook
+
+    from generators.collect.cells import UNWRITABLE
+    from generators.formats.xlsx_bytes import workbook_bytes, workbook_members
+    from generators.ledger import sheets
+
+    rows = [[UNWRITABLE.sub("", v) if isinstance(v, str) else v for v in row] for row in rows]
+    header = [("甲", 10), ("乙", 10), ("丙", 10)]
+    made = []
+    for deferred in ([], None):
+        wb = Workbook()
+        wb.properties.created = wb.properties.modified = dt.datetime(2023, 1, 1)  # not the clock
+        sheets.table(wb.active, sheets.styles(layout), "标题", header, rows, deferred)
+        made.append(sheets.stamp(workbook_members(wb), deferred) if deferred else workbook_bytes(wb))
+    assert made[0] == made[1]
+    back = [list(r) for r in load_workbook(io.BytesIO(made[0])).active.iter_rows(min_row=3, values_only=True)]
+    assert back == [[v if v != "" else None for v in row] for row in rows]

@@ -23,9 +23,11 @@ __all__ = ["COLLECTED_KINDS", "Collection", "Outcome", "Verdict", "collect", "su
 COLLECTED_KINDS = frozenset({"summary", "summary-report"})
 
 
-def summary_artifacts(plan: Plan, views: Views, layout: Layout, collection: Collection) -> list[Artifact]:
-    """The summary workbook and the 通报, drawn from one tally."""
-    tally = Tally(views, FormsLayout.of(layout), collection)
+def summary_artifacts(
+    plan: Plan, views: Views, layout: Layout, collection: Collection, tally: Tally | None = None
+) -> list[Artifact]:
+    """The quarter's summary workbook and 通报, both from one tally (made from the collection unless given)."""
+    tally = tally or Tally(views, FormsLayout.of(layout), collection)
     return [
         render_summary(plan, views, layout, collection, tally),
         render_report(plan, views, layout, collection, tally),

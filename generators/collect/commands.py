@@ -26,6 +26,7 @@ from generators.plan import PlanError, load_plan
 from generators.views import Views
 
 from . import COLLECTED_KINDS, Outcome, Verdict, cells, collect, summary_artifacts
+from .tally import Tally
 
 quarter_choice = click.IntRange(1, 4)
 SHOWN_PROBLEMS = 8  # per file and kind on the console; an empty form has over a hundred
@@ -157,14 +158,15 @@ def collect_command(
         _echo_verdict(verdict, folder)
     if not collection.has_returns:
         _refuse_empty(folder, out_dir, plan, layout, collection)
-    artifacts = summary_artifacts(plan, views, layout, collection)
+    tally = Tally(views, FormsLayout.of(layout), collection)  # one tally: summary, 通报 and ledger
+    artifacts = summary_artifacts(plan, views, layout, collection, tally)
     try:
         with transaction(out_dir, COLLECTED_KINDS) as tx:  # this quarter's summary replaced, the others kept
             tx.write(artifacts, plan, replaced=lambda entry: entry.get("quarter") == quarter)
             if not no_ledger:
                 from generators.ledger.commands import record_collection
 
-                record_collection(plan_dir, plan, views, layout, collection)
+                record_collection(plan_dir, plan, views, layout, collection, tally)
     except BuildLocked as err:
         _locked(err)
     _echo_groups(collection)

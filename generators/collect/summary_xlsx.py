@@ -176,7 +176,7 @@ def _units_sheet(
     ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables, title: str, plan
 ) -> list[list]:
     labels = spec.summary.labels
-    category = {u.name: u.category.value for u in plan.units}
+    category = tally.category
     header = [(labels["unit"], 16), (labels["category"], 10)]
     header += [(s, 10) for s in tally.statuses] + [
         (labels["total"], 8),
@@ -293,7 +293,7 @@ def _tasks_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables
 def _missing_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables, title: str, plan) -> None:
     """退回 first (with the refused file and the reason), then 未报送: each unit once, under its own heading."""
     labels, collection = spec.summary.labels, tally.collection
-    category = {u.name: u.category.value for u in plan.units}
+    category = tally.category
     header = [(labels["index"], 6), (labels["unit"], 18), (labels["category"], 10)]
     header += [(labels["outcome"], 10), (labels["reason"], 60)]
     units = [*collection.returned, *collection.not_reported]
@@ -314,7 +314,8 @@ def build_summary(
     plan: Plan, views: Views, layout: Layout, collection: Collection, tally: Tally | None = None
 ) -> Workbook:
     """The summary workbook with every cell written through openpyxl (render_summary stamps the long
-    tables instead; the bytes are the same)."""
+    tables instead; the bytes are the same). `tally` when the quarter comes from elsewhere than the
+    returns (the ledger's rebuild: generators/ledger/rebuild.py), else tallied from the collection."""
     return _build(plan, views, layout, collection, _Tables(_styles(layout), layout), tally)
 
 

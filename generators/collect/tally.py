@@ -98,6 +98,11 @@ class Tally:
         return tuple(out)
 
     @cached_property
+    def category(self) -> dict[str, str]:
+        """Each unit's category (单位类别) as the summary prints it."""
+        return {u.name: u.category.value for u in self.views.plan.units}
+
+    @cached_property
     def by_unit(self) -> dict[str, Counter]:
         counts: dict[str, Counter] = {unit: Counter() for unit in self.collection.reports}
         for row in self.rows:

@@ -11,6 +11,7 @@ import click
 
 from generators.artifact import Artifact
 from generators.collect.collection import Collection
+from generators.collect.tally import Tally
 from generators.commands.common import BAD_INPUT, Command, out_option, plan_option, templates_option
 from generators.formspec import FormsLayout
 from generators.layout import Layout, load_layout
@@ -31,15 +32,26 @@ def _fail(message: str) -> NoReturn:
 
 
 def record_collection(
-    plan_dir: Path, plan: Plan, views: Views, layout: Layout, collection: Collection
+    plan_dir: Path,
+    plan: Plan,
+    views: Views,
+    layout: Layout,
+    collection: Collection,
+    tally: Tally | None = None,
 ) -> None:
     """collect's hook: record the accepted returns and say what changed in the ledger."""
     paths = LedgerPaths.beside(plan_dir, plan.meta.year)
     try:
-        done = record(paths, plan, views, FormsLayout.of(layout), collection)
+        done = record(paths, plan, views, FormsLayout.of(layout), collection, tally)
     except LedgerError as err:
         _fail(f"{err}；汇总已写入，台账未记录，请处理后重新运行 collect")
     q = to_chinese(collection.quarter)
+    if done.migrated:
+        click.echo(
+            f"台账 {paths.csv} 由较早版本的 plandocs 记下，已按新格式重写（增加“责任类型”一栏及 "
+            f"{paths.expected.name}、{paths.quarter_tasks.name}）；此前收取的季度要只凭台账重做汇总，"
+            "请对各季度的存档文件夹重新运行 collect。"
+        )
     click.echo(
         f"台账 {paths.csv}：第{q}季度新记 {len(done.added)} 个单位，替换 {len(done.replaced)} 个，"
         f"未变 {len(done.unchanged)} 个。"
@@ -80,16 +92,36 @@ def write(
 
 
 @click.command("ledger", cls=Command)
+@click.option(
+    "--rebuild-summaries",
+    is_flag=True,
+    help="同时只凭台账重做各季度的汇总表和进展情况通报（不读交回的报表）",
+)
 @plan_option
 @out_option
 @templates_option
-def ledger_command(plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
+def ledger_command(rebuild_summaries: bool, plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
     """由年度台账（ledger/）生成年度推进台账工作簿：逐任务逐季度状态、各单位完成情况、区领导重点任务、状态分布图。"""
     from .workbook import render_workbook
 
     plan, layout, year = load_year(plan_dir, templates_dir)
-    artifact = render_workbook(year, layout)
-    write(out_dir, plan, [artifact], frozenset({"ledger"}), lambda e: True)
+    artifacts, kinds = [render_workbook(year, layout)], frozenset({"ledger"})
+    quarters: tuple[int, ...] = ()
+    if rebuild_summaries:
+        from generators.collect import COLLECTED_KINDS, summary_artifacts
+
+        from .rebuild import quarter_tally, recorded_quarters
+
+        paths = LedgerPaths.beside(plan_dir, plan.meta.year)
+        quarters = recorded_quarters(year.ledger)
+        for q in quarters:
+            try:
+                tally = quarter_tally(year.ledger, paths, year.spec, q)
+            except LedgerError as err:
+                _fail(str(err))
+            artifacts += summary_artifacts(plan, year.views, layout, tally.collection, tally)
+        kinds |= COLLECTED_KINDS
+    write(out_dir, plan, artifacts, kinds, lambda e: e["kind"] == "ledger" or e.get("quarter") in quarters)
     shown = "、".join(f"第{to_chinese(q)}季度" for q in year.collected)
     click.echo(f"台账包含{shown}，{len(year.lines)} 行（单位 × 任务）。")
 

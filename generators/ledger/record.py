@@ -4,13 +4,17 @@ A return already recorded (same bytes) is left alone, so collecting the same fol
 nothing. A different return for a unit and quarter already recorded replaces it when it is not older
 (填报日期): the old rows give way, the old copy moves to 被替换/, and the new rows and the history say
 what was replaced. Nothing in ledger/ is ever deleted.
+
+Besides the rows, the quarter's register (应报.csv: every unit asked, 已报/退回/未报送, the tasks it held)
+and its task list (季度任务.csv) are brought up to date, so the quarter's summary and 通报 can be rebuilt
+from the ledger alone: a unit whose return the ledger holds stays 已报 whatever a later folder lacks.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from generators.collect.collection import Collection
 from generators.collect.tally import Tally
@@ -20,10 +24,24 @@ from generators.model import Plan
 from generators.output import atomic_write
 from generators.views import Views
 
-from .registers import sync
-from .store import Entry, Event, LedgerError, LedgerPaths, load, save
+from .registers import Identities, sync
+from .store import (
+    NOT_REPORTED,
+    REPORTED,
+    RETURNED,
+    Entry,
+    Event,
+    Expected,
+    Ledger,
+    LedgerPaths,
+    QuarterTask,
+    load,
+    save,
+)
 
 ACCEPTED, REPLACED, KEPT = "接收", "替换", "保留"
+# Files are named as the summary shows them (Verdict.name): a name that is not UTF-8 or holds a control
+# character cannot go into a CSV or a workbook as it is.
 
 
 @dataclass
@@ -32,22 +50,36 @@ class Recorded:
     replaced: list[str] = field(default_factory=list)  # "unit：old file → new file"
     unchanged: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # a newer return was already recorded: why
+    migrated: bool = False  # the ledger was in an older format and is now written in the current one
 
 
 def record(
-    paths: LedgerPaths, plan: Plan, views: Views, spec: FormsLayout, collection: Collection
+    paths: LedgerPaths,
+    plan: Plan,
+    views: Views,
+    spec: FormsLayout,
+    collection: Collection,
+    tally: Tally | None = None,
 ) -> Recorded:
+    """Record the collection's accepted returns; `tally` is the summary's, when it was made already."""
     quarter = collection.quarter
-    ledger = load(paths)
+    ledger = load(paths, only=quarter)
     ids = sync(ledger, plan, views, spec, quarter)
     latest = {}  # (quarter, unit id) → the event of the return that counts now
     for event in ledger.events:
         if event.action in (ACCEPTED, REPLACED):
             latest[(event.quarter, event.unit_id)] = event
     rows_of: dict[str, list] = {}
-    for row in Tally(views, spec, collection).rows:
+    tally = tally or Tally(views, spec, collection)
+    for row in tally.rows:
         rows_of.setdefault(row.unit, []).append(row)
-    done = Recorded()
+    done = Recorded(migrated=ledger.migrated)
+    fresh: set[str] = set()  # units whose return is recorded by this collection
+    # rows an older ledger recorded without 责任类型: filled in when the same return comes again
+    roleless = {e.unit_id for e in ledger.entries if e.quarter == quarter and not e.role}
+    roles: dict[str, dict[str, str]] = {}
+    dropped: set[str] = set()  # units whose earlier return of the quarter a later one replaces
+    recorded: list[Entry] = []
     for unit, verdict in collection.reports.items():
         unit_id = ids.unit_of[unit]
         data = verdict.path.read_bytes()
@@ -56,11 +88,13 @@ def record(
         before = latest.get((quarter, unit_id))
         if before is not None and before.sha256 == sha:
             done.unchanged.append(unit)
+            if unit_id in roleless:
+                roles[unit_id] = {ids.task_of[r.key]: r.role for r in rows_of.get(unit, [])}
             continue
         if before is not None and date < before.date:
-            note = f"账本中已有填报日期更晚的报表 {before.file}（{chinese_date(before.date)}），{verdict.path.name} 未替换它"
+            note = f"账本中已有填报日期更晚的报表 {before.file}（{chinese_date(before.date)}），{verdict.name} 未替换它"
             done.kept.append(f"{unit}：{note}")
-            ledger.events.append(Event(quarter, unit_id, unit, KEPT, verdict.path.name, sha, date, "", note))
+            ledger.events.append(Event(quarter, unit_id, unit, KEPT, verdict.name, sha, date, "", note))
             continue
         archive = paths.archive(quarter, unit_id)
         replaces = ""
@@ -71,19 +105,15 @@ def record(
                 os.replace(archive, moved)
             shown = chinese_date(before.date) if before.date else "未填"
             replaces = f"替换 {before.file}（填报日期 {shown}，存档 {paths.relative(moved)}）"
-            ledger.entries = [
-                e for e in ledger.entries if not (e.quarter == quarter and e.unit_id == unit_id)
-            ]
-            done.replaced.append(f"{unit}：{before.file} → {verdict.path.name}")
+            dropped.add(unit_id)
+            done.replaced.append(f"{unit}：{before.file} → {verdict.name}")
         else:
             done.added.append(unit)
         atomic_write(archive, data)
-        if hashlib.sha256(archive.read_bytes()).hexdigest() != sha:
-            raise LedgerError(f"{archive}：存档副本与 {verdict.path} 不一致，请检查磁盘后重试")
-        relative = paths.relative(archive)
+        relative, name = paths.relative(archive), verdict.name
         reporter = str(verdict.returned.reporter.get(spec.reporter[0]) or "").strip()
         for row in rows_of.get(unit, []):
-            ledger.entries.append(
+            recorded.append(
                 Entry(
                     quarter,
                     unit_id,
@@ -91,20 +121,96 @@ def record(
                     ids.task_of[row.key],
                     row.key_text,
                     row.task,
+                    row.role,
                     row.status,
                     row.progress,
                     row.problems,
                     row.next_steps,
                     reporter,
                     date,
-                    verdict.path.name,
+                    name,
                     relative,
                     replaces,
                 )
             )
         action = REPLACED if before is not None else ACCEPTED
+        fresh.add(unit)
         ledger.events.append(
-            Event(quarter, unit_id, unit, action, verdict.path.name, sha, date, relative, replaces)
+            Event(quarter, unit_id, unit, action, verdict.name, sha, date, relative, replaces)
         )
+    if dropped:  # the rows of the returns replaced, once for all of them
+        ledger.entries = [e for e in ledger.entries if not (e.quarter == quarter and e.unit_id in dropped)]
+    ledger.entries += recorded
+    if roles:
+        _fill_roles(ledger, quarter, roles)
+    _register_quarter(ledger, views, spec, collection, ids, fresh, tally)
     save(paths, ledger)
     return done
+
+
+def _fill_roles(ledger: Ledger, quarter: int, roles: dict[str, dict[str, str]]) -> None:
+    """Rows an older ledger recorded without 责任类型 get it from the same return read again."""
+    ledger.entries = [
+        replace(e, role=roles[e.unit_id].get(e.task_id, ""))
+        if e.quarter == quarter and e.unit_id in roles and not e.role
+        else e
+        for e in ledger.entries
+    ]
+
+
+def _register_quarter(
+    ledger: Ledger,
+    views: Views,
+    spec: FormsLayout,
+    collection: Collection,
+    ids: Identities,
+    fresh: set[str],
+    tally: Tally,
+) -> None:
+    """应报.csv and 季度任务.csv for the quarter: this collection merged into what the ledger had.
+
+    A unit whose return was recorded now gets a fresh 已报 row; one whose earlier return the ledger keeps
+    stays as it was; a refused file makes a unit 退回 unless the ledger already holds a return of it; a
+    unit with nothing anywhere is 未报送. Units the ledger had for the quarter but the plan no longer
+    asks stay, after the plan's units."""
+    quarter = collection.quarter
+    before = {x.unit_id: x for x in ledger.expected if x.quarter == quarter}
+    category = tally.category
+    rows: list[Expected] = []
+    for unit in collection.units:
+        unit_id = ids.unit_of[unit]
+        old = before.pop(unit_id, None)
+        tasks = tuple(ids.task_of[a.key] for a in views.assignments[unit].all)
+        verdict = collection.reports.get(unit)
+        if verdict is not None and (unit in fresh or old is None or old.outcome != REPORTED):
+            form = verdict.returned
+            reporter = str(form.reporter.get(spec.reporter[0]) or "").strip() if form else ""
+            version = form.ident.get("计划版本", "") if form else ""
+            date = verdict.date.isoformat() if verdict.date else ""
+            row = Expected(quarter, unit_id, unit, category[unit], REPORTED, verdict.name, reporter, date)
+            rows.append(replace(row, version=version, tasks=tasks))
+        elif old is not None and (old.outcome == REPORTED or unit not in collection.returned):
+            rows.append(old)
+        elif unit in collection.returned:
+            refused = collection.returned[unit]
+            reason = refused.errors[0] if refused.errors else ""
+            rows.append(
+                Expected(
+                    quarter,
+                    unit_id,
+                    unit,
+                    category[unit],
+                    RETURNED,
+                    refused.name,
+                    reason=reason,
+                    tasks=tasks,
+                )
+            )
+        else:
+            rows.append(Expected(quarter, unit_id, unit, category[unit], NOT_REPORTED, tasks=tasks))
+    rows += before.values()
+    ledger.expected = [x for x in ledger.expected if x.quarter != quarter] + rows
+    listed = [QuarterTask(quarter, ids.task_of[t.key], t.key_text, t.task) for t in tally.by_task]
+    known = {t.task_id for t in listed}
+    listed += [t for t in ledger.quarter_tasks if t.quarter == quarter and t.task_id not in known]
+    ledger.quarter_tasks = [t for t in ledger.quarter_tasks if t.quarter != quarter] + listed

@@ -91,15 +91,16 @@ def sync(ledger: Ledger, plan: Plan, views: Views, spec: FormsLayout, quarter: i
 def _sync_tasks(ledger: Ledger, now: dict[str, TaskRecord], quarter: int, start: int) -> dict[str, str]:
     task_of: dict[str, str] = {}
     taken = {t.task_id for t in ledger.tasks}
-    last_seen: dict[str, int] = {}
-    for e in ledger.entries:
-        last_seen[e.task_id] = max(last_seen.get(e.task_id, 0), e.quarter)
+    last_seen: dict[str, int] = {}  # read from every row only when a task has left the plan
     for kind in ("measure", "task"):
         active = [t for t in ledger.tasks if t.kind == kind and not t.end]
         keys = [k for k, t in now.items() if t.kind == kind]
         pairs = match_texts([t.text for t in active], [now[k].text for k in keys])
         for i, record in enumerate(active):
             if i not in pairs:
+                if not last_seen:
+                    for quarter_of_row, _, task_id in ledger.facts():
+                        last_seen[task_id] = max(last_seen.get(task_id, 0), quarter_of_row)
                 # left the plan: its rows stay, it is no longer expected (a late return for an
                 # earlier quarter does not cut off the quarters it was reported in)
                 record.end = max(quarter, last_seen.get(record.task_id, 0) + 1)
@@ -132,8 +133,8 @@ def _sync_units(
     came = [u for name, u in units.items() if name not in active]
     if gone and came:
         held_before: dict[str, set] = {}
-        for e in ledger.entries:
-            held_before.setdefault(e.unit_id, set()).add(("任务", e.task_id))
+        for _, unit_id, task_id in ledger.facts():
+            held_before.setdefault(unit_id, set()).add(("任务", task_id))
         held_now = {u.name: {("任务", task_of[a.key]) for a in views.assignments[u.name].all} for u in came}
         scored = sorted(
             (-score, r.unit_id, u.name)
@@ -154,8 +155,9 @@ def _sync_units(
         if record.unit_id not in unit_of.values():
             record.end = quarter
     taken = {r.unit_id for r in ledger.units}
+    by_id = {r.unit_id: r for r in ledger.units}
     for name, unit in units.items():
-        kept = next((r for r in ledger.units if r.unit_id == unit_of.get(name)), None)
+        kept = by_id.get(unit_of.get(name, ""))
         if kept is None:
             kept = UnitRecord(
                 _fresh_id(name, quarter, taken), name, unit.full_name, unit.category.value, [], start
