@@ -65,6 +65,16 @@ class Column:
 
 
 @dataclass(frozen=True)
+class RowSplit:
+    """How a table row taller than a page is cut into rows that each fit one (table.row_split)."""
+
+    line_height_em: float  # one single-spaced line, in multiples of the font size
+    other_width_em: float  # estimated width of a character that is not full-width (digits, Latin)
+    reserve_lines: int  # lines left free on each page: the estimate may differ from the real breaks by one
+    continued_number: str  # the 序号 printed on a continuation row; {number} is the task's
+
+
+@dataclass(frozen=True)
 class XlsxSpec:
     sheet_title: str
     font: str
@@ -113,6 +123,7 @@ class Layout:
     cell_margin_v_mm: float = 0.0  # top and bottom padding inside a table cell
     notice: dict[str, Any] | None = None  # the notice key: 版头, 版记 (7.2, 7.4), read by render/notice.py
     letter_format: dict[str, Any] | None = None  # 信函格式 (10.1): letterhead and its red double rules
+    row_split: RowSplit | None = None  # None: rows are never cut (a profile without table.row_split)
 
     def style(self, name: str) -> StyleSpec:
         for spec in self.styles:
@@ -253,6 +264,7 @@ def _load_layout(path: Path) -> Layout:
         letter_columns=tuple(Column(**c) for c in d["table"]["letter_columns"]),
         cell_margin_mm=float(d["table"]["cell_margin_mm"]),
         cell_margin_v_mm=float(d["table"]["cell_margin_v_mm"]),
+        row_split=RowSplit(**d["table"]["row_split"]) if "row_split" in d["table"] else None,
         xlsx=XlsxSpec(**d["xlsx"]),
         templates=tuple(d["templates"].items()),
         clauses=tuple(sorted(clauses.items())),

@@ -485,8 +485,8 @@ def merged_row(table, text: str, style: str = "表格分组"):
 
 
 def keep_whole(row) -> None:
-    """The row is not split across pages (a row taller than a page still breaks: Word and LibreOffice
-    both do that). No w:trHeight: the height is "at least" its text, so no last line is clipped."""
+    """The row is not split across pages (a row taller than a page would still break, its continuation
+    without the 序号: generators/render/row_split.py cuts such a row into rows that each fit a page). No w:trHeight: the height is "at least" its text, so no last line is clipped."""
     insert_ordered(row._tr.get_or_add_trPr(), w_el("w:cantSplit"), TRPR_SEQ)
 
 

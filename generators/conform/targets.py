@@ -10,6 +10,7 @@ from ..output import read_manifest
 from ..pdf.soffice import convert_batch, find_soffice
 from .docx_checks import check_docx
 from .issue_checks import check_letter_pdf, check_notice_pdf, letterhead
+from .joined import NoPlacement, check_joined_pdf, placement, unplaced
 from .pdf_checks import check_pdf
 from .result import Check
 
@@ -24,6 +25,12 @@ def check_file(path: Path, layout: Layout, out_dir: Path | None = None) -> list[
     if path.suffix.lower() == ".docx":
         return check_docx(path, layout)
     if path.suffix.lower() == ".pdf":
+        try:
+            letters = placement(path, out_dir)
+        except NoPlacement:
+            return [unplaced(path)]
+        if letters is not None and out_dir is not None:
+            return check_joined_pdf(path, layout, out_dir, letters)
         source = source_of(path, out_dir)
         head = letterhead(path, layout)
         if head == "document":

@@ -144,10 +144,20 @@ class _Run:
             and entry.get("source_sha256") == source_sha
             and entry.get("converter") == self.converter
             and entry.get("parts_sha256") == parts_sha
+            and (
+                not target.joined or isinstance(entry.get("letters"), list)
+            )  # made before letters were listed
             and _intact(self.out_dir, entry)
         )
 
-    def _put(self, target: Target, data: bytes, source_sha: str, parts_sha: str | None = None) -> None:
+    def _put(
+        self,
+        target: Target,
+        data: bytes,
+        source_sha: str,
+        parts_sha: str | None = None,
+        letters: list[dict] | None = None,
+    ) -> None:
         entry: dict = {"kind": PDF_KIND, "path": target.pdf, "sha256": self.tx.put(target.pdf, data)}
         entry["bytes"] = len(data)
         entry["source"] = target.source
@@ -157,6 +167,8 @@ class _Run:
         entry |= {"source_sha256": source_sha, "converter": self.converter}
         if parts_sha is not None:
             entry["parts_sha256"] = parts_sha
+        if letters is not None:
+            entry["letters"] = letters  # where each letter starts: conform checks its pages as one letter
         self.entries[target.pdf] = entry
 
     def update(self, chosen, report, on_start, on_progress, batch_size) -> None:
@@ -210,10 +222,17 @@ class _Run:
         if self._current(target, sha256(source), parts_sha):
             report.unchanged.append(target.pdf)
             return
-        from .join import join_letters  # pypdf: imported only when there is something to join
+        from .join import first_pages, join_letters, page_count  # pypdf: only when there is something to join
 
         pdfs = [(letters[p].get("unit", p), self.tx.read(letters[p]["path"])) for p in target.parts]
-        self._put(target, join_letters(pdfs), sha256(source), parts_sha)
+        counts = [page_count(data) for _, data in pdfs]
+        placed = [
+            {"unit": unit, "source": part, "first_page": first, "pages": count}
+            for (unit, _), part, first, count in zip(
+                pdfs, target.parts, first_pages(counts), counts, strict=True
+            )
+        ]
+        self._put(target, join_letters(pdfs), sha256(source), parts_sha, placed)
         report.joined.append(target.pdf)
 
     def remove_orphans(self, wanted: set[str]) -> list[str]:

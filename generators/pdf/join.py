@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from io import BytesIO
 
 from pypdf import PdfReader, PdfWriter
+
+
+def first_pages(page_counts: Sequence[int]) -> list[int]:
+    """1-based page of the joined file on which each letter starts: every letter starts on a front side,
+    so a blank page follows every odd-length letter (as join_letters lays them out)."""
+    firsts, page = [], 1
+    for count in page_counts:
+        firsts.append(page)
+        page += count + count % 2
+    return firsts
+
+
+def page_count(data: bytes) -> int:
+    return len(PdfReader(BytesIO(data)).pages)
 
 
 def join_letters(letters: Iterable[tuple[str, bytes]]) -> bytes:

@@ -8,6 +8,7 @@ from generators.filenames import safe_name
 from generators.layout import Layout
 from generators.model import Plan, TaskGroup
 from generators.render import docx
+from generators.render.row_split import RowSplitter
 
 
 def title(plan: Plan, layout: Layout) -> str:
@@ -29,21 +30,26 @@ def _cell_lines(items: tuple[str, ...]) -> list[str]:
 
 
 def _group(group: TaskGroup, first_part: bool, plan: Plan, layout: Layout) -> dict:
+    banner_text = banner(plan, layout) if first_part else ""
+    splitter = RowSplitter(layout, layout.columns)
+    rows = []
+    for index, t in enumerate(group.tasks):
+        row = {
+            "number": str(t.number),
+            "name": t.name,
+            "leaders": layout.leader_lines(t.leaders, layout.column("columns", "leaders")),
+            "leads": _cell_lines(t.leads),
+            "supports": _cell_lines(t.supports),
+            "content": t.content,
+            "remark": t.remark,
+        }
+        # the group's rows above its first task are kept on the same page (keep with next)
+        lead_rows = (1 + bool(banner_text)) if index == 0 else 0
+        rows.extend(splitter.split(row, lead_rows))
     return {
-        "banner": banner(plan, layout) if first_part else "",
+        "banner": banner_text,
         "label": layout.group_row.format(name=group.name, count=len(group.tasks)),
-        "tasks": [
-            {
-                "number": str(t.number),
-                "name": t.name,
-                "leaders": layout.leader_lines(t.leaders, layout.column("columns", "leaders")),
-                "leads": _cell_lines(t.leads),
-                "supports": _cell_lines(t.supports),
-                "content": t.content,
-                "remark": t.remark,
-            }
-            for t in group.tasks
-        ],
+        "tasks": rows,
     }
 
 

@@ -10,6 +10,7 @@ from generators.filenames import safe_name
 from generators.layout import Layout
 from generators.model import KeyTask, Plan
 from generators.render import docx
+from generators.render.row_split import RowSplitter
 from generators.views import Views
 
 LEADERS_DIR = "leaders"
@@ -33,12 +34,13 @@ def task_row(task: KeyTask, leader: str, layout: Layout) -> dict:
 
 
 def context(plan: Plan, leader: str, tasks: tuple[KeyTask, ...], layout: Layout) -> dict:
+    splitter = RowSplitter(layout, layout.leader_columns)  # a task taller than a page: several rows
     return {
         "annex_title": plan.annex.title,
         "leader": {
             "name": leader,
             "count": len(tasks),
-            "tasks": [task_row(t, leader, layout) for t in tasks],
+            "tasks": [part for t in tasks for part in splitter.split(task_row(t, leader, layout))],
         },
     }
 
