@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from conftest import PLAN_DIR
+from conftest import PLAN_DIR, schema_errors
 from docx import Document
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -170,9 +170,12 @@ def _content_parts(table, number_col: int, content_col: int, number: str) -> lis
     return [r.cells[content_col].text for r in rows if r.cells[number_col].text == number]
 
 
-def test_the_long_task_is_several_rows_in_every_table(long_plan, layout, plan):
+def test_the_long_task_is_several_rows_in_every_table(long_plan, layout, plan, tmp_path):
     content = long_content(plan)
     (doc,) = annex.render(long_plan, layout)
+    audited = tmp_path / "附件.docx"
+    audited.write_bytes(doc.data)
+    assert schema_errors(audited) == []
     parts = _content_parts(Document(io.BytesIO(doc.data)).tables[0], 0, 5, str(LONG_TASK))
     assert len(parts) >= 5 and "".join(parts) == content
     sheets = {a.leader: a for a in leader_sheets.render(long_plan, Views(long_plan), layout)}
