@@ -13,9 +13,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 from generators.layout import MM_PER_PT, Column, Layout
 
@@ -31,8 +30,7 @@ SENTENCE_END = "。！？；\n"
 CLAUSE_END = "，、："
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[./:%-][A-Za-z0-9]+)*|.", re.S)  # a word or number is one token
 
-Row = dict[str, object]
-T = TypeVar("T")
+Row = Mapping[str, object]  # field → text, or → list of paragraphs
 
 
 def _wide(ch: str) -> bool:
@@ -50,14 +48,15 @@ class Wrap:
         return sum(1.0 if _wide(ch) else self.other_em for ch in token)
 
     def tokens(self, text: str) -> list[str]:
-        out = []
+        out: list[str] = []
         for token in _TOKEN.findall(text):
             # a word wider than the column is broken by the typesetter too: count it character by character
             out.extend(token if len(token) > 1 and self.width(token) > self.room_em else [token])
         return out
 
     def lines(self, text: str) -> int:
-        count, line, used = 1, [], 0.0
+        count, used = 1, 0.0
+        line: list[str] = []
         for token in self.tokens(text):
             if token == "\n":
                 count, line, used = count + 1, [], 0.0
@@ -172,12 +171,12 @@ class RowSplitter:
         room = self.type_height_pt - self.header_pt - lead_pt - 2 * self.margin_pt
         return max(1, math.floor(room / self._pitch(column.style)) - self.spec.reserve_lines)
 
-    def split(self, row: Row, lead_rows: int = 0) -> list[Row]:
+    def split(self, row: Row, lead_rows: int = 0) -> list[dict[str, object]]:
         """row (field → text, or → list of paragraphs) as one row, or as several rows each fitting a page:
         a text field cut into parts (joined they are the text), the paragraphs of a list field shared out,
         the 序号 repeated on every part."""
         if self.spec is None:
-            return [row]
+            return [dict(row)]
         chunks: dict[str, list[list[str]]] = {}
         for column in self.columns:
             if column.field == NUMBER_FIELD or column.field not in row:
@@ -188,7 +187,7 @@ class RowSplitter:
             chunks[column.field] = _chunks(paragraphs, wrap.lines, self.budget(column, lead_rows))
         count = max((len(c) for c in chunks.values()), default=1)
         if count == 1:
-            return [row]
+            return [dict(row)]
         parts = []
         for index in range(count):
             part = dict(row)
