@@ -6,7 +6,9 @@ import re
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
+from lxml import etree
 
 from ..layout import Layout, PageSpec
 from .result import TWIPS_PER_MM, Check, mm
@@ -16,23 +18,29 @@ _PAGE_FIELD = re.compile(r"\bPAGE\b")
 _SIDES = {"top": "上", "bottom": "下", "left": "左", "right": "右"}
 
 
-def _twips(element, attr: str) -> float:
-    return int(element.get(qn(attr)) or 0)
+def _twips(element: etree._Element | None, attr: str) -> float:
+    """An absent element (a section without w:pgSz or w:pgMar) reads as 0: its check fails, showing 0."""
+    return int(element.get(qn(attr)) or 0) if element is not None else 0
 
 
-def _mm(element, attr: str) -> float:
+def _mm(element: etree._Element | None, attr: str) -> float:
     return _twips(element, attr) / TWIPS_PER_MM
+
+
+def _landscape(sect: etree._Element) -> bool:
+    size = sect.find(qn("w:pgSz"))
+    return size is not None and size.get(qn("w:orient")) == "landscape"
 
 
 def _expected_page(layout: Layout, landscape: bool) -> PageSpec:
     return layout.landscape if landscape else layout.page
 
 
-def _sections(body) -> list:
+def _sections(body: etree._Element) -> list[etree._Element]:
     return body.findall(f".//{qn('w:sectPr')}")
 
 
-def _style(styles, name: str):
+def _style(styles: etree._Element, name: str) -> etree._Element | None:
     for style in styles.findall(qn("w:style")):
         label = style.find(qn("w:name"))
         if style.get(qn("w:styleId")) == name or (label is not None and label.get(qn("w:val")) == name):
@@ -40,14 +48,14 @@ def _style(styles, name: str):
     return None
 
 
-def _prop(style, path: str, attr: str) -> str | None:
+def _prop(style: etree._Element, path: str, attr: str) -> str | None:
     node = style.find(path)
     return None if node is None else node.get(qn(attr))
 
 
 def check_docx(path: Path, layout: Layout) -> list[Check]:
     document = Document(str(path))
-    body = document.element.body
+    body: etree._Element = document.element.body
     styles = document.styles.element
     checks: list[Check] = []
     add = checks.append
@@ -56,7 +64,7 @@ def check_docx(path: Path, layout: Layout) -> list[Check]:
     sizes, margins = [], []
     for index, sect in enumerate(sections, 1):
         size = sect.find(qn("w:pgSz"))
-        landscape = size.get(qn("w:orient")) == "landscape"
+        landscape = _landscape(sect)
         spec = _expected_page(layout, landscape)
         width, height = _mm(size, "w:w"), _mm(size, "w:h")
         sizes.append(abs(width - spec.width_mm) <= 0.5 and abs(height - spec.height_mm) <= 0.5)
@@ -111,7 +119,7 @@ def check_docx(path: Path, layout: Layout) -> list[Check]:
     return checks
 
 
-def _style_checks(styles, layout: Layout) -> list[Check]:
+def _style_checks(styles: etree._Element, layout: Layout) -> list[Check]:
     """Font, size and (for 正文) the fixed line pitch of each named style the documents use."""
     results: list[Check] = []
     for name in ("正文", "公文标题", "一级标题", "二级标题", "附件标签", "附件标题"):
@@ -159,7 +167,7 @@ def _style_checks(styles, layout: Layout) -> list[Check]:
     return results
 
 
-def _footer_checks(document, layout: Layout) -> list[Check]:
+def _footer_checks(document: DocxDocument, layout: Layout) -> list[Check]:
     clause = layout.clause("page_number.prefix")
     settings = document.settings.element
     odd_even = settings.find(qn("w:evenAndOddHeaders")) is not None
@@ -207,18 +215,18 @@ def _footer_checks(document, layout: Layout) -> list[Check]:
     return results
 
 
-def _paragraph_text(p) -> str:
+def _paragraph_text(p: etree._Element) -> str:
     return "".join(t.text or "" for t in p.iter(qn("w:t")))
 
 
-def _style_id(p) -> str | None:
+def _style_id(p: etree._Element) -> str | None:
     node = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
     return None if node is None else node.get(qn("w:val"))
 
 
-def _annex_checks(document, layout: Layout) -> list[Check]:
+def _annex_checks(document: DocxDocument, layout: Layout) -> list[Check]:
     """Every annex label paragraph: 黑体 label style, then the title on line 3 (one empty line between)."""
-    body = document.element.body
+    body: etree._Element = document.element.body
     label = re.compile(rf"^{re.escape(layout.annex_label)}\d*$")
     blocks = list(body)
     results = []
@@ -246,9 +254,9 @@ def _annex_checks(document, layout: Layout) -> list[Check]:
     return results
 
 
-def _landscape_checks(document, layout: Layout) -> list[Check]:
+def _landscape_checks(document: DocxDocument, layout: Layout) -> list[Check]:
     """A table wider than the portrait type area must sit in a landscape section (GB/T 9704 clause 8)."""
-    body = document.element.body
+    body: etree._Element = document.element.body
     portrait_width_mm = layout.page.width_mm - layout.page.margin_left_mm - layout.page.margin_right_mm
     wide, misplaced = 0, 0
     landscape_sections = 0
@@ -262,7 +270,7 @@ def _landscape_checks(document, layout: Layout) -> list[Check]:
         if block.tag == qn("w:sectPr"):
             sect = block
         if sect is not None:
-            landscape = sect.find(qn("w:pgSz")).get(qn("w:orient")) == "landscape"
+            landscape = _landscape(sect)
             landscape_sections += landscape
             for width in pending:
                 if width > portrait_width_mm + 0.5:
