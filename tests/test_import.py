@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import PLAN_DIR, SEED, TEMPLATES_DIR
+from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -21,6 +22,8 @@ from lxml import etree
 from generators.cli import main
 from generators.diff import diff_plans
 from generators.importer import import_draft
+from generators.importer.docx import read_docx
+from generators.importer.draft import Table
 from generators.pipeline import render_all
 from generators.plan import load_plan
 
@@ -365,3 +368,27 @@ def test_measure_text_round_trips(text, plan):
         measure = load_plan(fresh).measures[16]
     assert measure.text == text
     assert measure.printed == lines[i]
+
+
+@pytest.mark.parametrize("span", ["<w:gridSpan/>", '<w:gridSpan w:val="abc"/>', '<w:gridSpan w:val="²"/>'])
+def test_a_cell_span_without_a_usable_value_spans_one_column(tmp_path, span):
+    """Word reads a w:gridSpan without a number as one column; the importer did int(None) and stopped with
+    a traceback."""
+    document = Document()
+    table = document.add_table(rows=2, cols=2)
+    for row, texts in zip(table.rows, (("序号", "重点任务"), ("1", "隐患排查")), strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    plain = io.BytesIO()
+    document.save(plain)
+    path = tmp_path / "draft.docx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as out:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "word/document.xml":
+                data = data.replace(b"<w:tc><w:tcPr>", b"<w:tc><w:tcPr>" + span.encode(), 1)
+                assert span.encode() in data
+            out.writestr(name, data)
+    draft = read_docx(path, "draft.docx")
+    tables = [b for b in draft.blocks if isinstance(b, Table)]
+    assert [row.cells for row in tables[0].rows] == [(("序号",), ("重点任务",)), (("1",), ("隐患排查",))]

@@ -4,6 +4,7 @@ change is accepted (insertions kept, deletions and moved-away text dropped); com
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
@@ -28,7 +29,7 @@ class DocxUnreadable(Exception):
     pass
 
 
-def _local(element) -> str:
+def _local(element: etree._Element) -> str:
     return etree.QName(element).localname if isinstance(element.tag, str) else ""
 
 
@@ -82,7 +83,7 @@ class _Counter:
         self.tables = 0
 
 
-def _blocks(container, counter: _Counter):
+def _blocks(container: etree._Element, counter: _Counter) -> Iterator[Paragraph | Table]:
     """Paragraphs and tables of a body (or content control) in order; a paragraph whose mark was deleted
     runs on into the next one, as Word shows it after accepting."""
     pending = ""
@@ -107,18 +108,18 @@ def _blocks(container, counter: _Counter):
         yield Paragraph(f"第{counter.paragraphs}段", pending)
 
 
-def _mark_deleted(paragraph) -> bool:
+def _mark_deleted(paragraph: etree._Element) -> bool:
     marks = paragraph.find(f"{_w('pPr')}/{_w('rPr')}")
     return marks is not None and (marks.find(_w("del")) is not None or marks.find(_w("moveFrom")) is not None)
 
 
-def paragraph_text(element) -> str:
+def paragraph_text(element: etree._Element) -> str:
     out: list[str] = []
     _collect(element, out)
     return "".join(out)
 
 
-def _collect(element, out: list[str]) -> None:
+def _collect(element: etree._Element, out: list[str]) -> None:
     for child in element:
         tag = _local(child)
         if tag in _SKIPPED or not tag:
@@ -135,7 +136,7 @@ def _collect(element, out: list[str]) -> None:
             _collect(child, out)
 
 
-def _cell_lines(tc) -> tuple[str, ...]:
+def _cell_lines(tc: etree._Element) -> tuple[str, ...]:
     lines: list[str] = []
     for block in _blocks(tc, _Counter()):
         if isinstance(block, Paragraph):
@@ -145,11 +146,18 @@ def _cell_lines(tc) -> tuple[str, ...]:
     return tuple(line for line in lines if line.strip())
 
 
-def _table(tbl, where: str) -> Table:
+def _columns(span: etree._Element | None) -> int:
+    """The grid columns a cell spans: its w:gridSpan, 1 when that is missing or not a positive number."""
+    value = span.get(_w("val"), "") if span is not None else ""
+    return int(value) if value.isdecimal() and int(value) > 0 else 1
+
+
+def _table(tbl: etree._Element, where: str) -> Table:
     rows: list[Row] = []
     above: dict[int, tuple[str, ...]] = {}  # grid column → lines of the cell a vertical merge continues
     for index, tr in enumerate(tbl.iter(_w("tr")), 1):
-        if tr.getparent() is not tbl and _local(tr.getparent()) != "sdtContent":
+        parent = tr.getparent()
+        if parent is not tbl and (parent is None or _local(parent) != "sdtContent"):
             continue  # a row of a table nested in a cell: read with that cell
         marks = tr.find(_w("trPr"))
         if marks is not None and marks.find(_w("del")) is not None:
@@ -167,6 +175,6 @@ def _table(tbl, where: str) -> Table:
                 lines = above.get(column, ())
             above[column] = lines
             cells.append(lines)
-            column += int(span.get(_w("val"))) if span is not None else 1
+            column += _columns(span)
         rows.append(Row(f"附件表第{index}行", tuple(cells)))
     return Table(where, tuple(rows))
