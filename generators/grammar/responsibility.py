@@ -334,7 +334,7 @@ def _blocks(text: str) -> tuple[tuple[str, ...], ...]:
     return blocks
 
 
-def _split(text: str, sep: str, then=None) -> list:
+def _split(text: str, sep: str, then: Callable[[str], list[str]] | None = None) -> list:
     """text split at sep outside brackets."""
     parts, depth, start = [], 0, 0
     for i, c in enumerate(text):

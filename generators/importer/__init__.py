@@ -19,7 +19,7 @@ from ruamel.yaml.comments import CommentedMap
 from ..plan import PLAN_FILES, PlanError, load_plan
 from .context import ImportContext
 from .docx import DocxUnreadable
-from .parse import DraftUnreadable, parse_draft, read_draft
+from .parse import DraftUnreadable, Imported, parse_draft, read_draft
 from .registry import is_collective, read_registry, with_groups, with_leaders, with_units
 from .yamlwrite import (
     OPINION_HEADER,
@@ -103,14 +103,14 @@ def import_draft(
     return report
 
 
-def _write_staging(staging: Path, imported, ctx: ImportContext) -> None:
+def _write_staging(staging: Path, imported: Imported, ctx: ImportContext) -> None:
     meta, opinion, tasks = (_plain(staging / name) for name in ("meta.yaml", "opinion.yaml", "tasks.yaml"))
     if any(meta.get(key) != value for key, value in imported.meta.items()):
         _edit(staging / "meta.yaml", "", lambda doc: update_map(doc, imported.meta, remove_others=False))
     if opinion != imported.opinion:
         _edit(staging / "opinion.yaml", OPINION_HEADER, lambda doc: update_opinion(doc, imported.opinion))
-    if imported.tasks is not None and tasks != {**tasks, **imported.tasks}:
-        _edit(staging / "tasks.yaml", TASKS_HEADER, lambda doc: update_tasks(doc, imported.tasks))
+    if (new_tasks := imported.tasks) is not None and tasks != {**tasks, **new_tasks}:
+        _edit(staging / "tasks.yaml", TASKS_HEADER, lambda doc: update_tasks(doc, new_tasks))
     units = [n for n in ctx.new_units if not is_collective(n)]
     groups = [n for n in ctx.new_units if is_collective(n)]  # 区其他相关部门: a group, never an addressee
     for name, names, add in (

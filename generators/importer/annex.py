@@ -55,7 +55,9 @@ def _is_header(row: Row) -> bool:
     return row.cell_text(0) == HEADER_COLUMNS[0]
 
 
-def _group_row(row: Row, label: str, groups: list[dict], headings: dict, tasks: dict, ctx) -> None:
+def _group_row(
+    row: Row, label: str, groups: list[dict], headings: dict, tasks: dict, ctx: ImportContext
+) -> None:
     if banner := BANNER.match(label):
         tasks["分解行标题"] = banner.group(1)
         return

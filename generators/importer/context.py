@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..plan.problems import did_you_mean
@@ -35,14 +36,16 @@ class ImportContext:
         quoted = f"：“{shown}”" if text else ""
         self.problems.append(f"{self.draft_name}:{where}: {message}{quoted}")
 
-    def unit_names(self, lines, where: str) -> list[str]:
+    def unit_names(self, lines: Iterable[str], where: str) -> list[str]:
         """Names in a responsibility line or annex cell, resolved against the registry."""
         return self._names(lines, where, self.registry.unit_names, self.new_units, "单位或分组")
 
-    def leader_names(self, lines, where: str) -> list[str]:
+    def leader_names(self, lines: Iterable[str], where: str) -> list[str]:
         return self._names(lines, where, set(self.registry.leaders), self.new_leaders, "区领导")
 
-    def _names(self, lines, where: str, known: set[str], new: list[str], what: str) -> list[str]:
+    def _names(
+        self, lines: Iterable[str], where: str, known: set[str], new: list[str], what: str
+    ) -> list[str]:
         names = resolve(pieces(lines), known)
         for name in names:
             if name in known or name in new:

@@ -8,6 +8,7 @@ registry knows; anything else stays as typed, to be reported, never guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _SEPARATORS = re.compile(r"[、，,；;]")
 _SPACE = re.compile(r"\s+")
@@ -55,7 +56,7 @@ def looks_like_unit(name: str) -> bool:
     return 2 <= len(name) <= 30 and name.endswith(UNIT_ENDINGS) and not any(c in name for c in "。；：")
 
 
-def pieces(lines) -> list[str]:
+def pieces(lines: Iterable[str]) -> list[str]:
     """The typed pieces of a cell or line: split at 、，; and line ends, spaces removed (李  峻 → 李峻)."""
     out = []
     for line in lines:

@@ -18,7 +18,7 @@ from ..plan import PLAN_FILES, PlanError, load_plan
 from . import ImportReport
 from .context import ImportContext, Registry
 from .docx import DocxUnreadable
-from .parse import DraftUnreadable, parse_draft, read_draft
+from .parse import DraftUnreadable, Imported, parse_draft, read_draft
 from .registry import is_collective, with_groups, with_leaders, with_units
 from .yamlwrite import OPINION_HEADER, TASKS_HEADER, dump, fresh, update_opinion, update_tasks
 
@@ -60,7 +60,7 @@ def new_plan(draft_path: Path, target: Path) -> ImportReport:
     return report
 
 
-def _write(staging: Path, imported, ctx: ImportContext) -> None:
+def _write(staging: Path, imported: Imported, ctx: ImportContext) -> None:
     (staging / "meta.yaml").write_text(meta_text(imported.meta), encoding="utf-8")
     opinion = fresh(OPINION_HEADER)
     update_opinion(opinion, imported.opinion)

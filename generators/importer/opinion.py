@@ -87,7 +87,7 @@ def parse_body(paragraphs: list[Paragraph], ctx: ImportContext) -> Body:
     return body
 
 
-def measure_level(paragraphs: list[Paragraph], ctx: ImportContext):
+def measure_level(paragraphs: list[Paragraph], ctx: ImportContext) -> re.Pattern[str]:
     """The numbering that marks measures in this draft: ARABIC (1.) when any such item ends with a
     responsibility line, else BRACKETED (（一）) when one of those does, else ARABIC (none found)."""
     for pattern in (ARABIC, BRACKETED):
@@ -165,7 +165,7 @@ class _Builder:
         measure = {"编号": self.measures_seen if plain else numbering, "内容": split.text, **split.keys}
         self._open_section()["措施"].append(measure)
 
-    def _expect(self, numeral: str, expected, what: str, para: Paragraph) -> None:
+    def _expect(self, numeral: str, expected: int | tuple[int, ...], what: str, para: Paragraph) -> None:
         allowed = expected if isinstance(expected, tuple) else (expected,)
         if from_chinese(numeral) not in allowed:
             self.ctx.report(

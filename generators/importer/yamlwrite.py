@@ -7,7 +7,7 @@ changed values are replaced where they stand; a new key goes after its predecess
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -113,7 +113,7 @@ def _continued(old: list, new: list[dict], key: Callable[[dict], str]) -> list[C
     return [old[i] if i is not None else CommentedMap() for i in matched]
 
 
-def _children(items, key: str) -> list:
+def _children(items: Iterable[dict] | None, key: str) -> list:
     return [child for item in items or () for child in (item.get(key) or ())]
 
 

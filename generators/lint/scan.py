@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def _plan_year(plan_dir: Path) -> int | None:
     return year if isinstance(year, int) and not isinstance(year, bool) else None
 
 
-def _scalars(node, key: str | None = None):
+def _scalars(node: yaml.Node, key: str | None = None) -> Iterator[tuple[str | None, ScalarNode]]:
     """(key it stands under, scalar node) for every text value, in file order."""
     if isinstance(node, MappingNode):
         for key_node, value in node.value:
@@ -71,7 +72,7 @@ class _Source:
             if ch == "\n":
                 self.starts.append(i + 1)
 
-    def index(self, mark) -> int:
+    def index(self, mark: yaml.Mark) -> int:
         return self.starts[mark.line] + mark.column
 
     def line_col(self, index: int) -> tuple[int, int]:

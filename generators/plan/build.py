@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from ..filenames import name_problem, shown
@@ -212,7 +213,7 @@ def _numeral(node: Node, expected: int, what: str, check: Checker, restart: int 
     return value
 
 
-def _sequence_message(what: str, got: int, expected: int, show=str) -> str:
+def _sequence_message(what: str, got: int, expected: int, show: Callable[[int], str] = str) -> str:
     if got < expected:
         return f"{what}编号重复或倒序：“{show(got)}”，此处应为“{show(expected)}”"
     return f"{what}编号不连续：跳过了“{show(expected)}”，此处为“{show(got)}”"
@@ -258,7 +259,9 @@ def responsibility_of(fields: dict, check: Checker) -> tuple[Responsibility | No
     return line, names
 
 
-def build_opinion(root: Node, check: Checker, names_to_check: list) -> tuple[str, tuple[Part, ...]]:
+def build_opinion(
+    root: Node, check: Checker, names_to_check: list[tuple[str, Location]]
+) -> tuple[str, tuple[Part, ...]]:
     f = check.fields(root, "opinion.yaml", {"序言": "text", "部分": "list"}, {})
     if f is None:
         return "", ()
@@ -307,7 +310,9 @@ def build_opinion(root: Node, check: Checker, names_to_check: list) -> tuple[str
     return text(f.get("序言")), tuple(parts)
 
 
-def _measure(node: Node, position: int, in_section: int, seen: dict, check: Checker, names: list):
+def _measure(
+    node: Node, position: int, in_section: int, seen: dict, check: Checker, names: list[tuple[str, Location]]
+) -> tuple[Measure | None, int]:
     """One measure. 编号 is an integer printed "N." (the plan's running number) or the numbering as
     printed (（一）, 1、, 1. restarted per section). Returns it (None when unreadable) and the next position:
     after a wrong running number the count goes on from it, so one slip is one message."""
@@ -359,7 +364,11 @@ def _all_sections(parts: list[Part]) -> list[Section]:
 
 
 def build_annex(
-    root: Node, check: Checker, parts: tuple[Part, ...] | None, names_to_check, leaders_to_check
+    root: Node,
+    check: Checker,
+    parts: tuple[Part, ...] | None,
+    names_to_check: list[tuple[str, Location]],
+    leaders_to_check: list[tuple[str, Location]],
 ) -> Annex:
     f = check.fields(root, "tasks.yaml", {"标题": "text", "分组": "list"}, {"分解行标题": "text"})
     if f is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -33,7 +34,7 @@ class PlanError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def did_you_mean(name: str, candidates) -> str:
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """'，是否应为“X”？' when a close candidate exists, else ''."""
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
     return f"，是否应为“{close[0]}”？" if close else ""

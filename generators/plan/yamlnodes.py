@@ -115,11 +115,13 @@ def _describe(err: MarkedYAMLError) -> str:
     return f"格式不正确（{text}）"
 
 
-def _where(node, shown_name: str) -> Location:
-    return Location(shown_name, node.start_mark.line + 1, node.start_mark.column + 1)
+def _where(node: yaml.Node | yaml.Event, shown_name: str) -> Location:
+    mark = node.start_mark
+    assert mark is not None, "PyYAML's parser marks every node and event it makes"
+    return Location(shown_name, mark.line + 1, mark.column + 1)
 
 
-def _convert(node, shown_name: str, problems: list[Problem]) -> Node:
+def _convert(node: yaml.Node, shown_name: str, problems: list[Problem]) -> Node:
     where = _where(node, shown_name)
     if isinstance(node, MappingNode):
         values: dict[str, Node] = {}

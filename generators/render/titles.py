@@ -4,6 +4,7 @@ of similar length (a trapezoid or diamond), none longer than the line holds."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # Where a title may break without splitting a word: after these words, or before these.
 # 市/区/县 end a place name unless a word goes on (市场, 区域, 县级 …); 年 after a year's digits.
@@ -48,7 +49,7 @@ def break_title(title: str, max_chars: float) -> tuple[str, ...]:
     return (title,)
 
 
-def _combinations(points: list[int], k: int):
+def _combinations(points: list[int], k: int) -> Iterator[tuple[int, ...]]:
     if k == 0:
         yield ()
         return
