@@ -8,10 +8,11 @@ import importlib
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 from .artifact import Artifact, Job
 from .context import Base, BuildContext
@@ -89,7 +90,7 @@ def load_context(plan: Plan, templates_dir: Path = TEMPLATES_DIR) -> BuildContex
     return BuildContext(plan, Views(plan), layout, base)
 
 
-def _modules(only: set[str] | None):
+def _modules(only: set[str] | None) -> Iterator[tuple[str, ModuleType]]:
     for name, module_name in RENDERERS:
         if only is None or name in only:
             yield name, importlib.import_module(module_name)
@@ -159,8 +160,16 @@ def _render_jobs(jobs: list, staging: Staging, workers: int, lock_fd: int | None
         _PENDING.clear()
 
 
-def _entry(kind, path, sha, unit=None, leader=None, quarter=None, **extra) -> dict:
-    entry = {"kind": kind, "path": path, "sha256": sha}
+def _entry(
+    kind: str,
+    path: str,
+    sha: str,
+    unit: object = None,
+    leader: object = None,
+    quarter: object = None,
+    **extra: object,
+) -> dict:
+    entry: dict[str, object] = {"kind": kind, "path": path, "sha256": sha}
     for key, value in (("unit", unit), ("leader", leader), ("quarter", quarter)):
         if value is not None:
             entry[key] = value
@@ -176,7 +185,7 @@ def produce(
     workers: int,
     select: Callable[[Job], bool] | None = None,
     lock_fd: int | None = None,
-):
+) -> tuple[list[dict], int]:
     """Stage every artifact whose inputs changed; return the new manifest entries and the render count.
 
     With `select`, only the jobs it accepts are built; every other artifact keeps its old entry (a

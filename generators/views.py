@@ -7,6 +7,7 @@ receive": the letter prints it, the form's version hashes it, `plandocs diff` co
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import cached_property
@@ -237,7 +238,9 @@ class Views:
         return self._strongest([*leads, *supports])
 
     @staticmethod
-    def _strongest(candidates) -> dict[str, Assignment]:
+    def _strongest(
+        candidates: Iterable[tuple[str, Role, str | None, Measure | None, KeyTask | None]],
+    ) -> dict[str, Assignment]:
         """A unit reached twice holds the item once, with the stronger role (the first on a tie)."""
         held: dict[str, Assignment] = {}
         for unit, role, via, measure, task in candidates:

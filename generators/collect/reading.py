@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from generators.formspec import ID_FIELDS, ID_SHEET, PROPERTY_NAMES, PROPERTY_PREFIX, FormsLayout
 
@@ -158,7 +159,7 @@ class _Book(Protocol):
 
 
 class _OpenpyxlBook:
-    def __init__(self, wb, limits: Limits, started: float):
+    def __init__(self, wb: Workbook, limits: Limits, started: float) -> None:
         self.wb, self.limits, self.started = wb, limits, started
         self.sheetnames = wb.sheetnames
 
@@ -351,10 +352,11 @@ def _read_sheet(
     raise NotAForm(f"找不到表头行（应含“{spec.column('key').name}”“{spec.column('status').name}”等列）")
 
 
-def _rows(ws, limits: Limits, started: float) -> list[tuple]:
+def _rows(ws: ReadOnlyWorksheet, limits: Limits, started: float) -> list[tuple]:
     """The sheet's rows up to the limits: a sheet of a million rows is refused, not read into memory."""
     rows = []
-    for row in ws.iter_rows(max_col=limits.columns, values_only=True):
+    # types-openpyxl types ReadOnlyWorksheet.iter_rows as Worksheet's: the ignore is for the stubs
+    for row in ws.iter_rows(max_col=limits.columns, values_only=True):  # type: ignore[misc]
         rows.append(row)
         if len(rows) > limits.rows:
             raise NotAForm(_too_many_rows(ws.title, limits.rows))

@@ -24,7 +24,7 @@ from generators.formats.xlsx_bytes import workbook_bytes, workbook_members
 from generators.formats.xlsx_stamp import cell_xml, row_xml, set_last_row
 from generators.formats.zipwriter import Deflated, zip_members
 from generators.formspec import FormsLayout
-from generators.layout import Layout
+from generators.layout import Layout, XlsxSpec
 from generators.model import Plan
 from generators.render.annex_xlsx import BORDER
 from generators.render.docx import meta_datetime
@@ -127,7 +127,7 @@ def _fitted_widths(weights: list[float], layout: Layout) -> list[float]:
     return [total * SAFETY * w / sum(weights) for w in weights]
 
 
-def _height(values: list, widths: list[float], xl, line: float = 1.0) -> float:
+def _height(values: list, widths: list[float], xl: XlsxSpec, line: float = 1.0) -> float:
     lines = max(_lines("" if v is None else v, w, xl.size_pt) for v, w in zip(values, widths, strict=True))
     return lines * xl.line_height_pt * line + 4
 
@@ -173,7 +173,7 @@ def _rows_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables,
 
 
 def _units_sheet(
-    ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables, title: str, plan
+    ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables, title: str, plan: Plan
 ) -> list[list]:
     labels = spec.summary.labels
     category = tally.category
@@ -216,7 +216,7 @@ def printable(ws: Worksheet, layout: Layout, spec: FormsLayout) -> None:
     )
 
 
-def _chart(wb, ws: Worksheet, spec: FormsLayout, layout: Layout, units: int, statuses: int) -> None:
+def _chart(wb: Workbook, ws: Worksheet, spec: FormsLayout, layout: Layout, units: int, statuses: int) -> None:
     """Stacked horizontal bars, one per unit, one colour per status, on a chart sheet of its own that
     prints on one portrait page: every unit's name labelled (no skipped labels), at 10 pt."""
     chart = BarChart()
@@ -290,7 +290,9 @@ def _tasks_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables
     tables.write(ws, title, header, rows)
 
 
-def _missing_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables, title: str, plan) -> None:
+def _missing_sheet(
+    ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables, title: str, plan: Plan
+) -> None:
     """退回 first (with the refused file and the reason), then 未报送: each unit once, under its own heading."""
     labels, collection = spec.summary.labels, tally.collection
     category = tally.category

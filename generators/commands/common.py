@@ -5,8 +5,9 @@ from __future__ import annotations
 import errno
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -23,7 +24,7 @@ click_zh.install()
 class Command(click.Command):
     """A click command whose usage line reads 用法：plandocs build [选项]."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("options_metavar", "[选项]")
         super().__init__(*args, **kwargs)
 
@@ -34,12 +35,12 @@ class Group(click.Group):
 
     command_class = Command
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("options_metavar", "[选项]")
         kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
@@ -93,7 +94,9 @@ def fail_on_plan(err: PlanError) -> NoReturn:
     sys.exit(code)
 
 
-def folder_option(flag: str, name: str, default: str, help_text: str):
+def folder_option(
+    flag: str, name: str, default: str, help_text: str
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """--flag 目录 with a default folder relative to where the command runs."""
     return click.option(
         flag,

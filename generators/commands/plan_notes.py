@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from generators.model import Plan
+
 
 def echo_proofreading(plan_dir: Path) -> None:
     """Proofreading warnings before a check or build: shown, never fatal."""
@@ -20,7 +22,7 @@ def echo_proofreading(plan_dir: Path) -> None:
         )
 
 
-def warn_open(plan) -> None:
+def warn_open(plan: Plan) -> None:
     """Non-fatal: dates of another year, and the 待核实 data still open."""
     from generators.plan.warnings import date_warnings, open_assumptions, unreached_measures
 

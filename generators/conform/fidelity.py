@@ -15,6 +15,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 import pdfplumber
+from pdfplumber.page import Page
 
 from ..layout import Layout
 from .source import DocxText, docx_text
@@ -73,7 +74,7 @@ def _inside(char: dict, box: tuple[float, float, float, float]) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
-def _page_chars(page, layout: Layout, number: int, pattern: re.Pattern[str]) -> list[Printed]:
+def _page_chars(page: Page, layout: Layout, number: int, pattern: re.Pattern[str]) -> list[Printed]:
     spec = layout.landscape if page.width > page.height else layout.page
     area_bottom = page.height - spec.margin_bottom_mm * PT_PER_MM
     # Turned glyphs are the landscape page number; upright ones below the type area may be one too.

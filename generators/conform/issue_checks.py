@@ -50,7 +50,7 @@ class Rule:
         return _red(self.color)
 
 
-def _red(color) -> bool:
+def _red(color: object) -> bool:
     return isinstance(color, tuple | list) and len(color) == 3 and color[0] > 0.8 and max(color[1:]) < 0.2
 
 

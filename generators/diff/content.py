@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..grammar.responsibility import Responsibility
-from ..model import KeyTask, Meta, Plan, Section
+from ..model import KeyTask, Meta, Plan, Section, TaskGroup
 from ..numerals import from_chinese, to_chinese
 from .identity import Identity
 from .records import Action, Change, Kind, format_runs
@@ -51,7 +53,7 @@ def _meta_changes(old: Meta, new: Meta) -> list[Change]:
     return out
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     return "、".join(value) if isinstance(value, tuple) else str(value)
 
 
@@ -66,7 +68,9 @@ def _value(numeral: str) -> int:
     return value
 
 
-def _renumbering(kind: Kind, ref: str, pairs: list[tuple[int, int]], show, cause: str) -> list[Change]:
+def _renumbering(
+    kind: Kind, ref: str, pairs: list[tuple[int, int]], show: Callable[[int], str], cause: str
+) -> list[Change]:
     """One summary entry for every item whose number shifted: not one rewording per item."""
     moved = [(o, n) for o, n in pairs if o != n]
     if not moved:
@@ -213,7 +217,9 @@ def _renamed_line(resp: Responsibility, ident: Identity) -> Responsibility:
     return resp.renamed(ident.name)
 
 
-def _responsibility_change(ref: str, before: Responsibility, after: Responsibility, ident: Identity):
+def _responsibility_change(
+    ref: str, before: Responsibility, after: Responsibility, ident: Identity
+) -> list[Change]:
     was = _renamed_line(before, ident)
     if was == after:
         return []
@@ -244,7 +250,7 @@ def _task_text(task: KeyTask) -> str:
     return f"{task.name}：{task.content}" + (f"（备注：{task.remark}）" if task.remark else "")
 
 
-def _task_units(task: KeyTask, name=lambda n: n) -> str:
+def _task_units(task: KeyTask, name: Callable[[str], str] = str) -> str:
     text = f"责任单位：{'、'.join(name(n) for n in task.leads)}"
     if task.supports:
         text += f"；配合单位：{'、'.join(name(n) for n in task.supports)}"
@@ -308,7 +314,7 @@ def _task_changes(old: Plan, new: Plan, ident: Identity) -> list[Change]:
     return out + _renumbering(Kind.TASK, "重点任务序号", pairs, lambda n: f"任务{n}", cause)
 
 
-def _group_key(group, ident: Identity | None) -> str:
+def _group_key(group: TaskGroup, ident: Identity | None) -> str:
     """A task group stands for a part (followed through renumbering) or is named (总体目标)."""
     if group.part is None:
         return f"名称:{group.name}"

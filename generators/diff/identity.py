@@ -7,11 +7,16 @@ full name, the same places in the plan, or a similar name in the same category).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import TypeVar
 
 from ..model import Group, Plan, Section, Unit
 from .matching import SIMILAR, match_texts
+
+T = TypeVar("T")  # the items matched: parts, sections, measures, key tasks
+K = TypeVar("K")  # what identifies one: its number
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,7 @@ class Identity:
         return self.units.get(old_name) or self.groups.get(old_name) or old_name
 
 
-def _match(old: list, new: list, text, key) -> dict:
+def _match(old: list[T], new: list[T], text: Callable[[T], str], key: Callable[[T], K]) -> dict[K, K]:
     pairs = match_texts([text(x) for x in old], [text(x) for x in new])
     return {key(old[i]): key(new[j]) for i, j in pairs.items()}
 
@@ -60,7 +65,9 @@ def identify(old: Plan, new: Plan) -> Identity:
     return Identity(parts, sections, measures, tasks, units, groups)
 
 
-def _uses(plan: Plan, measure_id, task_id) -> dict[str, set[tuple]]:
+def _uses(
+    plan: Plan, measure_id: Callable[[int], int | str], task_id: Callable[[int], int | str]
+) -> dict[str, set[tuple]]:
     """Per printed name: the places that name it (by item identity), to recognise a renamed unit."""
     uses: dict[str, set[tuple]] = {}
     for m in plan.measures:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -149,7 +150,7 @@ def number_ranges(numbers: list[tuple[int, int]]) -> list[tuple[int, int, int, i
     return [(a, b, c, d) for a, b, c, d in runs]
 
 
-def format_runs(numbers: list[tuple[int, int]], show) -> tuple[list[str], list[str]]:
+def format_runs(numbers: list[tuple[int, int]], show: Callable[[int], str]) -> tuple[list[str], list[str]]:
     """(old, new) pairs → the old runs and the new runs as printed: show(9) + '—' + show(45) …"""
     old, new = [], []
     for o1, o2, n1, n2 in number_ranges(numbers):

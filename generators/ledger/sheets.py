@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -26,7 +27,7 @@ from generators.render.forms import CellStyles
 TITLE_ROW = 1
 
 
-def put(ws: Worksheet, row: int, col: int, value):
+def put(ws: Worksheet, row: int, col: int, value: str | float | None) -> Cell:
     """A cell whose text is never a formula: a leading = from the data stays literal text."""
     cell = ws.cell(row, col, value)
     if isinstance(value, str) and value.startswith("="):
@@ -121,7 +122,7 @@ def stamp(members: dict[str, bytes], deferred: list[Deferred]) -> bytes:
     return zip_members(stamped)
 
 
-def centred(cell) -> None:
+def centred(cell: Cell) -> None:
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 

@@ -171,7 +171,14 @@ class _Run:
             entry["letters"] = letters  # where each letter starts: conform checks its pages as one letter
         self.entries[target.pdf] = entry
 
-    def update(self, chosen, report, on_start, on_progress, batch_size) -> None:
+    def update(
+        self,
+        chosen: list[Target],
+        report: PdfReport,
+        on_start: Callable[[int], None],
+        on_progress: Callable[[str], None],
+        batch_size: int,
+    ) -> None:
         sources: dict[str, bytes] = {}
         for target in chosen:
             try:

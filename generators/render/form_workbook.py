@@ -30,7 +30,7 @@ from generators.formspec import (
     identification,
 )
 from generators.layout import Layout, PageSpec
-from generators.model import Plan
+from generators.model import Plan, Unit
 from generators.render.annex_xlsx import BORDER
 from generators.render.docx import meta_datetime
 from generators.render.xlsx_print import column_units, default_font, first_sheet, print_landscape, text_lines
@@ -90,7 +90,9 @@ def row_cells(views: Views, spec: FormsLayout, index: int, a: Assignment) -> Row
     }
 
 
-def _title_rows(ws: Worksheet, plan: Plan, spec: FormsLayout, layout: Layout, quarter: int, unit) -> None:
+def _title_rows(
+    ws: Worksheet, plan: Plan, spec: FormsLayout, layout: Layout, quarter: int, unit: Unit
+) -> None:
     last = get_column_letter(len(spec.columns))
     xl = layout.xlsx
     ws.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
