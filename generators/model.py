@@ -1,4 +1,5 @@
-"""The plan as frozen dataclasses: what the office wrote, nothing derived, no I/O, no formatting."""
+"""The plan as frozen dataclasses: what the office wrote and how each item prints (numbering, heading, the
+measure with its responsibility line); nothing worked out across items (views.py does that), no I/O."""
 
 from __future__ import annotations
 
