@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from test_validation import edit, one_problem
 
 from generators.cli import main
+from generators.errors import TemplateBroken
 from generators.layout import load_layout
 from generators.plan import load_plan
 from generators.render import notice
@@ -111,6 +113,13 @@ def test_no_notice_in_meta_means_no_notice(plan_copy, layout):
     (plan_copy / "meta.yaml").write_text(text[: text.index("# 印发本意见的通知")], encoding="utf-8")
     plan = load_plan(plan_copy)
     assert notice.render(plan, layout) == []
+
+
+def test_a_layout_without_its_notice_part_is_one_message_naming_it(plan, layout):
+    """A layout.yaml that lost its notice part: the notice is refused with a message (TemplateBroken), not a
+    TypeError from indexing None."""
+    with pytest.raises(TemplateBroken, match="layout.yaml 缺少“notice”一节"):
+        notice.render(plan, replace(layout, notice=None))
 
 
 def test_a_bad_date_is_reported_at_its_line(plan_copy):
