@@ -18,7 +18,7 @@ from generators.commands.common import (
     templates_option,
 )
 from generators.formspec import QUARTERS, FormsLayout
-from generators.layout import load_layout
+from generators.layout import Layout, load_layout
 from generators.model import Plan
 from generators.numerals import to_chinese
 from generators.output import BuildLocked, transaction
@@ -26,6 +26,7 @@ from generators.plan import PlanError, load_plan
 from generators.views import Views
 
 from . import COLLECTED_KINDS, Outcome, Verdict, cells, collect, summary_artifacts
+from .collection import Collection
 from .tally import Tally
 
 quarter_choice = click.IntRange(1, 4)
@@ -109,7 +110,7 @@ def _echo_verdict(verdict: Verdict, folder: Path) -> None:
     _echo_list("注意", verdict.warnings)
 
 
-def _echo_groups(collection) -> None:
+def _echo_groups(collection: Collection) -> None:
     """已报 / 退回 / 未报送 by name: three disjoint lists whose sizes add up to 应报."""
     q = to_chinese(collection.quarter)
     click.echo(
@@ -174,7 +175,7 @@ def collect_command(
         click.echo(f"写入  {out_dir / artifact.path}")
 
 
-def _refuse_empty(folder: Path, out_dir: Path, plan: Plan, layout, collection) -> None:
+def _refuse_empty(folder: Path, out_dir: Path, plan: Plan, layout: Layout, collection: Collection) -> None:
     """A folder with no unit's return in it (empty, the wrong folder): an existing summary is kept."""
     files = len(collection.verdicts)
     what = "是空的" if not files else f"的 {files} 个文件中没有任何单位交回的报表"

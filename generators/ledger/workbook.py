@@ -20,16 +20,17 @@ from generators.formspec import QUARTERS
 from generators.layout import Layout
 from generators.numerals import to_chinese
 from generators.render.docx import meta_datetime
+from generators.render.forms import CellStyles
 from generators.render.xlsx_print import first_sheet
 
 from . import sheets
 from .sheets import HEADER_ROW
-from .year import Year
+from .year import Line, Year
 
 QUARTER_NAMES = tuple(f"第{to_chinese(q)}季度" for q in QUARTERS)
 
 
-def remark(year: Year, line) -> str:
+def remark(year: Year, line: Line) -> str:
     """Why a row has blank quarters: the task came or went mid-year, the unit was renamed or left."""
     notes = []
     task, unit = line.task, line.unit
@@ -44,7 +45,7 @@ def remark(year: Year, line) -> str:
     return "；".join(notes)
 
 
-def latest_progress(line, upto: int) -> str:
+def latest_progress(line: Line, upto: int) -> str:
     found = line.last_reported(upto)
     if found is None:
         return ""
@@ -56,7 +57,7 @@ def _grid(
     wb: Workbook,
     year: Year,
     layout: Layout,
-    styles,
+    styles: CellStyles,
     title: str,
     sheet: str,
     deferred: list[sheets.Deferred] | None,
@@ -90,7 +91,7 @@ def _grid(
             )
 
 
-def _units(wb: Workbook, year: Year, styles, title: str, sheet: str) -> None:
+def _units(wb: Workbook, year: Year, styles: CellStyles, title: str, sheet: str) -> None:
     ws = wb.create_sheet(sheet)
     done = year.spec.statuses[0]
     header = [("单位", 16), ("类别", 10)]
@@ -164,11 +165,11 @@ LEADER_HEADER = [
 ]
 
 
-def _leaders(wb: Workbook, year: Year, styles, title: str, sheet: str) -> None:
+def _leaders(wb: Workbook, year: Year, styles: CellStyles, title: str, sheet: str) -> None:
     sheets.table(wb.create_sheet(sheet), styles, title, LEADER_HEADER, leader_rows(year))
 
 
-def _mix(wb: Workbook, year: Year, styles, title: str, sheet: str, chart_title: str) -> None:
+def _mix(wb: Workbook, year: Year, styles: CellStyles, title: str, sheet: str, chart_title: str) -> None:
     ws = wb.create_sheet(sheet)
     header = [("季度", 12)] + [(s, 10) for s in year.statuses] + [("合计", 10)]
     rows = []
