@@ -24,9 +24,9 @@ from returns_kit import LAGGING_KEY, file_hashes, fill, form_bytes
 
 from generators.cli import main
 from generators.collect import cells
+from generators.formats.xlsx import text_lines
 from generators.formspec import FormsLayout
 from generators.plan import load_plan
-from generators.render.xlsx_print import text_lines
 from generators.views import Views
 
 DEFAULT_FILLED = ("区应急局", "城桥镇", "堡镇", "新河镇")  # filled with 滞后 on LAGGING_KEY

@@ -12,6 +12,7 @@ from plan_edits import with_measure_text
 
 from generators.context import BuildContext
 from generators.dates import chinese_date
+from generators.formats.xlsx import text_lines
 from generators.formspec import (
     ID_SHEET,
     PROPERTY_PREFIX,
@@ -23,7 +24,6 @@ from generators.formspec import (
 from generators.model import Category
 from generators.render import forms
 from generators.render.form_workbook import page as forms_page
-from generators.render.xlsx_print import text_lines
 from generators.views import Views
 
 

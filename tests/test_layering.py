@@ -101,16 +101,9 @@ FORMAT_INTERNALS = (
     "docxtpl.template",
     "docxtpl.DocxTemplate",
 )
-# Private-member use left in renderers until the kit's xlsx helper (generators/formats/xlsx.py, issue 13
-# item 5: the style cache and the base font) takes it over; remove each entry when it is gone.
-PENDING_XLSX_HELPER = {
-    ("form_workbook.py", "_style"),
-    ("matrix.py", "_style"),
-    ("matrix.py", "openpyxl.styles.cell_style"),
-    ("xlsx_print.py", "_fonts"),
-    ("xlsx_print.py", "_named_styles"),
-    ("xlsx_print.py", "openpyxl.utils.indexed_list"),
-}
+# Private-member use left in renderers until the kit's xlsx helper took it over: none now (the style cache
+# and the base font live in generators/formats/xlsx.py).
+PENDING_XLSX_HELPER: set[tuple[str, str]] = set()
 
 
 def _private_members(path: Path) -> set[str]:

@@ -16,10 +16,20 @@ from openpyxl.drawing.text import CharacterProperties, Font, Paragraph, Paragrap
 from openpyxl.styles import Alignment
 from openpyxl.styles import Font as CellFont
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generators.artifact import Artifact
+from generators.formats.xlsx import (
+    PrintSetup,
+    StyleCache,
+    column_units,
+    default_font,
+    first_sheet,
+    set_print,
+    set_properties,
+    text_lines,
+    with_margins,
+)
 from generators.formats.xlsx_bytes import workbook_bytes, workbook_members
 from generators.formats.xlsx_stamp import cell_xml, row_xml, set_last_row
 from generators.formats.zipwriter import Deflated, zip_members
@@ -28,16 +38,6 @@ from generators.layout import Layout, XlsxSpec
 from generators.model import Plan
 from generators.render.annex_xlsx import BORDER
 from generators.render.docx import meta_datetime
-from generators.render.forms import CellStyles
-from generators.render.xlsx_print import (
-    MM_PER_INCH,
-    column_units,
-    default_font,
-    first_sheet,
-    footer_code,
-    print_landscape,
-    text_lines,
-)
 from generators.views import Views
 
 from .collection import Collection
@@ -54,10 +54,11 @@ HEADER_LINE = 1.4  # header lines (黑体) are this much taller than body lines 
 SAFETY = 0.95  # LibreOffice prints columns a few per cent wider than Excel's digit-width arithmetic
 
 
-def _styles(layout: Layout) -> CellStyles:
+def cell_styles(layout: Layout) -> StyleCache:
+    """The summary's cell styles, shared with the ledger's workbooks."""
     xl = layout.xlsx
     body = CellFont(name=xl.font, size=xl.size_pt)
-    return CellStyles(
+    return StyleCache(
         {
             "title": {
                 "font": CellFont(name=dict(layout.fonts)["xiaobiaosong"], size=xl.title_size_pt),
@@ -88,7 +89,7 @@ class _Tables:
     sheet's XML after openpyxl has written the workbook, cell for cell as openpyxl writes them
     (render_summary; tests/test_collect_fast.py compares the bytes)."""
 
-    def __init__(self, styles: CellStyles, layout: Layout, first_only: bool = False):
+    def __init__(self, styles: StyleCache, layout: Layout, first_only: bool = False):
         self.styles, self.layout, self.first_only = styles, layout, first_only
         self.stamped: dict[str, tuple[list[list], list[float]]] = {}
 
@@ -206,13 +207,15 @@ def _units_sheet(
 
 def printable(ws: Worksheet, layout: Layout, spec: FormsLayout) -> None:
     """Landscape, one page wide, the header row on every page, page numbers in 宋体 (summary and ledger)."""
-    print_landscape(
+    set_print(
         ws,
-        layout.landscape,
-        header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
-        footer=spec.footer,
-        footer_font=dict(layout.fonts)["songti"],
-        footer_size_pt=layout.xlsx.size_pt,
+        PrintSetup(
+            layout.landscape,
+            footer=spec.footer,
+            footer_font=dict(layout.fonts)["songti"],
+            footer_size_pt=layout.xlsx.size_pt,
+            title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+        ),
     )
 
 
@@ -250,13 +253,18 @@ def _chart(wb: Workbook, ws: Worksheet, spec: FormsLayout, layout: Layout, units
     sheet.add_chart(chart, "A1")
     # Inside one column no wider than the page, on a page that may only shrink: nothing spills over.
     sheet.column_dimensions["A"].width = column_units(chart.width * 10 + EDGE_CM * 5, layout.xlsx.size_pt)
-    sheet.page_setup.fitToWidth = sheet.page_setup.fitToHeight = 1
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.page_setup.orientation = "portrait"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    for side, mm in margins.items():
-        setattr(sheet.page_margins, side, mm / MM_PER_INCH)
-    sheet.oddFooter.center.text = footer_code(spec.footer, dict(layout.fonts)["songti"], layout.xlsx.size_pt)
+    set_print(
+        sheet,
+        PrintSetup(
+            with_margins(layout.page, margins),
+            footer=spec.footer,
+            footer_font=dict(layout.fonts)["songti"],
+            footer_size_pt=layout.xlsx.size_pt,
+            orientation="portrait",
+            fit_height=1,
+            centred=False,
+        ),
+    )
 
 
 def _tasks_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables, title: str) -> None:
@@ -318,7 +326,7 @@ def build_summary(
     """The summary workbook with every cell written through openpyxl (render_summary stamps the long
     tables instead; the bytes are the same). `tally` when the quarter comes from elsewhere than the
     returns (the ledger's rebuild: generators/ledger/rebuild.py), else tallied from the collection."""
-    return _build(plan, views, layout, collection, _Tables(_styles(layout), layout), tally)
+    return _build(plan, views, layout, collection, _Tables(cell_styles(layout), layout), tally)
 
 
 def _build(
@@ -343,10 +351,7 @@ def _build(
         printable(sheet, layout, spec)
     if unit_rows:
         _chart(wb, ws, spec, layout, len(unit_rows), len(tally.statuses))
-    props = wb.properties
-    props.title = title
-    props.creator = props.lastModifiedBy = plan.meta.office
-    props.created = props.modified = meta_datetime(plan.meta)
+    set_properties(wb, title=title, author=plan.meta.office, when=meta_datetime(plan.meta))
     return wb
 
 
@@ -358,7 +363,7 @@ def summary_bytes(
     the way openpyxl writes them. A text openpyxl would refuse (a control character) takes the openpyxl
     path, which says so."""
     tally = tally or Tally(views, FormsLayout.of(layout), collection)
-    tables = _Tables(_styles(layout), layout, first_only=True)
+    tables = _Tables(cell_styles(layout), layout, first_only=True)
     wb = _build(plan, views, layout, collection, tables, tally)
     members: dict[str, bytes | Deflated] = dict(workbook_members(wb))
     for number, ws in enumerate(wb.worksheets, start=1):  # openpyxl's part names

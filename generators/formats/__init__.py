@@ -16,4 +16,8 @@ Renderers leave these internals to the kit (tests/test_layering.py).
   Depends on: openpyxl 3.1.5 (ExcelWriter, Worksheet._cells).
 - xlsx_stamp: copies of one openpyxl-written workbook with pieces of its XML rewritten as openpyxl
   writes them. Depends on: openpyxl 3.1.5 (the shape of its XML; no private member).
+- xlsx: the one workbook helper: named cell-style combinations applied fast (StyleCache), the print setup
+  read from templates/layout.yaml (PrintSetup: paper, margins, fit or scale, repeated titles, footer),
+  document properties, and the sizes openpyxl leaves to the reader (column widths in Excel's units, row
+  heights from the text). Depends on: openpyxl 3.1.5 (cell._style, wb._fonts, wb._named_styles).
 """

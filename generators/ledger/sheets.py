@@ -18,11 +18,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generators.collect.cells import UNWRITABLE
-from generators.collect.summary_xlsx import HEADER_ROW, _styles, printable
+from generators.collect.summary_xlsx import HEADER_ROW, cell_styles, printable
+from generators.formats.xlsx import StyleCache
 from generators.formats.xlsx_stamp import SheetRows, cell_xml, set_last_row
 from generators.formats.zipwriter import Deflated, zip_members
 from generators.layout import Layout
-from generators.render.forms import CellStyles
 
 TITLE_ROW = 1
 
@@ -35,11 +35,10 @@ def put(ws: Worksheet, row: int, col: int, value: str | float | None) -> Cell:
     return cell
 
 
-def styles(layout: Layout) -> CellStyles:
+def styles(layout: Layout) -> StyleCache:
     """The summary workbook's cell styles, plus a percentage."""
-    base = dict(_styles(layout)._specs)
-    percent = {**base["number"], "number_format": "0%"}
-    return CellStyles({**base, "percent": percent})
+    base = cell_styles(layout)
+    return base.extended(percent={**base.specs["number"], "number_format": "0%"})
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ def _all_text(rows: list[list]) -> bool:
 
 def table(
     ws: Worksheet,
-    cell_styles: CellStyles,
+    cache: StyleCache,
     title: str,
     header: Sequence[tuple[str, float]],
     rows: list[list],
@@ -73,10 +72,10 @@ def table(
     else:
         last = HEADER_ROW + len(rows)
     ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=len(header))
-    cell_styles.apply(put(ws, TITLE_ROW, 1, title), "title")
+    cache.apply(put(ws, TITLE_ROW, 1, title), "title")
     ws.row_dimensions[TITLE_ROW].height = 30
     for col, (name, width) in enumerate(header, start=1):
-        cell_styles.apply(put(ws, HEADER_ROW, col, name), "header")
+        cache.apply(put(ws, HEADER_ROW, col, name), "header")
         ws.column_dimensions[get_column_letter(col)].width = width
     r = HEADER_ROW
     for r, values in enumerate(rows, start=HEADER_ROW + 1):
@@ -87,7 +86,7 @@ def table(
                 kind = "number"
             else:
                 kind = "text"
-            cell_styles.apply(put(ws, r, col, value), kind)
+            cache.apply(put(ws, r, col, value), kind)
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1).coordinate
     if rows:
         ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(header))}{last}"

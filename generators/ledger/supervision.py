@@ -10,13 +10,13 @@ from openpyxl import Workbook
 
 from generators.artifact import Artifact
 from generators.dates import chinese_date
+from generators.formats.xlsx import first_sheet, set_properties
 from generators.formats.xlsx_bytes import workbook_bytes
 from generators.layout import Layout
 from generators.numerals import to_chinese
 from generators.render import docx
 from generators.render.docx import meta_datetime
 from generators.render.letters import common_context, date_indent
-from generators.render.xlsx_print import first_sheet
 
 from . import sheets
 from .store import UnitRecord, safe_name
@@ -149,10 +149,7 @@ def office_list(year: Year, layout: Layout, quarter: int, found: list[Chase], pa
     ws.title = "督办清单"
     sheets.table(ws, sheets.styles(layout), title, header, rows)
     sheets.printable(ws, layout, year.spec)
-    props = wb.properties
-    props.title = title
-    props.creator = props.lastModifiedBy = plan.meta.office
-    props.created = props.modified = meta_datetime(plan.meta)
+    set_properties(wb, title=title, author=plan.meta.office, when=meta_datetime(plan.meta))
     return workbook_bytes(wb)
 
 

@@ -15,13 +15,12 @@ from openpyxl.utils import get_column_letter
 
 from generators.artifact import Artifact
 from generators.dates import chinese_date
+from generators.formats.xlsx import StyleCache, first_sheet, set_properties
 from generators.formats.xlsx_bytes import workbook_bytes, workbook_members
 from generators.formspec import QUARTERS
 from generators.layout import Layout
 from generators.numerals import to_chinese
 from generators.render.docx import meta_datetime
-from generators.render.forms import CellStyles
-from generators.render.xlsx_print import first_sheet
 
 from . import sheets
 from .sheets import HEADER_ROW
@@ -57,7 +56,7 @@ def _grid(
     wb: Workbook,
     year: Year,
     layout: Layout,
-    styles: CellStyles,
+    styles: StyleCache,
     title: str,
     sheet: str,
     deferred: list[sheets.Deferred] | None,
@@ -91,7 +90,7 @@ def _grid(
             )
 
 
-def _units(wb: Workbook, year: Year, styles: CellStyles, title: str, sheet: str) -> None:
+def _units(wb: Workbook, year: Year, styles: StyleCache, title: str, sheet: str) -> None:
     ws = wb.create_sheet(sheet)
     done = year.spec.statuses[0]
     header = [("单位", 16), ("类别", 10)]
@@ -165,11 +164,11 @@ LEADER_HEADER = [
 ]
 
 
-def _leaders(wb: Workbook, year: Year, styles: CellStyles, title: str, sheet: str) -> None:
+def _leaders(wb: Workbook, year: Year, styles: StyleCache, title: str, sheet: str) -> None:
     sheets.table(wb.create_sheet(sheet), styles, title, LEADER_HEADER, leader_rows(year))
 
 
-def _mix(wb: Workbook, year: Year, styles: CellStyles, title: str, sheet: str, chart_title: str) -> None:
+def _mix(wb: Workbook, year: Year, styles: StyleCache, title: str, sheet: str, chart_title: str) -> None:
     ws = wb.create_sheet(sheet)
     header = [("季度", 12)] + [(s, 10) for s in year.statuses] + [("合计", 10)]
     rows = []
@@ -205,10 +204,7 @@ def build_workbook(year: Year, layout: Layout, deferred: list[sheets.Deferred] |
     _mix(wb, year, styles, f"{title}（{names['mix']}）", names["mix"], w["chart_title"])
     for ws in wb.worksheets:
         sheets.printable(ws, layout, year.spec)
-    props = wb.properties
-    props.title = title
-    props.creator = props.lastModifiedBy = year.plan.meta.office
-    props.created = props.modified = meta_datetime(year.plan.meta)
+    set_properties(wb, title=title, author=year.plan.meta.office, when=meta_datetime(year.plan.meta))
     return wb
 
 

@@ -12,12 +12,12 @@ from openpyxl import Workbook
 
 from generators.artifact import Artifact
 from generators.dates import chinese_date
+from generators.formats.xlsx import first_sheet, set_properties
 from generators.formats.xlsx_bytes import workbook_bytes
 from generators.layout import Layout
 from generators.render import docx
 from generators.render.docx import meta_datetime
 from generators.render.letters import date_indent
-from generators.render.xlsx_print import first_sheet
 
 from . import sheets
 from .workbook import LEADER_HEADER, QUARTER_NAMES, leader_rows
@@ -144,10 +144,7 @@ def workbook(end: YearEnd, layout: Layout) -> bytes:
     )
     for sheet in wb.worksheets:
         sheets.printable(sheet, layout, year.spec)
-    props = wb.properties
-    props.title = title
-    props.creator = props.lastModifiedBy = year.plan.meta.office
-    props.created = props.modified = meta_datetime(year.plan.meta)
+    set_properties(wb, title=title, author=year.plan.meta.office, when=meta_datetime(year.plan.meta))
     return workbook_bytes(wb)
 
 

@@ -8,12 +8,20 @@ from openpyxl.utils import get_column_letter
 
 from generators.artifact import Artifact, Job
 from generators.context import BuildContext
+from generators.formats.xlsx import (
+    PrintSetup,
+    column_units,
+    default_font,
+    first_sheet,
+    set_print,
+    set_properties,
+    text_lines,
+)
 from generators.formats.xlsx_bytes import workbook_bytes
 from generators.layout import Layout
 from generators.model import Plan
 from generators.render import annex
 from generators.render.docx import meta_datetime
-from generators.render.xlsx_print import column_units, default_font, first_sheet, print_landscape, text_lines
 
 LIST_FIELDS = ("leaders", "leads", "supports")
 
@@ -109,21 +117,20 @@ def build(ctx: dict, layout: Layout, plan: Plan) -> Workbook:
         # Excel does not grow rows for wrapped text written by a program: estimate the height.
         ws.row_dimensions[row].height = lines * spec.line_height_pt + 4
 
-    print_landscape(
+    set_print(
         ws,
-        layout.landscape,
-        header_rows=f"{header_row}:{header_row}",  # the header repeats on every printed page
-        footer=f"{layout.page_number_prefix}&P{layout.page_number_suffix}",
-        footer_font=dict(layout.fonts)["songti"],
-        footer_size_pt=layout.style("页码").size_pt,
-        footer_distance=True,
+        PrintSetup(
+            layout.landscape,
+            footer=f"{layout.page_number_prefix}&P{layout.page_number_suffix}",
+            footer_font=dict(layout.fonts)["songti"],
+            footer_size_pt=layout.style("页码").size_pt,
+            title_rows=f"{header_row}:{header_row}",  # the header repeats on every printed page
+            footer_distance=True,
+        ),
     )
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
 
-    props = wb.properties
-    props.title = ctx["title"]
-    props.creator = props.lastModifiedBy = plan.meta.issuer
-    props.created = props.modified = meta_datetime(plan.meta)
+    set_properties(wb, title=ctx["title"], author=plan.meta.issuer, when=meta_datetime(plan.meta))
     return wb
 
 

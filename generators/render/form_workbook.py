@@ -7,8 +7,6 @@ The build stamps most forms from one such workbook per quarter (form_copies.py);
 
 from __future__ import annotations
 
-from copy import copy
-from dataclasses import replace
 from typing import TypedDict, cast
 
 from openpyxl import Workbook
@@ -21,6 +19,17 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generators.dates import chinese_date
+from generators.formats.xlsx import (
+    PrintSetup,
+    StyleCache,
+    column_units,
+    default_font,
+    first_sheet,
+    set_print,
+    set_properties,
+    text_lines,
+    with_margins,
+)
 from generators.formspec import (
     ID_SHEET,
     PROPERTY_NAMES,
@@ -33,32 +42,10 @@ from generators.layout import Layout, PageSpec
 from generators.model import Plan, Unit
 from generators.render.annex_xlsx import BORDER
 from generators.render.docx import meta_datetime
-from generators.render.xlsx_print import column_units, default_font, first_sheet, print_landscape, text_lines
 from generators.views import Assignment, UnitAssignments, Views
 
 TITLE_ROW, UNIT_ROW, REPORTER_ROW, HEADER_ROW = 1, 2, 3, 4
 UNLOCKED = Protection(locked=False)
-
-
-class CellStyles:
-    """Named combinations of cell formatting, applied fast.
-
-    openpyxl hashes every style object on each assignment (about 90 % of a form's build time); a
-    combination is set once per workbook and its index array copied to the other cells.
-    """
-
-    def __init__(self, specs: dict[str, dict[str, object]]):
-        self._specs = specs
-        self._arrays: dict[str, object] = {}
-
-    def apply(self, cell, name: str) -> None:
-        array = self._arrays.get(name)
-        if array is None:
-            for attr, value in self._specs[name].items():
-                setattr(cell, attr, value)
-            self._arrays[name] = copy(cell._style)
-        else:
-            cell._style = copy(array)
 
 
 class RowCells(TypedDict):
@@ -138,7 +125,7 @@ def _table(ws: Worksheet, views: Views, spec: FormsLayout, layout: Layout, held:
     body = Font(name=xl.font, size=xl.size_pt)
     wrap_center = Alignment(horizontal="center", vertical="center", wrap_text=True)
     wrap_left = Alignment(horizontal="left", vertical="center", wrap_text=True)
-    styles = CellStyles(
+    styles = StyleCache(
         {
             "header": {
                 "font": Font(name=xl.header_font, size=xl.size_pt),
@@ -228,21 +215,22 @@ def _identify(wb: Workbook, views: Views, quarter: int, unit: str) -> None:
 
 
 def _print_setup(ws: Worksheet, spec: FormsLayout, layout: Layout) -> None:
-    print_landscape(
+    set_print(
         ws,
-        page(layout),
-        header_rows=f"{HEADER_ROW}:{HEADER_ROW}",
-        footer=spec.footer,
-        footer_font=dict(layout.fonts)["songti"],
-        footer_size_pt=layout.xlsx.size_pt,
+        PrintSetup(
+            page(layout),
+            footer=spec.footer,
+            footer_font=dict(layout.fonts)["songti"],
+            footer_size_pt=layout.xlsx.size_pt,
+            title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+        ),
     )
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1).coordinate
 
 
 def page(layout: Layout) -> PageSpec:
     """The landscape page with the forms' own (narrower) margins."""
-    margins = layout.part("forms")["margins_mm"]
-    return replace(layout.landscape, **{f"margin_{side}_mm": float(mm) for side, mm in margins.items()})
+    return with_margins(layout.landscape, layout.part("forms")["margins_mm"])
 
 
 def _protect(wb: Workbook, ws: Worksheet) -> None:
@@ -278,8 +266,10 @@ def build_form(plan: Plan, views: Views, layout: Layout, quarter: int, held: Uni
     _identify(wb, views, quarter, held.unit.name)
     _print_setup(ws, spec, layout)
     _protect(wb, ws)
-    props = wb.properties
-    props.title = form_title(plan, spec, quarter, held.unit.name)
-    props.creator = props.lastModifiedBy = plan.meta.office
-    props.created = props.modified = meta_datetime(plan.meta)
+    set_properties(
+        wb,
+        title=form_title(plan, spec, quarter, held.unit.name),
+        author=plan.meta.office,
+        when=meta_datetime(plan.meta),
+    )
     return wb

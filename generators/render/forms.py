@@ -14,10 +14,10 @@ from generators.formspec import QUARTERS, FormsLayout, identification
 from generators.layout import Layout
 from generators.model import Plan
 from generators.render.form_copies import QuarterForms
-from generators.render.form_workbook import CellStyles, build_form, row_cells, task_rows
+from generators.render.form_workbook import build_form, row_cells, task_rows
 from generators.views import Views
 
-__all__ = ["CellStyles", "build_form", "jobs", "quarter_jobs", "render", "row_cells", "task_rows"]
+__all__ = ["build_form", "jobs", "quarter_jobs", "render", "row_cells", "task_rows"]
 
 
 def shown_rows(views: Views, spec: FormsLayout) -> dict[str, list[list[object]]]:
