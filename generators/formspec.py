@@ -43,6 +43,9 @@ class SummaryLayout:
     sheets: dict[str, str]  # rows, units, tasks, missing
     labels: dict[str, str]  # column headers of the summary that are not form columns
     chart_title: str
+    list_lines: (
+        int  # 按任务: the most lines a unit list fills in one row; longer lists go on in continuation rows
+    )
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,20 @@ class XlsxSpec:
 
 
 @dataclass(frozen=True)
+class MatrixSpec:
+    """How the responsibility matrix prints (layout.yaml `matrix`): at 100 %, broken into pages of columns."""
+
+    size_pt: float
+    title_size_pt: float
+    row_height_pt: float
+    unit_min_width_mm: float
+    item_width_mm: float
+    count_width_mm: float
+    margins_mm: dict[str, float]
+    band_min_fill: float
+
+
+@dataclass(frozen=True)
 class Layout:
     standard: str
     page: PageSpec
@@ -124,6 +138,7 @@ class Layout:
     notice: dict[str, Any] | None = None  # the notice key: 版头, 版记 (7.2, 7.4), read by render/notice.py
     letter_format: dict[str, Any] | None = None  # 信函格式 (10.1): letterhead and its red double rules
     row_split: RowSplit | None = None  # None: rows are never cut (a profile without table.row_split)
+    matrix: MatrixSpec | None = None  # the responsibility matrix's print layout
 
     def style(self, name: str) -> StyleSpec:
         for spec in self.styles:
@@ -266,6 +281,7 @@ def _load_layout(path: Path) -> Layout:
         cell_margin_v_mm=float(d["table"]["cell_margin_v_mm"]),
         row_split=RowSplit(**d["table"]["row_split"]) if "row_split" in d["table"] else None,
         xlsx=XlsxSpec(**d["xlsx"]),
+        matrix=MatrixSpec(**d["matrix"]),
         templates=tuple(d["templates"].items()),
         clauses=tuple(sorted(clauses.items())),
         forms=d.get("forms"),

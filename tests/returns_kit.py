@@ -95,3 +95,18 @@ def rezip(data: bytes, change, member: str = "xl/worksheets/sheet1.xml") -> byte
             body = src.read(info)
             dst.writestr(info, change(body) if info.filename == member else body)
     return out.getvalue()
+
+
+def task_table(ws) -> dict[str, dict]:
+    """The summary's 按任务 sheet by 编号, each task's continuation rows folded into its first row: their
+    unit lists joined on, their empty counts dropped."""
+    header = [c.value for c in ws[2]]
+    out: dict[str, dict] = {}
+    for values in ws.iter_rows(min_row=3, values_only=True):
+        row = dict(zip(header, values, strict=True))
+        first = out.setdefault(values[0], row)
+        if first is not row:
+            for name, value in row.items():
+                if name.endswith("单位") and value:
+                    first[name] = "、".join(filter(None, (first[name], value)))
+    return out

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from returns_kit import LAGGING_KEY, file_hashes, fill, form_bytes
+from returns_kit import LAGGING_KEY, file_hashes, fill, form_bytes, task_table
 
 from generators.cli import main
 from generators.collect import cells
@@ -161,9 +161,7 @@ def test_summary_rows_tasks_and_missing(collected, views, spec):
     moved = [r for r in detail if r[0] == "城桥镇" and r[1] == "措施1"]
     assert moved[0][4] == "已完成"  # matched by 编号 although it moved to the end
 
-    tasks = wb[spec.summary.sheets["tasks"]]
-    header = [c.value for c in tasks[2]]
-    by_key = {r[0]: dict(zip(header, r, strict=True)) for r in tasks.iter_rows(min_row=3, values_only=True)}
+    by_key = task_table(wb[spec.summary.sheets["tasks"]])
     assert by_key[LAGGING_KEY]["滞后单位"] == "、".join(lagging_units)
     m33 = by_key["措施33"]
     assert m33["应报单位数"] == sum(

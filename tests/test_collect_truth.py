@@ -14,7 +14,7 @@ from conftest import PLAN_DIR
 from docx import Document
 from openpyxl import load_workbook
 from plan_edits import replace_in
-from returns_kit import OLD_FORMAT, fill, form_bytes, made_forms, tree_hashes
+from returns_kit import OLD_FORMAT, fill, form_bytes, made_forms, task_table, tree_hashes
 
 from generators.cli import main
 from generators.collect import convert
@@ -133,15 +133,8 @@ def test_the_workbook_and_the_report_name_the_same_groups(collected, views, spec
     assert [(r[1], r[3]) for r in rest] == [(u, "退回") for u in sent_back] + [(u, "未报送") for u in missing]
     assert [r[0] for r in rest] == list(range(1, len(rest) + 1))
     assert rest[0][4].startswith("堡镇.xlsx：") and rest[1][4].startswith("2023Q1新河镇报表.xls：")
-    tasks = {r[0]: r for r in wb[spec.summary.sheets["tasks"]].iter_rows(min_row=2, values_only=True)}
-    header = tasks.pop("编号")
-    for row in tasks.values():
-        cell = dict(zip(header, row, strict=True))
-        named = [
-            set(filter(None, (cell[h] or "").split("、")))
-            for h in header
-            if h.endswith("单位") and h != "应报单位数"
-        ]
+    for cell in task_table(wb[spec.summary.sheets["tasks"]]).values():
+        named = [filter(None, (value or "").split("、")) for h, value in cell.items() if h.endswith("单位")]
         flat = [u for s in named for u in s]
         assert len(flat) == len(set(flat)) == cell["应报单位数"]  # each holder in exactly one column
 

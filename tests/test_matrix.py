@@ -79,8 +79,7 @@ def test_frozen_headers_and_print_setup(sheet):
     assert sheet.freeze_panes == "B5"
     setup = sheet.page_setup
     assert setup.orientation == "landscape"
-    assert setup.fitToWidth == 1 and setup.fitToHeight == 0
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert setup.scale == 100 and not sheet.sheet_properties.pageSetUpPr.fitToPage  # tests/test_xlsx_print.py
     assert sheet.print_title_rows == "$2:$4"
     assert sheet.print_title_cols == "$A:$A"
 

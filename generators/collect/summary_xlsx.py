@@ -52,6 +52,7 @@ LIST_WEIGHT = 24  # 按任务: the unit lists' average weight (the other columns
 LIST_MIN_CHARS = 20  # a list column is never narrower than a 20-character list would make it
 HEADER_LINE = 1.4  # header lines (黑体) are this much taller than body lines (仿宋)
 SAFETY = 0.95  # LibreOffice prints columns a few per cent wider than Excel's digit-width arithmetic
+LIST_SEPARATOR = "、"
 
 
 def cell_styles(layout: Layout) -> StyleCache:
@@ -268,34 +269,62 @@ def _chart(wb: Workbook, ws: Worksheet, spec: FormsLayout, layout: Layout, units
 
 
 def _tasks_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables, title: str) -> None:
+    """One row per task; a task whose unit lists run longer than the layout's list_lines goes on in
+    continuation rows that repeat its 编号 (and say 续 where the task's name was), so no row is taller than
+    a page and the names print at the sheet's size."""
     labels = spec.summary.labels
-    header = [(spec.column("key").name, 9), (spec.column("task").name, 24)]
-    header += [(labels["holders"], 9), (labels["reported"], 9)]
-    header += [(s, 11) for s in tally.statuses]  # “按计划推进” in two lines, not one character a line
+    # 措施12 on one line; 应报单位数 and 按计划推进 two characters a line, not one
+    header = [(spec.column("key").name, 14), (spec.column("task").name, 20)]
+    header += [(labels["holders"], 12), (labels["reported"], 12)]
+    header += [(s, 12) for s in tally.statuses]
     names = [f"{s}{labels['units_suffix']}" for s in tally.statuses]
     names += [labels["returned"], labels["not_reported"]]
-    rows = [
-        [
-            t.key_text,
-            t.task,
-            len(t.units),
-            len(t.status_of),
-            *(len(t.units_with(s)) for s in tally.statuses),
-            *("、".join(t.units_with(s)) for s in tally.statuses),
-            "、".join(t.returned),
-            "、".join(t.not_reported),
-        ]
+    tasks = [
+        (
+            [
+                t.key_text,
+                t.task,
+                len(t.units),
+                len(t.status_of),
+                *(len(t.units_with(s)) for s in tally.statuses),
+            ],
+            [*(t.units_with(s) for s in tally.statuses), t.returned, t.not_reported],
+        )
         for t in tally.by_task
     ]
     # The unit lists share their part of the width by how long they run (a list of 40 units gets the
-    # room, an empty one little), so a task all 52 units report alike still fits a page.
-    longest = [max((len(str(r[len(header) + i])) for r in rows), default=0) for i in range(len(names))]
+    # room, an empty one little).
+    longest = [
+        max((len(LIST_SEPARATOR.join(lists[i])) for _, lists in tasks), default=0) for i in range(len(names))
+    ]
     shares = [max(LIST_MIN_CHARS, n) ** 0.5 for n in longest]  # tempered: a short list stays legible
     header += [
         (name, LIST_WEIGHT * len(names) * share / sum(shares))
         for name, share in zip(names, shares, strict=True)
     ]
+    layout = tables.layout
+    widths = _fitted_widths([w for _, w in header], layout)[-len(names) :]
+    rows = []
+    for cells, lists in tasks:
+        chunks = [
+            _chunks(units, width, spec.summary.list_lines, layout)
+            for units, width in zip(lists, widths, strict=True)
+        ]
+        for i in range(max(1, *(len(c) for c in chunks))):
+            lead = cells if i == 0 else [cells[0], labels["continued"], *([""] * (len(cells) - 2))]
+            rows.append([*lead, *(LIST_SEPARATOR.join(c[i]) if i < len(c) else "" for c in chunks)])
     tables.write(ws, title, header, rows)
+
+
+def _chunks(units: Sequence[str], width_mm: float, lines: int, layout: Layout) -> list[list[str]]:
+    """The names in runs that each fill at most `lines` lines of a column `width_mm` wide."""
+    out: list[list[str]] = []
+    for unit in units:
+        if out and text_lines(LIST_SEPARATOR.join([*out[-1], unit]), width_mm, layout.xlsx.size_pt) <= lines:
+            out[-1].append(unit)
+        else:
+            out.append([unit])
+    return out
 
 
 def _missing_sheet(

@@ -1,23 +1,40 @@
 """责任矩阵 (.xlsx): every unit × every measure and key task, the unit's role in each cell.
 
-The office's one-page overview of who does what; read from Views.assignments, so it can never disagree
-with the letters. Landscape, fit to one page wide, headers frozen and repeated on every printed page.
+The office's overview of who does what; read from Views.assignments, so it can never disagree with the
+letters. Printed legibly (layout.yaml `matrix`): landscape A4 at 100 %, so the text prints at its own size
+(10 pt), the item columns broken into page-wide bands (between two parts where that leaves a page well
+filled), the header rows and the unit column repeated on every page. Headers frozen on screen.
 """
 
 from __future__ import annotations
 
+import math
+
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generators.artifact import Artifact, Job
 from generators.context import BuildContext
 from generators.filenames import safe_name
-from generators.formats.xlsx import StyleCache, first_sheet, footer_code, odd_footer, set_properties
+from generators.formats.xlsx import (
+    CELL_PADDING_MM,
+    MM_PER_PT,
+    PrintSetup,
+    StyleCache,
+    column_units,
+    default_font,
+    first_sheet,
+    set_print,
+    set_properties,
+    text_lines,
+    text_width,
+    with_margins,
+)
 from generators.formats.xlsx_bytes import workbook_bytes
-from generators.layout import Layout
+from generators.layout import Layout, MatrixSpec
 from generators.model import Plan
 from generators.render.docx import meta_datetime
 from generators.views import Assignment, Role, Views
@@ -59,16 +76,43 @@ def columns(plan: Plan, views: Views) -> list[tuple[str, str, str]]:
     return cols
 
 
-def _merge_runs(ws: Worksheet, row: int, labels: list[str]) -> None:
-    """Write a header row where equal neighbouring labels share one merged cell."""
-    start = 0
+def bands(widths: list[float], groups: list[str], room: float, min_fill: float) -> list[int]:
+    """Where each page-wide band of columns starts (indexes into widths). A band is as wide as fits
+    `room`; it ends between two groups when that leaves it at least `min_fill` of the room, else where
+    the room runs out."""
+    starts, start, used = [0], 0, 0.0
+    for i, width in enumerate(widths):
+        if used + width <= room or i == start:
+            used += width
+            continue
+        cut = i
+        boundaries = [j for j in range(start + 1, i) if groups[j] != groups[j - 1]]
+        if (
+            groups[i] == groups[i - 1]
+            and boundaries
+            and sum(widths[start : boundaries[-1]]) >= min_fill * room
+            and sum(widths[boundaries[-1] : i + 1]) <= room
+        ):
+            cut = boundaries[-1]
+        starts.append(cut)
+        start, used = cut, sum(widths[cut : i + 1])
+    return starts
+
+
+def _merge_runs(ws: Worksheet, row: int, labels: list[str], cuts: set[int]) -> list[tuple[int, int, str]]:
+    """Write a header row where equal neighbouring labels share one merged cell, never across a page
+    band (`cuts`: the label indexes that start a band): each band prints its own label.
+    Returns (first, last, label) per merged run, as sheet columns."""
+    runs, start = [], 0
     for i in range(1, len(labels) + 1):
-        if i == len(labels) or labels[i] != labels[start]:
+        if i == len(labels) or labels[i] != labels[start] or i in cuts:
             first, last = FIRST_ITEM_COL + start, FIRST_ITEM_COL + i - 1
             ws.cell(row, first, labels[start])
             if last > first:
                 ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+            runs.append((first, last, labels[start]))
             start = i
+    return runs
 
 
 def _style_range(ws: Worksheet, rows: range, cols: range, font: Font) -> None:
@@ -79,22 +123,50 @@ def _style_range(ws: Worksheet, rows: range, cols: range, font: Font) -> None:
             restyle.apply(ws.cell(r, c), "body", font=font, alignment=CENTER, border=BORDER)
 
 
+def unit_width_mm(names: list[str], spec: MatrixSpec) -> float:
+    """The unit column: the longest name on one line, never narrower than the layout's minimum."""
+    longest = max((text_width(n) for n in [HEAD_UNIT, FOOT_HOLDERS, *names]), default=0)
+    needed = longest / 2 * spec.size_pt * MM_PER_PT + CELL_PADDING_MM
+    return max(spec.unit_min_width_mm, math.ceil(needed * 2) / 2)  # to the half mm above
+
+
 def build_sheet(ws: Worksheet, plan: Plan, views: Views, layout: Layout) -> None:
+    spec = matrix_spec(layout)
     cols = columns(plan, views)
     n_measures = len(plan.measures)
     last_item = FIRST_ITEM_COL + len(cols) - 1
     last_col = last_item + len(HEAD_COUNTS)
-    body, header = Font(name=layout.xlsx.font, size=9), Font(name=layout.xlsx.header_font, size=9)
+    body = Font(name=layout.xlsx.font, size=spec.size_pt)
+    header = Font(name=layout.xlsx.header_font, size=spec.size_pt)
 
-    ws.cell(1, 1, TITLE.format(title=plan.meta.title)).font = Font(
-        name=layout.xlsx.header_font, size=layout.xlsx.title_size_pt
+    # Page bands over the item and count columns; column A repeats on every page.
+    page = with_margins(layout.landscape, spec.margins_mm)
+    room = (
+        page.width_mm
+        - page.margin_left_mm
+        - page.margin_right_mm
+        - unit_width_mm(list(views.assignments), spec)
     )
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
-    ws.cell(1, 1).alignment = CENTER
+    parts = [HEAD_MEASURES] * n_measures + [HEAD_TASKS] * (len(cols) - n_measures)
+    groups = [f"{part}{group}" for part, (_, group, _) in zip(parts, cols, strict=True)]
+    widths = [spec.item_width_mm] * len(cols) + [spec.count_width_mm] * len(HEAD_COUNTS)
+    starts = bands(widths, groups + ["counts"] * len(HEAD_COUNTS), room, spec.band_min_fill)
+    for start in starts[1:]:
+        ws.col_breaks.append(Break(id=FIRST_ITEM_COL + start - 1))  # after the sheet column before it
+    spans = [(a, b - 1) for a, b in zip(starts, [*starts[1:], len(widths)], strict=True)]  # per band
+    first_band_end = FIRST_ITEM_COL + spans[0][1]
+
+    # The title over the first band's item columns, the legend under each band's: a cell merged over a
+    # page break prints cut in two, and column A repeats on every page (with whatever it holds).
+    title = ws.cell(1, FIRST_ITEM_COL, TITLE.format(title=plan.meta.title))
+    title.font = Font(name=layout.xlsx.header_font, size=spec.title_size_pt)
+    title.alignment = CENTER
+    ws.merge_cells(start_row=1, start_column=FIRST_ITEM_COL, end_row=1, end_column=first_band_end)
+    ws.row_dimensions[1].height = spec.title_size_pt * 2
     ws.cell(2, 1, HEAD_UNIT)
     ws.merge_cells(start_row=2, start_column=1, end_row=HEADER_ROWS, end_column=1)
-    _merge_runs(ws, 2, [HEAD_MEASURES] * n_measures + [HEAD_TASKS] * (len(cols) - n_measures))
-    _merge_runs(ws, 3, [group for _, group, _ in cols])
+    cuts = set(starts)
+    header_runs = [_merge_runs(ws, 2, parts, cuts), _merge_runs(ws, 3, [group for _, group, _ in cols], cuts)]
     for i, (_, _, number) in enumerate(cols):
         ws.cell(HEADER_ROWS, FIRST_ITEM_COL + i, int(number))
     for j, label in enumerate(HEAD_COUNTS):
@@ -137,33 +209,52 @@ def build_sheet(ws: Worksheet, plan: Plan, views: Views, layout: Layout) -> None
     left = StyleCache(share=True)
     for r in range(HEADER_ROWS + 1, row + 1):
         left.apply(ws.cell(r, 1), "left", alignment=Alignment(horizontal="left", vertical="center"))
-    ws.cell(row + 1, 1, LEGEND).font = body
-    ws.merge_cells(start_row=row + 1, start_column=1, end_row=row + 1, end_column=last_col)
+        ws.row_dimensions[r].height = spec.row_height_pt
+    for first, last in spans:
+        legend = ws.cell(row + 1, FIRST_ITEM_COL + first, LEGEND)
+        legend.font = body
+        legend.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        ws.merge_cells(
+            start_row=row + 1,
+            start_column=FIRST_ITEM_COL + first,
+            end_row=row + 1,
+            end_column=FIRST_ITEM_COL + last,
+        )
 
-    ws.column_dimensions["A"].width = 18
-    for c in range(FIRST_ITEM_COL, last_col + 1):
-        ws.column_dimensions[get_column_letter(c)].width = 3.2 if c <= last_item else 5
-    ws.row_dimensions[3].height = 30  # group labels such as 总体目标 wrap to two lines
+    # Widths in the base font's digits (default_font), heights from the text they hold.
+    unit_mm = unit_width_mm(list(views.assignments), spec)
+    ws.column_dimensions["A"].width = column_units(unit_mm, spec.size_pt)
+    for c, width in enumerate(widths, start=FIRST_ITEM_COL):
+        ws.column_dimensions[get_column_letter(c)].width = column_units(width, spec.size_pt)
+    for r, runs in zip((2, 3), header_runs, strict=True):
+        lines = max(
+            text_lines(label, (last - first + 1) * spec.item_width_mm, spec.size_pt)
+            for first, last, label in runs
+        )
+        ws.row_dimensions[r].height = lines * spec.row_height_pt
+    ws.row_dimensions[HEADER_ROWS].height = spec.row_height_pt
+    legend_lines = max(text_lines(LEGEND, sum(widths[a : b + 1]), spec.size_pt) for a, b in spans)
+    ws.row_dimensions[row + 1].height = legend_lines * spec.row_height_pt
     ws.freeze_panes = ws.cell(HEADER_ROWS + 1, FIRST_ITEM_COL).coordinate
-    setup_print(ws, layout)
-
-
-def setup_print(ws: Worksheet, layout: Layout) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = f"2:{HEADER_ROWS}"
-    ws.print_title_cols = "A:A"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    odd_footer(ws).center.text = footer_code(
-        f"{layout.page_number_prefix}&P{layout.page_number_suffix}",
-        dict(layout.fonts)["songti"],
-        layout.style("页码").size_pt,
+    set_print(
+        ws,
+        PrintSetup(
+            page,
+            footer=f"{layout.page_number_prefix}&P{layout.page_number_suffix}",
+            footer_font=dict(layout.fonts)["songti"],
+            footer_size_pt=layout.style("页码").size_pt,
+            title_rows=f"2:{HEADER_ROWS}",
+            title_cols="A:A",
+            fit_width=0,  # at 100 %: the text prints at its own size, never shrunk
+            scale=100,
+        ),
     )
+
+
+def matrix_spec(layout: Layout) -> MatrixSpec:
+    if layout.matrix is None:
+        raise KeyError("版式配置 templates/layout.yaml 中缺少 matrix 一节")
+    return layout.matrix
 
 
 def file_name(plan: Plan) -> str:
@@ -172,6 +263,7 @@ def file_name(plan: Plan) -> str:
 
 def workbook(plan: Plan, views: Views, layout: Layout) -> Workbook:
     wb = Workbook()
+    default_font(wb, layout.xlsx.font, matrix_spec(layout).size_pt)  # column widths count its digits
     ws = first_sheet(wb)
     ws.title = SHEET_TITLE
     build_sheet(ws, plan, views, layout)
@@ -188,6 +280,7 @@ def jobs(ctx: BuildContext) -> list[Job]:
         "items": columns(plan, views),
         "cells": {name: [(a.key, a.role.name) for a in held.all] for name, held in views.assignments.items()},
         "xlsx": layout.xlsx,
+        "print": layout.matrix,
         "page_number": (layout.page_number_prefix, layout.page_number_suffix),
     }
     return [
