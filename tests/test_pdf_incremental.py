@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from click.testing import CliRunner
 from pypdf import PdfWriter
 
 from generators.cli import main
+from generators.layout import TEMPLATES_DIR
 from generators.pdf import soffice
 from generators.pdf.targets import CONVERTED_KINDS, JOINED_KIND
 from generators.pipeline import build
@@ -391,3 +393,24 @@ def test_a_template_edit_alone_is_rebuilt_and_reconverted(fake, plan_copy, tmp_p
     fake.reset()
     again = run_pdf(plan_copy, out, "--templates", str(templates))
     assert again.exit_code == 0 and fake.converted() == [] and "先更新" not in again.output, again.output
+
+
+def test_the_print_volumes_follow_the_layout_of_templates(fake, plan_copy, tmp_path):
+    """With --templates, pdf joins the letters into the volumes the build made from that layout."""
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    layout = templates / "layout.yaml"
+    text = layout.read_text(encoding="utf-8")
+    assert "print_volume: {value: 200," in text
+    layout.write_text(text.replace("print_volume: {value: 200,", "print_volume: {value: 20,"), "utf-8")
+    target = tmp_path / "output"
+    build(plan_copy, target, templates)
+    prints = sorted(e["path"] for e in manifest(target) if e["kind"] == "letters-print")
+    assert len(prints) == 3  # 52 letters, 20 a volume
+
+    result = CliRunner().invoke(
+        main, ["pdf", "--plan", str(plan_copy), "--out", str(target), "--templates", str(templates)]
+    )
+    assert result.exit_code == 0, result.output
+    joined = sorted(e["source"] for e in manifest(target) if e["kind"] == "pdf" and e["source"] in prints)
+    assert joined == prints

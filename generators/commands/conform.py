@@ -11,6 +11,7 @@ from generators.commands.common import (
     BAD_INPUT,
     Command,
     out_option,
+    templates_option,
 )
 
 
@@ -19,12 +20,13 @@ from generators.commands.common import (
     "files", nargs=-1, metavar="[文件]...", type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @out_option
-def conform(files: tuple[Path, ...], out_dir: Path) -> None:
+@templates_option
+def conform(files: tuple[Path, ...], out_dir: Path, templates_dir: Path) -> None:
     """按 GB/T 9704-2012 检查版式（默认检查 output/ 中的意见正文及其 PDF，以及印发通知、印发件的 PDF）；有不合格项时退出码为 1。"""
     from generators.conform import NothingToCheck, check_file, check_issued, check_opinion, format_table
     from generators.layout import load_layout
 
-    layout = load_layout()
+    layout = load_layout(templates_dir / "layout.yaml")  # the numbers the documents were built with
     try:
         if files:
             checks = [c for path in files for c in check_file(path, layout, out_dir)]

@@ -35,6 +35,7 @@ def pdf(
     """把 output/ 中要打印的文件转为 PDF（只转换有变化的）；可指定文件、文件夹或 --kind。
 
     分工函另合订一册，每单位一个书签。"""
+    from generators.layout import load_layout
     from generators.output import read_manifest
     from generators.pdf import BadSelection, LibreOfficeMissing, convert_outputs, find_soffice
     from generators.pipeline import build as run_build
@@ -64,7 +65,14 @@ def pdf(
     progress = PdfProgress(sys.stdout.isatty())
     try:
         report = convert_outputs(
-            out_dir, plan, paths=paths, kinds=kinds, on_start=progress.start, on_progress=progress.step
+            out_dir,
+            plan,
+            paths=paths,
+            kinds=kinds,
+            on_start=progress.start,
+            on_progress=progress.step,
+            # The print volumes are split as the build split them: by the layout it was built with.
+            letters_per_volume=load_layout(templates_dir / "layout.yaml").letters_per_volume,
         )
     except BadSelection as err:
         click.echo(str(err), err=True)
