@@ -204,3 +204,57 @@ def test_a_planted_imprint_defect_fails(printed, layout, tmp_path):
     for name, pdf in zip(DEFECTS, pdfs, strict=True):
         found = imprint_results(check_file(pdf, layout))
         assert found[FAILING[name]][0] is False, (name, found)
+
+
+LETTERHEAD_RULES = {
+    "信函发文机关标志：红色，居中，上边缘距上页边",
+    "标志下红色双线（上粗下细）",
+    "下页边红色双线（上细下粗）",
+    "标题与上一要素相距二行",
+    "信函首页不编页码",
+}
+KINDS_OF_UNIT = ("区应急局", "崇明海事局", "庙镇")  # a district department, a 驻区单位, a town
+
+
+def test_compact_letters_keep_the_letter_format_and_imprint_alone_and_joined(plan_copy, layout, tmp_path):
+    """分工函样式 摘要 (a task table instead of the measures' text), for each kind of unit: the letterhead,
+    both red double rules, the title, the unnumbered first page and the 版记, measured on LibreOffice's PDF
+    of each letter and, letter by letter, in the joined print file."""
+    import os
+
+    from generators.conform.issue_checks import letter_checks, letter_spans
+    from generators.pdf import find_soffice
+    from generators.pdf.join import join_letters
+    from generators.pdf.soffice import convert_batch
+
+    if find_soffice() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI 中未安装 LibreOffice")
+        pytest.skip("未安装 LibreOffice（soffice），跳过 PDF 测试")
+    edit(plan_copy / "meta.yaml", "分工函样式: 全文", "分工函样式: 摘要")
+    plan = load_plan(plan_copy)
+    docs = []
+    for artifact in letters.render(plan, Views(plan), layout, units=KINDS_OF_UNIT):
+        path = tmp_path / f"{artifact.unit}.docx"
+        path.write_bytes(artifact.data)
+        docs.append(path)
+    assert {p.stem for p in docs} == set(KINDS_OF_UNIT)
+    pdfs = convert_batch(docs, tmp_path / "pdf", timeout_s=600)
+    for pdf, doc in zip(pdfs, docs, strict=True):
+        checks = {c.rule: (c.passed, c.measured) for c in check_file(pdf, layout, None)}
+        wanted = {rule: checks.get(rule) for rule in LETTERHEAD_RULES | IMPRINT_RULES}
+        assert all(found and found[0] for found in wanted.values()), (doc.stem, wanted)
+    joined = tmp_path / "joined.pdf"
+    joined.write_bytes(join_letters((p.stem, p.read_bytes()) for p in pdfs))
+    pages, rules = read_pages(joined, layout), read_rules(joined)
+    spans = letter_spans(pages, layout)
+    assert len(spans) == len(KINDS_OF_UNIT)
+    failed = [
+        (span.start + 1, c.rule, c.measured)
+        for span in spans
+        for c in letter_checks([pages[i] for i in span], [rules[i] for i in span], layout)
+        if not c.passed
+    ]
+    assert failed == []
+    imprint = letter_imprint_checks(pages, rules, layout)
+    assert [(c.measured, c.passed) for c in imprint] == [(f"{len(KINDS_OF_UNIT)} 封函均符合", True)] * 3
