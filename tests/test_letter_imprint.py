@@ -244,6 +244,9 @@ def test_compact_letters_keep_the_letter_format_and_imprint_alone_and_joined(pla
         checks = {c.rule: (c.passed, c.measured) for c in check_file(pdf, layout, None)}
         wanted = {rule: checks.get(rule) for rule in LETTERHEAD_RULES | IMPRINT_RULES}
         assert all(found and found[0] for found in wanted.values()), (doc.stem, wanted)
+        # and every other rule: the body-grid and heading rules see only task tables after page 1
+        assert {rule: m for rule, (ok, m) in checks.items() if not ok} == {}, doc.stem
+        assert checks["每面行数"] == (True, "无整页正文（只有表格页），不适用")
     joined = tmp_path / "joined.pdf"
     joined.write_bytes(join_letters((p.stem, p.read_bytes()) for p in pdfs))
     pages, rules = read_pages(joined, layout), read_rules(joined)

@@ -6,7 +6,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pdfplumber
@@ -239,12 +239,13 @@ def _body_size(layout: Layout) -> float:
 
 
 def _full_pages(pages: list[Page], layout: Layout) -> list[Page]:
-    """Portrait body pages the text runs on from: not the last of a portrait run, no title on them."""
+    """Portrait body pages the text runs on from: not the last of a portrait run, only body-size text on
+    them (a title is larger; a table's cells, as in a 摘要 letter, or a 版记 are smaller)."""
     result = []
     for page, following in zip(pages, pages[1:], strict=False):
         if page.landscape or following.landscape:
             continue
-        if any(line.size > _body_size(layout) + 1 for line in page.lines):
+        if any(abs(line.size - _body_size(layout)) > 1 for line in page.lines):
             continue
         result.append(page)
     return result
@@ -254,6 +255,19 @@ def _grid(pages: list[Page], layout: Layout) -> list[Check]:
     full = _full_pages(pages, layout)
     clause = layout.clause("grid.lines_per_page")
     if not full:
+        if _only_tables_after_the_first(pages, layout):
+            # A 摘要 letter: its first page has the title, the rest are task tables; no page is running
+            # text, so the grid has nothing to measure (the tables' own rules are checked elsewhere).
+            return [
+                Check(
+                    clause,
+                    "每面行数",
+                    f"{layout.lines_per_page} 行",
+                    "无整页正文（只有表格页），不适用",
+                    True,
+                    "pdf",
+                )
+            ]
         return [Check(clause, "每面行数", f"{layout.lines_per_page} 行", "无整页正文", False, "pdf")]
     counts = Counter(len(page.lines) for page in full)
     over = [p.number for p in full if len(p.lines) > layout.lines_per_page]
@@ -289,6 +303,16 @@ def _grid(pages: list[Page], layout: Layout) -> list[Check]:
         "pdf",
     )
     return [lines_check, chars_check]
+
+
+def _only_tables_after_the_first(pages: list[Page], layout: Layout) -> bool:
+    """Every page after the first carries text smaller than the body (table cells), none larger."""
+    rest = [p for p in pages[1:] if not p.landscape]
+    body = _body_size(layout)
+    return bool(rest) and all(
+        any(line.size < body - 1 for line in page.lines) and all(line.size <= body + 1 for line in page.lines)
+        for page in rest
+    )
 
 
 def _dominant_font(lines: list[Line]) -> tuple[str, float]:
@@ -333,23 +357,20 @@ def _fonts(pages: list[Page], layout: Layout) -> list[Check]:
                 section_headings.append(line)
             elif abs(line.x0 - page.left) < 2 or first_line:
                 body.append(line)
-    checks = [
-        _font_check(body_style.clause, "正文字体字号", body_style.east_asia, body_style.size_pt, body),
-        _font_check(
-            layout.style("一级标题").clause,
-            "一级标题（一、）字体",
-            layout.style("一级标题").east_asia,
-            body_style.size_pt,
-            part_headings,
-        ),
-        _font_check(
-            layout.style("二级标题").clause,
-            "二级标题（（一））字体",
-            layout.style("二级标题").east_asia,
-            body_style.size_pt,
-            section_headings,
-        ),
-    ]
+    every_line = [line for page in portrait for line in page.lines]
+    checks = [_font_check(body_style.clause, "正文字体字号", body_style.east_asia, body_style.size_pt, body)]
+    for style, rule, pattern, found in (
+        ("一级标题", "一级标题（一、）字体", _PART_HEADING, part_headings),
+        ("二级标题", "二级标题（（一））字体", _SECTION_HEADING, section_headings),
+    ):
+        check = _font_check(
+            layout.style(style).clause, rule, layout.style(style).east_asia, body_style.size_pt, found
+        )
+        if not found and not any(pattern.match(line.text) for line in every_line):
+            # No such heading anywhere in the text (a 摘要 letter has no （一）): nothing to measure. A
+            # heading printed out of place is still found by its words and fails above.
+            check = replace(check, measured="文中无此级标题，不适用", passed=True)
+        checks.append(check)
     title_style = layout.style("公文标题")
     first = pages[0]
     titles = [line for line in first.lines if line.size > body_style.size_pt + 1]
