@@ -287,26 +287,31 @@ class Ledger:
                 yield QUARTER_OF[row[0]], row[1], row[3]
 
 
-def _read(path: Path, header: tuple[str, ...], older: tuple[str, ...] = ()) -> list[list[str]]:
-    """The rows under `header` (or under the `older` header, then as long as that one)."""
+def _read(path: Path, header: tuple[str, ...], older: tuple[str, ...] = ()) -> Iterator[list[str]]:
+    """The rows under `header` (or under the `older` header, then as long as that one), streamed: a city's
+    2023.csv is 40 MB, and holding its text, a copy and every row at once cost more than the entries."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        handle = path.open(encoding="utf-8-sig")
     except FileNotFoundError:
-        return []
-    except (OSError, UnicodeDecodeError) as err:
+        return
+    except OSError as err:
         raise LedgerError(f"{path}：无法读取台账（{type(err).__name__}）") from err
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows:
-        return []
-    if older and tuple(rows[0]) == older:
-        header = older
-    elif tuple(rows[0]) != header:
-        raise LedgerError(f"{path}:1:1: 表头应为“{','.join(header)}”，实际为“{','.join(rows[0])}”")
-    del rows[0]
-    if set(map(len, rows)) - {len(header)}:  # the slow search only when a row is wrong
-        number, row = next((n, r) for n, r in enumerate(rows, start=2) if len(r) != len(header))
-        raise LedgerError(f"{path}:{number}:1: 应有 {len(header)} 列，实际 {len(row)} 列")
-    return rows
+    with handle:
+        try:
+            reader = csv.reader(handle)
+            first = next(reader, None)
+            if first is None:
+                return
+            if older and tuple(first) == older:
+                header = older
+            elif tuple(first) != header:
+                raise LedgerError(f"{path}:1:1: 表头应为“{','.join(header)}”，实际为“{','.join(first)}”")
+            for number, row in enumerate(reader, start=2):
+                if len(row) != len(header):
+                    raise LedgerError(f"{path}:{number}:1: 应有 {len(header)} 列，实际 {len(row)} 列")
+                yield row
+        except (OSError, UnicodeDecodeError) as err:
+            raise LedgerError(f"{path}：无法读取台账（{type(err).__name__}）") from err
 
 
 def _int(path: Path, number: int, value: str) -> int:
