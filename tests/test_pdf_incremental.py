@@ -334,7 +334,7 @@ def test_every_printed_kind_gets_a_pdf(fake, plan_copy, tmp_path, layout):
         main, ["collect", "--plan", str(plan_copy), "--quarter", "1", str(returns), "--out", str(out)]
     )
     assert collected.exit_code == 0, collected.output
-    for command in (["supervise", "--quarter", "1"], ["year-summary"]):
+    for command in (["supervise", "--quarter", "1"], ["year-summary"], ["ledger"]):
         made = CliRunner().invoke(main, [*command, "--plan", str(plan_copy), "--out", str(out)])
         assert made.exit_code == 0, made.output
     result = run_pdf(plan_copy, out)
@@ -343,7 +343,8 @@ def test_every_printed_kind_gets_a_pdf(fake, plan_copy, tmp_path, layout):
     printed = {kinds[e["source"]] for e in manifest(out) if e["kind"] == "pdf"}
     assert printed == {k for k in kinds.values() if k in (*CONVERTED_KINDS, JOINED_KIND)}
     office = {"opinion", "annex", "annex-xlsx", "changes", "letter", "leader-sheet", "matrix", "form"}
-    assert printed >= office | {JOINED_KIND, "summary", "summary-report", "supervision", "year-summary"}
+    year = {"supervision", "year-summary", "ledger"}
+    assert printed >= office | {JOINED_KIND, "summary", "summary-report"} | year
     assert_manifest_consistent(out)
 
 

@@ -27,6 +27,7 @@ CONVERTED_KINDS = (
     "summary",
     "summary-report",
     "supervision",  # 督办单 (plandocs supervise)
+    "ledger",  # 年度推进台账 (plandocs ledger)
     "year-summary",  # 年度完成情况 (.docx and .xlsx)
     "notice",  # 印发通知 and the issued document, when the build makes them
     "issue",
