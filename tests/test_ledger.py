@@ -462,3 +462,60 @@ def test_stamped_text_rows_read_back_as_openpyxl_writes_them(layout, rows):
     assert made[0] == made[1]
     back = [list(r) for r in load_workbook(io.BytesIO(made[0])).active.iter_rows(min_row=3, values_only=True)]
     assert back == [[v if v != "" else None for v in row] for row in rows]
+
+
+def overprinted(page) -> list[str]:
+    """Characters whose glyph boxes overlap another's by more than a quarter: text printed over text."""
+    chars = [c for c in page.chars if c["text"].strip()]
+    buckets: dict[tuple[int, int], list[dict]] = {}
+    for c in chars:
+        buckets.setdefault((int(c["x0"] // 20), int(c["top"] // 20)), []).append(c)
+    found = []
+    for c in chars:
+        bx, by = int(c["x0"] // 20), int(c["top"] // 20)
+        for other in (
+            o for dx in (-1, 0, 1) for dy in (-1, 0, 1) for o in buckets.get((bx + dx, by + dy), [])
+        ):
+            if other is c:
+                continue
+            w = min(c["x1"], other["x1"]) - max(c["x0"], other["x0"])
+            h = min(c["bottom"], other["bottom"]) - max(c["top"], other["top"])
+            if w > 0 and h > 0 and w * h > 0.25 * (c["x1"] - c["x0"]) * (c["bottom"] - c["top"]):
+                found.append(c["text"] + other["text"])
+    return found
+
+
+def test_year_sheets_print_at_10pt_without_overprinting(year, tmp_path):
+    """The year workbook, the year summary's tables and the 督办清单 as LibreOffice prints them: every
+    character at 10 pt or more (columns fit the type area, the text is not shrunk) and no row's text over
+    the next (rows sized to their wrapped text)."""
+    import os
+
+    import pdfplumber
+
+    from generators.pdf import find_soffice
+    from generators.pdf.soffice import convert_batch
+
+    if find_soffice() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI 中未安装 LibreOffice")
+        pytest.skip("未安装 LibreOffice（soffice），跳过 PDF 测试")
+    _, _, out, _, _ = year
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["artifacts"]
+    sheets = [
+        out / e["path"]
+        for e in manifest
+        if e["path"].endswith(".xlsx") and e["kind"] in ("ledger", "year-summary", "supervision")
+    ]
+    assert len(sheets) >= 3
+    copies = []
+    for number, path in enumerate(sheets):  # plain names for LibreOffice's output folder
+        copy = tmp_path / f"sheet{number}.xlsx"
+        copy.write_bytes(path.read_bytes())
+        copies.append(copy)
+    for pdf_path, source in zip(convert_batch(copies, tmp_path / "pdf", timeout_s=600), sheets, strict=True):
+        with pdfplumber.open(pdf_path) as pdf:
+            sizes = [c["bottom"] - c["top"] for p in pdf.pages for c in p.chars if c["text"].strip()]
+            assert min(sizes) >= 10 - 0.05, (source.name, min(sizes))
+            over = [(p.page_number, overprinted(p)) for p in pdf.pages]
+            assert [o for o in over if o[1]] == [], source.name

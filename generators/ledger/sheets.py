@@ -19,8 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from generators.collect.cells import UNWRITABLE
 from generators.collect.summary_xlsx import HEADER_ROW, cell_styles, printable
-from generators.formats.xlsx import StyleCache
-from generators.formats.xlsx_stamp import SheetRows, cell_xml, set_last_row
+from generators.formats.xlsx import StyleCache, column_mm, text_lines
+from generators.formats.xlsx_stamp import SheetRows, cell_xml, row_xml, set_last_row
 from generators.formats.zipwriter import Deflated, zip_members
 from generators.layout import Layout
 
@@ -35,10 +35,57 @@ def put(ws: Worksheet, row: int, col: int, value: str | float | None) -> Cell:
     return cell
 
 
-def styles(layout: Layout) -> StyleCache:
-    """The summary workbook's cell styles, plus a percentage."""
-    base = cell_styles(layout)
-    return base.extended(percent={**base.specs["number"], "number_format": "0%"})
+class SheetStyles(StyleCache):
+    """The summary workbook's cell styles, plus a percentage, and how tall a line of their text prints
+    (layout.yaml xlsx): rows are sized to their wrapped text, so nothing overprints when printed."""
+
+    def __init__(self, layout: Layout) -> None:
+        base = cell_styles(layout)
+        title = {
+            **base.specs["title"],
+            "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
+        }
+        percent = {**base.specs["number"], "number_format": "0%"}
+        super().__init__({**base.specs, "title": title, "percent": percent})
+        self.title_pt = layout.xlsx.title_size_pt
+        self.size_pt, self.line_pt = layout.xlsx.size_pt, layout.xlsx.line_height_pt
+        page = layout.landscape  # the sheets print landscape (printable)
+        self.type_width_mm = page.width_mm - page.margin_left_mm - page.margin_right_mm
+
+    def fitted(self, widths: Sequence[float]) -> list[float]:
+        """Column widths no wider together than the type area: a wider sheet would be shrunk to fit the
+        page, its text printed under 10 pt; narrower columns wrap their text onto more lines instead."""
+        total_mm = sum(column_mm(w, self.size_pt) for w in widths)
+        factor = min(1.0, self.type_width_mm / total_mm) if total_mm else 1.0
+        return [round(w * factor, 2) for w in widths]
+
+    def row_height(self, values: Sequence[object], widths: Sequence[float]) -> float:
+        """Points for a row of these values in columns of these widths (Excel units of the base font)."""
+        lines = max(
+            text_lines(v, column_mm(w, self.size_pt) - WRAP_SLACK_MM, self.size_pt)
+            if isinstance(v, str)
+            else 1
+            for v, w in zip(values, widths, strict=True)
+        )
+        return lines * self.line_pt + ROW_PADDING_PT
+
+    def title_height(self, title: str, widths: Sequence[float]) -> float:
+        """Points for the title over the whole table, wrapped when the table is narrower than it."""
+        width_mm = sum(column_mm(w, self.size_pt) for w in widths)
+        lines = text_lines(title, width_mm, self.title_pt)
+        return max(TITLE_ROW_PT, lines * self.title_pt * TITLE_LINE_EM + ROW_PADDING_PT)
+
+
+ROW_PADDING_PT = 4  # as the summary's rows
+# LibreOffice never breaks inside a number ("2023年10月18日"), where text_lines fills half characters:
+# counting on a slightly narrower column keeps a row from being a line short (its text over the next).
+WRAP_SLACK_MM = 1.5
+TITLE_ROW_PT = 30  # a one-line title's row
+TITLE_LINE_EM = 1.3  # line height of the wrapped title, in its size
+
+
+def styles(layout: Layout) -> SheetStyles:
+    return SheetStyles(layout)
 
 
 @dataclass(frozen=True)
@@ -48,6 +95,7 @@ class Deferred:
     sheet: int  # the worksheet's index in the workbook: xl/worksheets/sheet{sheet + 1}.xml
     first: int  # the table's first row, which openpyxl writes too: its cell styles are every row's
     rows: list[list[str | None]]
+    heights: list[float]  # each row's, in points
 
 
 def _all_text(rows: list[list]) -> bool:
@@ -56,7 +104,7 @@ def _all_text(rows: list[list]) -> bool:
 
 def table(
     ws: Worksheet,
-    cache: StyleCache,
+    cache: SheetStyles,
     title: str,
     header: Sequence[tuple[str, float]],
     rows: list[list],
@@ -64,21 +112,25 @@ def table(
 ) -> int:
     """Title, header (name, width in characters) and rows; returns the last row of the table. With
     `deferred`, rows of plain text after the first are left to `stamp` (listed in `deferred`)."""
+    widths = cache.fitted([width for _, width in header])
+    heights = [cache.row_height(values, widths) for values in rows]
     if deferred is not None and len(rows) > 1 and _all_text(rows):
         index = next(i for i, sheet in enumerate(ws.parent.worksheets) if sheet is ws) if ws.parent else 0
-        deferred.append(Deferred(index, HEADER_ROW + 1, rows))
+        deferred.append(Deferred(index, HEADER_ROW + 1, rows, heights))
         last = HEADER_ROW + len(rows)
         rows = rows[:1]
     else:
         last = HEADER_ROW + len(rows)
     ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=len(header))
     cache.apply(put(ws, TITLE_ROW, 1, title), "title")
-    ws.row_dimensions[TITLE_ROW].height = 30
-    for col, (name, width) in enumerate(header, start=1):
+    ws.row_dimensions[TITLE_ROW].height = cache.title_height(title, widths)
+    ws.row_dimensions[HEADER_ROW].height = cache.row_height([name for name, _ in header], widths)
+    for col, ((name, _), width) in enumerate(zip(header, widths, strict=True), start=1):
         cache.apply(put(ws, HEADER_ROW, col, name), "header")
         ws.column_dimensions[get_column_letter(col)].width = width
     r = HEADER_ROW
     for r, values in enumerate(rows, start=HEADER_ROW + 1):
+        ws.row_dimensions[r].height = heights[r - HEADER_ROW - 1]
         for col, value in enumerate(values, start=1):
             if isinstance(value, float):
                 kind = "percent"
@@ -103,10 +155,12 @@ def _stamp_sheet(sheet: str, d: Deferred) -> str:
     cut = SheetRows.cut(sheet, d.first)
     letters = [get_column_letter(c) for c in range(1, len(cut.styles) + 1)]
     body = [
-        f'<row r="{r}">'
-        + "".join(_cell(f"{col}{r}", s, v) for col, s, v in zip(letters, cut.styles, values, strict=True))
-        + "</row>"
-        for r, values in enumerate(d.rows, start=d.first)
+        row_xml(
+            r,
+            height,
+            [_cell(f"{col}{r}", s, v) for col, s, v in zip(letters, cut.styles, values, strict=True)],
+        )
+        for r, (values, height) in enumerate(zip(d.rows, d.heights, strict=True), start=d.first)
     ]
     return set_last_row(cut.head, d.first + len(d.rows) - 1) + "".join(body) + cut.tail
 
@@ -125,4 +179,4 @@ def centred(cell: Cell) -> None:
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-__all__ = ["Deferred", "Font", "centred", "printable", "put", "stamp", "styles", "table"]
+__all__ = ["Deferred", "SheetStyles", "Font", "centred", "printable", "put", "stamp", "styles", "table"]

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from generators.artifact import Artifact
 from generators.dates import chinese_date
-from generators.formats.xlsx import first_sheet, set_properties
+from generators.formats.xlsx import default_font, first_sheet, set_properties
 from generators.formats.xlsx_bytes import workbook_bytes
 from generators.layout import Layout
 from generators.numerals import to_chinese
@@ -145,6 +145,7 @@ def office_list(year: Year, layout: Layout, quarter: int, found: list[Chase], pa
             ]
         )
     wb = Workbook()
+    default_font(wb, layout.xlsx.font, layout.xlsx.size_pt)  # column widths count its digits, not Calibri's
     ws = first_sheet(wb)
     ws.title = "督办清单"
     sheets.table(ws, sheets.styles(layout), title, header, rows)

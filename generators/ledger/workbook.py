@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from generators.artifact import Artifact
 from generators.dates import chinese_date
-from generators.formats.xlsx import StyleCache, first_sheet, set_properties
+from generators.formats.xlsx import column_units, default_font, first_sheet, set_properties
 from generators.formats.xlsx_bytes import workbook_bytes, workbook_members
 from generators.formspec import QUARTERS
 from generators.layout import Layout
@@ -56,7 +56,7 @@ def _grid(
     wb: Workbook,
     year: Year,
     layout: Layout,
-    styles: StyleCache,
+    styles: sheets.SheetStyles,
     title: str,
     sheet: str,
     deferred: list[sheets.Deferred] | None,
@@ -64,8 +64,20 @@ def _grid(
     ws = first_sheet(wb)
     ws.title = sheet
     spec = year.spec
-    header = [(spec.column("key").name, 9), (spec.column("task").name, 22), ("单位", 16)]
-    header += [(name, 11) for name in QUARTER_NAMES] + [("最近报送的进展", 44), ("备注", 20)]
+    # widths in mm from layout.yaml, summing to the landscape type area: printed at 100 %, the text at
+    # its own size (wider, fit-to-width shrank it to about 8 pt)
+    mm = year.lspec.workbook["grid_columns_mm"]
+    size = layout.xlsx.size_pt
+    header = [
+        (spec.column("key").name, column_units(mm["key"], size)),
+        (spec.column("task").name, column_units(mm["task"], size)),
+        ("单位", column_units(mm["unit"], size)),
+    ]
+    header += [(name, column_units(mm["quarter"], size)) for name in QUARTER_NAMES]
+    header += [
+        ("最近报送的进展", column_units(mm["progress"], size)),
+        ("备注", column_units(mm["remark"], size)),
+    ]
     last_q = year.last_quarter
     rows = [
         [
@@ -90,7 +102,7 @@ def _grid(
             )
 
 
-def _units(wb: Workbook, year: Year, styles: StyleCache, title: str, sheet: str) -> None:
+def _units(wb: Workbook, year: Year, styles: sheets.SheetStyles, title: str, sheet: str) -> None:
     ws = wb.create_sheet(sheet)
     done = year.spec.statuses[0]
     header = [("单位", 16), ("类别", 10)]
@@ -116,7 +128,6 @@ def _units(wb: Workbook, year: Year, styles: StyleCache, title: str, sheet: str)
             row += [shown, len(cells), finished, finished / len(cells)]
         rows.append(row)
     sheets.table(ws, styles, title, header, rows)
-    ws.row_dimensions[HEADER_ROW].height = 32
 
 
 def leader_rows(year: Year) -> list[list]:
@@ -164,11 +175,13 @@ LEADER_HEADER = [
 ]
 
 
-def _leaders(wb: Workbook, year: Year, styles: StyleCache, title: str, sheet: str) -> None:
+def _leaders(wb: Workbook, year: Year, styles: sheets.SheetStyles, title: str, sheet: str) -> None:
     sheets.table(wb.create_sheet(sheet), styles, title, LEADER_HEADER, leader_rows(year))
 
 
-def _mix(wb: Workbook, year: Year, styles: StyleCache, title: str, sheet: str, chart_title: str) -> None:
+def _mix(
+    wb: Workbook, year: Year, styles: sheets.SheetStyles, title: str, sheet: str, chart_title: str
+) -> None:
     ws = wb.create_sheet(sheet)
     header = [("季度", 12)] + [(s, 10) for s in year.statuses] + [("合计", 10)]
     rows = []
@@ -198,6 +211,7 @@ def build_workbook(year: Year, layout: Layout, deferred: list[sheets.Deferred] |
     names = w["sheets"]
     styles = sheets.styles(layout)
     wb = Workbook()
+    default_font(wb, layout.xlsx.font, layout.xlsx.size_pt)  # column widths count its digits, not Calibri's
     _grid(wb, year, layout, styles, f"{title}（{names['grid']}）", names["grid"], deferred)
     _units(wb, year, styles, f"{title}（{names['units']}）", names["units"])
     _leaders(wb, year, styles, f"{title}（{names['leaders']}）", names["leaders"])

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from generators.artifact import Artifact
 from generators.dates import chinese_date
-from generators.formats.xlsx import first_sheet, set_properties
+from generators.formats.xlsx import default_font, first_sheet, set_properties
 from generators.formats.xlsx_bytes import workbook_bytes
 from generators.layout import Layout
 from generators.render import docx
@@ -105,6 +105,7 @@ def workbook(end: YearEnd, layout: Layout) -> bytes:
     names = spec["sheets"]
     styles = sheets.styles(layout)
     wb = Workbook()
+    default_font(wb, layout.xlsx.font, layout.xlsx.size_pt)  # column widths count its digits, not Calibri's
     total = sum(end.by_status.values())
     ws = first_sheet(wb)
     ws.title = names["status"]
