@@ -156,8 +156,9 @@ def ledger_child(plan_dir: Path, work: Path) -> None:
     print(json.dumps(report))
 
 
-def ledger_year(units: int, measures: int, work: Path) -> dict:
-    plan_dir = work / f"year{units}" / "plan"
+def _city_child(units: int, measures: int, plan_dir: Path, *child: str) -> dict:
+    """A city plan made in plan_dir, then `python -m generators.bench <child…>` run on it in a fresh
+    process (its own peak RSS); returns the JSON report it prints last."""
     subprocess.run(
         [sys.executable, str(CITY_TOOL), str(plan_dir), "--units", str(units), "--measures", str(measures)],
         check=True,
@@ -165,7 +166,7 @@ def ledger_year(units: int, measures: int, work: Path) -> dict:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     run = subprocess.run(
-        [sys.executable, "-m", "generators.bench", "--ledger-child", str(plan_dir), str(plan_dir.parent)],
+        [sys.executable, "-m", "generators.bench", *child],
         check=True,
         cwd=ROOT,
         capture_output=True,
@@ -174,23 +175,14 @@ def ledger_year(units: int, measures: int, work: Path) -> dict:
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
+def ledger_year(units: int, measures: int, work: Path) -> dict:
+    plan_dir = work / f"year{units}" / "plan"
+    return _city_child(units, measures, plan_dir, "--ledger-child", str(plan_dir), str(plan_dir.parent))
+
+
 def city(units: int, measures: int, work: Path) -> dict:
     plan_dir, out = work / f"plan{units}", work / f"out{units}"
-    subprocess.run(
-        [sys.executable, str(CITY_TOOL), str(plan_dir), "--units", str(units), "--measures", str(measures)],
-        check=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    run = subprocess.run(
-        [sys.executable, "-m", "generators.bench", "--child", str(plan_dir), str(out)],
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    report = json.loads(run.stdout.strip().splitlines()[-1])
-    return {"units": units, **report}
+    return {"units": units, **_city_child(units, measures, plan_dir, "--child", str(plan_dir), str(out))}
 
 
 def pdf_run(plan_dir: Path, out: Path) -> float:

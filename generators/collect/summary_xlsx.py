@@ -130,13 +130,16 @@ def _fitted_widths(weights: list[float], layout: Layout) -> list[float]:
 
 
 def _height(values: list, widths: list[float], xl: XlsxSpec, line: float = 1.0) -> float:
-    lines = max(_lines("" if v is None else v, w, xl.size_pt) for v, w in zip(values, widths, strict=True))
+    lines = max(
+        cell_lines("" if v is None else v, w, xl.size_pt) for v, w in zip(values, widths, strict=True)
+    )
     return lines * xl.line_height_pt * line + 4
 
 
 @lru_cache(maxsize=2**16)
-def _lines(value: object, width_mm: float, size_pt: float) -> int:
-    """text_lines, once per text and width: unit names, tasks and statuses repeat on every row."""
+def cell_lines(value: object, width_mm: float, size_pt: float) -> int:
+    """text_lines, once per text and width: unit names, tasks and statuses repeat on every row (the
+    summary's and the ledger's sheets)."""
     return text_lines(value, width_mm, size_pt)
 
 

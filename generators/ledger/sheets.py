@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generators.collect.cells import UNWRITABLE
-from generators.collect.summary_xlsx import HEADER_ROW, cell_styles, printable
+from generators.collect.summary_xlsx import HEADER_ROW, cell_lines, cell_styles, printable
 from generators.formats.xlsx import StyleCache, column_mm, text_lines
 from generators.formats.xlsx_stamp import SheetRows, cell_xml, row_xml, set_last_row
 from generators.formats.zipwriter import Deflated, zip_members
@@ -62,7 +62,7 @@ class SheetStyles(StyleCache):
     def row_height(self, values: Sequence[object], widths: Sequence[float]) -> float:
         """Points for a row of these values in columns of these widths (Excel units of the base font)."""
         lines = max(
-            text_lines(v, column_mm(w, self.size_pt) - WRAP_SLACK_MM, self.size_pt)
+            cell_lines(v, column_mm(w, self.size_pt) - WRAP_SLACK_MM, self.size_pt)
             if isinstance(v, str)
             else 1
             for v, w in zip(values, widths, strict=True)
