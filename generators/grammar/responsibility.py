@@ -22,13 +22,16 @@ SUPPORT_LABEL = "配合单位"
 LABELS = ("责任单位", "牵头单位", "配合单位", "协办单位", "责任部门", "牵头部门", "配合部门")
 SUPPORT_WORDS = ("配合单位", "配合部门", "协办单位", "配合")
 # words printed after a clause's names, longest first so 分工负责 is not read as 负责
-VERBS = ("按职责分工负责", "分工负责", "负责", "牵头", "配合")
+VERBS = ("按职责分工负责", "按职责负责", "分工负责", "负责", "牵头", "配合")
+# 等 closing a list of names (区委宣传部、区教育局等按职责负责) belongs to the clause's words, never to a name
+ETC = "等"
 WITH = "会同"
 BRACKETS = {"（": "）", "〔": "〕", "【": "】"}
 FULL = {"(": "（", ")": "）", ":": "：", ",": "，", ";": "；", "[": "〔", "]": "〕"}
 FORMS_HELP = (
     "可识别的写法：（责任单位：A、B，C）、（牵头单位：A；配合单位：B）、（牵头单位：A；责任单位：B）、"
-    "〔A牵头，B、C分工负责〕、（A负责）、（A会同B分工负责）、（A、B按职责分工负责）、（A、B），全角半角标点均可"
+    "〔A牵头，B、C分工负责〕、（A负责）、（A会同B分工负责）、（A、B按职责分工负责）、（A、B等按职责负责）、（A、B），"
+    "全角半角标点均可"
 )
 
 
@@ -48,7 +51,7 @@ class Clause:
 
     @property
     def supports(self) -> bool:
-        return self.label in SUPPORT_WORDS or self.verb in SUPPORT_WORDS
+        return self.label in SUPPORT_WORDS or self.verb.removeprefix(ETC) in SUPPORT_WORDS
 
 
 @dataclass(frozen=True)
@@ -324,7 +327,10 @@ def _label_of(segment: str) -> str | None:
 
 def _phrase(text: str, allow_verb: bool = True) -> Clause:
     verb = next((v for v in VERBS if text.endswith(v) and len(text) > len(v)), "") if allow_verb else ""
-    return Clause(_blocks(text[: len(text) - len(verb)]), verb=verb)
+    names = text[: len(text) - len(verb)]
+    if allow_verb and names.endswith(ETC) and len(names) > len(ETC):
+        names, verb = names[: -len(ETC)], ETC + verb
+    return Clause(_blocks(names), verb=verb)
 
 
 def _blocks(text: str) -> tuple[tuple[str, ...], ...]:

@@ -66,6 +66,8 @@ def group_role(name: str) -> str:
 def with_groups(text: str, names: list[str]) -> str:
     """Groups appended to units.yaml's 分组 list, empty and 待核实: the office lists their members."""
     lines = text.splitlines() if text.strip() else ["单位: {}", "分组: []"]
+    if not names:
+        return "\n".join(lines) + "\n"  # 分组: [] stays a list (an empty "分组:" would be null)
     entries = [
         f"  - {{名称: {_scalar(name)}, 作用: {group_role(name)}, 成员: [], 待核实: true}}  # 成员待办公室填写"
         for name in names
