@@ -56,3 +56,41 @@ def test_a_list_closed_by_etc_names_the_listed_units(tmp_path):
     names = {u.name for u in plan.units}
     assert {"县委宣传部", "县教育局"} <= names
     assert not any("等" in name for name in names)
+
+
+HESHAN = (
+    DRAFTS / "heshan_2026_fangan_published.txt"
+)  # 红头 + 发文字号 + 印发通知, then the plan; 牵头单位： lines
+
+
+def test_a_published_file_is_read_behind_its_notice(tmp_path):
+    plan_dir, out = new_checked_built(HESHAN, tmp_path)
+    plan = load_plan(plan_dir)
+    assert plan.meta.title == "鹤山区2026年安全生产重点工作方案"
+    assert (plan.meta.year, plan.meta.issuer, plan.meta.date) == (2026, "鹤山区人民政府", "2026-03-16")
+    assert plan.meta.doc_number == "鹤府发〔2026〕7号"
+    notice = plan.meta.notice
+    assert notice is not None
+    assert notice.organ_mark == "鹤山区人民政府文件"
+    assert notice.title == "鹤山区人民政府关于印发《鹤山区2026年安全生产重点工作方案》的通知"
+    assert notice.addressees == "各镇人民政府、街道办事处，区政府各部门、各直属机构"
+    assert notice.body == ("现将《鹤山区2026年安全生产重点工作方案》印发给你们，请结合实际认真组织实施。",)
+    assert (notice.signature, notice.date) == ("鹤山区人民政府", "2026-03-16")
+    assert set(notice.assumed_fields) == {"附件说明", "抄送", "印发机关", "印发日期"}
+    assert plan.preamble.startswith("为深入贯彻落实")  # the notice is not the plan's preamble
+    for path in sorted(out.rglob("*.docx")) + sorted(out.rglob("*.xlsx")):
+        text = document_text(path)
+        assert "此件公开发布" not in text
+
+
+def test_responsibility_on_its_own_lines_belongs_to_its_item(tmp_path):
+    plan = load_plan(new_checked_built(HESHAN, tmp_path)[0])
+    measures = [m for part in plan.parts for section in part.sections for m in section.measures]
+    assert [m.label for m in measures] == ["（一）", "（二）", "（三）", "（四）"]
+    first, _, _, last = measures
+    assert first.text == "开展重大事故隐患排查整治，建立隐患清单和整改责任清单。"
+    assert first.responsibility.names == ("区应急管理局", "区住房城乡建设局", "区交通运输局")
+    assert last.responsibility.names == ("区应急管理局", "区政务服务数据管理局")
+    assert last.responsibility.support_names == ("区财政局",)
+    opinion = (tmp_path / "plan" / "opinion.yaml").read_text(encoding="utf-8")
+    assert opinion.count("行外: true") == 4

@@ -304,8 +304,8 @@ def _clauses(inner: str) -> tuple[list[Clause], str]:
                     f"“；”后应为“{SUPPORT_LABEL}：……”或“{DEFAULT_LABEL}：……”，实际为“{segment}”；{FORMS_HELP}"
                 )
             clauses.append(Clause(_blocks(segment[len(label) + 1 :]), label=label))
-        if len(clauses) > 2:
-            raise ResponsibilityError(f"责任单位最多两段（牵头、配合），实际为“{inner}”；{FORMS_HELP}")
+        if len(clauses) > 3:
+            raise ResponsibilityError(f"责任单位最多三段（牵头、责任、配合），实际为“{inner}”；{FORMS_HELP}")
         return clauses, "；"
     if len(segments) > 1:
         raise ResponsibilityError(f"“；”前应有“{DEFAULT_LABEL}：”等字样：“{inner}”；{FORMS_HELP}")

@@ -105,8 +105,11 @@ def import_draft(
 
 def _write_staging(staging: Path, imported: Imported, ctx: ImportContext) -> None:
     meta, opinion, tasks = (_plain(staging / name) for name in ("meta.yaml", "opinion.yaml", "tasks.yaml"))
-    if any(meta.get(key) != value for key, value in imported.meta.items()):
-        _edit(staging / "meta.yaml", "", lambda doc: update_map(doc, imported.meta, remove_others=False))
+    new_meta = dict(imported.meta)
+    if isinstance(notice := new_meta.get("印发通知"), dict):
+        new_meta["印发通知"] = kept_notice(notice, meta.get("印发通知"))
+    if any(meta.get(key) != value for key, value in new_meta.items()):
+        _edit(staging / "meta.yaml", "", lambda doc: update_map(doc, new_meta, remove_others=False))
     if opinion != imported.opinion:
         _edit(staging / "opinion.yaml", OPINION_HEADER, lambda doc: update_opinion(doc, imported.opinion))
     if (new_tasks := imported.tasks) is not None and tasks != {**tasks, **new_tasks}:
@@ -123,6 +126,18 @@ def _write_staging(staging: Path, imported: Imported, ctx: ImportContext) -> Non
             path.write_text(
                 add(path.read_text(encoding="utf-8") if path.exists() else "", names), encoding="utf-8"
             )
+
+
+def kept_notice(printed: dict, old: object) -> dict:
+    """The draft's notice, keeping what the office already wrote for the fields the draft does not print
+    (抄送, 印发机关 …): only those still assumed in the plan stay 待核实."""
+    if not isinstance(old, dict):
+        return printed
+    assumed = set(printed.get("待核实", ()))
+    old_assumed = set(old.get("待核实") or ())
+    out = {key: old[key] if key in assumed and key in old else value for key, value in printed.items()}
+    out["待核实"] = [key for key in printed.get("待核实", ()) if key not in old or key in old_assumed]
+    return out
 
 
 def _plain(path: Path) -> dict:

@@ -112,7 +112,7 @@ def meta_text(meta: dict) -> str:
         f"标签: {_quoted(meta.get('标签', ''))}",
         f"发文机关: {_quoted(issuer)}",
         f"成文日期: {_quoted(date)}",
-        '文号: ""',
+        f"文号: {_quoted(meta.get('文号', ''))}",
         f"函件发出单位: {area[-1]}安委办",
         f"函件发出单位全称: {_quoted(area + '安全生产委员会办公室')}",
         '联系人: ""',
@@ -121,6 +121,18 @@ def meta_text(meta: dict) -> str:
         '比较基准: ""',
         f"待核实: [{', '.join(assumed)}]",
     ]
+    if isinstance(notice := meta.get("印发通知"), dict):
+        lines += [
+            "# 草稿所附的印发通知（红头、发文字号、主送、正文、署名、日期照草稿）；“待核实”所列为假定。",
+            "印发通知:",
+        ]
+        for key, value in notice.items():
+            if key == "正文":
+                lines += [f"  {key}:", *(f"    - {_quoted(v)}" for v in value)]
+            elif isinstance(value, list):
+                lines.append(f"  {key}: [{', '.join(value)}]")
+            else:
+                lines.append(f"  {key}: {_quoted(value)}")
     return "\n".join(lines) + "\n"
 
 

@@ -18,6 +18,7 @@ from ..grammar.numbering import PART as PART_NUMBER
 from ..numerals import from_chinese, to_chinese
 from .context import ImportContext
 from .draft import Paragraph
+from .notice import read_notice
 from .responsibility import FORMS_HELP, has_line, split_measure
 
 PART = PART_NUMBER
@@ -26,6 +27,10 @@ STATUS = re.compile(r"^[（(]\s*(\S{1,6}稿)\s*[）)]$")
 ANNEX_LABEL = re.compile(r"^附\s*件\s*\d*\s*([：:].*)?$")
 DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 YEAR = re.compile(r"(\d{4})年")
+# responsibility printed on its own lines under an item: 牵头单位：区发改局 / 责任单位：…… / 配合单位：……
+OWN_LINE = re.compile(
+    r"^(牵头单位|责任单位|配合单位|协办单位|牵头部门|责任部门|配合部门)\s*[：:]\s*(\S.*?)\s*$"
+)
 NO_MEASURES = "草稿中没有找到措施：措施是以 " + MEASURE_FORMS + " 编号、以责任单位括号结尾的段落"
 
 
@@ -40,6 +45,10 @@ def parse_body(paragraphs: list[Paragraph], ctx: ImportContext) -> Body:
     paras = [Paragraph(p.where, p.text.strip()) for p in paragraphs if p.text.strip()]
     body = Body()
     i = 0
+    notice = read_notice(paras)
+    if notice is not None:  # a published file: the plan stands behind its 红头 and 印发通知
+        body.meta.update(notice.meta)
+        i = notice.start
     if i < len(paras) and (label := ANNEX_LABEL.match(paras[i].text)) and not label.group(1):
         body.meta["标签"] = re.sub(r"\s", "", paras[i].text)
         i += 1
@@ -77,7 +86,8 @@ def parse_body(paragraphs: list[Paragraph], ctx: ImportContext) -> Body:
         else:
             content.append(para)
         i += 1
-    builder = _Builder(ctx, measure_level(content, ctx))
+    content, outside = _own_lines_joined(content)
+    builder = _Builder(ctx, measure_level(content, ctx), outside)
     for para in content:
         builder.add(para)
     if not any(section["措施"] for part in builder.parts for section in part["节"]):
@@ -85,6 +95,30 @@ def parse_body(paragraphs: list[Paragraph], ctx: ImportContext) -> Body:
     body.opinion["部分"] = builder.parts
     body.rest = paras[i:]
     return body
+
+
+def _own_lines_joined(content: list[Paragraph]) -> tuple[list[Paragraph], set[str]]:
+    """Items followed by 牵头单位：/责任单位：/配合单位： lines, each item joined with its lines into the
+    bracket form the grammar reads; also the items (by paragraph) whose lines stood on their own."""
+    out: list[Paragraph] = []
+    lines: dict[str, list[str]] = {}
+    items: dict[str, Paragraph] = {}
+    for para in content:
+        own = OWN_LINE.match(para.text)
+        last = out[-1] if out else None
+        if (
+            own
+            and last is not None
+            and (last.where in lines or ARABIC.match(last.text) or SECTION.match(last.text))
+        ):
+            lines.setdefault(last.where, []).append(f"{own.group(1)}：{own.group(2).rstrip('。；;')}")
+            out[-1] = Paragraph(
+                last.where,
+                items.setdefault(last.where, last).text + "（" + "；".join(lines[last.where]) + "）",
+            )
+            continue
+        out.append(para)
+    return out, set(lines)
 
 
 def measure_level(paragraphs: list[Paragraph], ctx: ImportContext) -> re.Pattern[str]:
@@ -97,8 +131,9 @@ def measure_level(paragraphs: list[Paragraph], ctx: ImportContext) -> re.Pattern
 
 
 class _Builder:
-    def __init__(self, ctx: ImportContext, measure_pattern: re.Pattern[str]) -> None:
+    def __init__(self, ctx: ImportContext, measure_pattern: re.Pattern[str], outside: set[str]) -> None:
         self.ctx = ctx
+        self.outside = outside  # items whose responsibility stood on its own lines
         self.measure_pattern = measure_pattern
         self.parts: list[dict] = []
         self.section: dict | None = None
@@ -155,7 +190,8 @@ class _Builder:
                 f"或 {self.measures_seen}（全文连续），实际为“{numbering}”",
                 para.text,
             )
-        split = split_measure(rest, para.where, self.ctx, para.text)
+        outside = para.where in self.outside
+        split = split_measure(rest, para.where, self.ctx, para.text, as_line=outside)
         if split is None:
             self.ctx.report(para.where, f"措施末尾没有责任单位（{FORMS_HELP}）", para.text)
             return
@@ -163,6 +199,8 @@ class _Builder:
             return  # an unreadable bracket, reported by split_measure
         plain = numbering == f"{self.measures_seen}." and self.measure_pattern is ARABIC
         measure = {"编号": self.measures_seen if plain else numbering, "内容": split.text, **split.keys}
+        if outside:
+            measure["行外"] = True
         self._open_section()["措施"].append(measure)
 
     def _expect(self, numeral: str, expected: int | tuple[int, ...], what: str, para: Paragraph) -> None:

@@ -44,9 +44,12 @@ def has_line(paragraph: str, ctx: ImportContext) -> bool:
     return _is_line(line, ctx)
 
 
-def split_measure(paragraph: str, where: str, ctx: ImportContext, shown: str = "") -> Split | None:
+def split_measure(
+    paragraph: str, where: str, ctx: ImportContext, shown: str = "", as_line: bool = False
+) -> Split | None:
     """The measure's text and line; None when it ends with no responsibility line (reported here when it
-    ends with a bracket that looks like one but cannot be read)."""
+    ends with a bracket that looks like one but cannot be read). as_line: always as 责任单位行 (lines
+    printed on their own under the item, which the plan marks 行外)."""
     found = closing_bracket(paragraph)
     if found is None:
         return None
@@ -63,7 +66,7 @@ def split_measure(paragraph: str, where: str, ctx: ImportContext, shown: str = "
     if not line.names:
         ctx.report(where, f"措施没有责任单位，只有配合单位（{FORMS_HELP}）", shown or paragraph)
     line = _resolved(line, where, ctx)
-    keys = as_keys(line)
+    keys = None if as_line else as_keys(line)
     if keys is None:
         keys = {"责任单位行": line.printed.removesuffix(line.trailer)}
     if line.trailer:

@@ -320,7 +320,14 @@ def _measure(
         node,
         f"第{position}条措施",
         {"编号": "number", "内容": "text"},
-        {"责任单位": "text", "责任单位行": "text", "结尾": "text?", "标签": "text", "配合单位": "text"},
+        {
+            "责任单位": "text",
+            "责任单位行": "text",
+            "结尾": "text?",
+            "标签": "text",
+            "配合单位": "text",
+            "行外": "bool",  # printed on their own lines under the item (牵头单位：A), not in a bracket
+        },
     )
     if mf is None:
         return None, position + 1
