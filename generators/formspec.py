@@ -106,7 +106,9 @@ class FormsLayout:
         return self.path.format(unit=safe_name(unit), **self.names(plan, quarter))
 
     def key_text(self, assignment: Assignment) -> str:
-        """What 编号 shows: 措施12 / 任务5."""
+        """What 编号 shows: 措施12 / 任务5, or a measure's numbering as the draft prints it (（十三）)."""
+        if assignment.measure is not None and assignment.measure.label:
+            return assignment.measure.reference
         return self.key[assignment.kind].format(number=assignment.number)
 
     def key_of(self, text: str) -> str | None:

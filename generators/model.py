@@ -73,6 +73,13 @@ class Measure:
     def printed(self) -> str:
         return f"{self.numbering}{self.text}{self.responsibility.printed}"
 
+    @property
+    def reference(self) -> str:
+        """How forms, the ledger and 督办单 name the measure: as the draft numbers it (（十三）, 第13条 for
+        a measure printed 13. or 13、)."""
+        label = self.label.rstrip("、.．")
+        return label if self.label.startswith(("（", "(")) else f"第{label or self.number}条"
+
 
 @dataclass(frozen=True)
 class Section:

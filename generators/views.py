@@ -22,6 +22,7 @@ class Role(IntEnum):
     SUPPORT = 2  # 配合单位
     LEAD_VIA_GROUP = 3  # 责任单位 as a member of an all-members group (各乡镇, 区安委会各成员单位 …)
     LEAD_NAMED = 4  # 责任单位, named in the line
+    PRIME = 5  # 牵头单位: named in a 牵头 clause (〔A牵头，B配合〕, 牵头单位：A)
 
     @property
     def label(self) -> str:
@@ -30,7 +31,13 @@ class Role(IntEnum):
             Role.SUPPORT: "配合单位",
             Role.LEAD_VIA_GROUP: "责任单位",
             Role.LEAD_NAMED: "责任单位",
+            Role.PRIME: "牵头单位",
         }[self]
+
+    @property
+    def word(self) -> str:
+        """The role in one word, as a letter tells the unit what to do: 牵头, 责任, 配合, 结合职责落实."""
+        return {Role.PRIME: "牵头", Role.SUPPORT: "配合", Role.CONCERNED: "结合职责落实"}.get(self, "责任")
 
     @property
     def is_lead(self) -> bool:
@@ -183,6 +190,34 @@ class UnitAssignments:
         return tuple(a for a in self.tasks if not a.role.is_lead)
 
 
+# The kind of document a title names, by its last word: how letters call it (《意见》, 《要点》) and its items.
+_KINDS = (
+    ("工作要点", "要点"),
+    ("要点", "要点"),
+    ("意见", "意见"),
+    ("实施方案", "方案"),
+    ("方案", "方案"),
+    ("工作计划", "计划"),
+    ("计划", "计划"),
+    ("任务清单", "清单"),
+    ("清单", "清单"),
+)
+# The items of an 意见 are 工作措施 (the seed's word); the other kinds list 工作任务.
+_ITEM_WORDS = {"意见": "工作措施"}
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    short: str  # printed in 《》 after 以下简称: 意见, 要点, 方案 …
+    items: str  # what the document's numbered items are called: 工作措施, 工作任务
+
+
+def document_kind(title: str) -> DocumentKind:
+    """The kind of document from the last word of its title (…工作要点 → 《要点》, 工作任务)."""
+    short = next((s for end, s in _KINDS if title.endswith(end)), title[-2:] or "意见")
+    return DocumentKind(short, _ITEM_WORDS.get(short, "工作任务"))
+
+
 _GROUP_ROLE_AS_LEAD = {
     GroupRole.ALL: Role.LEAD_VIA_GROUP,
     GroupRole.CONCERNED: Role.CONCERNED,
@@ -212,10 +247,13 @@ class Views:
         return [(member, role, name) for member in group.members]
 
     def holders_of_measure(self, measure: Measure) -> dict[str, Assignment]:
+        prime = set(measure.responsibility.prime_names)
         leads = (
             (unit, role, via, measure, None)
             for name in measure.responsibility.names
-            for unit, role, via in self.expand(name, Role.LEAD_NAMED, _GROUP_ROLE_AS_LEAD)
+            for unit, role, via in self.expand(
+                name, Role.PRIME if name in prime else Role.LEAD_NAMED, _GROUP_ROLE_AS_LEAD
+            )
         )
         supports = (
             (unit, role, via, measure, None)
@@ -285,6 +323,10 @@ class Views:
         """Everything `unit` receives, in the order of its form (measures, then key tasks); () for a unit
         that holds nothing. The letter, the form's version and the diff all read this."""
         return self.received.get(unit, ())
+
+    @cached_property
+    def kind(self) -> DocumentKind:
+        return document_kind(self.plan.meta.title)
 
     @cached_property
     def tasks_by_leader(self) -> dict[str, tuple[KeyTask, ...]]:

@@ -7,6 +7,7 @@ back), warnings are reported and the file is still used.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -193,8 +194,9 @@ def _check_reporter(verdict: Verdict, form: ReturnedForm, spec: FormsLayout) -> 
 def _check_rows(verdict: Verdict, form: ReturnedForm, views: Views, spec: FormsLayout) -> None:
     """Rows are matched by 编号, so reordered rows are fine; deleted ones are named."""
     expected = {a.key: a for a in views.assignments[verdict.identified[0]].all}
+    printed = {spec.key_text(a): key for key, a in reversed(expected.items())}  # （十三） → M13
     for row in form.rows:
-        key = spec.key_of(row.key_text)
+        key = printed.get(re.sub(r"\s+", "", row.key_text)) or spec.key_of(row.key_text)
         where = f"{form.sheet} 第{row.row}行"
         if key is None or key not in expected:
             verdict.warnings.append(f"{where} 编号“{row.key_text}”不是本单位报表中的任务，已忽略")

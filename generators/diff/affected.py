@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..model import Plan
 from ..views import Received, Views
-from .identity import Identity
+from .identity import Identity, section_key
 from .records import Impact, UnitImpact, format_shifts
 
 
@@ -29,6 +29,7 @@ class Held:
     text: str
     place: str  # section or task group, by identity
     line: str  # the responsibility line (or a key task's leaders and units) the letter prints with it
+    ref: str = ""  # how the item is named: 措施12, 重点任务5, or a measure's numbering as printed: （十三）
 
 
 def _held(item: Received, ident: Identity | None) -> tuple[tuple[str, int | str], Held]:
@@ -39,15 +40,18 @@ def _held(item: Received, ident: Identity | None) -> tuple[tuple[str, int | str]
     else:
         same = ident.tasks.get(item.number) if ident else item.number
     key = (item.label, same) if same is not None else (item.label, f"原{item.number}")
-    return key, Held(item.label, item.number, item.role_text, item.text, _place(item, ident), item.line)
+    measure = item.measure
+    ref = measure.reference if measure is not None and measure.label else f"{item.label}{item.number}"
+    return key, Held(item.label, item.number, item.role_text, item.text, _place(item, ident), item.line, ref)
 
 
 def _place(item: Received, ident: Identity | None) -> str:
     """Where the item stands, in the new plan's terms so old and new compare: a measure's section, a key
     task's annex group (by its part when it stands for one)."""
     if item.section is not None:
-        number = item.section.number
-        return ident.sections.get(number, f"原{number}") if ident else number
+        assert item.part is not None, "a measure stands in a part"
+        key = section_key(item.part, item.section)
+        return ident.sections.get(key, f"原{key}") if ident else key
     group = item.group
     assert group is not None, "a key task stands in an annex group"
     if group.part is None:
@@ -102,7 +106,7 @@ def _compare(
     renumbered: dict[str, list[tuple[int, int]]] = {"措施": [], "重点任务": []}
     for key, now in after.items():
         was = before.get(key)
-        ref = f"{now.label}{now.number}"
+        ref = now.ref
         if was is None:
             reasons.append(f"新增{ref}（{now.role}）")
             continue
@@ -120,5 +124,5 @@ def _compare(
             renumbered[now.label].append((was.number, now.number))
     for key, was in before.items():
         if key not in after:
-            reasons.append(f"不再承担原{was.label}{was.number}（{was.role}）")
+            reasons.append(f"不再承担原{was.ref}（{was.role}）")
     return reasons, lines, renumbered

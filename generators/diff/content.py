@@ -7,7 +7,7 @@ from collections.abc import Callable
 from ..grammar.responsibility import Responsibility
 from ..model import KeyTask, Meta, Plan, Section, TaskGroup
 from ..numerals import from_chinese, to_chinese
-from .identity import Identity
+from .identity import Identity, section_key
 from .records import Action, Change, Kind, format_runs
 
 
@@ -111,7 +111,8 @@ def _part_changes(old: Plan, new: Plan, ident: Identity) -> list[Change]:
 
 
 def _sections(plan: Plan) -> dict[str, tuple[str, Section]]:
-    return {s.number: (p.number, s) for p in plan.parts for s in p.sections}
+    """Each section by its section_key, with its part's numeral."""
+    return {section_key(p, s): (p.number, s) for p in plan.parts for s in p.sections}
 
 
 def _section_changes(old: Plan, new: Plan, ident: Identity) -> list[Change]:
@@ -119,14 +120,15 @@ def _section_changes(old: Plan, new: Plan, ident: Identity) -> list[Change]:
     back = {v: k for k, v in ident.sections.items()}
     old_by, new_by = _sections(old), _sections(new)
     pairs, moved = [], 0
-    for number, (part, section) in new_by.items():
-        if number not in back:
+    for key, (part, section) in new_by.items():
+        if key not in back:
             out.append(
                 Change(Kind.SECTION, Action.ADDED, section.heading, "", _section_text(section), "新增一节")
             )
             continue
-        old_part, before = old_by[back[number]]
-        pairs.append((_value(before.number), _value(number)))
+        old_part, before = old_by[back[key]]
+        if before.number and section.number:  # the untitled section of a part has no number to shift
+            pairs.append((_value(before.number), _value(section.number)))
         if ident.parts.get(old_part) != part:
             moved += 1
             note = f"由第{old_part}部分移至第{part}部分"
@@ -174,21 +176,21 @@ def _measure_changes(old: Plan, new: Plan, ident: Identity) -> list[Change]:
     out: list[Change] = []
     back = {v: k for k, v in ident.measures.items()}
     old_by = {m.number: m for m in old.measures}
-    old_place = {m.number: s for _, s in _sections(old).values() for m in s.measures}
+    old_place = {m.number: (key, s) for key, (_, s) in _sections(old).items() for m in s.measures}
     pairs, moved = [], 0
-    for _, section in _sections(new).values():
+    for key, (_, section) in _sections(new).items():
         for measure in section.measures:
-            ref = f"第{measure.number}条"
+            ref = measure.reference
             if measure.number not in back:
-                note = f"在{section.heading}中新增{ref}"
+                note = f"在{_where(section)}中新增{ref}"
                 out.append(Change(Kind.MEASURE, Action.ADDED, ref, "", measure.printed, note))
                 continue
             before = old_by[back[measure.number]]
             pairs.append((before.number, measure.number))
-            was_in = old_place[before.number]
-            if ident.sections.get(was_in.number) != section.number:
+            was_key, was_in = old_place[before.number]
+            if ident.sections.get(was_key) != key:
                 moved += 1
-                note = f"原第{before.number}条由{was_in.heading}移至{section.heading}"
+                note = f"原{before.reference}由{_where(was_in)}移至{_where(section)}"
                 out.append(Change(Kind.MEASURE, Action.MOVED, ref, was_in.heading, section.heading, note))
             if before.text != measure.text:
                 out.append(
@@ -199,17 +201,22 @@ def _measure_changes(old: Plan, new: Plan, ident: Identity) -> list[Change]:
                         f"{before.numbering}{before.text}",
                         f"{measure.numbering}{measure.text}",
                         f"修改{ref}表述"
-                        + (f"（原第{before.number}条）" if before.number != measure.number else ""),
+                        + (f"（原{before.reference}）" if before.number != measure.number else ""),
                     )
                 )
             out.extend(_responsibility_change(ref, before.responsibility, measure.responsibility, ident))
     gone = [m for m in old.measures if m.number not in ident.measures]
     for measure in gone:
-        ref = f"原第{measure.number}条"
-        place = old_place[measure.number].heading
+        ref = f"原{measure.reference}"
+        place = _where(old_place[measure.number][1])
         out.append(Change(Kind.MEASURE, Action.REMOVED, ref, measure.printed, "", f"删除{place}中的{ref}"))
     cause = _cause("措施", len(new.measures) - len(pairs), len(gone), moved)
     return out + _renumbering(Kind.MEASURE, "措施编号", pairs, lambda n: f"第{n}条", cause)
+
+
+def _where(section: Section) -> str:
+    """A section as the 对照表 names it; the untitled section of a part is that part."""
+    return section.heading or "该部分"
 
 
 def _renamed_line(resp: Responsibility, ident: Identity) -> Responsibility:

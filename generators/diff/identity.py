@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import TypeVar
 
-from ..model import Group, Plan, Section, Unit
+from ..model import Group, Part, Plan, Section, Unit
 from .matching import SIMILAR, match_texts
 
 T = TypeVar("T")  # the items matched: parts, sections, measures, key tasks
@@ -22,7 +22,7 @@ K = TypeVar("K")  # what identifies one: its number
 @dataclass(frozen=True)
 class Identity:
     parts: dict[str, str]  # old part numeral → new
-    sections: dict[str, str]  # old section numeral → new
+    sections: dict[str, str]  # old section → new, by section_key
     measures: dict[int, int]  # old measure number → new
     tasks: dict[int, int]  # old key-task number → new
     units: dict[str, str]  # old unit name → new (itself, or its new name)
@@ -38,6 +38,12 @@ def _match(old: list[T], new: list[T], text: Callable[[T], str], key: Callable[[
     return {key(old[i]): key(new[j]) for i, j in pairs.items()}
 
 
+def section_key(part: Part, section: Section) -> str:
+    """A section's identity within its plan: its numeral, with its part's (sections may be numbered
+    afresh in each part, and a part without （一） headings holds one untitled section)."""
+    return f"{part.number}/{section.number}"
+
+
 def _section_text(section: Section) -> str:
     """A section is its title and its measures: dropping or rewriting its intro keeps its identity."""
     return "\n".join([section.title, *(m.text for m in section.measures)])
@@ -51,10 +57,10 @@ def identify(old: Plan, new: Plan) -> Identity:
         lambda p: p.number,
     )
     sections = _match(
-        [s for p in old.parts for s in p.sections],
-        [s for p in new.parts for s in p.sections],
-        _section_text,
-        lambda s: s.number,
+        [(p, s) for p in old.parts for s in p.sections],
+        [(p, s) for p in new.parts for s in p.sections],
+        lambda ps: _section_text(ps[1]),
+        lambda ps: section_key(*ps),
     )
     measures = _match(list(old.measures), list(new.measures), lambda m: m.text, lambda m: m.number)
     tasks = _match(

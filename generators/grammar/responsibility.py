@@ -21,6 +21,11 @@ DEFAULT_LABEL = "责任单位"
 SUPPORT_LABEL = "配合单位"
 LABELS = ("责任单位", "牵头单位", "配合单位", "协办单位", "责任部门", "牵头部门", "配合部门")
 SUPPORT_WORDS = ("配合单位", "配合部门", "协办单位", "配合")
+PRIME_WORDS = (
+    "牵头单位",
+    "牵头部门",
+    "牵头",
+)  # a clause so labelled (or with this verb) names the lead units
 # words printed after a clause's names, longest first so 分工负责 is not read as 负责
 VERBS = ("按职责分工负责", "按职责负责", "分工负责", "负责", "牵头", "配合")
 # 等 closing a list of names (区委宣传部、区教育局等按职责负责) belongs to the clause's words, never to a name
@@ -52,6 +57,13 @@ class Clause:
     @property
     def supports(self) -> bool:
         return self.label in SUPPORT_WORDS or self.verb.removeprefix(ETC) in SUPPORT_WORDS
+
+    @property
+    def role(self) -> str:
+        """The role the clause gives its names: 牵头, 配合, or 责任 (负责, 分工负责, 会同, 按职责, a plain list)."""
+        if self.supports:
+            return "配合"
+        return "牵头" if self.label in PRIME_WORDS or self.verb in PRIME_WORDS else "责任"
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,11 @@ class Responsibility:
     @property
     def support_names(self) -> tuple[str, ...]:
         return tuple(n for c in self.clauses if c.supports for n in c.names)
+
+    @property
+    def prime_names(self) -> tuple[str, ...]:
+        """The units the line names as 牵头 (a subset of names)."""
+        return tuple(n for c in self.clauses if c.role == "牵头" for n in c.names)
 
     @property
     def all_names(self) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ from generators.layout import Layout
 from generators.model import Plan
 from generators.numerals import to_chinese
 from generators.render import docx
-from generators.views import Received, Role, UnitAssignments, Views
+from generators.views import DocumentKind, Received, Role, UnitAssignments, Views, document_kind
 
 LETTERS_DIR = "letters"
 PRINT_FILE = "分工函合订打印本.docx"
@@ -33,6 +33,15 @@ TASK_ROLES = (
     ("support", (Role.SUPPORT,)),
     ("concerned", (Role.CONCERNED,)),
 )
+# A letter's measures by the unit's role, in the order it lists them; the template words each block.
+MEASURE_ROLES = (
+    ("prime", (Role.PRIME,)),
+    ("named", (Role.LEAD_NAMED, Role.LEAD_VIA_GROUP)),
+    ("support", (Role.SUPPORT,)),
+    ("shared", (Role.CONCERNED,)),
+)
+# How the count of each block is told after the total (其中…): the seed's 列为责任单位 / 结合职责落实.
+BREAKDOWN_WORDS = {"prime": "牵头", "named": "列为责任单位", "support": "配合", "shared": "结合职责落实"}
 SIGNATURE_RIGHT_CHARS = 2  # 7.3.5.2: 署名右空二字
 # The letter's title as the template prints it around the opinion's title: the line breaks are chosen
 # knowing these widths (templates/letter.docx: 关于落实《…》任务分工的函).
@@ -89,11 +98,14 @@ def broken_title(title: str, year: int, capacity: int) -> RichText:
     return RichText(f"{title[:cut]}\n{title[cut:]}")
 
 
-def common_context(plan: Plan, layout: Layout) -> dict:
+def common_context(plan: Plan, layout: Layout, kind: DocumentKind | None = None) -> dict:
     """Fields every letter shares: the issuing office, the opinion, reporting dates, signature."""
     meta = plan.meta
     date = chinese_date(meta.date)
+    kind = kind or document_kind(meta.title)
     return {
+        "doc_short": kind.short,
+        "item_word": kind.items,
         "office": meta.office_full_name,
         "office_short": meta.office,
         "doc_number": meta.doc_number,
@@ -121,6 +133,12 @@ def measure_sections(held: Iterable[Received]) -> list[dict]:
             sections.append({"heading": heading, "measures": []})
         sections[-1]["measures"].append(item.item_measure.printed)
     return sections
+
+
+def breakdown(counts: dict[str, int]) -> str:
+    """（其中列为责任单位3条、结合职责落实2条）when the unit holds measures in more than one role, else ""."""
+    told = [f"{BREAKDOWN_WORDS[key]}{n}条" for key, n in counts.items() if n]
+    return f"（其中{'、'.join(told)}）" if len(told) > 1 else ""
 
 
 def task_entry(item: Received) -> dict:
@@ -160,8 +178,11 @@ def letter_context(held: UnitAssignments, views: Views, spec: FormsLayout | None
     role, section numbers."""
     received = views.receives(held.unit.name)
     measures = [item for item in received if item.measure is not None]
-    named = measure_sections(item for item in measures if item.role.is_lead)
-    shared_items = [item for item in measures if not item.role.is_lead]
+    by_role = {key: [item for item in measures if item.role in roles] for key, roles in MEASURE_ROLES}
+    prime = measure_sections(by_role["prime"])
+    named = measure_sections(by_role["named"])
+    support = measure_sections(by_role["support"])
+    shared_items = by_role["shared"]
     shared = measure_sections(shared_items)
     task_groups: list[dict] = []
     for role_name, roles in TASK_ROLES:
@@ -173,9 +194,17 @@ def letter_context(held: UnitAssignments, views: Views, spec: FormsLayout | None
         present = ["list"] if rows else []
     else:
         present = [
-            key for key, items in (("named", named), ("shared", shared), ("tasks", task_groups)) if items
+            key
+            for key, items in (
+                ("prime", prime),
+                ("named", named),
+                ("support", support),
+                ("shared", shared),
+                ("tasks", task_groups),
+            )
+            if items
         ]
-    numbers = {key: "" for key in ("named", "shared", "tasks", "list")}
+    numbers = {key: "" for key in ("prime", "named", "support", "shared", "tasks", "list")}
     numbers.update({key: to_chinese(i) for i, key in enumerate([*present, "report"], 1)})
     return {
         "unit": held.unit.name,
@@ -187,9 +216,13 @@ def letter_context(held: UnitAssignments, views: Views, spec: FormsLayout | None
             "shared": len(shared_items),
             "tasks": len(received) - len(measures),
         },
+        "breakdown": breakdown({key: len(items) for key, items in by_role.items()}),
+        "prime": prime,
         "named": named,
+        "support": support,
         "shared": shared,
-        "shared_via": list(dict.fromkeys(item.assignment.via for item in shared_items)),
+        # only 有关 groups reach a unit 结合职责落实, so every such item came through a group
+        "shared_via": list(dict.fromkeys(item.assignment.via or "" for item in shared_items)),
         "tasks": task_groups,
         "rows": rows,
     }
@@ -206,7 +239,7 @@ def letter_title(plan: Plan, unit: str) -> str:
 def contexts(plan: Plan, views: Views, layout: Layout) -> tuple[dict, list[dict]]:
     """The shared fields and one context per unit that holds anything, in registry order."""
     spec = FormsLayout.of(layout) if plan.meta.letter_style == "摘要" else None
-    return common_context(plan, layout), [
+    return common_context(plan, layout, views.kind), [
         letter_context(held, views, spec) for held in views.assignments.values()
     ]
 

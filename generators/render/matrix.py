@@ -41,13 +41,16 @@ from generators.views import Assignment, Role, Views
 
 # A cell's mark per role: the ● / ○ convention of Chinese 分工表, refined for group references.
 MARKS = {
+    Role.PRIME: "★",
     Role.LEAD_NAMED: "●",
     Role.LEAD_VIA_GROUP: "◎",
     Role.SUPPORT: "○",
     Role.CONCERNED: "△",
 }
 LEGEND = "图例：● 责任单位（列明）  ◎ 责任单位（以集合称谓列明）  ○ 配合单位  △ 结合职责落实（“有关”单位）"
+PRIME_LEGEND = "★ 牵头单位  "  # told first, only in a plan that names 牵头 units (〔A牵头，B配合〕)
 FILLS = {
+    Role.PRIME: "F4B183",
     Role.LEAD_NAMED: "F4B183",
     Role.LEAD_VIA_GROUP: "FBE5D6",
     Role.SUPPORT: "DEEBF7",
@@ -56,7 +59,7 @@ FILLS = {
 SHEET_TITLE = "责任矩阵"
 TITLE = "{title}任务分工矩阵"
 HEAD_UNIT = "单位"
-HEAD_MEASURES = "工作措施（意见正文）"
+HEAD_MEASURES = "{items}（{short}正文）"  # 工作措施（意见正文）: the kind of document, from its title
 HEAD_TASKS = "重点工作任务（附件）"
 HEAD_COUNTS = ("责任", "配合", "结合职责")
 FOOT_HOLDERS = "单位数"
@@ -123,6 +126,12 @@ def _style_range(ws: Worksheet, rows: range, cols: range, font: Font) -> None:
             restyle.apply(ws.cell(r, c), "body", font=font, alignment=CENTER, border=BORDER)
 
 
+def legend_of(views: Views) -> str:
+    """The marks explained; ★ 牵头单位 only where the plan names 牵头 units."""
+    prime = any(a.role is Role.PRIME for held in views.assignments.values() for a in held.all)
+    return LEGEND.replace("图例：", "图例：" + PRIME_LEGEND) if prime else LEGEND
+
+
 def unit_width_mm(names: list[str], spec: MatrixSpec) -> float:
     """The unit column: the longest name on one line, never narrower than the layout's minimum."""
     longest = max((text_width(n) for n in [HEAD_UNIT, FOOT_HOLDERS, *names]), default=0)
@@ -138,6 +147,7 @@ def build_sheet(ws: Worksheet, plan: Plan, views: Views, layout: Layout) -> None
     last_col = last_item + len(HEAD_COUNTS)
     body = Font(name=layout.xlsx.font, size=spec.size_pt)
     header = Font(name=layout.xlsx.header_font, size=spec.size_pt)
+    legend_text = legend_of(views)
 
     # Page bands over the item and count columns; column A repeats on every page.
     page = with_margins(layout.landscape, spec.margins_mm)
@@ -147,7 +157,8 @@ def build_sheet(ws: Worksheet, plan: Plan, views: Views, layout: Layout) -> None
         - page.margin_right_mm
         - unit_width_mm(list(views.assignments), spec)
     )
-    parts = [HEAD_MEASURES] * n_measures + [HEAD_TASKS] * (len(cols) - n_measures)
+    head_measures = HEAD_MEASURES.format(items=views.kind.items, short=views.kind.short)
+    parts = [head_measures] * n_measures + [HEAD_TASKS] * (len(cols) - n_measures)
     groups = [f"{part}{group}" for part, (_, group, _) in zip(parts, cols, strict=True)]
     widths = [spec.item_width_mm] * len(cols) + [spec.count_width_mm] * len(HEAD_COUNTS)
     starts = bands(widths, groups + ["counts"] * len(HEAD_COUNTS), room, spec.band_min_fill)
@@ -211,7 +222,7 @@ def build_sheet(ws: Worksheet, plan: Plan, views: Views, layout: Layout) -> None
         left.apply(ws.cell(r, 1), "left", alignment=Alignment(horizontal="left", vertical="center"))
         ws.row_dimensions[r].height = spec.row_height_pt
     for first, last in spans:
-        legend = ws.cell(row + 1, FIRST_ITEM_COL + first, LEGEND)
+        legend = ws.cell(row + 1, FIRST_ITEM_COL + first, legend_text)
         legend.font = body
         legend.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
         ws.merge_cells(
@@ -233,7 +244,7 @@ def build_sheet(ws: Worksheet, plan: Plan, views: Views, layout: Layout) -> None
         )
         ws.row_dimensions[r].height = lines * spec.row_height_pt
     ws.row_dimensions[HEADER_ROWS].height = spec.row_height_pt
-    legend_lines = max(text_lines(LEGEND, sum(widths[a : b + 1]), spec.size_pt) for a, b in spans)
+    legend_lines = max(text_lines(legend_text, sum(widths[a : b + 1]), spec.size_pt) for a, b in spans)
     ws.row_dimensions[row + 1].height = legend_lines * spec.row_height_pt
     ws.freeze_panes = ws.cell(HEADER_ROWS + 1, FIRST_ITEM_COL).coordinate
     set_print(
