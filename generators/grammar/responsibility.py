@@ -63,7 +63,7 @@ class Clause:
         """The role the clause gives its names: 牵头, 配合, or 责任 (负责, 分工负责, 会同, 按职责, a plain list)."""
         if self.supports:
             return "配合"
-        return "牵头" if self.label in PRIME_WORDS or self.verb in PRIME_WORDS else "责任"
+        return "牵头" if self.label in PRIME_WORDS or self.verb.removeprefix(ETC) in PRIME_WORDS else "责任"
 
 
 @dataclass(frozen=True)
