@@ -29,6 +29,7 @@ bench: $(STAMP)
 
 pdf: $(STAMP)
 	$(BIN)/plandocs pdf
+	$(BIN)/plandocs proof
 
 clean:
 	rm -rf output

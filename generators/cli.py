@@ -15,6 +15,7 @@ from generators.commands.drafts import import_draft, new_plan
 from generators.commands.letters import letters
 from generators.commands.lint import lint
 from generators.commands.pdf import pdf
+from generators.commands.proof import proof
 from generators.ledger.commands import ledger_command, supervise_command, year_summary_command
 
 
@@ -37,6 +38,7 @@ for command in (
     year_summary_command,
     letters,
     pdf,
+    proof,
     conform,
 ):
     main.add_command(command)

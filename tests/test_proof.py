@@ -1,0 +1,105 @@
+"""`plandocs proof`: one PDF with the first and last page of every printed document, each labelled."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+
+import pdfplumber
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from docx.enum.text import WD_BREAK
+
+from generators.cli import main
+from generators.output import sha256
+from generators.pdf.pool import Source, convert_many
+from generators.pdf.proof import PROOF_KIND, PROOF_PATH
+
+pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="无 LibreOffice")
+
+
+def _docx(pages: list[str]) -> bytes:
+    word = Document()
+    for i, text in enumerate(pages):
+        run = word.add_paragraph().add_run(text)
+        if i + 1 < len(pages):
+            run.add_break(WD_BREAK.PAGE)
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    """output/ as `plandocs pdf` leaves it: a one-page 督办单 and a three-page letter, their PDFs listed."""
+    out = tmp_path_factory.mktemp("proof") / "output"
+    docs = {
+        "督办/2023Q1/区应急局.docx": ("supervision", ["甲单位督办正文"]),
+        "letters/区司法局.docx": ("letter", ["乙函第一页", "乙函第二页", "乙函第三页"]),
+    }
+    sources = {path: _docx(pages) for path, (_, pages) in docs.items()}
+    pdfs = {c.name: c.pdf for c in convert_many([Source(p, d) for p, d in sources.items()])}
+    entries = []
+    for path, (kind, _) in docs.items():
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / path).write_bytes(sources[path])
+        entries.append({"kind": kind, "path": path, "sha256": sha256(sources[path])})
+    for path in docs:
+        pdf = "pdf/" + path.rsplit(".", 1)[0] + ".pdf"
+        (out / pdf).parent.mkdir(parents=True, exist_ok=True)
+        data = pdfs[path]
+        assert data is not None
+        (out / pdf).write_bytes(data)
+        entries.append({"kind": "pdf", "path": pdf, "sha256": sha256(data), "source": path})
+    (out / "manifest.json").write_text(json.dumps({"artifacts": entries}, ensure_ascii=False))
+    return out
+
+
+def _pages(path) -> list[str]:
+    with pdfplumber.open(path) as pdf:
+        return ["".join((page.extract_text() or "").split()) for page in pdf.pages]
+
+
+def test_one_sheet_per_document_with_its_first_and_last_page_labelled(printed):
+    made = CliRunner().invoke(main, ["proof", "--out", str(printed)])
+    assert made.exit_code == 0, made.output
+    assert "2 份文件" in made.output
+    first, second = _pages(printed / PROOF_PATH)
+    assert "督办督办/2023Q1/区应急局.docx" in first and "第1页（共1页）" in first
+    assert "甲单位督办正文" in first
+    assert "分工函letters/区司法局.docx" in second
+    assert "第1页（共3页）" in second and "第3页（共3页）" in second
+    assert "乙函第一页" in second and "乙函第三页" in second and "乙函第二页" not in second
+
+
+def test_registered_in_the_manifest_and_made_once(printed):
+    CliRunner().invoke(main, ["proof", "--out", str(printed)])
+    manifest = json.loads((printed / "manifest.json").read_text(encoding="utf-8"))
+    (entry,) = [e for e in manifest["artifacts"] if e["kind"] == PROOF_KIND]
+    data = (printed / PROOF_PATH).read_bytes()
+    assert entry["path"] == PROOF_PATH and entry["sha256"] == sha256(data) and entry["documents"] == 2
+    assert sum(e["kind"] == "pdf" for e in manifest["artifacts"]) == 2  # the pdf entries stay
+    again = CliRunner().invoke(main, ["proof", "--out", str(printed)])
+    assert again.exit_code == 0 and again.output.startswith("未变"), again.output
+    assert (printed / PROOF_PATH).read_bytes() == data
+
+
+def test_a_missing_pdf_is_named_and_left_out(printed, tmp_path):
+    out = tmp_path / "output"
+    shutil.copytree(printed, out)
+    (out / "pdf/letters/区司法局.pdf").unlink()
+    made = CliRunner().invoke(main, ["proof", "--out", str(out)])
+    assert made.exit_code == 0, made.output
+    assert "未收入校样：pdf/letters/区司法局.pdf" in made.output
+    assert len(_pages(out / PROOF_PATH)) == 1
+
+
+def test_without_pdfs_it_says_to_run_pdf_first(tmp_path):
+    out = tmp_path / "output"
+    out.mkdir()
+    made = CliRunner().invoke(main, ["proof", "--out", str(out)])
+    assert made.exit_code == 1
+    assert "请先运行 plandocs pdf" in made.output and "Traceback" not in made.output
+    assert not (out / "pdf").exists()
