@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import click
 
-from generators.collect.commands import collect_command, forms_command
 from generators.commands.build import build
 from generators.commands.check import check
+from generators.commands.collect import collect_command, forms_command
 from generators.commands.common import Group
 from generators.commands.conform import conform
 from generators.commands.diff import diff
 from generators.commands.drafts import import_draft, new_plan
+from generators.commands.ledger import ledger_command, supervise_command, year_summary_command
 from generators.commands.letters import letters
 from generators.commands.lint import lint
 from generators.commands.pdf import pdf
 from generators.commands.proof import proof
-from generators.ledger.commands import ledger_command, supervise_command, year_summary_command
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

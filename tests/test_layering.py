@@ -186,3 +186,45 @@ def test_the_formats_kit_depends_on_nothing_above_it(path):
     assert {
         name for name in _project(_runtime_imports(path)) for above in ABOVE_THE_KIT if name.startswith(above)
     } == set()
+
+
+# One application layer under two faces: the engines (plan loading, views, renderers, collect, ledger, pdf,
+# conform …) know no face and no application layer; the application layer (generators/app/) knows no
+# face: the command line (cli, commands) and the web workbench (web) only parse input and format output.
+FACES = ("generators.cli", "generators.commands", "generators.web", "click", "starlette", "uvicorn", "jinja2")
+ENGINE_FILES = sorted(
+    path
+    for path in PACKAGE.rglob("*.py")
+    if path.relative_to(PACKAGE).parts[0]
+    not in ("app", "commands", "web", "cli.py", "__main__.py", "click_zh.py")
+)
+
+
+def _reaches(path: Path, prefixes: tuple[str, ...]) -> set[str]:
+    return {
+        name
+        for name in _runtime_imports(path)
+        for prefix in prefixes
+        if name == prefix or name.startswith(prefix + ".")
+    }
+
+
+@pytest.mark.parametrize("path", ENGINE_FILES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_engines_know_no_face_and_no_application_layer(path):
+    faces = tuple(face for face in FACES if face != "jinja2")  # the .docx templates are Jinja (docxtpl)
+    assert _reaches(path, (*faces, "generators.app")) == set()
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "app").glob("*.py")), ids=lambda p: p.name)
+def test_the_application_layer_knows_no_face(path):
+    assert _reaches(path, FACES) == set()
+
+
+def test_the_face_rule_sees_what_it_forbids(tmp_path):
+    engine = tmp_path / "engine.py"
+    engine.write_text("import click\nfrom generators.commands.common import Command\n", encoding="utf-8")
+    assert _reaches(engine, FACES) == {
+        "click",
+        "generators.commands.common",
+        "generators.commands.common.Command",
+    }

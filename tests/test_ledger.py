@@ -419,7 +419,7 @@ def test_year_workbook_leaders_and_units(year, layout, views):
 
 def test_year_workbook_stamped_rows_are_openpyxls_bytes(year, layout):
     """The grid's rows written as XML (sheets.stamp) give the very bytes openpyxl writes cell by cell."""
-    from generators.ledger.commands import load_year
+    from generators.app.ledger import load_year
     from generators.ledger.workbook import render_workbook
 
     _, plan_dir, _, _, _ = year

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-import time
 from pathlib import Path
 
 import click
 
-from generators.commands.common import (
-    Command,
-    fail_on_plan,
-    out_option,
-    plan_option,
-    templates_option,
-)
+from generators.app.plan_ops import build as run_build
+from generators.commands.common import Command, out_option, plan_option, templates_option
 from generators.commands.plan_notes import echo_proofreading
-from generators.output import BuildLocked
-from generators.plan import PlanError
 
 
 @click.command(cls=Command)
@@ -27,18 +18,9 @@ from generators.plan import PlanError
 @click.option("--clean", is_flag=True, help="先清空输出目录再全部重新生成")
 def build(plan_dir: Path, out_dir: Path, templates_dir: Path, clean: bool) -> None:
     """检查计划数据并生成 output/ 中的全部文件（只重新生成输入有变化的文件）。"""
-    from generators.pipeline import build as run_build
-
-    started = time.perf_counter()
-    try:
-        result = run_build(plan_dir, out_dir, templates_dir, clean=clean)
-    except PlanError as err:
-        fail_on_plan(err)
-    except BuildLocked as err:
-        click.echo(str(err), err=True)
-        sys.exit(1)
-    echo_proofreading(plan_dir)
-    report = result.report
+    done = run_build(plan_dir, out_dir, templates_dir, clean=clean)
+    echo_proofreading(done.findings)
+    result, report = done.result, done.result.report
     for path in report.written:
         click.echo(f"写入  {path}")
     for path in report.removed:
@@ -52,5 +34,5 @@ def build(plan_dir: Path, out_dir: Path, templates_dir: Path, clean: bool) -> No
             click.echo(f"{what}（{len(units)} 个）：{'、'.join(units)}")
     click.echo(
         f"完成：共 {len(result.entries)} 个文件，重新生成 {result.rendered} 个，写入 {len(report.written)} 个，"
-        f"未变 {len(report.unchanged)} 个，删除 {len(report.removed)} 个，用时 {time.perf_counter() - started:.2f} 秒。"
+        f"未变 {len(report.unchanged)} 个，删除 {len(report.removed)} 个，用时 {done.seconds:.2f} 秒。"
     )

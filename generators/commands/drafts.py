@@ -7,13 +7,12 @@ from pathlib import Path
 
 import click
 
-from generators.commands.common import (
-    BAD_INPUT,
-    Command,
-    folder_option,
-)
-from generators.commands.plan_notes import warn_open
-from generators.plan import PlanError, load_plan
+from generators.app.drafts import DraftOutcome
+from generators.app.drafts import import_draft as run_import
+from generators.app.drafts import new_plan as run_new
+from generators.app.notes import open_notes
+from generators.commands.common import BAD_INPUT, Command, folder_option
+from generators.commands.plan_notes import echo_open
 
 draft_argument = click.argument(
     "draft", metavar="草稿", type=click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -36,36 +35,30 @@ def _stop_on(problems: list[str], summary: str) -> None:
 @click.option("--no-annex", is_flag=True, help="草稿没有附件任务清单时，从计划中删去附件（tasks.yaml）")
 def import_draft(draft: Path, into: Path, add_units: bool, no_annex: bool) -> None:
     """把修改后的草稿（.docx 或 .txt）导入计划数据。"""
-    from generators.importer import import_draft as run_import
-
-    before = _year_of(into)
-    report = run_import(draft, into, add_units, no_annex)
+    done = run_import(draft, into, add_units, no_annex)
+    report = done.report
     _stop_on(report.problems, "草稿有 {count} 处无法导入，计划数据未作任何修改。")
     for path in report.written:
         click.echo(f"写入  {path}")
     for path in report.removed:
         click.echo(f"删除  {path}（草稿没有附件任务清单）")
-    from generators.importer.registry import is_collective
-
+    groups = done.groups
     for name in report.added_units + report.added_leaders:
-        kind = "分组，成员待填写" if name in report.added_units and is_collective(name) else "待核实"
+        kind = "分组，成员待填写" if name in report.added_units and name in groups else "待核实"
         click.echo(f"新增  {name}（{kind}）")
     click.echo(f"导入完成：写入 {len(report.written)} 个文件，未变 {len(report.unchanged)} 个。")
-    plan = load_plan(into)
-    if before is not None and before != plan.meta.year:
+    _echo_plan_notes(done)
+
+
+def _echo_plan_notes(done: DraftOutcome) -> None:
+    assert done.plan is not None
+    if done.year_changed:
         click.echo(
-            f"警告：年度由 {before} 改为 {plan.meta.year}：草稿没有印出的发文机关、函件发出单位、联系人、"
+            f"警告：年度由 {done.year_before} 改为 {done.plan.meta.year}：草稿没有印出的发文机关、函件发出单位、联系人、"
             "成文日期和截止日期仍是原计划的，请逐项核对 meta.yaml",
             err=True,
         )
-    warn_open(plan)
-
-
-def _year_of(plan_dir: Path) -> int | None:
-    try:
-        return load_plan(plan_dir).meta.year
-    except PlanError:
-        return None
+    echo_open(open_notes(done.plan))
 
 
 @click.command("new", cls=Command)
@@ -73,18 +66,16 @@ def _year_of(plan_dir: Path) -> int | None:
 @folder_option("--dir", "target", "plan", "新建的计划数据目录（必须不存在或为空）")
 def new_plan(draft: Path, target: Path) -> None:
     """由任一区、任一年度的草稿（.docx 或 .txt）新建计划数据目录。"""
-    from generators.importer.newplan import new_plan as run_new
-    from generators.importer.registry import is_collective
-
-    report = run_new(draft, target)
+    done = run_new(draft, target)
+    report = done.report
     _stop_on(report.problems, "共 {count} 处问题，未建立计划目录。")
     for path in report.written:
         click.echo(f"写入  {path}")
-    groups = [name for name in report.added_units if is_collective(name)]
+    groups = done.groups
     click.echo(
         f"已新建计划：{len(report.added_units) - len(groups)} 个单位、{len(groups)} 个分组（集合称谓，"
         f"成员待填写）、{len(report.added_leaders)} 位区领导，均标记待核实。"
     )
     if groups:
         click.echo(f"请在 {target / 'units.yaml'} 中填写这些分组的成员：{'、'.join(groups)}")
-    warn_open(load_plan(target))
+    _echo_plan_notes(done)

@@ -7,18 +7,8 @@ from pathlib import Path
 
 import click
 
-from generators.commands.common import (
-    BAD_INPUT,
-    Command,
-    fail_on_plan,
-    failure,
-    out_option,
-    plan_option,
-    templates_option,
-)
-from generators.errors import UserError
-from generators.output import BuildLocked
-from generators.plan import PlanError, load_plan
+from generators.app.pdf import pdf as run_pdf
+from generators.commands.common import Command, out_option, plan_option, templates_option
 
 
 @click.command(cls=Command)
@@ -35,59 +25,21 @@ def pdf(
     """把 output/ 中要打印的文件转为 PDF（只转换有变化的）；可指定文件、文件夹或 --kind。
 
     分工函另合订一册，每单位一个书签。"""
-    from generators.layout import load_layout
-    from generators.output import read_manifest
-    from generators.pdf import BadSelection, LibreOfficeMissing, convert_outputs, find_soffice
-    from generators.pipeline import build as run_build
-
-    if find_soffice() is None:
-        click.echo(str(LibreOfficeMissing()), err=True)
-        sys.exit(1)
-    selecting = bool(paths or kinds)
-    try:
-        plan = load_plan(plan_dir)
-        if selecting:
-            if read_manifest(out_dir).get("plan", {}).get("hash") != plan.digest:
-                click.echo(f"注意：{out_dir} 不是由当前计划数据生成的；需要时先运行 plandocs build。")
-        else:
-            # The build decides what is stale by its own key (plan, templates, code): a template edit
-            # alone is seen too. Up to date, it returns at once without rendering anything.
-            built = run_build(plan_dir, out_dir, templates_dir)
-            if built.report.written or built.report.removed:
-                click.echo(
-                    f"先更新 {out_dir}：写入 {len(built.report.written)} 个，删除 {len(built.report.removed)} 个文件。"
-                )
-    except PlanError as err:
-        fail_on_plan(err)
-    except BuildLocked as err:
-        click.echo(str(err), err=True)
-        sys.exit(1)
     progress = PdfProgress(sys.stdout.isatty())
     try:
-        report = convert_outputs(
+        done = run_pdf(
+            plan_dir,
             out_dir,
-            plan,
-            paths=paths,
-            kinds=kinds,
+            templates_dir,
+            paths,
+            kinds,
+            notify=click.echo,
             on_start=progress.start,
             on_progress=progress.step,
-            # The print volumes are split as the build split them: by the layout it was built with.
-            letters_per_volume=load_layout(templates_dir / "layout.yaml").letters_per_volume,
         )
-    except BadSelection as err:
-        click.echo(str(err), err=True)
-        sys.exit(BAD_INPUT)
-    except LibreOfficeMissing as err:
+    finally:
         progress.finish()
-        click.echo(str(err), err=True)
-        sys.exit(1)
-    except (UserError, OSError) as err:  # locked, damaged, read-only output/: one line from `failure`
-        progress.finish()
-        lines, code = failure(err)
-        for line in lines:
-            click.echo(line, err=True)
-        sys.exit(code)
-    progress.finish()
+    report = done.report
     for source, reason in report.failed:
         click.echo(f"转换失败：{source}：{reason}", err=True)
     click.echo(

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from generators.model import Plan
+from generators.app.notes import PlanNotes
 
 
-def echo_proofreading(plan_dir: Path) -> None:
+def echo_proofreading(findings: list) -> None:
     """Proofreading warnings before a check or build: shown, never fatal."""
-    from generators.lint import lint_plan
-
-    findings = lint_plan(plan_dir)
     for finding in findings:
         click.echo(str(finding), err=True)
     if findings:
@@ -22,11 +17,9 @@ def echo_proofreading(plan_dir: Path) -> None:
         )
 
 
-def warn_open(plan: Plan) -> None:
+def echo_open(notes: PlanNotes) -> None:
     """Non-fatal: dates of another year, and the 待核实 data still open."""
-    from generators.plan.warnings import date_warnings, open_assumptions, unreached_measures
-
-    for line in date_warnings(plan) + unreached_measures(plan):
+    for line in notes.warnings:
         click.echo(f"警告：{line}", err=True)
-    for line in open_assumptions(plan):
+    for line in notes.open_items:
         click.echo(f"尚待核实：{line}", err=True)

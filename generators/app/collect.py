@@ -1,0 +1,87 @@
+"""collect: the returned quarterly forms in a folder read and checked, the quarter's summary and 通报
+written, the accepted returns recorded in the year's ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generators.collect import COLLECTED_KINDS, cells, summary_artifacts
+from generators.collect import collect as run_collect
+from generators.collect.collection import Collection
+from generators.collect.tally import Tally
+from generators.errors import FAILED
+from generators.formspec import FormsLayout
+from generators.layout import Layout, load_layout
+from generators.ledger.record import Recorded
+from generators.ledger.store import LedgerError, LedgerPaths
+from generators.model import Plan
+from generators.output import transaction
+from generators.plan import load_plan
+from generators.views import Views
+
+from .common import Refused
+from .ledger import record_collection
+
+
+@dataclass
+class CollectOutcome:
+    collection: Collection  # every file's verdict; 已报 / 退回 / 未报送 by name, the reasons
+    written: list[str] = field(default_factory=list)  # output/ paths of the summary and 通报
+    empty: str | None = None  # no unit's return in the folder: why nothing was written (exit 1)
+    ledger: LedgerPaths | None = None
+    recorded: Recorded | None = None  # what the ledger took (None with no_ledger or when it refused)
+    ledger_error: str | None = None  # the summary was written, the ledger refused the returns (exit 2)
+
+
+def collect(
+    plan_dir: Path,
+    out_dir: Path,
+    templates_dir: Path,
+    quarter: int,
+    folder: Path,
+    no_ledger: bool = False,
+) -> CollectOutcome:
+    if not folder.is_dir():
+        raise Refused(f"{folder}：找不到回收报表所在的文件夹")
+    if folder.resolve().is_relative_to(out_dir.resolve()):
+        # output/forms/… holds the blank forms plandocs sent out: summarising them would send back every unit
+        raise Refused(
+            f"{folder}：在输出目录 {out_dir} 之内，是生成的文件，不是各单位交回的报表；"
+            "请把交回的报表放在输出目录以外的文件夹中再汇总"
+        )
+    plan = load_plan(plan_dir)
+    layout, views = load_layout(templates_dir / "layout.yaml"), Views(plan)
+    collection = run_collect(plan, views, layout, quarter, folder)
+    outcome = CollectOutcome(collection)
+    if not collection.has_returns:
+        outcome.empty = _empty(folder, out_dir, plan, layout, collection)
+        return outcome
+    tally = Tally(views, FormsLayout.of(layout), collection)  # one tally: summary, 通报 and ledger
+    artifacts = summary_artifacts(plan, views, layout, collection, tally)
+    with transaction(out_dir, COLLECTED_KINDS) as tx:  # this quarter's summary replaced, the others kept
+        tx.write(artifacts, plan, replaced=lambda entry: entry.get("quarter") == quarter)
+        if not no_ledger:
+            try:
+                outcome.ledger, outcome.recorded = record_collection(
+                    plan_dir, plan, views, layout, collection, tally
+                )
+            except LedgerError as err:
+                outcome.ledger_error = f"{err}；汇总已写入，台账未记录，请处理后重新运行 collect"
+    outcome.written = [str(out_dir / artifact.path) for artifact in artifacts]
+    return outcome
+
+
+def _empty(folder: Path, out_dir: Path, plan: Plan, layout: Layout, collection: Collection) -> str:
+    """A folder with no unit's return in it (empty, the wrong folder): an existing summary is kept."""
+    files = len(collection.verdicts)
+    what = "是空的" if not files else f"的 {files} 个文件中没有任何单位交回的报表"
+    spec = FormsLayout.of(layout)
+    names = spec.names(plan, collection.quarter)
+    paths = (spec.summary.path.format(**names), spec.summary.report_path.format(**names))
+    kept = [p for p in paths if (out_dir / p).is_file()]
+    tail = f"已有的汇总表和通报保持不变：{'、'.join(kept)}" if kept else "未生成汇总表和通报"
+    return f"{cells.shown(str(folder))} {what}，{tail}。请确认报表所在的文件夹后重新运行。"
+
+
+EMPTY_EXIT = FAILED

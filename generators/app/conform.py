@@ -1,0 +1,37 @@
+"""conform: GB/T 9704-2012 layout checks on the PDFs (the opinion and the issued documents by default)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .common import Refused
+
+
+@dataclass(frozen=True)
+class ConformOutcome:
+    checks: list  # generators.conform Check: passed, what, where
+    note: str  # what was checked
+
+    @property
+    def failed(self) -> list:
+        return [c for c in self.checks if not c.passed]
+
+
+def conform(files: tuple[Path, ...], out_dir: Path, templates_dir: Path) -> ConformOutcome:
+    from generators.conform import NothingToCheck, check_file, check_issued, check_opinion
+    from generators.layout import load_layout
+
+    layout = load_layout(templates_dir / "layout.yaml")  # the numbers the documents were built with
+    try:
+        if files:
+            checks = [c for path in files for c in check_file(path, layout, out_dir)]
+            note = "检查 " + "、".join(map(str, files))
+        else:
+            checks, note = check_opinion(out_dir, layout)
+            issued, paths = check_issued(out_dir, layout)
+            checks += issued
+            note += "".join(f"、{path}" for path in paths)
+    except NothingToCheck as err:
+        raise Refused(str(err)) from err
+    return ConformOutcome(checks, note)

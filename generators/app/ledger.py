@@ -1,0 +1,152 @@
+"""ledger, supervise, year-summary, and the record collect makes in the year's ledger (ledger/ beside plan/)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generators.artifact import Artifact
+from generators.collect.collection import Collection
+from generators.collect.tally import Tally
+from generators.formspec import FormsLayout
+from generators.layout import Layout, load_layout
+from generators.ledger.record import Recorded, record
+from generators.ledger.spec import LedgerLayout
+from generators.ledger.store import LedgerError, LedgerPaths, load
+from generators.ledger.year import Year
+from generators.ledger.year_summary import YearEnd
+from generators.model import Plan
+from generators.numerals import to_chinese
+from generators.output import transaction
+from generators.plan import load_plan
+from generators.views import Views
+
+from .common import Refused
+
+
+def record_collection(
+    plan_dir: Path,
+    plan: Plan,
+    views: Views,
+    layout: Layout,
+    collection: Collection,
+    tally: Tally | None = None,
+) -> tuple[LedgerPaths, Recorded]:
+    """collect's hook: record the accepted returns (LedgerError when the ledger cannot take them)."""
+    paths = LedgerPaths.beside(plan_dir, plan.meta.year)
+    return paths, record(paths, plan, views, FormsLayout.of(layout), collection, tally)
+
+
+def load_year(plan_dir: Path, templates_dir: Path) -> tuple[Plan, Layout, Year]:
+    """The plan, the layout and the year as the ledger holds it (Refused when it holds nothing yet)."""
+    plan = load_plan(plan_dir)
+    layout = load_layout(templates_dir / "layout.yaml")
+    paths = LedgerPaths.beside(plan_dir, plan.meta.year)
+    try:
+        ledger = load(paths)
+    except LedgerError as err:
+        raise Refused(str(err)) from err
+    if not ledger.entries:
+        raise Refused(
+            f"台账 {paths.csv} 中还没有记录：请先用 plandocs collect --quarter N 文件夹 收取季度报表"
+        )
+    views = Views(plan)
+    return plan, layout, Year(ledger, plan, views, FormsLayout.of(layout), LedgerLayout.of(layout))
+
+
+def write(
+    out_dir: Path, plan: Plan, artifacts: list[Artifact], kinds: frozenset[str], replaced: Callable
+) -> list[str]:
+    """The command's own kinds written as one transaction (every other entry is kept); the paths written."""
+    with transaction(out_dir, kinds) as tx:
+        tx.write(artifacts, plan, replaced=replaced)
+    return [str(out_dir / artifact.path) for artifact in artifacts]
+
+
+@dataclass(frozen=True)
+class LedgerOutcome:
+    written: list[str]
+    year: Year
+    quarters_rebuilt: tuple[int, ...]
+
+
+def ledger_workbook(
+    plan_dir: Path, out_dir: Path, templates_dir: Path, rebuild_summaries: bool = False
+) -> LedgerOutcome:
+    """The year workbook from the ledger; with rebuild_summaries, each recorded quarter's summary and 通报
+    made again from the ledger alone."""
+    from generators.ledger.workbook import render_workbook
+
+    plan, layout, year = load_year(plan_dir, templates_dir)
+    artifacts, kinds = [render_workbook(year, layout)], frozenset({"ledger"})
+    quarters: tuple[int, ...] = ()
+    if rebuild_summaries:
+        from generators.collect import COLLECTED_KINDS, summary_artifacts
+        from generators.ledger.rebuild import quarter_tally, recorded_quarters
+
+        paths = LedgerPaths.beside(plan_dir, plan.meta.year)
+        quarters = recorded_quarters(year.ledger)
+        for q in quarters:
+            try:
+                tally = quarter_tally(year.ledger, paths, year.spec, q)
+            except LedgerError as err:
+                raise Refused(str(err)) from err
+            artifacts += summary_artifacts(plan, year.views, layout, tally.collection, tally)
+        kinds |= COLLECTED_KINDS
+    written = write(
+        out_dir, plan, artifacts, kinds, lambda e: e["kind"] == "ledger" or e.get("quarter") in quarters
+    )
+    return LedgerOutcome(written, year, quarters)
+
+
+@dataclass(frozen=True)
+class SuperviseOutcome:
+    written: list[str]
+    year: Year
+    quarter: int
+    found: list  # one per unit supervised: its lagging/unstarted tasks, or `missing` (未报送)
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for c in self.found if c.missing)
+
+    @property
+    def units(self) -> list[str]:
+        return [c.unit.name for c in self.found]
+
+
+def supervise(plan_dir: Path, out_dir: Path, templates_dir: Path, quarter: int) -> SuperviseOutcome:
+    """A 督办单 for each unit with lagging or unstarted tasks or no return in `quarter`, and the 督办清单."""
+    from generators.ledger.supervision import render
+
+    plan, layout, year = load_year(plan_dir, templates_dir)
+    if quarter not in year.collected:
+        raise Refused(
+            f"台账中还没有第{to_chinese(quarter)}季度的记录：请先收取该季度报表（plandocs collect --quarter {quarter} 文件夹）"
+        )
+    try:
+        artifacts, found = render(year, layout, quarter)
+    except LedgerError as err:
+        raise Refused(str(err)) from err
+    written = write(
+        out_dir, plan, artifacts, frozenset({"supervision"}), lambda e: e.get("quarter") == quarter
+    )
+    return SuperviseOutcome(written, year, quarter, list(found))
+
+
+@dataclass(frozen=True)
+class YearSummaryOutcome:
+    written: list[str]
+    year: Year
+    end: YearEnd  # the year's last collected quarter: status counts, lines, never_reported
+
+
+def year_summary(plan_dir: Path, out_dir: Path, templates_dir: Path) -> YearSummaryOutcome:
+    """The year's completion report draft (.docx) and its tables (.xlsx) from the ledger."""
+    from generators.ledger.year_summary import render
+
+    plan, layout, year = load_year(plan_dir, templates_dir)
+    artifacts, end = render(year, layout)
+    written = write(out_dir, plan, artifacts, frozenset({"year-summary"}), lambda e: True)
+    return YearSummaryOutcome(written, year, end)

@@ -1,0 +1,28 @@
+"""What check, build, import and new report beside their result: proofreading hints, dates of another
+year, measures no unit reaches, open 待核实 data. Never fatal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generators.model import Plan
+
+
+@dataclass(frozen=True)
+class PlanNotes:
+    warnings: list[str]  # dates of another year, measures no unit reaches
+    open_items: list[str]  # 待核实 data still open
+
+
+def proofreading(plan_dir: Path) -> list:
+    """The lint findings on plan/ (each prints as file:line:col: text)."""
+    from generators.lint import lint_plan
+
+    return list(lint_plan(plan_dir))
+
+
+def open_notes(plan: Plan) -> PlanNotes:
+    from generators.plan.warnings import date_warnings, open_assumptions, unreached_measures
+
+    return PlanNotes(date_warnings(plan) + unreached_measures(plan), list(open_assumptions(plan)))

@@ -1,0 +1,121 @@
+"""`plandocs forms` and `plandocs collect`: the faces of generators/app (plan_ops.forms, collect.collect)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generators.app.collect import EMPTY_EXIT, collect
+from generators.app.plan_ops import forms
+from generators.collect import Outcome, Verdict, cells
+from generators.collect.collection import Collection
+from generators.commands.common import (
+    BAD_INPUT,
+    Command,
+    out_option,
+    plan_option,
+    templates_option,
+)
+from generators.commands.ledger import echo_recorded
+from generators.numerals import to_chinese
+
+quarter_choice = click.IntRange(1, 4)
+SHOWN_PROBLEMS = 8  # per file and kind on the console; an empty form has over a hundred
+
+
+@click.command("forms", cls=Command)
+@click.option(
+    "--quarter", type=quarter_choice, metavar="1-4", help="只生成第几季度（1–4）；不写则生成全部四个季度"
+)
+@plan_option
+@out_option
+@templates_option
+def forms_command(quarter: int | None, plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
+    """生成各单位的季度进展情况报表（.xlsx）。"""
+    done = forms(plan_dir, out_dir, templates_dir, quarter)
+    shown = "、".join(f"第{to_chinese(q)}季度" for q in done.quarters)
+    click.echo(
+        f"{shown}报表：{done.forms} 份（{done.units} 个单位），写入 {len(done.written)} 份，"
+        f"未变 {done.forms - len(done.written)} 份，用时 {done.seconds:.2f} 秒。"
+    )
+
+
+def _echo_list(label: str, items: list[str]) -> None:
+    """Each distinct message once (a note about several files, e.g. a unit that sent two, is given to one
+    file only: checking.resolve_duplicates)."""
+    fresh = list(dict.fromkeys(items))
+    for item in fresh[:SHOWN_PROBLEMS]:
+        click.echo(f"      {label}：{item}")
+    if len(fresh) > SHOWN_PROBLEMS:
+        click.echo(f"      ……另有 {len(fresh) - SHOWN_PROBLEMS} 条{label}")
+
+
+def _echo_verdict(verdict: Verdict, folder: Path) -> None:
+    name = cells.shown(str(verdict.path.relative_to(folder)))
+    quarter = f"，第{to_chinese(verdict.quarter)}季度" if verdict.quarter else ""
+    if verdict.unit:
+        who = f"{verdict.unit}{quarter}"
+    elif verdict.claimed:
+        who = f"{verdict.claimed}（按{verdict.claimed_by}判断）"
+    else:
+        who = ""
+    if verdict.outcome is Outcome.ACCEPTED:
+        click.echo(f"接收  {name}：{who}，{len(verdict.rows)} 项任务")
+    elif verdict.outcome is Outcome.REJECTED:
+        click.echo(f"拒收  {name}：{who + '；' if who else ''}{verdict.errors[0]}")
+    elif verdict.outcome is Outcome.SUPERSEDED:
+        click.echo(f"不采用  {name}：{who}；采用 {verdict.superseded_by}")
+    else:
+        click.echo(f"{verdict.outcome.value}  {name}：{verdict.warnings[0]}")
+        return
+    _echo_list("错误", verdict.errors[1:] if verdict.outcome is Outcome.REJECTED else verdict.errors)
+    _echo_list("注意", verdict.warnings)
+
+
+def _echo_groups(collection: Collection) -> None:
+    """已报 / 退回 / 未报送 by name: three disjoint lists whose sizes add up to 应报."""
+    q = to_chinese(collection.quarter)
+    click.echo(
+        f"第{q}季度：应报 {collection.expected} 个单位，已报 {len(collection.reports)} 个，"
+        f"退回 {len(collection.returned)} 个，未报送 {len(collection.not_reported)} 个。"
+    )
+    if collection.reports:
+        click.echo(f"  已报（{len(collection.reports)} 个）：{'、'.join(collection.reports)}")
+    if collection.returned:
+        click.echo(f"  退回（{len(collection.returned)} 个，请通知其修改后重报）：")
+        for unit in collection.returned:
+            click.echo(f"    {unit}：{collection.reason(unit)}")
+    if collection.not_reported:
+        click.echo(f"  未报送（{len(collection.not_reported)} 个）：{'、'.join(collection.not_reported)}")
+    if collection.unmatched:
+        names = "、".join(v.name for v in collection.unmatched)
+        click.echo(f"  另有 {len(collection.unmatched)} 个文件无法对应到任何单位，未计入：{names}")
+
+
+@click.command("collect", cls=Command)
+@click.option("--quarter", type=quarter_choice, required=True, metavar="1-4", help="汇总第几季度（1–4）")
+@click.argument("folder", metavar="文件夹", type=click.Path(path_type=Path))
+@click.option("--no-ledger", is_flag=True, help="不记入年度台账（ledger/，例如试收或重看旧报表时）")
+@plan_option
+@out_option
+@templates_option
+def collect_command(
+    quarter: int, folder: Path, no_ledger: bool, plan_dir: Path, out_dir: Path, templates_dir: Path
+) -> None:
+    """读取文件夹中各单位交回的季度报表，逐份检查，生成汇总表和进展情况通报（草稿），并把接收的报表记入年度台账。"""
+    done = collect(plan_dir, out_dir, templates_dir, quarter, folder, no_ledger)
+    for verdict in done.collection.verdicts:
+        _echo_verdict(verdict, folder)
+    if done.empty is not None:
+        click.echo(done.empty, err=True)
+        sys.exit(EMPTY_EXIT)
+    if done.ledger_error is not None:
+        click.echo(done.ledger_error, err=True)
+        sys.exit(BAD_INPUT)
+    if done.ledger is not None and done.recorded is not None:
+        echo_recorded(done.ledger, done.collection.quarter, done.recorded)
+    _echo_groups(done.collection)
+    for path in done.written:
+        click.echo(f"写入  {path}")

@@ -1,0 +1,90 @@
+"""`plandocs ledger`, `plandocs supervise`, `plandocs year-summary`: the faces of generators/app/ledger.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from generators.app.ledger import ledger_workbook, supervise, year_summary
+from generators.commands.common import Command, out_option, plan_option, templates_option
+from generators.ledger.record import Recorded
+from generators.ledger.store import LedgerPaths
+from generators.numerals import to_chinese
+
+
+def echo_recorded(paths: LedgerPaths, quarter: int, done: Recorded) -> None:
+    """What collect's record changed in the ledger."""
+    q = to_chinese(quarter)
+    if done.migrated:
+        click.echo(
+            f"台账 {paths.csv} 由较早版本的 plandocs 记下，已按新格式重写（增加“责任类型”一栏及 "
+            f"{paths.expected.name}、{paths.quarter_tasks.name}）；此前收取的季度要只凭台账重做汇总，"
+            "请对各季度的存档文件夹重新运行 collect。"
+        )
+    click.echo(
+        f"台账 {paths.csv}：第{q}季度新记 {len(done.added)} 个单位，替换 {len(done.replaced)} 个，"
+        f"未变 {len(done.unchanged)} 个。"
+    )
+    for line in done.replaced:
+        click.echo(f"替换  {line}")
+    for line in done.kept:
+        click.echo(f"保留  {line}")
+
+
+def echo_written(paths: list[str]) -> None:
+    for path in paths:
+        click.echo(f"写入  {path}")
+
+
+@click.command("ledger", cls=Command)
+@click.option(
+    "--rebuild-summaries",
+    is_flag=True,
+    help="同时只凭台账重做各季度的汇总表和进展情况通报（不读交回的报表）",
+)
+@plan_option
+@out_option
+@templates_option
+def ledger_command(rebuild_summaries: bool, plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
+    """由年度台账（ledger/）生成年度推进台账工作簿：逐任务逐季度状态、各单位完成情况、区领导重点任务、状态分布图。"""
+    done = ledger_workbook(plan_dir, out_dir, templates_dir, rebuild_summaries)
+    echo_written(done.written)
+    shown = "、".join(f"第{to_chinese(q)}季度" for q in done.year.collected)
+    click.echo(f"台账包含{shown}，{len(done.year.lines)} 行（单位 × 任务）。")
+
+
+@click.command("supervise", cls=Command)
+@click.option(
+    "--quarter",
+    type=click.IntRange(1, 4),
+    required=True,
+    metavar="1-4",
+    help="按第几季度（1–4）的报送情况督办",
+)
+@plan_option
+@out_option
+@templates_option
+def supervise_command(quarter: int, plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
+    """为第 N 季度有滞后、未启动任务或未报送的单位各生成一份督办单（.docx），并生成督办清单（.xlsx）。"""
+    done = supervise(plan_dir, out_dir, templates_dir, quarter)
+    echo_written(done.written)
+    click.echo(
+        f"第{to_chinese(quarter)}季度督办：{len(done.found)} 个单位（其中未报送 {done.missing} 个），"
+        f"其余 {len(done.year.views.assignments) - len(done.found)} 个单位无需督办。"
+    )
+
+
+@click.command("year-summary", cls=Command)
+@plan_option
+@out_option
+@templates_option
+def year_summary_command(plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
+    """由年度台账生成年度完成情况报告草稿（.docx）和统计表（.xlsx）。"""
+    done = year_summary(plan_dir, out_dir, templates_dir)
+    echo_written(done.written)
+    end = done.end
+    click.echo(
+        f"截至第{to_chinese(end.quarter)}季度：{len(end.lines)} 项，{end.status_text(end.by_status)}；"
+        f"全年未报送的单位 {len(end.never_reported)} 个。"
+    )
