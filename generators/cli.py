@@ -15,6 +15,7 @@ from generators.commands.drafts import import_draft, new_plan
 from generators.commands.ledger import ledger_command, supervise_command, year_summary_command
 from generators.commands.letters import letters
 from generators.commands.lint import lint
+from generators.commands.pack import pack
 from generators.commands.pdf import pdf
 from generators.commands.proof import proof
 
@@ -37,6 +38,7 @@ for command in (
     supervise_command,
     year_summary_command,
     letters,
+    pack,
     pdf,
     proof,
     conform,

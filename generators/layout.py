@@ -127,6 +127,7 @@ class Layout:
     clauses: tuple[tuple[str, str], ...]  # dotted key → clause of the standard
     forms: dict[str, Any] | None = None  # the forms key, read by generators/formspec.py
     ledger: dict[str, Any] | None = None  # the ledger key, read by generators/ledger/spec.py
+    packages: dict[str, Any] | None = None  # the packages key, read by generators/app/pack.py
     letters_per_volume: int = 0  # letters per volume of the print file (分册); 0: all in one file
     landscape_number_box: Box | None = None  # landscape pages' turned page number (8)
     directory: Path = TEMPLATES_DIR  # the templates folder this profile was read from (--templates)
@@ -286,6 +287,7 @@ def _load_layout(path: Path) -> Layout:
         clauses=tuple(sorted(clauses.items())),
         forms=d.get("forms"),
         ledger=d.get("ledger"),
+        packages=d.get("packages"),
         notice=d.get("notice"),
         letter_format=d.get("letter_format"),
         letters_per_volume=int(d.get("letters", {}).get("print_volume", 0)),
