@@ -6,11 +6,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .filenames import safe_name
 from .layout import Layout
-from .model import Plan
+from .model import Measure, Plan
 from .numerals import to_chinese
 from .views import Assignment, Views
 
@@ -66,6 +66,7 @@ class FormsLayout:
     min_input_lines: int
     columns: tuple[FormColumn, ...]
     summary: SummaryLayout
+    deadline_column: FormColumn | None = None  # 时限, shown after 工作内容 when a plan's tasks set deadlines
 
     @classmethod
     def of(cls, layout: Layout) -> FormsLayout:
@@ -89,7 +90,24 @@ class FormsLayout:
             min_input_lines=int(d["min_input_lines"]),
             columns=tuple(FormColumn(**c) for c in d["columns"]),
             summary=SummaryLayout(**d["summary"]),
+            deadline_column=FormColumn(**d["deadline_column"]) if "deadline_column" in d else None,
         )
+
+    @classmethod
+    def for_views(cls, layout: Layout, views: Views) -> FormsLayout:
+        """The form a plan's units get: with a 时限 column after 工作内容 (which gives up its width) when the
+        plan's tasks set deadlines; the other columns, and so every form of a plan without any, unchanged."""
+        spec = cls.of(layout)
+        extra = spec.deadline_column
+        if extra is None or not views.has_deadlines:
+            return spec
+        columns: list[FormColumn] = []
+        for column in spec.columns:
+            if column.field == "content":
+                columns += [replace(column, width_mm=column.width_mm - extra.width_mm), extra]
+            else:
+                columns.append(column)
+        return replace(spec, columns=tuple(columns))
 
     @property
     def date_label(self) -> str:
@@ -107,9 +125,13 @@ class FormsLayout:
 
     def key_text(self, assignment: Assignment) -> str:
         """What 编号 shows: 措施12 / 任务5, or a measure's numbering as the draft prints it (（十三）)."""
-        if assignment.measure is not None and assignment.measure.label:
-            return assignment.measure.reference
+        if assignment.measure is not None:
+            return self.measure_key(assignment.measure)
         return self.key[assignment.kind].format(number=assignment.number)
+
+    def measure_key(self, measure: Measure) -> str:
+        """措施12, or the measure's numbering as the draft prints it (（十三）)."""
+        return measure.reference if measure.label else self.key["measure"].format(number=measure.number)
 
     def key_of(self, text: str) -> str | None:
         """编号 as typed back → the assignment key (M12 / K5); also accepts the keys themselves."""

@@ -59,6 +59,7 @@ class Measure:
     text: str
     responsibility: Responsibility
     label: str = ""  # its numbering as printed when not "<number>.": （一）, 1、, a restarted 1.
+    deadline: str = ""  # 时限 as the office states it, when the text's own words should not be read
 
     def __repr__(self) -> str:
         # hashed into form versions (formspec.form_version): unchanged for measures numbered "N."
@@ -115,6 +116,8 @@ class KeyTask:
     supports: tuple[str, ...]  # 配合单位
     content: str  # 工作内容
     remark: str = ""  # 备注
+    # 时限 as the office states it; left out of the repr, which form versions hash (formspec.form_version)
+    deadline: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)

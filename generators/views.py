@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from functools import cached_property
 
+from .grammar.deadline import TaskDeadline, task_deadline
 from .model import GroupRole, KeyTask, Measure, Part, Plan, Section, TaskGroup, Unit
 
 
@@ -323,6 +324,22 @@ class Views:
         """Everything `unit` receives, in the order of its form (measures, then key tasks); () for a unit
         that holds nothing. The letter, the form's version and the diff all read this."""
         return self.received.get(unit, ())
+
+    @cached_property
+    def deadlines(self) -> dict[str, TaskDeadline]:
+        """Per item key (M12, K5): the deadline its text (or its 时限 key) sets; the text stays as drafted."""
+        out = {f"M{m.number}": task_deadline(m.text, m.deadline) for m in self.plan.measures}
+        for t in self.plan.key_tasks:
+            out[f"K{t.number}"] = task_deadline(f"{t.name}\n{t.content}\n{t.remark}", t.deadline)
+        return out
+
+    def deadline_of(self, assignment: Assignment) -> TaskDeadline:
+        return self.deadlines[assignment.key]
+
+    @cached_property
+    def has_deadlines(self) -> bool:
+        """Whether any item sets a deadline: only then do forms and sheets carry a 时限 column."""
+        return any(self.deadlines.values())
 
     @cached_property
     def kind(self) -> DocumentKind:

@@ -57,13 +57,16 @@ def fill(
     for label, column in zip(spec.reporter, spec.reporter_columns, strict=True):
         put(ws.cell(3, column + 1), values[label])
     cycle = ("已完成", "按计划推进", "未启动")
+    at = {c.field: i for i, c in enumerate(spec.columns)}  # the seed's columns; a 时限 column shifts them
+    if any(cell.value == "时限" for cell in ws[4]):
+        at = {field: i + (i > at["content"]) for field, i in at.items()}
     for i, row in enumerate(ws.iter_rows(min_row=5), start=0):
         key = row[1].value
         chosen = status(key) if status else ("滞后" if key == LAGGING_KEY else cycle[i % len(cycle)])
-        put(row[5], progress(key) if progress else f"{key} 已按计划推进 & <检查>")
-        put(row[6], chosen)
-        put(row[7], "人员不足" if chosen == "滞后" else None)
-        put(row[8], "继续推进")
+        put(row[at["progress"]], progress(key) if progress else f"{key} 已按计划推进 & <检查>")
+        put(row[at["status"]], chosen)
+        put(row[at["problems"]], "人员不足" if chosen == "滞后" else None)
+        put(row[at["next_steps"]], "继续推进")
     if delete_key:
         (row,) = [r for r in ws.iter_rows(min_row=5) if r[1].value == delete_key]
         ws.delete_rows(row[0].row)

@@ -271,9 +271,13 @@ def test_missing_tasks_are_listed_in_runs():
 
     from generators.ledger.supervision import runs
 
-    tasks = [T(kind="measure", number=n) for n in (1, 2, 3, 5, 7, 8)] + [T(kind="task", number=4)]
+    tasks = [T(kind="measure", number=n, key_text=f"措施{n}") for n in (1, 2, 3, 5, 7, 8)]
+    tasks += [T(kind="task", number=4, key_text="任务4")]
     key = {"measure": "措施{number}", "task": "任务{number}"}
     assert runs(tasks, key) == "措施1—3、5、7—8，任务4"
+    # measures the draft numbers （一）: named as printed
+    printed = [T(kind="measure", number=n, key_text=f"（{'一二三'[n - 1]}）") for n in (3, 1)]
+    assert runs(printed + tasks[-1:], key) == "（一）、（三），任务4"
 
 
 def test_year_end_counts(year, layout):

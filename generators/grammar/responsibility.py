@@ -21,11 +21,8 @@ DEFAULT_LABEL = "责任单位"
 SUPPORT_LABEL = "配合单位"
 LABELS = ("责任单位", "牵头单位", "配合单位", "协办单位", "责任部门", "牵头部门", "配合部门")
 SUPPORT_WORDS = ("配合单位", "配合部门", "协办单位", "配合")
-PRIME_WORDS = (
-    "牵头单位",
-    "牵头部门",
-    "牵头",
-)  # a clause so labelled (or with this verb) names the lead units
+# a clause so labelled (or with this verb) names the lead units
+PRIME_WORDS = ("牵头单位", "牵头部门", "牵头")
 # words printed after a clause's names, longest first so 分工负责 is not read as 负责
 VERBS = ("按职责分工负责", "按职责负责", "分工负责", "负责", "牵头", "配合")
 # 等 closing a list of names (区委宣传部、区教育局等按职责负责) belongs to the clause's words, never to a name

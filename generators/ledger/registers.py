@@ -48,7 +48,7 @@ def _plan_tasks(plan: Plan, views: Views, spec: FormsLayout) -> dict[str, TaskRe
                     "",
                     "measure",
                     m.number,
-                    spec.key["measure"].format(number=m.number),
+                    spec.measure_key(m),
                     task,
                     m.text,
                     "",

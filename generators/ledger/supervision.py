@@ -23,13 +23,16 @@ from .store import UnitRecord, safe_name
 from .workbook import QUARTER_NAMES, latest_progress
 from .year import Line, Year
 
+OVERDUE = "逾期"  # past the deadline its text sets (4月底前 …) and not reported 已完成
+
 
 @dataclass(frozen=True)
 class Chase:
     unit: UnitRecord
     full_name: str
-    lagging: tuple[Line, ...]  # reported in a chased status (or the row left unfilled)
+    lagging: tuple[Line, ...]  # reported in a chased status (or the row left unfilled), or 逾期
     missing: tuple[Line, ...]  # held but the quarter not reported
+    overdue: tuple[Line, ...] = ()  # of lagging: past the deadline the plan sets and not 已完成 (逾期)
 
 
 def chases(year: Year, quarter: int) -> list[Chase]:
@@ -42,16 +45,24 @@ def chases(year: Year, quarter: int) -> list[Chase]:
         if unit.end or unit.name not in year.views.assignments:
             continue
         lines = by_unit[unit.unit_id]
-        lagging = tuple(line for line in lines if line.statuses[quarter - 1] in chased)
         missing = tuple(line for line in lines if line.statuses[quarter - 1] == year.lspec.not_reported)
+        overdue = tuple(line for line in lines if line not in missing and year.overdue(line, quarter))
+        lagging = tuple(line for line in lines if line.statuses[quarter - 1] in chased or line in overdue)
         if lagging or missing:
-            out.append(Chase(unit, full.get(unit.name, unit.full_name), lagging, missing))
+            out.append(Chase(unit, full.get(unit.name, unit.full_name), lagging, missing, overdue))
     return out
 
 
 def runs(tasks: list, key: dict[str, str]) -> str:
     """措施1—6、10、12—15，任务1—21: numbers in runs, so a unit that sent nothing still gets one page."""
     shown = []
+    # a measure named as its draft numbers it (（十三）) is listed by that name, not in a run of numbers
+    printed = [
+        t for t in tasks if t.kind == "measure" and t.key_text != key["measure"].format(number=t.number)
+    ]
+    if printed:
+        shown.append("、".join(dict.fromkeys(t.key_text for t in sorted(printed, key=lambda t: t.number))))
+        tasks = [t for t in tasks if t not in printed]
     for kind in ("measure", "task"):
         numbers = sorted({t.number for t in tasks if t.kind == kind})
         spans: list[list[int]] = []
@@ -66,6 +77,15 @@ def runs(tasks: list, key: dict[str, str]) -> str:
     return "，".join(shown)
 
 
+def status_text(year: Year, line: Line, quarter: int, chase: Chase) -> str:
+    """The status the unit reported, and 逾期 with the deadline when the task is past it: 按计划推进，逾期（时限：4月底前）."""
+    status = line.statuses[quarter - 1]
+    if line not in chase.overdue:
+        return status
+    deadline = year.overdue(line, quarter)
+    return f"{status}，{OVERDUE}（时限：{deadline.text if deadline else ''}）"
+
+
 def _reasons(chase: Chase, year: Year, quarter: int) -> str:
     counts = []
     for status in (*year.lspec.chase, year.spec.summary.not_filled):
@@ -74,6 +94,8 @@ def _reasons(chase: Chase, year: Year, quarter: int) -> str:
             counts.append(
                 f"{n}项任务{status}" if status != year.spec.summary.not_filled else f"{n}项任务{status}"
             )
+    if chase.overdue:
+        counts.append(f"{len(chase.overdue)}项任务{OVERDUE}")
     if chase.missing:
         counts.append(f"未报送{QUARTER_NAMES[quarter - 1]}报表")
     return "，".join(counts)
@@ -97,7 +119,7 @@ def context(year: Year, layout: Layout, quarter: int, chase: Chase) -> dict:
             {
                 "key_text": line.task.key_text,
                 "task": line.task.task,
-                "status": line.statuses[quarter - 1],
+                "status": status_text(year, line, quarter, chase),
                 "progress": latest_progress(line, quarter) or "（未报送过进展）",
             }
             for line in chase.lagging
@@ -131,7 +153,9 @@ def office_list(year: Year, layout: Layout, quarter: int, found: list[Chase], pa
     ]
     rows = []
     for i, chase in enumerate(found, start=1):
-        listed = [f"{line.task.key_text}（{line.statuses[quarter - 1]}）" for line in chase.lagging]
+        listed = [
+            f"{line.task.key_text}（{status_text(year, line, quarter, chase)}）" for line in chase.lagging
+        ]
         listed += [line.task.key_text for line in chase.missing]
         rows.append(
             [

@@ -30,7 +30,8 @@ QUARTER_NAMES = tuple(f"第{to_chinese(q)}季度" for q in QUARTERS)
 
 
 def remark(year: Year, line: Line) -> str:
-    """Why a row has blank quarters: the task came or went mid-year, the unit was renamed or left."""
+    """Why a row has blank quarters (the task came or went mid-year, the unit was renamed or left), and the
+    task's deadline (时限), 逾期 when the last quarter collected is past it and the task not 已完成."""
     notes = []
     task, unit = line.task, line.unit
     if task.start > 1:
@@ -41,6 +42,10 @@ def remark(year: Year, line: Line) -> str:
         notes.append(f"曾用名：{'、'.join(unit.former)}")
     if unit.end:
         notes.append(f"{QUARTER_NAMES[unit.end - 1]}起不在计划中")
+    deadline = year.deadline_of(task)
+    if deadline:
+        late = year.last_quarter and year.overdue(line, year.last_quarter)
+        notes.append(f"时限：{deadline.text}" + ("，逾期" if late else ""))
     return "；".join(notes)
 
 

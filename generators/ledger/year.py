@@ -11,7 +11,9 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
+from generators.dates import quarter_end
 from generators.formspec import QUARTERS, FormsLayout
+from generators.grammar.deadline import TaskDeadline
 from generators.model import Plan
 from generators.views import Views
 
@@ -105,6 +107,21 @@ class Year:
     def mix(self, q: int) -> Counter:
         """How many unit × task cells of quarter q have each status."""
         return Counter(line.statuses[q - 1] for line in self.lines if line.statuses[q - 1])
+
+    def deadline_of(self, task: TaskRecord) -> TaskDeadline | None:
+        """The deadline the plan now sets for a task (None for a task no longer in it)."""
+        if task.end:
+            return None
+        return self.views.deadlines.get(("M" if task.kind == "measure" else "K") + str(task.number))
+
+    def overdue(self, line: Line, quarter: int) -> TaskDeadline | None:
+        """The task's deadline when the task is past it at the end of `quarter` and the unit did not report
+        it 已完成 (逾期); None otherwise."""
+        deadline = self.deadline_of(line.task)
+        due = deadline.due(self.plan.meta.year) if deadline else None
+        if deadline is None or due is None or due > quarter_end(self.plan.meta.year, quarter):
+            return None
+        return None if line.statuses[quarter - 1] == self.spec.statuses[0] else deadline
 
     def unit_lines(self) -> dict[str, list[Line]]:
         out: dict[str, list[Line]] = {u.unit_id: [] for u in self.units}

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from ..filenames import name_problem, shown
+from ..grammar.deadline import task_deadline
 from ..grammar.numbering import label_value
 from ..grammar.responsibility import (
     DEFAULT_LABEL,
@@ -327,6 +328,7 @@ def _measure(
             "标签": "text",
             "配合单位": "text",
             "行外": "bool",  # printed on their own lines under the item (牵头单位：A), not in a bracket
+            "时限": "text",  # the deadline, when the text's own words (4月底前 …) should not be read
         },
     )
     if mf is None:
@@ -363,7 +365,24 @@ def _measure(
     if not line.names:
         where = mf["责任单位行"].where if "责任单位行" in mf else node.where
         check.report(where, f"第{position}条措施没有责任单位（只有配合单位）：“{line.printed}”")
-    return Measure(number=number, text=text(mf["内容"]), responsibility=line, label=label), number + 1
+    deadline = _deadline(mf, check)
+    measure = Measure(
+        number=number, text=text(mf["内容"]), responsibility=line, label=label, deadline=deadline
+    )
+    return measure, number + 1
+
+
+def _deadline(fields: dict, check: Checker) -> str:
+    """时限 as written, checked: a date (2025-04-30), a phrase the deadline reader knows, or a recurrence."""
+    if "时限" not in fields:
+        return ""
+    stated = text(fields["时限"])
+    if not task_deadline("", stated).due(2000) and not task_deadline("", stated).recurrence:
+        check.report(
+            fields["时限"].where,
+            f"“时限”应为日期（如 2025-04-30）或“4月底前”“6月30日前”“年底前”“每季度”“长期坚持”等，实际为“{stated}”",
+        )
+    return stated
 
 
 def _all_sections(parts: list[Part]) -> list[Section]:
@@ -406,7 +425,7 @@ def build_annex(
                 t_node,
                 f"第{next_task}项任务",
                 {"序号": "int", "重点任务": "text", "区领导": "list", "责任单位": "list", "工作内容": "text"},
-                {"配合单位": "list", "备注": "text?"},
+                {"配合单位": "list", "备注": "text?", "时限": "text"},
             )
             if tf is None:
                 continue
@@ -435,6 +454,7 @@ def build_annex(
                     supports=lists["配合单位"],
                     content=text(tf.get("工作内容")),
                     remark=text(tf.get("备注")),
+                    deadline=_deadline(tf, check),
                 )
             )
         groups.append(TaskGroup(name=name, part=part_number, tasks=tuple(tasks)))

@@ -59,7 +59,7 @@ class QuarterForms:
 
     def __init__(self, plan: Plan, views: Views, layout: Layout, quarter: int, rows: dict | None = None):
         self.plan, self.views, self.layout, self.quarter = plan, views, layout, quarter
-        self.spec = FormsLayout.of(layout)
+        self.spec = FormsLayout.for_views(layout, views)
         # id(held) → (held, its task rows), the same in every quarter: one dict shared by the four quarters
         self._rows = {} if rows is None else rows
 

@@ -56,6 +56,7 @@ class RowCells(TypedDict):
     task: str
     role: str
     content: str
+    deadline: str  # 时限 as written ("" when none): its column is there only when the plan sets any
 
 
 CellValue = str | int | None
@@ -74,6 +75,7 @@ def row_cells(views: Views, spec: FormsLayout, index: int, a: Assignment) -> Row
         "task": task,
         "role": a.role_text,
         "content": content,
+        "deadline": views.deadline_of(a).text,
     }
 
 
@@ -248,7 +250,7 @@ def form_title(plan: Plan, spec: FormsLayout, quarter: int, unit: str) -> str:
 
 
 def build_form(plan: Plan, views: Views, layout: Layout, quarter: int, held: UnitAssignments) -> Workbook:
-    spec = FormsLayout.of(layout)
+    spec = FormsLayout.for_views(layout, views)
     wb = Workbook()
     default_font(wb, layout.xlsx.font, layout.xlsx.size_pt)
     ws = first_sheet(wb)

@@ -36,7 +36,7 @@ def quarter_jobs(
     shown: dict[str, list] | None = None,
     rows: dict | None = None,
 ) -> list[Job]:
-    spec = FormsLayout.of(layout)
+    spec = FormsLayout.for_views(layout, views)
     shown = shown if shown is not None else shown_rows(views, spec)
     copies = QuarterForms(plan, views, layout, quarter, rows)
     return [
@@ -64,7 +64,7 @@ def quarter_jobs(
 
 def jobs(ctx: BuildContext) -> list[Job]:
     plan, views, layout = ctx.plan, ctx.views, ctx.layout
-    shown = shown_rows(views, FormsLayout.of(layout))  # the same in all four quarters
+    shown = shown_rows(views, FormsLayout.for_views(layout, views))  # the same in all four quarters
     rows: dict = {}  # each unit's task rows, kept across the quarters too
     return [job for quarter in QUARTERS for job in quarter_jobs(plan, views, layout, quarter, shown, rows)]
 

@@ -159,18 +159,25 @@ def first_sentence(text: str) -> str:
     return text[: min(ends) + 1] if ends else text
 
 
-def task_rows(received: tuple[Received, ...], spec: FormsLayout) -> list[dict]:
+def task_rows(received: tuple[Received, ...], spec: FormsLayout, views: Views | None = None) -> list[dict]:
     """The compact letter's table: one row per task in the order of the unit's quarterly form, whose row
-    it names as the reporting requirement."""
+    it names as the reporting requirement; a task's deadline (时限) follows its title."""
     return [
         {
             "key": spec.key_text(item.assignment),
-            "task": first_sentence(item.measure.text) if item.measure is not None else item.item_task.name,
+            "task": (first_sentence(item.measure.text) if item.measure is not None else item.item_task.name)
+            + deadline_note(item, views),
             "role": item.role_text,
             "form_row": index,
         }
         for index, item in enumerate(received, 1)
     ]
+
+
+def deadline_note(item: Received, views: Views | None) -> str:
+    """（时限：4月底前） after a task's title in the compact letter, "" when its text sets none."""
+    deadline = views.deadline_of(item.assignment) if views is not None else None
+    return f"（时限：{deadline.text}）" if deadline else ""
 
 
 def letter_context(held: UnitAssignments, views: Views, spec: FormsLayout | None = None) -> dict:
@@ -189,7 +196,7 @@ def letter_context(held: UnitAssignments, views: Views, spec: FormsLayout | None
         tasks = [task_entry(item) for item in received if item.task is not None and item.role in roles]
         if tasks:
             task_groups.append({"no": to_chinese(len(task_groups) + 1), "role": role_name, "tasks": tasks})
-    rows = task_rows(received, spec) if spec is not None else []
+    rows = task_rows(received, spec, views) if spec is not None else []
     if spec is not None:  # 摘要: one table of every task instead of the measures' full text
         present = ["list"] if rows else []
     else:

@@ -129,7 +129,23 @@ def _style_range(ws: Worksheet, rows: range, cols: range, font: Font) -> None:
 def legend_of(views: Views) -> str:
     """The marks explained; ★ 牵头单位 only where the plan names 牵头 units."""
     prime = any(a.role is Role.PRIME for held in views.assignments.values() for a in held.all)
-    return LEGEND.replace("图例：", "图例：" + PRIME_LEGEND) if prime else LEGEND
+    text = LEGEND.replace("图例：", "图例：" + PRIME_LEGEND) if prime else LEGEND
+    return text + deadline_line(views)
+
+
+def deadline_line(views: Views) -> str:
+    """A line under the legend naming each item's deadline (时限) as written: the cells hold marks only."""
+    shown = [
+        f"{m.reference}{views.deadlines[f'M{m.number}'].text}"
+        for m in views.plan.measures
+        if views.deadlines[f"M{m.number}"]
+    ]
+    shown += [
+        f"任务{t.number}{views.deadlines[f'K{t.number}'].text}"
+        for t in views.plan.key_tasks
+        if views.deadlines[f"K{t.number}"]
+    ]
+    return f"\n时限：{'；'.join(shown)}" if shown else ""
 
 
 def unit_width_mm(names: list[str], spec: MatrixSpec) -> float:

@@ -1,0 +1,177 @@
+"""Deadlines (时限) read from a task's text into data; shown in forms, letters, the matrix and the ledger;
+supervise flags a task past its deadline and not 已完成 as 逾期."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from returns_kit import fill, form_bytes
+
+from generators.cli import main
+from generators.formspec import FormsLayout
+from generators.grammar.deadline import deadlines, task_deadline
+from generators.plan import load_plan
+from generators.views import Views
+
+YAODIAN = Path(__file__).parent / "fixtures" / "plans" / "yaodian"
+PLAN = Path(__file__).parent.parent / "plan"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown", "due", "recurrence"),
+    [
+        ("动态调整清单，4月底前完成修订。", "4月底前", dt.date(2025, 4, 30), ""),
+        ("6月30日前完成重大危险源企业专项检查。", "6月30日前", dt.date(2025, 6, 30), ""),
+        ("年底前完成老旧燃气管道更新改造。", "年底前", dt.date(2025, 12, 31), ""),
+        ("督促企业，每季度开展一次履职检查。", "每季度", None, "每季度"),
+        ("深化高层建筑消防安全治理，长期坚持。", "长期坚持", None, "长期坚持"),
+        ("2026年1月底前报送总结。", "2026年1月底前", dt.date(2026, 1, 31), ""),
+        ("三季度末前完成评估。", "三季度末前", dt.date(2025, 9, 30), ""),
+        (
+            "5月上旬前部署，4月底前完成自查；6月30日前完成整改。",
+            "5月上旬前、4月底前、6月30日前",
+            dt.date(2025, 6, 30),
+            "",
+        ),
+        ("2月底前完成。", "2月底前", dt.date(2025, 2, 28), ""),
+        # prose, not deadlines: a recurrence inside a phrase, a year with 以前
+        ("完善每季度生产安全事故通报机制。", "", None, ""),
+        ("重点对2000年以前建设的市政燃气管道进行评估。", "", None, ""),
+    ],
+)
+def test_deadlines_are_read_from_the_text(text, shown, due, recurrence):
+    deadline = task_deadline(text)
+    assert (deadline.text, deadline.due(2025), deadline.recurrence) == (shown, due, recurrence)
+
+
+def test_the_stated_deadline_wins_over_the_text():
+    assert task_deadline("4月底前完成。", "2025-05-15").due(2025) == dt.date(2025, 5, 15)
+    assert task_deadline("4月底前完成。", "年底前").due(2025) == dt.date(2025, 12, 31)
+
+
+@given(st.integers(1, 12), st.integers(1, 31), st.text(alphabet="完成检查，。、安全生产工作", max_size=20))
+def test_a_written_date_reads_back_whatever_surrounds_it(month, day, prose):
+    text = f"{prose}，{month}月{day}日前{prose}"
+    found = deadlines(text)
+    try:
+        expected = dt.date(2024, month, day)  # a leap year: 2月29日 is a date
+    except ValueError:
+        assert found == ()
+        return
+    assert [(d.text, d.month, d.day) for d in found] == [(f"{month}月{day}日前", month, day)]
+    assert task_deadline(text).due(2024) == expected
+
+
+@given(st.text(max_size=60))
+def test_any_text_reads_without_error_and_keeps_its_words(text):
+    for deadline in deadlines(text):
+        assert deadline.text in text
+        assert deadline.due(2025) is None or deadline.due(2025).year >= 2025 or deadline.year
+
+
+def test_the_seed_sets_no_deadline_so_its_forms_are_unchanged():
+    views = Views(load_plan(PLAN))
+    assert not views.has_deadlines
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def manifest(out: Path, kind: str) -> list[dict]:
+    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return [e for e in data["artifacts"] if e["kind"] == kind]
+
+
+def docx_text(path: Path) -> str:
+    doc = Document(str(path))
+    return "\n".join(
+        [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    )
+
+
+@pytest.fixture(scope="module")
+def played(tmp_path_factory, layout):
+    """The 工作要点 fixture through a second quarter: every unit reports everything 已完成 but
+    区应急管理局, which reports （二） (4月底前) 按计划推进 — late by the end of June."""
+    root = tmp_path_factory.mktemp("late")
+    plan_dir, out, returns = root / "plan", root / "output", root / "returns"
+    shutil.copytree(YAODIAN, plan_dir)
+    run("check", "--plan", str(plan_dir))
+    run("build", "--plan", str(plan_dir), "--out", str(out))
+    plan = load_plan(plan_dir)
+    views = Views(plan)
+    spec = FormsLayout.of(layout)
+    for unit in views.assignments:
+        late = unit == "区应急管理局"
+        fill(
+            form_bytes(plan, views, layout, 2, unit),
+            returns / f"{unit}.xlsx",
+            spec,
+            date=dt.date(2025, 7, 5),
+            status=lambda key, late=late: "按计划推进" if late and key == "（二）" else "已完成",
+        )
+    collected = run("collect", "--quarter", "2", str(returns), "--plan", str(plan_dir), "--out", str(out))
+    supervised = run("supervise", "--quarter", "2", "--plan", str(plan_dir), "--out", str(out))
+    run("ledger", "--plan", str(plan_dir), "--out", str(out))
+    return out, collected, supervised
+
+
+def test_the_form_has_a_deadline_column(played):
+    out, _, _ = played
+    (entry,) = [e for e in manifest(out, "form") if e["unit"] == "区住建局" and e["quarter"] == 2]
+    ws = load_workbook(out / entry["path"]).worksheets[0]
+    header = [c.value for c in ws[4]]
+    assert header[header.index("工作内容") + 1] == "时限"
+    rows = {ws.cell(r, 2).value: ws.cell(r, header.index("时限") + 1).value for r in range(5, 7)}
+    assert rows == {"（三）": "每季度", "（五）": "年底前"}
+
+
+def test_a_late_task_is_supervised_as_overdue(played):
+    out, collected, supervised = played
+    letters = [e for e in manifest(out, "supervision") if "unit" in e]
+    assert [e["unit"] for e in letters] == ["区应急管理局"]
+    text = docx_text(out / letters[0]["path"])
+    assert "1项任务逾期" in text
+    assert "按计划推进，逾期（时限：4月底前）" in text and "（二）" in text
+    assert "（四）" not in text  # 6月30日前 too, but reported 已完成
+    for word in ("None", "null", "{{", "[]"):
+        assert word not in text
+    (listing,) = [e for e in manifest(out, "supervision") if "unit" not in e]
+    cells = [
+        str(c.value) for row in load_workbook(out / listing["path"]).worksheets[0].iter_rows() for c in row
+    ]
+    assert any("（二）（按计划推进，逾期（时限：4月底前））" in c for c in cells)
+
+
+def test_the_ledger_shows_the_deadline_and_the_lateness(played):
+    out, _, _ = played
+    (entry,) = manifest(out, "ledger")
+    ws = load_workbook(out / entry["path"]).worksheets[0]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    (late,) = [r for r in rows if r[0] == "（二）" and r[2] == "区应急管理局"]
+    assert "时限：4月底前，逾期" in late[-1]
+    (done,) = [r for r in rows if r[0] == "（四）" and r[2] == "区应急管理局"]
+    assert done[-1] == "时限：6月30日前"
+
+
+def test_the_compact_letter_shows_the_deadline(tmp_path):
+    plan_dir, out = tmp_path / "plan", tmp_path / "output"
+    shutil.copytree(YAODIAN, plan_dir)
+    meta = plan_dir / "meta.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "分工函样式: 摘要\n", encoding="utf-8")
+    run("letters", "--plan", str(plan_dir), "--out", str(out))
+    (entry,) = [e for e in manifest(out, "letter") if e["unit"] == "区住建局"]
+    text = docx_text(out / entry["path"])
+    assert "加强燃气安全管理。（时限：年底前）" in text
