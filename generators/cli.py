@@ -18,6 +18,7 @@ from generators.commands.lint import lint
 from generators.commands.pack import pack
 from generators.commands.pdf import pdf
 from generators.commands.proof import proof
+from generators.commands.years import new_year, store_round
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,6 +33,8 @@ for command in (
     diff,
     import_draft,
     new_plan,
+    new_year,
+    store_round,
     forms_command,
     collect_command,
     ledger_command,

@@ -86,7 +86,9 @@ def load_context(plan: Plan, templates_dir: Path = TEMPLATES_DIR) -> BuildContex
     base = None
     if plan.meta.base_revision:
         base_plan = load_base(plan)
-        base = Base(base_plan, diff_plans(base_plan, plan, plan.meta.base_revision, plan.meta.status))
+        changes = diff_plans(base_plan, plan, plan.meta.base_revision, plan.meta.status)
+        # a base that is the plan itself (HEAD once the office commits): no empty 对照表; check says why
+        base = Base(base_plan, changes) if changes.changes else None
     return BuildContext(plan, Views(plan), layout, base)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..model import Plan
 from ..plan import PLAN_FILES, PlanError, load_plan
 from ..plan.problems import Location, Problem
+from ..rounds import round_dir, stored_rounds
 
 
 class RevisionError(Exception):
@@ -16,11 +17,15 @@ class RevisionError(Exception):
 
 
 def load_side(spec: str | None, plan_dir: Path) -> tuple[Plan, str]:
-    """(plan, label): spec names a directory, a git revision of plan_dir, or (None) plan_dir itself."""
+    """(plan, label): spec names a directory, a named round (稿次/第1稿), a git revision of plan_dir, or
+    (None) plan_dir itself."""
     if spec is None:
         return load_plan(plan_dir), str(plan_dir)
     if Path(spec).is_dir():
         return load_plan(Path(spec)), spec
+    stored = round_dir(spec, plan_dir)
+    if stored is not None:
+        return load_plan(stored), spec
     return load_revision(spec, plan_dir), f"{spec}:{plan_dir.name}"
 
 
@@ -36,10 +41,14 @@ def load_revision(revision: str, plan_dir: Path) -> Plan:
         raise RevisionError(f"“{revision}”不是计划目录，也不是 git 版本")
     top = _git(plan_dir, "rev-parse", "--show-toplevel")
     if top.returncode != 0:
-        raise RevisionError(f"“{revision}”不是计划目录；{plan_dir} 也不在 git 仓库中，无法按版本比较")
+        raise RevisionError(
+            f"“{revision}”不是计划目录，也不是存下的稿次{_rounds_hint(plan_dir)}；{plan_dir} 也不在 git 仓库中，无法按版本比较"
+        )
     commit = _git(plan_dir, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     if commit.returncode != 0:
-        raise RevisionError(f"“{revision}”不是计划目录，也不是 git 仓库中的版本（提交）")
+        raise RevisionError(
+            f"“{revision}”不是计划目录，也不是 git 仓库中的版本（提交）或存下的稿次{_rounds_hint(plan_dir)}"
+        )
     inside = plan_dir.resolve().relative_to(Path(top.stdout.decode().strip()).resolve()).as_posix()
     with tempfile.TemporaryDirectory(prefix="plandocs-rev-") as tmp:
         found = 0
@@ -63,6 +72,11 @@ def load_revision(revision: str, plan_dir: Path) -> Plan:
                     for p in err.problems
                 ]
             ) from err
+
+
+def _rounds_hint(plan_dir: Path) -> str:
+    names = stored_rounds(plan_dir)
+    return f"（已存下的稿次：{'、'.join(names)}）" if names else "（用 plandocs 存稿 第1稿 存下当前计划）"
 
 
 BASE_KEY = "比较基准"

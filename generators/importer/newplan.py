@@ -28,7 +28,10 @@ DISTRICT = re.compile(r"^(?:.{2,3}[省市])?(.{1,8}?[区县市旗])")
 def new_plan(draft_path: Path, target: Path) -> ImportReport:
     report = ImportReport()
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        report.problems.append(f"{target}：目录已存在且不为空，不会覆盖已有的计划；请指定新的目录（--dir）")
+        report.problems.append(
+            f"{target}：目录已存在且不为空，不会覆盖已有的计划；新的一年请用 plandocs new-year 草稿"
+            "（先把上一年的计划、台账和输出归档），或用 --dir 指定新的目录"
+        )
         return report
     try:
         draft = read_draft(draft_path, str(draft_path))

@@ -22,13 +22,28 @@ def date_warnings(plan: Plan) -> list[str]:
         for label, iso in (("成文日期", notice.date), ("印发日期", notice.printed_on)):
             if not _year_in(iso, (year - 1, year)):
                 out.append(f"meta.yaml 印发通知 {label} {iso} 不在 {year} 年度（计划年度为 {year}），请核对")
-    base = _base_year(plan)
-    if base is not None and base != year:
+    base = _base_plan(plan)
+    if base is not None and base.meta.year != year:
         out.append(
-            f"meta.yaml 比较基准 {plan.meta.base_revision} 是 {base} 年度的计划，本计划为 {year} 年度："
+            f"meta.yaml 比较基准 {plan.meta.base_revision} 是 {base.meta.year} 年度的计划，本计划为 {year} 年度："
             "修改对照表会与上一年度的计划比较；新一年的计划请清空比较基准"
         )
+    elif base is not None and same_plan(base, plan):
+        out.append(SAME_BASE.format(base=plan.meta.base_revision))
     return out
+
+
+SAME_BASE = (
+    "meta.yaml 比较基准“{base}”就是当前的计划（没有任何修改），不生成修改对照表：请写上一稿的稿次"
+    "（先用 plandocs 存稿 第1稿 存下）或更早的 git 版本（如 HEAD~1）"
+)
+
+
+def same_plan(base: Plan, plan: Plan) -> bool:
+    """Whether the base holds nothing the 修改对照表 would show (its own 比较基准 line aside)."""
+    from ..diff import diff_plans
+
+    return not diff_plans(base, plan).changes
 
 
 def _year_in(iso: str, years: tuple[int, ...]) -> bool:
@@ -38,14 +53,14 @@ def _year_in(iso: str, years: tuple[int, ...]) -> bool:
         return True  # a malformed date is an error reported by the loader
 
 
-def _base_year(plan: Plan) -> int | None:
+def _base_plan(plan: Plan) -> Plan | None:
     if not plan.meta.base_revision:
         return None
     from ..diff.revision import RevisionError, load_base  # git is only asked when a base is set
     from .problems import PlanError
 
     try:
-        return load_base(plan).meta.year
+        return load_base(plan)
     except (RevisionError, PlanError, OSError):
         return None  # an unreadable base is reported by the build that uses it
 
