@@ -30,10 +30,13 @@ GENERATED = "生成的文件名"
 NAME_ADVICE = "请运行 plandocs check 检查 plan/ 中的名称"
 # For tests of a kill during the switch: "N:FILE" makes the switch touch FILE and wait after N moves.
 PAUSE_ENV = "PLANDOCS_SWITCH_PAUSE"
+# The same for the ledger's switch (ledger/journal.py), counting every rename: a removal's too.
+RENAME_PAUSE_ENV = "PLANDOCS_LEDGER_PAUSE"
 
 
 class Staging:
-    def __init__(self, out_dir: Path, rewrite: bool = False):
+    def __init__(self, out_dir: Path, rewrite: bool = False, pause_env: str = PAUSE_ENV):
+        self.pause_env = pause_env
         recover(out_dir)
         # Leftovers of killed builds go (after recover, which may still need one). Each build has its own
         # folder, so a worker orphaned by a killed build can never drop a file into this build's staging.
@@ -51,6 +54,7 @@ class Staging:
     def attached(cls, out_dir: Path, root: Path, rewrite: bool) -> Staging:
         """The same staging seen from a worker process."""
         staging = cls.__new__(cls)
+        staging.pause_env = PAUSE_ENV
         staging._attach(out_dir, root, rewrite)
         return staging
 
@@ -79,23 +83,38 @@ class Staging:
         if manifest is not None:
             atomic_write(self.new / MANIFEST, manifest)
         if moves or removes:
-            switch(self.out_dir, self.root, moves, removes, summary or {})
+            switch(self.out_dir, self.root, moves, removes, summary or {}, self.pause_env)
         return written
 
     def discard(self) -> None:
+        """Drop what is staged, unless a switch from it was cut short (Ctrl-C while it moved): then the
+        journal still needs the staged and the kept files, and the next command finishes it (recover)."""
+        if _pending(self.out_dir) == self.root.name:
+            return
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _pending(out_dir: Path) -> str | None:
+    """The staging folder a journal left in out_dir names, if any."""
+    try:
+        journal = json.loads((out_dir / JOURNAL).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return str(journal.get("staging")) if isinstance(journal, dict) else None
 
 
 def _holds(target: Path, data: bytes) -> bool:
     return target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data
 
 
-def switch(out_dir: Path, root: Path, moves: list[str], removes: list[str], summary: dict) -> None:
+def switch(
+    out_dir: Path, root: Path, moves: list[str], removes: list[str], summary: dict, pause_env: str = PAUSE_ENV
+) -> None:
     _preflight(out_dir, moves, removes)
     journal = {"staging": root.name, "moves": moves, "remove": removes, "summary": summary}
     atomic_write(out_dir / JOURNAL, json.dumps(journal, ensure_ascii=False).encode("utf-8"))
     try:
-        _forward(out_dir, journal)
+        _forward(out_dir, journal, _pause_point(pause_env))
     except OSError:
         with contextlib.suppress(OSError):  # if even that fails, the journal stays: the next start ends it
             _backward(out_dir, journal)
@@ -164,14 +183,17 @@ def _places(out_dir: Path, journal: dict, path: str) -> tuple[Path, Path, Path]:
     )
 
 
-def _forward(out_dir: Path, journal: dict) -> None:
+def _forward(out_dir: Path, journal: dict, pause: tuple[int, str, bool] | None = None) -> None:
     """Do the switch; every step can be done again after a kill (it looks at what is where)."""
+    renamed = 0
     for path in journal["remove"]:
         _, target, backup = _places(out_dir, journal, path)
         if os.path.lexists(target) and not os.path.lexists(backup):
             backup.parent.mkdir(parents=True, exist_ok=True)
             os.replace(target, backup)
-    pause = _pause_point()
+            renamed += 1
+            if pause and pause[2] and renamed == pause[0]:
+                _wait(pause[1])
     for count, path in enumerate(journal["moves"], 1):
         staged, target, backup = _places(out_dir, journal, path)
         if not os.path.lexists(staged):
@@ -184,9 +206,8 @@ def _forward(out_dir: Path, journal: dict) -> None:
                 os.replace(target, backup)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, target)
-        if pause and count == pause[0]:
-            Path(pause[1]).touch()
-            time.sleep(300)
+        if pause and (renamed + count if pause[2] else count) == pause[0]:
+            _wait(pause[1])
     for path in journal["remove"]:
         _remove_empty_parents(out_dir, out_dir / path)
 
@@ -209,12 +230,18 @@ def _backward(out_dir: Path, journal: dict) -> None:
             os.replace(backup, target)
 
 
-def _pause_point() -> tuple[int, str] | None:
-    value = os.environ.get(PAUSE_ENV)
+def _pause_point(env: str) -> tuple[int, str, bool] | None:
+    """(after how many, the flag file, whether removals count) from the test's environment variable."""
+    value = os.environ.get(env)
     if not value:
         return None
     count, _, flag = value.partition(":")
-    return int(count), flag
+    return int(count), flag, env == RENAME_PAUSE_ENV
+
+
+def _wait(flag: str) -> None:
+    Path(flag).touch()
+    time.sleep(300)
 
 
 def _preflight(out_dir: Path, moves: list[str], removes: list[str]) -> None:

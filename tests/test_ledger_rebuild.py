@@ -121,7 +121,7 @@ def test_summaries_rebuilt_from_the_ledger_alone_have_the_same_cells(office):
 
 def test_the_quarter_register_says_who_reported_was_sent_back_or_sent_nothing(office, views):
     plan_dir, *_ = office
-    with open(plan_dir.parent / "ledger" / "2023" / "应报.csv", encoding="utf-8", newline="") as handle:
+    with open(plan_dir.parent / "ledger" / "2023" / "应报.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     q1 = {r["单位"]: r for r in rows if r["季度"] == "1"}
     assert list(q1) == list(views.assignments)  # every unit asked, registry order
@@ -132,7 +132,7 @@ def test_the_quarter_register_says_who_reported_was_sent_back_or_sent_nothing(of
     assert q1["新河镇"]["报送情况"] == "未报送"
     held = [a.key for a in views.assignments["城桥镇"].all]
     assert q1["城桥镇"]["承担任务"].split("、") == held  # its form's order, the row it deleted included
-    entries = csv.DictReader((plan_dir.parent / "ledger" / "2023.csv").open(encoding="utf-8"))
+    entries = csv.DictReader((plan_dir.parent / "ledger" / "2023.csv").open(encoding="utf-8-sig"))
     town = {r["任务标识"]: r for r in entries if r["单位"] == "城桥镇" and r["季度"] == "1"}
     assert town["M33"]["完成状态"] == "未填报" and town["M1"]["责任类型"]
 
@@ -162,7 +162,7 @@ def test_an_older_ledger_is_read_and_says_how_to_rebuild(office):
     plan_dir, out, flags, _ = office
     ledger = plan_dir.parent / "ledger"
     table = ledger / "2023.csv"
-    with open(table, encoding="utf-8", newline="") as handle:
+    with open(table, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     role = rows[0].index("责任类型")
     with open(table, "w", encoding="utf-8", newline="") as handle:

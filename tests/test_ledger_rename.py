@@ -83,12 +83,12 @@ def played(tmp_path_factory, layout):
 
 def test_the_ledger_keeps_one_identity_with_the_former_name(played):
     root, *_ = played
-    with open(root / "ledger" / "2023" / "单位.csv", encoding="utf-8", newline="") as handle:
+    with open(root / "ledger" / "2023" / "单位.csv", encoding="utf-8-sig", newline="") as handle:
         units = {r["单位标识"]: r for r in csv.DictReader(handle)}
     assert NEW not in units  # no second identity
     assert (units[OLD]["单位"], units[OLD]["全称"], units[OLD]["曾用名"]) == (NEW, NEW_FULL, OLD)
     assert units[OLD]["离开季度"] == ""
-    with open(root / "ledger" / "2023" / "应报.csv", encoding="utf-8", newline="") as handle:
+    with open(root / "ledger" / "2023" / "应报.csv", encoding="utf-8-sig", newline="") as handle:
         asked = {(r["季度"], r["单位标识"]): r for r in csv.DictReader(handle)}
     assert (asked[("1", OLD)]["单位"], asked[("1", OLD)]["报送情况"]) == (OLD, "已报")
     assert (asked[("2", OLD)]["单位"], asked[("2", OLD)]["报送情况"]) == (NEW, "未报送")

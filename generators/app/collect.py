@@ -21,7 +21,7 @@ from generators.plan import load_plan
 from generators.views import Views
 
 from .common import Refused
-from .ledger import record_collection
+from .ledger import recording
 
 
 @dataclass
@@ -60,14 +60,25 @@ def collect(
     tally = Tally(views, FormsLayout.of(layout), collection)  # one tally: summary, 通报 and ledger
     artifacts = summary_artifacts(plan, views, layout, collection, tally)
     with transaction(out_dir, COLLECTED_KINDS) as tx:  # this quarter's summary replaced, the others kept
-        tx.write(artifacts, plan, replaced=lambda entry: entry.get("quarter") == quarter)
-        if not no_ledger:
+        if no_ledger:
+            tx.write(artifacts, plan, replaced=lambda entry: entry.get("quarter") == quarter)
+        else:
+            # the ledger is read and checked, and the recording prepared, before output/ changes; then the
+            # summary and the ledger are switched in, each as one transaction (a kill between the two
+            # leaves the ledger as it was: collecting the folder again records it)
             try:
-                outcome.ledger, outcome.recorded = record_collection(
-                    plan_dir, plan, views, layout, collection, tally
-                )
+                with recording(plan_dir, plan, views, layout, collection, tally) as (paths, pending):
+                    tx.write(artifacts, plan, replaced=lambda entry: entry.get("quarter") == quarter)
+                    try:
+                        pending.commit()
+                    except LedgerError as err:
+                        outcome.ledger_error = f"{err}；汇总已写入，台账未改动，请处理后重新运行 collect"
+                    else:
+                        outcome.ledger, outcome.recorded = paths, pending.recorded
             except LedgerError as err:
-                outcome.ledger_error = f"{err}；汇总已写入，台账未记录，请处理后重新运行 collect"
+                if outcome.ledger_error is None:
+                    outcome.ledger_error = f"{err}；汇总和台账均未改动，请处理后重新运行 collect"
+                    return outcome
     outcome.written = [str(out_dir / artifact.path) for artifact in artifacts]
     return outcome
 

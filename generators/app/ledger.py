@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from generators.artifact import Artifact
 from generators.collect.collection import Collection
 from generators.collect.tally import Tally
+from generators.errors import FAILED
 from generators.formspec import FormsLayout
 from generators.layout import Layout, load_layout
-from generators.ledger.record import Recorded, record
+from generators.ledger.journal import LedgerBusy, ledger_lock
+from generators.ledger.record import Pending, prepare
 from generators.ledger.spec import LedgerLayout
 from generators.ledger.store import LedgerError, LedgerPaths, load
 from generators.ledger.year import Year
@@ -25,17 +28,24 @@ from generators.views import Views
 from .common import Refused
 
 
-def record_collection(
+@contextlib.contextmanager
+def recording(
     plan_dir: Path,
     plan: Plan,
     views: Views,
     layout: Layout,
     collection: Collection,
     tally: Tally | None = None,
-) -> tuple[LedgerPaths, Recorded]:
-    """collect's hook: record the accepted returns (LedgerError when the ledger cannot take them)."""
+) -> Iterator[tuple[LedgerPaths, Pending]]:
+    """collect's hook, around its write of output/: ledger/ locked (a switch a killed collect left is
+    finished first), read whole, checked, and the recording prepared, all before output/ changes
+    (LedgerError: nothing written anywhere). The caller commits the Pending after the summary is in."""
     paths = LedgerPaths.beside(plan_dir, plan.meta.year)
-    return paths, record(paths, plan, views, FormsLayout.of(layout), collection, tally)
+    try:
+        with ledger_lock(paths):
+            yield paths, prepare(paths, plan, views, FormsLayout.of(layout), collection, tally)
+    except LedgerBusy as err:
+        raise Refused(str(err), FAILED) from err
 
 
 def load_year(plan_dir: Path, templates_dir: Path) -> tuple[Plan, Layout, Year]:
@@ -44,7 +54,10 @@ def load_year(plan_dir: Path, templates_dir: Path) -> tuple[Plan, Layout, Year]:
     layout = load_layout(templates_dir / "layout.yaml")
     paths = LedgerPaths.beside(plan_dir, plan.meta.year)
     try:
-        ledger = load(paths)
+        with ledger_lock(paths, create=False):  # a switch a killed collect left is finished first
+            ledger = load(paths)
+    except LedgerBusy as err:
+        raise Refused(str(err), FAILED) from err
     except LedgerError as err:
         raise Refused(str(err)) from err
     if not ledger.entries:

@@ -18,9 +18,9 @@ def echo_recorded(paths: LedgerPaths, quarter: int, done: Recorded) -> None:
     q = to_chinese(quarter)
     if done.migrated:
         click.echo(
-            f"台账 {paths.csv} 由较早版本的 plandocs 记下，已按新格式重写（增加“责任类型”一栏及 "
-            f"{paths.expected.name}、{paths.quarter_tasks.name}）；此前收取的季度要只凭台账重做汇总，"
-            "请对各季度的存档文件夹重新运行 collect。"
+            f"台账 {paths.root} 由较早版本的 plandocs 记下，已按新格式重写（CSV 加字节顺序标记、以 = + - @ 开头的"
+            f"内容前加“'”，增加“责任类型”一栏及 {paths.expected.name}、{paths.quarter_tasks.name}）；"
+            "此前收取的季度要只凭台账重做汇总，请对各季度的存档文件夹重新运行 collect。"
         )
     click.echo(
         f"台账 {paths.csv}：第{q}季度新记 {len(done.added)} 个单位，替换 {len(done.replaced)} 个，"
@@ -28,8 +28,8 @@ def echo_recorded(paths: LedgerPaths, quarter: int, done: Recorded) -> None:
     )
     for line in done.replaced:
         click.echo(f"替换  {line}")
-    for line in done.kept:
-        click.echo(f"保留  {line}")
+    for line in done.notes:
+        click.echo(f"注意  {line}")
 
 
 def echo_written(paths: list[str]) -> None:

@@ -1,29 +1,34 @@
 """Record a quarter's accepted returns in the ledger: rows, an archived copy, a history line.
 
 A return already recorded (same bytes) is left alone, so collecting the same folder twice changes
-nothing. A different return for a unit and quarter already recorded replaces it when it is not older
-(填报日期): the old rows give way, the old copy moves to 被替换/, and the new rows and the history say
-what was replaced. Nothing in ledger/ is ever deleted.
+nothing. A different return for a unit and quarter already recorded replaces it: the ledger and the
+summary follow one rule, the return the latest collect counted counts (within one folder, the newest
+填报日期: checking.resolve_duplicates). The old rows give way, the old copy moves to 被替换/, and the new
+rows and the history say what was replaced (and when the replaced one bore a later 填报日期, the console
+says so: collecting the folder of that one again puts it back). Nothing in ledger/ is ever deleted.
 
 Besides the rows, the quarter's register (应报.csv: every unit asked, 已报/退回/未报送, the tasks it held)
 and its task list (季度任务.csv) are brought up to date, so the quarter's summary and 通报 can be rebuilt
 from the ledger alone: a unit whose return the ledger holds stays 已报 whatever a later folder lacks.
+
+Everything is prepared first (`prepare`, which reads and checks the whole ledger and changes nothing),
+then committed as one transaction (journal.Change): collect checks the ledger before it writes its summary.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from generators.collect.collection import Collection
 from generators.collect.tally import Tally
 from generators.dates import chinese_date
 from generators.formspec import FormsLayout
 from generators.model import Plan
-from generators.output import atomic_write
 from generators.views import Views
 
+from .journal import Change, ledger_lock
 from .registers import Identities, sync
 from .store import (
     NOT_REPORTED,
@@ -35,11 +40,11 @@ from .store import (
     Ledger,
     LedgerPaths,
     QuarterTask,
+    files,
     load,
-    save,
 )
 
-ACCEPTED, REPLACED, KEPT = "接收", "替换", "保留"
+ACCEPTED, REPLACED, KEPT, WITHDRAWN = "接收", "替换", "保留", "撤回"
 # Files are named as the summary shows them (Verdict.name): a name that is not UTF-8 or holds a control
 # character cannot go into a CSV or a workbook as it is.
 
@@ -49,8 +54,30 @@ class Recorded:
     added: list[str] = field(default_factory=list)  # units recorded for the first time this quarter
     replaced: list[str] = field(default_factory=list)  # "unit：old file → new file"
     unchanged: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)  # a newer return was already recorded: why
+    notes: list[str] = field(default_factory=list)  # what the office should know (a later-dated one replaced)
     migrated: bool = False  # the ledger was in an older format and is now written in the current one
+
+
+@dataclass
+class Pending:
+    """A recording prepared and checked, not yet in ledger/: commit() switches it in, all at once."""
+
+    recorded: Recorded
+    change: Change
+
+    def commit(self) -> None:
+        self.change.commit()
+
+
+def current(ledger: Ledger) -> dict[tuple[int, str], Event]:
+    """(quarter, unit id) → the event of the return that counts now (a withdrawn one counts no more)."""
+    latest: dict[tuple[int, str], Event] = {}
+    for event in ledger.events:
+        if event.action in (ACCEPTED, REPLACED):
+            latest[(event.quarter, event.unit_id)] = event
+        elif event.action == WITHDRAWN:
+            latest.pop((event.quarter, event.unit_id), None)
+    return latest
 
 
 def record(
@@ -61,24 +88,40 @@ def record(
     collection: Collection,
     tally: Tally | None = None,
 ) -> Recorded:
-    """Record the collection's accepted returns; `tally` is the summary's, when it was made already."""
+    """Record the collection's accepted returns, as one transaction; `tally` is the summary's, when it
+    was made already."""
+    with ledger_lock(paths):
+        pending = prepare(paths, plan, views, spec, collection, tally)
+        pending.commit()
+    return pending.recorded
+
+
+def prepare(
+    paths: LedgerPaths,
+    plan: Plan,
+    views: Views,
+    spec: FormsLayout,
+    collection: Collection,
+    tally: Tally | None = None,
+) -> Pending:
+    """What recording the collection changes in ledger/, checked and staged in memory (hold ledger_lock
+    from here to the commit). Raises LedgerError on a damaged ledger, before anything is written."""
     quarter = collection.quarter
     ledger = load(paths, only=quarter)
     ids = sync(ledger, plan, views, spec, quarter)
-    latest = {}  # (quarter, unit id) → the event of the return that counts now
-    for event in ledger.events:
-        if event.action in (ACCEPTED, REPLACED):
-            latest[(event.quarter, event.unit_id)] = event
+    latest = current(ledger)
+    withdrawn = {(e.quarter, e.unit_id, e.sha256) for e in ledger.events if e.action == WITHDRAWN}
     rows_of: dict[str, list] = {}
     tally = tally or Tally(views, spec, collection)
     for row in tally.rows:
         rows_of.setdefault(row.unit, []).append(row)
     done = Recorded(migrated=ledger.migrated)
+    change = Change(paths)
     fresh: set[str] = set()  # units whose return is recorded by this collection
     # rows an older ledger recorded without 责任类型: filled in when the same return comes again
     roleless = {e.unit_id for e in ledger.entries if e.quarter == quarter and not e.role}
     roles: dict[str, dict[str, str]] = {}
-    dropped: set[str] = set()  # units whose earlier return of the quarter a later one replaces
+    dropped: set[str] = set()  # units whose rows of the quarter this collection's return replaces
     recorded: list[Entry] = []
     for unit, verdict in collection.reports.items():
         unit_id = ids.unit_of[unit]
@@ -91,25 +134,24 @@ def record(
             if unit_id in roleless:
                 roles[unit_id] = {ids.task_of[r.key]: r.role for r in rows_of.get(unit, [])}
             continue
-        if before is not None and date < before.date:
-            note = f"账本中已有填报日期更晚的报表 {before.file}（{chinese_date(before.date)}），{verdict.name} 未替换它"
-            done.kept.append(f"{unit}：{note}")
-            ledger.events.append(Event(quarter, unit_id, unit, KEPT, verdict.name, sha, date, "", note))
-            continue
-        archive = paths.archive(quarter, unit_id)
+        archive = paths.archive(quarter, unit_id, sha)
+        change.archive(archive, data)
         replaces = ""
         if before is not None:
-            moved = paths.replaced(quarter, unit_id, before.sha256)
-            moved.parent.mkdir(parents=True, exist_ok=True)
-            if archive.is_file():
-                os.replace(archive, moved)
+            moved = _move_away(paths, change, quarter, unit_id, before, archive)
             shown = chinese_date(before.date) if before.date else "未填"
             replaces = f"替换 {before.file}（填报日期 {shown}，存档 {paths.relative(moved)}）"
-            dropped.add(unit_id)
             done.replaced.append(f"{unit}：{before.file} → {verdict.name}")
+            if date and before.date and date < before.date:
+                done.notes.append(
+                    f"{unit}：{verdict.name}（填报日期 {chinese_date(date)}）替换了填报日期更晚的 {before.file}"
+                    f"（{chinese_date(before.date)}）；如收错了，请重新收取那一份"
+                )
         else:
             done.added.append(unit)
-        atomic_write(archive, data)
+            if (quarter, unit_id, sha) in withdrawn:
+                done.notes.append(f"{unit}：{verdict.name} 曾被撤回，现重新记入台账")
+        dropped.add(unit_id)  # also rows a killed older plandocs wrote without their event
         relative, name = paths.relative(archive), verdict.name
         reporter = str(verdict.returned.reporter.get(spec.reporter[0]) or "").strip()
         for row in rows_of.get(unit, []):
@@ -144,8 +186,22 @@ def record(
     if roles:
         _fill_roles(ledger, quarter, roles)
     _register_quarter(ledger, views, spec, collection, ids, fresh, tally)
-    save(paths, ledger)
-    return done
+    change.writes.update(files(paths, ledger))
+    return Pending(done, change)
+
+
+def _move_away(
+    paths: LedgerPaths, change: Change, quarter: int, unit_id: str, before: Event, archive: Path
+) -> Path:
+    """The replaced return's archive goes to 被替换/, named by the bytes it holds (an older ledger's
+    archive name may hold other bytes than its event says, after a kill in an older plandocs)."""
+    old = paths.recorded(before.archive)
+    if old is None or not old.is_file() or old == archive:
+        return paths.replaced(quarter, unit_id, before.sha256)
+    held = old.read_bytes()
+    moved = paths.replaced(quarter, unit_id, hashlib.sha256(held).hexdigest())
+    change.move(old, moved)
+    return moved
 
 
 def _fill_roles(ledger: Ledger, quarter: int, roles: dict[str, dict[str, str]]) -> None:

@@ -7,28 +7,37 @@
     ledger/2023/应报.csv           per quarter, every unit asked for a form: 已报/退回/未报送, the return
                                    that counts (file, 填报人, 填报日期, form version), the tasks it held
     ledger/2023/季度任务.csv       per quarter, the tasks held, in plan order, as numbered then
-    ledger/2023/Q1/区应急局.xlsx   the accepted return, a byte copy (the original stays where it was)
-    ledger/2023/被替换/Q1/…        a return a later one replaced, kept
+    ledger/2023/Q1/<sha256 前 12 位>/区应急局.xlsx
+                                   the accepted return, a byte copy (the original stays where it was),
+                                   in a folder named by its content: an archived return is never written over
+    ledger/2023/被替换/Q1/区应急局-<sha12>.xlsx   a return a later one replaced, kept
+    ledger/2023/撤回/Q1/区应急局-<sha12>.xlsx     a return the office withdrew (collect --withdraw), kept
 
-Plain UTF-8 CSV in a stable order, so a commit of ledger/ shows what changed. Nothing here is ever
-deleted; every file is written whole to a temporary name and renamed into place. With 应报.csv and
-季度任务.csv beside the rows, every quarter's summary can be rebuilt from the ledger alone (rebuild.py).
+UTF-8 CSV with a byte-order mark (what a spreadsheet needs to read the Chinese headers), in a stable
+order, so a commit of ledger/ shows what changed. A field a spreadsheet would run as a formula (it starts
+with = + - @, a tab or a carriage return) is written with an apostrophe in front, and so is a field that
+starts with an apostrophe itself: reading drops exactly one leading apostrophe, so every text comes back as
+it was (ESCAPED, escape/unescape). A collect's changes — rows, registers, history, archives, moves to 被替换/
+— are one transaction (journal.py): all of them or none, whatever kills the command. Nothing here is ever
+deleted. With 应报.csv and 季度任务.csv beside the rows, every quarter's summary can be rebuilt from the
+ledger alone (rebuild.py).
 
-Older ledgers are read as they are: a 2023.csv without the 责任类型 column (before the rebuild existed)
+Older ledgers are read as they are: a CSV without the byte-order mark holds its fields unescaped and is
+rewritten with both at the next collect; a 2023.csv without the 责任类型 column (before the rebuild existed)
 loads with that column empty and is written with it at the next save; a quarter missing from 应报.csv
-cannot be rebuilt until it is collected again (rebuild.py says how).
+cannot be rebuilt until it is collected again (rebuild.py says how); archives named 区应急局.xlsx (before
+content-addressed names) stay where they are.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from operator import attrgetter
 from pathlib import Path
-
-from generators.output import atomic_write
 
 LEDGER_DIR = "ledger"
 QUARTER_COUNT = 4
@@ -39,12 +48,43 @@ class LedgerError(Exception):
     """The ledger cannot be read or written; the message says why, in Chinese."""
 
 
+BOM = "\ufeff"
+# A field starting with one of these is run by a spreadsheet (= + - @ start a formula; a tab or a carriage
+# return in front is skipped by some, which then see the formula behind it). The apostrophe is escaped too,
+# so that one leading apostrophe always means "escaped" and the text reads back exactly.
+ESCAPED = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def escape(value: str) -> str:
+    return "'" + value if value.startswith(ESCAPED) else value
+
+
+def unescape(value: str) -> str:
+    return value[1:] if value.startswith("'") else value
+
+
+def _has_bom(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(3) == BOM.encode("utf-8")
+    except OSError:
+        return False
+
+
 def safe_name(name: str, what: str) -> str:
     """A name from a return or the plan used as a file name: it must stay one name inside ledger/."""
     bad = not name or name in (".", "..") or any(ch in name for ch in "/\\\0") or name.startswith(".")
     if bad:
         raise LedgerError(f"{what}“{name}”不能用作台账中的文件名（含路径分隔符或以“.”开头）")
     return name
+
+
+def safe_part(name: str) -> bool:
+    return bool(name) and name not in (".", "..") and not any(ch in name for ch in "\\\0")
+
+
+def _addressed(unit_id: str, sha: str) -> str:
+    return f"{safe_name(unit_id, '单位')}-{sha[:12]}.xlsx"
 
 
 @dataclass(frozen=True)
@@ -85,12 +125,26 @@ class LedgerPaths:
     def quarter_tasks(self) -> Path:
         return self.folder / "季度任务.csv"
 
-    def archive(self, quarter: int, unit_id: str) -> Path:
-        return self._inside(self.folder / f"Q{quarter}" / f"{safe_name(unit_id, '单位')}.xlsx")
+    def archive(self, quarter: int, unit_id: str, sha: str) -> Path:
+        """Where a return that counts is kept: in a folder named by its content, so no other return ever
+        lands there, under the unit's name (collecting Q1/ again reads the same names as before)."""
+        return self._inside(self.folder / f"Q{quarter}" / sha[:12] / f"{safe_name(unit_id, '单位')}.xlsx")
 
     def replaced(self, quarter: int, unit_id: str, sha: str) -> Path:
-        name = f"{safe_name(unit_id, '单位')}-{sha[:12]}.xlsx"
-        return self._inside(self.folder / "被替换" / f"Q{quarter}" / name)
+        return self._inside(self.folder / "被替换" / f"Q{quarter}" / _addressed(unit_id, sha))
+
+    def withdrawn(self, quarter: int, unit_id: str, sha: str) -> Path:
+        return self._inside(self.folder / "撤回" / f"Q{quarter}" / _addressed(unit_id, sha))
+
+    def recorded(self, relative: str) -> Path | None:
+        """A file an event or a row names (存档, relative to ledger/), if it stays inside ledger/."""
+        parts = relative.split("/")
+        if not relative or any(not safe_part(p) for p in parts):
+            return None
+        try:
+            return self._inside(self.root.joinpath(*parts))
+        except LedgerError:
+            return None
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -284,32 +338,45 @@ class Ledger:
             yield e.quarter, e.unit_id, e.task_id
         for text in self.kept:
             for row in csv.reader(io.StringIO(text)):
-                yield QUARTER_OF[row[0]], row[1], row[3]
+                yield QUARTER_OF[row[0]], unescape(row[1]), unescape(row[3])
 
 
-def _read(path: Path, header: tuple[str, ...], older: tuple[str, ...] = ()) -> Iterator[list[str]]:
+def _read(
+    path: Path, header: tuple[str, ...], older: tuple[str, ...] = (), ledger: Ledger | None = None
+) -> Iterator[list[str]]:
     """The rows under `header` (or under the `older` header, then as long as that one), streamed: a city's
-    2023.csv is 40 MB, and holding its text, a copy and every row at once cost more than the entries."""
+    2023.csv is 40 MB, and holding its text, a copy and every row at once cost more than the entries.
+    Fields are unescaped in a file with the byte-order mark; one without it is an older ledger's, read as
+    it is and marked for rewriting (ledger.migrated)."""
     try:
-        handle = path.open(encoding="utf-8-sig")
+        handle = path.open(encoding="utf-8-sig", newline="")
     except FileNotFoundError:
         return
     except OSError as err:
         raise LedgerError(f"{path}：无法读取台账（{type(err).__name__}）") from err
+    escaped = _has_bom(path)
     with handle:
         try:
-            reader = csv.reader(handle)
+            reader = csv.reader(handle, strict=True)
             first = next(reader, None)
             if first is None:
                 return
+            if ledger is not None and not escaped:
+                ledger.migrated = True
             if older and tuple(first) == older:
                 header = older
             elif tuple(first) != header:
                 raise LedgerError(f"{path}:1:1: 表头应为“{','.join(header)}”，实际为“{','.join(first)}”")
-            for number, row in enumerate(reader, start=2):
+            number = reader.line_num
+            for row in reader:
                 if len(row) != len(header):
-                    raise LedgerError(f"{path}:{number}:1: 应有 {len(header)} 列，实际 {len(row)} 列")
-                yield row
+                    raise LedgerError(f"{path}:{number + 1}:1: 应有 {len(header)} 列，实际 {len(row)} 列")
+                yield [unescape(v) for v in row] if escaped else row
+                number = reader.line_num
+        except csv.Error as err:
+            raise LedgerError(
+                f"{path}:{reader.line_num}:1: 不是完好的 CSV 行（引号不成对或有多余字符）"
+            ) from err
         except (OSError, UnicodeDecodeError) as err:
             raise LedgerError(f"{path}：无法读取台账（{type(err).__name__}）") from err
 
@@ -319,6 +386,18 @@ def _int(path: Path, number: int, value: str) -> int:
         return int(value) if value else 0
     except ValueError as err:
         raise LedgerError(f"{path}:{number}: “{value}”不是数字") from err
+
+
+def _date(path: Path, number: int, column: int, value: str) -> str:
+    """A 填报日期 as the ledger keeps it: empty or an ISO date (2023-03-31)."""
+    if value:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError as err:
+            raise LedgerError(
+                f"{path}:{number}:{column}: 填报日期应写成“2023-03-31”这样的日期，实际为“{value}”"
+            ) from err
+    return value
 
 
 def _lines(text: str) -> list[str]:
@@ -331,19 +410,31 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
-def _split(path: Path, wanted: int, ledger: Ledger) -> list[list[str]] | None:
-    """Read 2023.csv for one quarter: its rows, and the text of the rows before and after it (set as
-    ledger.kept), every row's width and quarter checked. None when the file has the older header: then it
-    is read whole and rewritten (load's other branch)."""
+def _split(path: Path, wanted: int, ledger: Ledger) -> list[tuple[int, list[str]]] | None:
+    """Read 2023.csv for one quarter: its rows (with their line numbers, unescaped), and the text of the
+    rows before and after it (set as ledger.kept), every row's width and quarter checked. None when the
+    file is an older ledger's (no byte-order mark, or the older header): then it is read whole and
+    rewritten (load's other branch)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError:
         return []
-    except (OSError, UnicodeDecodeError) as err:
+    except OSError as err:
+        raise LedgerError(f"{path}：无法读取台账（{type(err).__name__}）") from err
+    if not raw:
+        return []
+    if not raw.startswith(BOM.encode("utf-8")):
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
         raise LedgerError(f"{path}：无法读取台账（{type(err).__name__}）") from err
     lines = _lines(text)
-    reader = csv.reader(lines)
-    header = next(reader, None)
+    reader = csv.reader(lines, strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as err:
+        raise LedgerError(f"{path}:1:1: 不是完好的 CSV 行（引号不成对或有多余字符）") from err
     if header is None:
         return []
     if tuple(header) != ENTRY_HEADER:
@@ -353,9 +444,15 @@ def _split(path: Path, wanted: int, ledger: Ledger) -> list[list[str]] | None:
     width = len(ENTRY_HEADER)
     before: list[str] = []
     after: list[str] = []
-    rows: list[list[str]] = []
+    rows: list[tuple[int, list[str]]] = []
     start = reader.line_num
-    for row in reader:
+    while True:
+        try:
+            row = next(reader, None)
+        except csv.Error as err:
+            raise LedgerError(f"{path}:{start + 1}:1: 不是完好的 CSV 行（引号不成对或有多余字符）") from err
+        if row is None:
+            break
         end = reader.line_num
         quarter = QUARTER_OF.get(row[0]) if row else None
         if len(row) != width or quarter is None:
@@ -364,7 +461,7 @@ def _split(path: Path, wanted: int, ledger: Ledger) -> list[list[str]] | None:
                 raise LedgerError(f"{path}:{number}:1: 应有 {width} 列，实际 {len(row)} 列")
             raise LedgerError(f"{path}:{number}:1: 季度应为 1–{QUARTER_COUNT}，实际为“{row[0]}”")
         if quarter == wanted:
-            rows.append(row)
+            rows.append((start + 1, [unescape(v) for v in row]))
         else:
             (before if quarter < wanted else after).extend(lines[start:end])
         start = end
@@ -374,43 +471,60 @@ def _split(path: Path, wanted: int, ledger: Ledger) -> list[list[str]] | None:
     return rows
 
 
+DATE_COLUMN = ENTRY_HEADER.index("填报日期")
+
+
 def load(paths: LedgerPaths, only: int | None = None) -> Ledger:
-    """The whole ledger; with `only`, 2023.csv's rows of the other quarters are kept as text (Ledger.kept)."""
+    """The whole ledger; with `only`, 2023.csv's rows of the other quarters are kept as text (Ledger.kept).
+    Every row is checked as it is read: its width, quarter, 填报日期 and that its unit and task are in the
+    registers; a damaged file is one LedgerError naming file and line."""
     ledger = Ledger()
     shared: dict[str, str] = {}  # one string object per distinct value: unit, task, status repeat a lot
-    table, keep = paths.csv, shared.setdefault
-    entries = ledger.entries
-    rows = None if only is None else _split(paths.csv, only, ledger)
-    if rows is not None and only is not None:
-        for row in rows:
-            entries.append(Entry(only, *map(keep, row[1:], row[1:])))
-    else:
-        for n, row in enumerate(_read(table, ENTRY_HEADER, ENTRY_HEADER_V1), start=2):
-            if len(row) == len(ENTRY_HEADER_V1):
-                row.insert(ROLE_COLUMN, "")
-                ledger.migrated = True
-            quarter = QUARTER_OF.get(row[0]) or _quarter(table, n, row[0])
-            entries.append(Entry(quarter, *map(keep, row[1:], row[1:])))
+    keep = shared.setdefault
     register = paths.tasks
-    for n, row in enumerate(_read(register, TASK_HEADER), start=2):
+    for n, row in enumerate(_read(register, TASK_HEADER, ledger=ledger), start=2):
         number, start, end = (_int(register, n, row[i]) for i in (2, 8, 9))
         key_text, task, text, leaders, part = row[3:8]
         ledger.tasks.append(
             TaskRecord(row[0], row[1], number, key_text, task, text, leaders, part, start, end)
         )
     register = paths.units
-    for n, row in enumerate(_read(register, UNIT_HEADER), start=2):
+    for n, row in enumerate(_read(register, UNIT_HEADER, ledger=ledger), start=2):
         former = [name for name in row[4].split("、") if name]
         start, end = (_int(register, n, row[i]) for i in (5, 6))
         ledger.units.append(UnitRecord(row[0], row[1], row[2], row[3], former, start, end))
+    known_units = {u.unit_id for u in ledger.units}
+    known_tasks = {t.task_id for t in ledger.tasks}
+    table = paths.csv
+    entries = ledger.entries
+    rows = None if only is None else _split(table, only, ledger)
+    if rows is None:
+        if table.is_file() and not _has_bom(table):
+            ledger.migrated = True
+        rows = []
+        for n, row in enumerate(_read(table, ENTRY_HEADER, ENTRY_HEADER_V1, ledger), start=2):
+            if len(row) == len(ENTRY_HEADER_V1):
+                row.insert(ROLE_COLUMN, "")
+                ledger.migrated = True
+            row[0] = str(QUARTER_OF.get(row[0]) or _quarter(table, n, row[0]))
+            rows.append((n, row))
+    for n, row in rows:
+        _date(table, n, DATE_COLUMN + 1, row[DATE_COLUMN])
+        if known_units and row[1] not in known_units:
+            raise LedgerError(f"{table}:{n}:2: 单位标识“{row[1]}”不在单位名册 {paths.units.name} 中")
+        if known_tasks and row[3] not in known_tasks:
+            raise LedgerError(f"{table}:{n}:4: 任务标识“{row[3]}”不在任务名册 {paths.tasks.name} 中")
+        entries.append(Entry(QUARTER_OF[row[0]], *map(keep, row[1:], row[1:])))
     history = paths.history
-    for n, row in enumerate(_read(history, EVENT_HEADER), start=2):
-        ledger.events.append(Event(QUARTER_OF.get(row[0]) or _int(history, n, row[0]), *row[1:]))
+    for n, row in enumerate(_read(history, EVENT_HEADER, ledger=ledger), start=2):
+        _date(history, n, 7, row[6])
+        ledger.events.append(Event(_quarter(history, n, row[0]), *row[1:]))
     asked = paths.expected
-    for n, row in enumerate(_read(asked, EXPECTED_HEADER), start=2):
+    for n, row in enumerate(_read(asked, EXPECTED_HEADER, ledger=ledger), start=2):
         quarter = QUARTER_OF.get(row[0]) or _quarter(asked, n, row[0])
         if row[4] not in (REPORTED, RETURNED, NOT_REPORTED):
             raise LedgerError(f"{asked}:{n}:5: 报送情况应为已报、退回或未报送，实际为“{row[4]}”")
+        _date(asked, n, 8, row[7])
         held = row[10].split("、") if row[10] else []
         tasks = tuple(map(keep, held, held))
         unit_id, unit, category, outcome, file, reporter, date, version, reason = row[1:10]
@@ -418,7 +532,7 @@ def load(paths: LedgerPaths, only: int | None = None) -> Ledger:
             Expected(quarter, unit_id, unit, category, outcome, file, reporter, date, version, reason, tasks)
         )
     listed = paths.quarter_tasks
-    for n, row in enumerate(_read(listed, QUARTER_TASK_HEADER), start=2):
+    for n, row in enumerate(_read(listed, QUARTER_TASK_HEADER, ledger=ledger), start=2):
         ledger.quarter_tasks.append(QuarterTask(_quarter(listed, n, row[0]), *row[1:]))
     return ledger
 
@@ -431,10 +545,12 @@ def _quarter(path: Path, number: int, value: str) -> int:
 
 
 def _csv_bytes(header: tuple[str, ...], rows: Iterable[Iterable[object]]) -> bytes:
+    """The CSV as the ledger writes it: byte-order mark, header, rows with every text field escaped."""
     buffer = io.StringIO()
+    buffer.write(BOM)
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([escape(v) if isinstance(v, str) else v for v in row] for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 
@@ -445,18 +561,9 @@ def task_order(task_id: str) -> tuple:
     return (head.rstrip("0123456789"), int(digits or 0), tail)
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write only what changed, so a repeated collect leaves the ledger's files as they were."""
-    try:
-        if path.read_bytes() == data:
-            return
-    except FileNotFoundError:
-        pass
-    atomic_write(path, data)
-
-
-def save(paths: LedgerPaths, ledger: Ledger) -> None:
-    """Rewrite the four CSV files (each whole, atomically), rows in their stable order."""
+def files(paths: LedgerPaths, ledger: Ledger) -> dict[Path, bytes]:
+    """The six CSV files as the ledger is now, rows in their stable order (journal.py writes them, with
+    the archives, as one transaction)."""
     order = {task_id: task_order(task_id) for task_id in {e.task_id for e in ledger.entries}}
     entries = sorted(ledger.entries, key=lambda e: (e.quarter, e.unit_id, order[e.task_id]))
     row = attrgetter(*(f.name for f in fields(Entry)))  # asdict deep-copies: seconds for a city's year
@@ -466,38 +573,25 @@ def save(paths: LedgerPaths, ledger: Ledger) -> None:
     if before or after:
         head, _, body = data.decode("utf-8").partition("\n")
         data = f"{head}\n{before}{body}{after}".encode()
-    _write(paths.csv, data)
+    out = {paths.csv: data}
     tasks = sorted(ledger.tasks, key=lambda t: task_order(t.task_id))
-    atomic_write(
-        paths.tasks,
-        _csv_bytes(
-            TASK_HEADER,
-            [[*(getattr(t, f.name) for f in fields(t))][:8] + [t.start, t.end or ""] for t in tasks],
-        ),
+    out[paths.tasks] = _csv_bytes(
+        TASK_HEADER,
+        [[*(getattr(t, f.name) for f in fields(t))][:8] + [t.start, t.end or ""] for t in tasks],
     )
     units = sorted(ledger.units, key=lambda u: u.unit_id)
-    atomic_write(
-        paths.units,
-        _csv_bytes(
-            UNIT_HEADER,
-            [
-                [u.unit_id, u.name, u.full_name, u.category, "、".join(u.former), u.start, u.end or ""]
-                for u in units
-            ],
-        ),
+    out[paths.units] = _csv_bytes(
+        UNIT_HEADER,
+        [
+            [u.unit_id, u.name, u.full_name, u.category, "、".join(u.former), u.start, u.end or ""]
+            for u in units
+        ],
     )
     event = attrgetter(*(f.name for f in fields(Event)))
-    _write(paths.history, _csv_bytes(EVENT_HEADER, [event(e) for e in ledger.events]))
+    out[paths.history] = _csv_bytes(EVENT_HEADER, [event(e) for e in ledger.events])
     expected = sorted(ledger.expected, key=attrgetter("quarter"))  # stable: registry order kept within
     columns = attrgetter(*[f.name for f in fields(Expected)][:10])
-    _write(
-        paths.expected,
-        _csv_bytes(
-            EXPECTED_HEADER,
-            [[*columns(x), "、".join(x.tasks)] for x in expected],
-        ),
-    )
+    out[paths.expected] = _csv_bytes(EXPECTED_HEADER, [[*columns(x), "、".join(x.tasks)] for x in expected])
     catalogue = sorted(ledger.quarter_tasks, key=attrgetter("quarter"))
-    _write(
-        paths.quarter_tasks, _csv_bytes(QUARTER_TASK_HEADER, [list(asdict(t).values()) for t in catalogue])
-    )
+    out[paths.quarter_tasks] = _csv_bytes(QUARTER_TASK_HEADER, [list(asdict(t).values()) for t in catalogue])
+    return out
