@@ -176,6 +176,7 @@ class Meta:
     notice: Notice | None = None  # 印发通知; None: the plan is not issued by a notice
     letter_copies_to: str = ""  # 分工函抄送, as printed after "抄送："; "": the letters carry no 版记
     file_stem: str = ""  # 文件名: the opinion's file name without .docx; "" = the title
+    office_receives: bool = False  # 函件发出单位收函: the office gets its own letter, form and 督办单
 
     @property
     def stem(self) -> str:

@@ -301,8 +301,18 @@ class Views:
         return {
             u.name: UnitAssignments(unit=u, measures=tuple(measures[u.name]), tasks=tuple(tasks[u.name]))
             for u in self.plan.units
-            if measures[u.name] or tasks[u.name]
+            if (measures[u.name] or tasks[u.name]) and not self.is_issuing_office(u.name)
         }
+
+    def is_issuing_office(self, name: str) -> bool:
+        """The office that sends the letters (函件发出单位, by its short or full name) writes to itself only
+        when meta.yaml says 函件发出单位收函: true; its tasks stay in the plan's text."""
+        meta = self.plan.meta
+        if meta.office_receives:
+            return False
+        unit = self._units.get(name)
+        names = {name, unit.full_name if unit else name}
+        return bool(names & {meta.office, meta.office_full_name})
 
     @cached_property
     def received(self) -> dict[str, tuple[Received, ...]]:

@@ -4,10 +4,12 @@ one `check` accepts, builds, and prints no "None", "null", "{{" or "[]"."""
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from generators.cli import main
@@ -94,3 +96,31 @@ def test_responsibility_on_its_own_lines_belongs_to_its_item(tmp_path):
     assert last.responsibility.support_names == ("区财政局",)
     opinion = (tmp_path / "plan" / "opinion.yaml").read_text(encoding="utf-8")
     assert opinion.count("行外: true") == 4
+
+
+def manifest_units(out: Path, kind: str) -> set[str]:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return {e["unit"] for e in manifest["artifacts"] if e["kind"] == kind}
+
+
+@pytest.mark.parametrize("draft", [QINGTIAN, HESHAN], ids=["yaodian", "published"])
+def test_no_generated_document_prints_none_null_or_template_tags(draft, tmp_path):
+    _, out = new_checked_built(draft, tmp_path)
+    documents = sorted(out.rglob("*.docx")) + sorted(out.rglob("*.xlsx"))
+    assert len(documents) > 10
+    for path in documents:
+        text = document_text(path)
+        assert not [bad for bad in BAD_TEXT if bad in text], path
+
+
+def test_the_issuing_office_is_not_written_to_unless_the_plan_says_so(tmp_path):
+    plan_dir, out = new_checked_built(QINGTIAN, tmp_path)
+    letters = manifest_units(out, "letter")
+    assert "县安委办" not in letters and "县委组织部" in letters  # 〔县安委办牵头，县委组织部配合〕
+    assert "县安委办" not in manifest_units(out, "form")
+    assert "不给它自己发函" in run("check", "--plan", plan_dir).output
+    meta = plan_dir / "meta.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "函件发出单位收函: true\n", encoding="utf-8")
+    result = run("build", "--plan", plan_dir, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "县安委办" in manifest_units(out, "letter") and "县安委办" in manifest_units(out, "form")

@@ -88,6 +88,7 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
             "文号": "text?",
             "函件发出单位": "text",
             "函件发出单位全称": "text",
+            "函件发出单位收函": "bool",  # true: the office is written to like any unit named in the plan
             "联系人": "text?",
             "联系电话": "text?",
             "督办回复期限": "list",
@@ -145,6 +146,7 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
         notice=build_notice(f["印发通知"], check) if "印发通知" in f else None,
         letter_copies_to=text(f.get("分工函抄送")),
         file_stem=text(f.get("文件名")),
+        office_receives=bool(f["函件发出单位收函"].value) if "函件发出单位收函" in f else False,
     )
 
 

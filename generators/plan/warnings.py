@@ -66,9 +66,19 @@ def _base_plan(plan: Plan) -> Plan | None:
 
 
 def unreached_measures(plan: Plan) -> list[str]:
-    """Measures whose every unit is a group without members yet: no letter or form carries them."""
+    """Measures whose every unit is a group without members yet: no letter or form carries them; and the
+    issuing office's own items, which it sends no letter about."""
     empty = {g.name for g in plan.groups if not g.members}
     out = []
+    office = plan.meta.office
+    named = {n for m in plan.measures for n in m.responsibility.all_names}
+    named |= {n for t in plan.key_tasks for n in (*t.leads, *t.supports)}
+    full = {u.name for u in plan.units if u.full_name == plan.meta.office_full_name}
+    if not plan.meta.office_receives and (own := sorted(named & ({office} | full))):
+        out.append(
+            f"函件发出单位“{'、'.join(own)}”承担的措施不给它自己发函、发报表和督办单；"
+            "如要照发，请在 meta.yaml 写“函件发出单位收函: true”"
+        )
     for measure in plan.measures:
         names = measure.responsibility.all_names
         if names and all(name in empty for name in names):
