@@ -125,9 +125,16 @@ class FormsLayout:
 
     def key_text(self, assignment: Assignment) -> str:
         """What 编号 shows: 措施12 / 任务5, or a measure's numbering as the draft prints it (（十三）)."""
+        if assignment.measure is not None and assignment.sub:
+            return self.subtask_key(assignment.measure, assignment.sub)
         if assignment.measure is not None:
             return self.measure_key(assignment.measure)
         return self.key[assignment.kind].format(number=assignment.number)
+
+    def subtask_key(self, measure: Measure, sub: int) -> str:
+        """A sub-task's 编号: 3-1 for a measure the draft numbers itself (（三）), 措施3-1 otherwise."""
+        number = measure.subtask_key(sub)
+        return number if measure.label else self.key["measure"].format(number=number)
 
     def measure_key(self, measure: Measure) -> str:
         """措施12, or the measure's numbering as the draft prints it (（十三）)."""

@@ -54,17 +54,35 @@ class Leader:
 
 
 @dataclass(frozen=True)
+class SubTask:
+    """One sentence of a measure that closes with its own responsibility bracket: 4月底前，完成……（责任单位：A）；"""
+
+    text: str  # the sentence as drafted, up to its bracket
+    responsibility: Responsibility  # its bracket, with what is printed after it (；。) as the trailer
+    deadline: str = ""  # 时限 as the office states it
+
+    @property
+    def printed(self) -> str:
+        return f"{self.text}{self.responsibility.printed}"
+
+
+@dataclass(frozen=True)
 class Measure:
     number: int  # position in the plan, 1 …: the measure's key (M12) in forms and the matrix
-    text: str
-    responsibility: Responsibility
+    text: str  # the measure's own words; with sub-tasks, what is printed before the first ("" for none)
+    responsibility: Responsibility  # with sub-tasks: every sub-task's clauses, in order (who is named)
     label: str = ""  # its numbering as printed when not "<number>.": （一）, 1、, a restarted 1.
     deadline: str = ""  # 时限 as the office states it, when the text's own words should not be read
+    subtasks: tuple[SubTask, ...] = ()  # sentences each with its own bracket; () for a measure with one line
 
     def __repr__(self) -> str:
         # hashed into form versions (formspec.form_version): unchanged for measures numbered "N."
         label = f", label={self.label!r}" if self.label else ""
-        return f"Measure(number={self.number!r}, text={self.text!r}, responsibility={self.responsibility!r}{label})"
+        subtasks = f", subtasks={self.subtasks!r}" if self.subtasks else ""
+        return (
+            f"Measure(number={self.number!r}, text={self.text!r}, "
+            f"responsibility={self.responsibility!r}{label}{subtasks})"
+        )
 
     @property
     def numbering(self) -> str:
@@ -72,7 +90,19 @@ class Measure:
 
     @property
     def printed(self) -> str:
+        """As the opinion prints it: numbering, text, and its line — or each sub-task after the other."""
+        if self.subtasks:
+            return f"{self.numbering}{self.text}{''.join(s.printed for s in self.subtasks)}"
         return f"{self.numbering}{self.text}{self.responsibility.printed}"
+
+    @property
+    def body(self) -> str:
+        """Its words without the brackets (what identifies it across revisions): text and sub-task texts."""
+        return self.text + "".join(s.text for s in self.subtasks)
+
+    def subtask_key(self, index: int) -> str:
+        """A sub-task's number: 3-1, 3-2 (index from 1), after the measure's value as the draft prints it."""
+        return f"{self.number}-{index}"
 
     @property
     def reference(self) -> str:

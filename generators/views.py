@@ -8,12 +8,12 @@ receive": the letter prints it, the form's version hashes it, `plandocs diff` co
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from functools import cached_property
 
 from .grammar.deadline import TaskDeadline, task_deadline
-from .model import GroupRole, KeyTask, Measure, Part, Plan, Section, TaskGroup, Unit
+from .model import GroupRole, KeyTask, Measure, Part, Plan, Section, SubTask, TaskGroup, Unit
 
 
 class Role(IntEnum):
@@ -54,6 +54,14 @@ class Assignment:
     via: str | None  # the group name that reached the unit, None when named
     measure: Measure | None = None
     task: KeyTask | None = None
+    # the measure's sub-task (1 …) the unit holds, 0 for the whole measure; out of the repr, which form
+    # versions hash (Received.signature adds it)
+    sub: int = field(default=0, repr=False)
+
+    @property
+    def subtask(self) -> SubTask | None:
+        """The sentence of the measure this assignment is for, None for a whole measure or a key task."""
+        return self.item_measure.subtasks[self.sub - 1] if self.sub else None
 
     @property
     def kind(self) -> str:
@@ -77,8 +85,10 @@ class Assignment:
 
     @property
     def key(self) -> str:
-        """Stable id across files: M12 for measure 12, K5 for key task 5."""
-        return f"M{self.number}" if self.measure is not None else f"K{self.number}"
+        """Stable id across files: M12 for measure 12, M3-1 for its first sub-task, K5 for key task 5."""
+        if self.measure is None:
+            return f"K{self.number}"
+        return f"M{self.measure.subtask_key(self.sub)}" if self.sub else f"M{self.number}"
 
     @property
     def role_text(self) -> str:
@@ -139,7 +149,11 @@ class Received:
 
     @property
     def text(self) -> str:
-        """The item's own words: a measure's text; a key task's name, content and remark."""
+        """The item's own words: a measure's text (a sub-task's after the measure's own); a key task's name,
+        content and remark."""
+        sub = self.assignment.subtask
+        if sub is not None:
+            return f"{self.item_measure.text}{sub.text}"
         if self.measure is not None:
             return self.measure.text
         task = self.assignment.item_task
@@ -149,6 +163,9 @@ class Received:
     def line(self) -> str:
         """Who else is named with it, as printed: the measure's responsibility line; a key task's leaders,
         responsible and supporting units, one line each."""
+        sub = self.assignment.subtask
+        if sub is not None:
+            return sub.responsibility.printed
         if self.measure is not None:
             return self.measure.responsibility.printed
         task = self.assignment.item_task
@@ -159,7 +176,17 @@ class Received:
         """What the unit's form version hashes (formspec.form_version). It is the assignment's repr, as
         it was when the first forms went out: a different text would make every form already returned
         read as "任务已有变化". Model.Measure and grammar.Responsibility pin their reprs for it."""
-        return repr(self.assignment)
+        return repr(self.assignment) + (f"#{self.assignment.sub}" if self.assignment.sub else "")
+
+    @property
+    def printed(self) -> str:
+        """The item as a letter prints it: the measure as drafted; a sub-task with the measure's numbering and
+        its own words before it, for context (（三）强化企业主体责任。4月底前，完成……（责任单位：A）；)."""
+        sub = self.assignment.subtask
+        measure = self.item_measure
+        if sub is None:
+            return measure.printed
+        return f"{measure.numbering}{measure.text}{sub.printed}"
 
 
 @dataclass(frozen=True)
@@ -247,21 +274,24 @@ class Views:
         role = group_roles[group.role]
         return [(member, role, name) for member in group.members]
 
-    def holders_of_measure(self, measure: Measure) -> dict[str, Assignment]:
-        prime = set(measure.responsibility.prime_names)
+    def holders_of_measure(self, measure: Measure, sub: int = 0) -> dict[str, Assignment]:
+        """Who holds a measure (or its sub-task `sub`, from 1), with the role its line gives them."""
+        line = measure.subtasks[sub - 1].responsibility if sub else measure.responsibility
+        prime = set(line.prime_names)
         leads = (
             (unit, role, via, measure, None)
-            for name in measure.responsibility.names
+            for name in line.names
             for unit, role, via in self.expand(
                 name, Role.PRIME if name in prime else Role.LEAD_NAMED, _GROUP_ROLE_AS_LEAD
             )
         )
         supports = (
             (unit, role, via, measure, None)
-            for name in measure.responsibility.support_names
+            for name in line.support_names
             for unit, role, via in self.expand(name, Role.SUPPORT, _GROUP_ROLE_AS_SUPPORT)
         )
-        return self._strongest([*leads, *supports])
+        held = self._strongest([*leads, *supports])
+        return {unit: replace(a, sub=sub) for unit, a in held.items()} if sub else held
 
     def holders_of_task(self, task: KeyTask) -> dict[str, Assignment]:
         leads = (
@@ -293,8 +323,9 @@ class Views:
         measures: dict[str, list[Assignment]] = {u.name: [] for u in self.plan.units}
         tasks: dict[str, list[Assignment]] = {u.name: [] for u in self.plan.units}
         for measure in self.plan.measures:
-            for unit, a in self.holders_of_measure(measure).items():
-                measures[unit].append(a)
+            for sub in range(1, len(measure.subtasks) + 1) if measure.subtasks else (0,):
+                for unit, a in self.holders_of_measure(measure, sub).items():
+                    measures[unit].append(a)
         for task in self.plan.key_tasks:
             for unit, a in self.holders_of_task(task).items():
                 tasks[unit].append(a)
@@ -338,7 +369,10 @@ class Views:
     @cached_property
     def deadlines(self) -> dict[str, TaskDeadline]:
         """Per item key (M12, K5): the deadline its text (or its 时限 key) sets; the text stays as drafted."""
-        out = {f"M{m.number}": task_deadline(m.text, m.deadline) for m in self.plan.measures}
+        out = {f"M{m.number}": task_deadline(m.body, m.deadline) for m in self.plan.measures}
+        for m in self.plan.measures:
+            for index, sub in enumerate(m.subtasks, 1):
+                out[f"M{m.subtask_key(index)}"] = task_deadline(sub.text, sub.deadline or m.deadline)
         for t in self.plan.key_tasks:
             out[f"K{t.number}"] = task_deadline(f"{t.name}\n{t.content}\n{t.remark}", t.deadline)
         return out

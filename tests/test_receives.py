@@ -67,7 +67,7 @@ def _form_items(views: Views, spec: FormsLayout, unit: str) -> list[tuple[str, s
 def _diff_items(views: Views, spec: FormsLayout, unit: str) -> list[tuple[str, str]]:
     prefix = {"措施": spec.key["measure"], "重点任务": spec.key["task"]}
     held = _holdings(views.receives(unit), None)
-    return [(prefix[label].format(number=number), h.role) for (label, number), h in held.items()]
+    return [(prefix[label].format(number=number), h.role) for (label, number, _sub), h in held.items()]
 
 
 def _check_agreement(plan: Plan, spec: FormsLayout) -> int:

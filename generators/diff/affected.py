@@ -32,16 +32,18 @@ class Held:
     ref: str = ""  # how the item is named: 措施12, 重点任务5, or a measure's numbering as printed: （十三）
 
 
-def _held(item: Received, ident: Identity | None) -> tuple[tuple[str, int | str], Held]:
+def _held(item: Received, ident: Identity | None) -> tuple[tuple[str, int | str, int], Held]:
     """(identity key, Held) of one item the unit receives (Views.receives): the key is the new number for
     items the new plan has; `ident` (old plan → new) is None for the new plan's own items."""
     if item.measure is not None:
         same = ident.measures.get(item.number) if ident else item.number
     else:
         same = ident.tasks.get(item.number) if ident else item.number
-    key = (item.label, same) if same is not None else (item.label, f"原{item.number}")
+    sub = item.assignment.sub  # a sub-task is an item of its own (0: the whole measure)
+    key = (item.label, same, sub) if same is not None else (item.label, f"原{item.number}", sub)
     measure = item.measure
     ref = measure.reference if measure is not None and measure.label else f"{item.label}{item.number}"
+    ref += f"-{sub}" if sub else ""
     return key, Held(item.label, item.number, item.role_text, item.text, _place(item, ident), item.line, ref)
 
 

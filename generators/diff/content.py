@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from ..grammar.responsibility import Responsibility
-from ..model import KeyTask, Meta, Plan, Section, TaskGroup
+from ..model import KeyTask, Measure, Meta, Plan, Section, TaskGroup
 from ..numerals import from_chinese, to_chinese
 from .identity import Identity, section_key
 from .records import Action, Change, Kind, format_runs
@@ -192,19 +193,22 @@ def _measure_changes(old: Plan, new: Plan, ident: Identity) -> list[Change]:
                 moved += 1
                 note = f"原{before.reference}由{_where(was_in)}移至{_where(section)}"
                 out.append(Change(Kind.MEASURE, Action.MOVED, ref, was_in.heading, section.heading, note))
-            if before.text != measure.text:
+            if before.body != measure.body:
                 out.append(
                     Change(
                         Kind.MEASURE,
                         Action.REWORDED,
                         ref,
-                        f"{before.numbering}{before.text}",
-                        f"{measure.numbering}{measure.text}",
+                        f"{before.numbering}{before.body}",
+                        f"{measure.numbering}{measure.body}",
                         f"修改{ref}表述"
                         + (f"（原{before.reference}）" if before.number != measure.number else ""),
                     )
                 )
-            out.extend(_responsibility_change(ref, before.responsibility, measure.responsibility, ident))
+            lines = _responsibility_change(ref, before.responsibility, measure.responsibility, ident)
+            if before.subtasks or measure.subtasks:  # each sub-task's bracket, as printed
+                lines = [replace(c, old_text=_lines(before), new_text=_lines(measure)) for c in lines]
+            out.extend(lines)
     gone = [m for m in old.measures if m.number not in ident.measures]
     for measure in gone:
         ref = f"原{measure.reference}"
@@ -212,6 +216,13 @@ def _measure_changes(old: Plan, new: Plan, ident: Identity) -> list[Change]:
         out.append(Change(Kind.MEASURE, Action.REMOVED, ref, measure.printed, "", f"删除{place}中的{ref}"))
     cause = _cause("措施", len(new.measures) - len(pairs), len(gone), moved)
     return out + _renumbering(Kind.MEASURE, "措施编号", pairs, lambda n: f"第{n}条", cause)
+
+
+def _lines(measure: Measure) -> str:
+    """A measure's responsibility as printed: its line, or its sub-tasks' brackets one after the other."""
+    if not measure.subtasks:
+        return measure.responsibility.printed
+    return "".join(sub.responsibility.printed for sub in measure.subtasks)
 
 
 def _where(section: Section) -> str:

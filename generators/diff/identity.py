@@ -46,7 +46,7 @@ def section_key(part: Part, section: Section) -> str:
 
 def _section_text(section: Section) -> str:
     """A section is its title and its measures: dropping or rewriting its intro keeps its identity."""
-    return "\n".join([section.title, *(m.text for m in section.measures)])
+    return "\n".join([section.title, *(m.body for m in section.measures)])
 
 
 def identify(old: Plan, new: Plan) -> Identity:
@@ -62,7 +62,7 @@ def identify(old: Plan, new: Plan) -> Identity:
         lambda ps: _section_text(ps[1]),
         lambda ps: section_key(*ps),
     )
-    measures = _match(list(old.measures), list(new.measures), lambda m: m.text, lambda m: m.number)
+    measures = _match(list(old.measures), list(new.measures), lambda m: m.body, lambda m: m.number)
     tasks = _match(
         list(old.key_tasks), list(new.key_tasks), lambda t: f"{t.name}\n{t.content}", lambda t: t.number
     )

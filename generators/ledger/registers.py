@@ -42,18 +42,13 @@ def _plan_tasks(plan: Plan, views: Views, spec: FormsLayout) -> dict[str, TaskRe
     for part in plan.parts:
         for section in part.sections:
             for m in section.measures:
-                key = f"M{m.number}"
-                task = labels[key]["task"] if key in labels else section.title
-                out[key] = TaskRecord(
-                    "",
-                    "measure",
-                    m.number,
-                    spec.measure_key(m),
-                    task,
-                    m.text,
-                    "",
-                    part.heading,
-                )
+                subs = [
+                    (f"M{m.subtask_key(i)}", spec.subtask_key(m, i), f"{m.text}{s.text}")
+                    for i, s in enumerate(m.subtasks, 1)
+                ]
+                for key, key_text, words in subs or [(f"M{m.number}", spec.measure_key(m), m.text)]:
+                    task = labels[key]["task"] if key in labels else section.title
+                    out[key] = TaskRecord("", "measure", m.number, key_text, task, words, "", part.heading)
     parts = {p.number: p.heading for p in plan.parts}
     for group in plan.annex.groups:
         for t in group.tasks:

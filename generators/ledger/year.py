@@ -112,7 +112,13 @@ class Year:
         """The deadline the plan now sets for a task (None for a task no longer in it)."""
         if task.end:
             return None
-        return self.views.deadlines.get(("M" if task.kind == "measure" else "K") + str(task.number))
+        key = self.key_of.get(task.task_id)
+        return self.views.deadlines.get(key) if key else None
+
+    @cached_property
+    def key_of(self) -> dict[str, str]:
+        """Task id → its key in the plan now (M12, M3-1, K5)."""
+        return {task_id: key for key, task_id in self.ids.task_of.items()}
 
     def overdue(self, line: Line, quarter: int) -> TaskDeadline | None:
         """The task's deadline when the task is past it at the end of `quarter` and the unit did not report

@@ -50,14 +50,22 @@ def _plan_year(plan_dir: Path) -> int | None:
     return year if isinstance(year, int) and not isinstance(year, bool) else None
 
 
-def _scalars(node: yaml.Node, key: str | None = None) -> Iterator[tuple[str | None, ScalarNode]]:
-    """(key it stands under, scalar node) for every text value, in file order."""
+# a sub-task's 内容 runs up to its bracket: a sentence, but its end mark follows the bracket (结尾)
+WITHIN = "子任务"
+
+
+def _scalars(
+    node: yaml.Node, key: str | None = None, within: str = ""
+) -> Iterator[tuple[str | None, ScalarNode]]:
+    """(key it stands under, scalar node) for every text value, in file order; keys inside a sub-task
+    read 子任务/内容."""
     if isinstance(node, MappingNode):
         for key_node, value in node.value:
-            yield from _scalars(value, str(key_node.value))
+            name = str(key_node.value)
+            yield from _scalars(value, f"{within}/{name}" if within else name, within)
     elif isinstance(node, SequenceNode):
         for item in node.value:
-            yield from _scalars(item, key)
+            yield from _scalars(item, key, WITHIN if key == WITHIN else within)
     elif isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str":
         yield key, node
 

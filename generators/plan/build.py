@@ -28,6 +28,7 @@ from ..model import (
     Notice,
     Part,
     Section,
+    SubTask,
     TaskGroup,
     Unit,
 )
@@ -319,11 +320,14 @@ def _measure(
     """One measure. 编号 is an integer printed "N." (the plan's running number) or the numbering as
     printed (（一）, 1、, 1. restarted per section). Returns it (None when unreadable) and the next position:
     after a wrong running number the count goes on from it, so one slip is one message."""
+    with_subtasks = isinstance(node.value, dict) and "子任务" in node.value
     mf = check.fields(
         node,
         f"第{position}条措施",
-        {"编号": "number", "内容": "text"},
+        {"编号": "number"} if with_subtasks else {"编号": "number", "内容": "text"},
         {
+            **({"内容": "text?"} if with_subtasks else {}),
+            "子任务": "list",  # sentences each closing with their own bracket
             "责任单位": "text",
             "责任单位行": "text",
             "结尾": "text?",
@@ -351,6 +355,8 @@ def _measure(
                 f"措施编号“{label}”应为第 {in_section} 条（写作 {in_section}.、{in_section}、"
                 f"或（{to_chinese(in_section)}）），或全文连续的第 {position} 条",
             )
+    if with_subtasks:
+        return _measure_of_subtasks(mf, node, number, label, position, check, names), number + 1
     lines = [key for key in ("责任单位", "责任单位行") if key in mf]
     if not lines:
         check.report(node.where, f"第{position}条措施缺少必填的键“责任单位”（或照印出的样子写“责任单位行”）")
@@ -372,6 +378,56 @@ def _measure(
         number=number, text=text(mf["内容"]), responsibility=line, label=label, deadline=deadline
     )
     return measure, number + 1
+
+
+def _measure_of_subtasks(
+    mf: dict, node: Node, number: int, label: str, position: int, check: Checker, names: list
+) -> Measure | None:
+    """A measure whose sentences each close with their own bracket (子任务): printed as drafted, one after
+    the other after the measure's own 内容 (if any); its line is every sub-task's clauses, in order."""
+    if {"责任单位", "责任单位行", "标签", "配合单位"} & mf.keys():
+        check.report(node.where, f"第{position}条措施写了“子任务”，责任单位应写在各子任务中")
+    subtasks: list[SubTask] = []
+    for index, s_node in enumerate(mf["子任务"].value, 1):
+        sf = check.fields(
+            s_node,
+            f"第{position}条措施的第{index}项子任务",
+            {"内容": "text"},
+            {
+                "责任单位": "text",
+                "责任单位行": "text",
+                "结尾": "text?",
+                "标签": "text",
+                "配合单位": "text",
+                "行外": "bool",
+                "时限": "text",
+            },
+        )
+        if sf is None:
+            continue
+        lines = [key for key in ("责任单位", "责任单位行") if key in sf]
+        if len(lines) != 1:
+            check.report(
+                s_node.where, f"第{position}条措施的第{index}项子任务应写“责任单位”或“责任单位行”（二者选一）"
+            )
+            continue
+        line, located = responsibility_of(sf, check)
+        names.extend(located)
+        if line is not None:
+            subtasks.append(SubTask(text(sf["内容"]), line, _deadline(sf, check)))
+    if not subtasks:
+        if not mf["子任务"].value:
+            check.report(mf["子任务"].where, f"第{position}条措施的“子任务”为空")
+        return None
+    clauses = tuple(c for sub in subtasks for c in sub.responsibility.clauses)
+    return Measure(
+        number=number,
+        text=text(mf.get("内容")),
+        responsibility=Responsibility(clauses),
+        label=label,
+        deadline=_deadline(mf, check),
+        subtasks=tuple(subtasks),
+    )
 
 
 def _deadline(fields: dict, check: Checker) -> str:

@@ -66,7 +66,9 @@ def row_cells(views: Views, spec: FormsLayout, index: int, a: Assignment) -> Row
     """One task row by field: what the unit is asked about, with empty input cells."""
     if a.measure is not None:
         part, section = views.place_of(a.measure)
-        task, content = section.title or part.title, a.measure.text  # a part may hold measures directly
+        task = section.title or part.title  # a part may hold measures directly
+        sub = a.subtask  # a sub-task: its sentence, after the measure's own words for context
+        content = f"{a.measure.text}{sub.text}" if sub is not None else a.measure.text
     else:
         task, content = a.item_task.name, a.item_task.content
     return {

@@ -131,7 +131,7 @@ def measure_sections(held: Iterable[Received]) -> list[dict]:
         heading = item.section.heading if item.section is not None else ""
         if not sections or sections[-1]["heading"] != heading:
             sections.append({"heading": heading, "measures": []})
-        sections[-1]["measures"].append(item.item_measure.printed)
+        sections[-1]["measures"].append(item.printed)
     return sections
 
 

@@ -210,14 +210,18 @@ def build_sheet(ws: Worksheet, plan: Plan, views: Views, layout: Layout) -> None
     for name, held in views.assignments.items():
         row += 1
         ws.cell(row, 1, name)
-        by_key: dict[str, Assignment] = {a.key: a for a in held.all}
+        by_key: dict[str, Assignment] = {}
+        for item in held.all:  # a measure's sub-tasks share its column: the strongest role shows
+            column_key = f"M{item.number}" if item.measure is not None else item.key
+            if column_key not in by_key or item.role > by_key[column_key].role:
+                by_key[column_key] = item
         for key, col in col_of.items():
-            a = by_key.get(key)
-            if a is not None:
+            shown = by_key.get(key)
+            if shown is not None:
                 fill.apply(
-                    ws.cell(row, col, MARKS[a.role]),
-                    a.role.name,
-                    fill=PatternFill("solid", fgColor=FILLS[a.role]),
+                    ws.cell(row, col, MARKS[shown.role]),
+                    shown.role.name,
+                    fill=PatternFill("solid", fgColor=FILLS[shown.role]),
                 )
                 holders[col - FIRST_ITEM_COL] += 1
         roles = [a.role for a in held.all]
