@@ -75,6 +75,19 @@ class RowSplit:
 
 
 @dataclass(frozen=True)
+class FitSpec:
+    """How table columns take their widths from the content (layout.yaml xlsx.fit, formats/widths.py)."""
+
+    header_lines: int  # a header wraps into at most this many lines
+    text_min_em: float  # the narrowest a running-text column gets
+    keep_max_em: float  # the widest a one-line column (names, dates, keys) grows
+    slack_mm: (
+        float  # room a cell keeps beyond the padding the line estimate leaves: the renderer's text runs wider
+    )
+    other_em: float  # a character that is not full-width (digits, Latin), in ems
+
+
+@dataclass(frozen=True)
 class XlsxSpec:
     sheet_title: str
     font: str
@@ -82,6 +95,8 @@ class XlsxSpec:
     size_pt: float
     title_size_pt: float
     line_height_pt: float
+    fit: FitSpec | None = None
+    sheet_margins_mm: dict[str, float] | None = None  # the summary's and ledger's sheets (not 公文)
 
 
 @dataclass(frozen=True)
@@ -213,6 +228,12 @@ def _page(data: dict) -> PageSpec:
     return PageSpec(**{f.name: float(data[f.name]) for f in fields(PageSpec)})
 
 
+def _xlsx(raw: dict[str, Any]) -> XlsxSpec:
+    values = dict(raw)
+    fit = values.pop("fit", None)
+    return XlsxSpec(**values, fit=FitSpec(**fit) if fit is not None else None)
+
+
 def load_layout(path: Path = DEFAULT_PATH) -> Layout:
     """The profile; a missing, unreadable or incomplete one is one message naming the file (TemplateBroken)."""
     advice = f"请改正它，或从版本库恢复（git checkout -- {path}）"
@@ -281,7 +302,7 @@ def _load_layout(path: Path) -> Layout:
         cell_margin_mm=float(d["table"]["cell_margin_mm"]),
         cell_margin_v_mm=float(d["table"]["cell_margin_v_mm"]),
         row_split=RowSplit(**d["table"]["row_split"]) if "row_split" in d["table"] else None,
-        xlsx=XlsxSpec(**d["xlsx"]),
+        xlsx=_xlsx(d["xlsx"]),
         matrix=MatrixSpec(**d["matrix"]),
         templates=tuple(d["templates"].items()),
         clauses=tuple(sorted(clauses.items())),

@@ -24,6 +24,7 @@ from returns_kit import LAGGING_KEY, file_hashes, fill, form_bytes, task_table
 
 from generators.cli import main
 from generators.collect import cells
+from generators.collect.summary_xlsx import sheet_page
 from generators.formats.xlsx import text_lines
 from generators.formspec import FormsLayout
 from generators.plan import load_plan
@@ -289,7 +290,7 @@ def test_every_summary_sheet_prints_landscape_one_page_wide(collected, spec, lay
     wb = load_workbook(artifact_path(out, manifest, "summary"))
     tables = [ws for ws in wb.worksheets if ws.title != spec.summary.sheets["chart"]]
     assert len(tables) == 4
-    page = layout.landscape
+    page = sheet_page(layout)  # the sheets' own margins (layout.yaml xlsx.sheet_margins_mm)
     type_width = page.width_mm - page.margin_left_mm - page.margin_right_mm
     for ws in tables:
         assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from returns_kit import fill, form_bytes
 
 from generators.cli import main
+from generators.collect.summary_xlsx import sheet_page
 from generators.formats.xlsx import MM_PER_PT, column_mm, text_lines, with_margins
 from generators.formspec import FormsLayout
 from generators.render import matrix
@@ -124,7 +125,7 @@ def summary_out(tmp_path_factory, plan, views, layout):
 
 def printed_scale(ws, layout) -> float:
     """The fit-to-width factor LibreOffice applies (1 when the sheet is narrower than the page)."""
-    page = layout.landscape
+    page = sheet_page(layout)
     room = page.width_mm - page.margin_left_mm - page.margin_right_mm
     width = sum(column_mm(d.width, layout.xlsx.size_pt) for d in ws.column_dimensions.values())
     return min(1.0, room / width)
@@ -133,7 +134,7 @@ def printed_scale(ws, layout) -> float:
 def test_every_task_row_fits_a_page_and_lists_every_unit_once(summary_out, layout, plan, views):
     spec = FormsLayout.of(layout)
     ws = load_workbook(summary_out[1])[spec.summary.sheets["tasks"]]
-    page = layout.landscape
+    page = sheet_page(layout)
     body_pt = (page.height_mm - page.margin_top_mm - page.margin_bottom_mm) / MM_PER_PT
     scale = printed_scale(ws, layout)
     assert layout.xlsx.size_pt * scale >= MIN_PT

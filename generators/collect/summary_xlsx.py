@@ -19,7 +19,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generators.artifact import Artifact
+from generators.formats.widths import ColumnText, fit_widths
 from generators.formats.xlsx import (
+    CELL_PADDING_MM,
     PrintSetup,
     StyleCache,
     column_units,
@@ -34,7 +36,7 @@ from generators.formats.xlsx_bytes import workbook_bytes, workbook_members
 from generators.formats.xlsx_stamp import cell_xml, row_xml, set_last_row
 from generators.formats.zipwriter import Deflated, zip_members
 from generators.formspec import FormsLayout
-from generators.layout import Layout, XlsxSpec
+from generators.layout import Layout, PageSpec, XlsxSpec
 from generators.model import Plan
 from generators.render.annex_xlsx import BORDER
 from generators.render.docx import meta_datetime
@@ -48,8 +50,6 @@ TITLE_ROW, HEADER_ROW = 1, 2
 MIN_PRINTED_PT = 10
 FOOTER_ROOM_CM = 1.5  # the chart leaves the page number its line
 EDGE_CM = 1.0  # and stays clear of the right margin (a chart wider than the page spills onto a second one)
-LIST_WEIGHT = 24  # 按任务: the unit lists' average weight (the other columns weigh 8–24)
-LIST_MIN_CHARS = 20  # a list column is never narrower than a 20-character list would make it
 HEADER_LINE = 1.4  # header lines (黑体) are this much taller than body lines (仿宋)
 SAFETY = 0.95  # LibreOffice prints columns a few per cent wider than Excel's digit-width arithmetic
 LIST_SEPARATOR = "、"
@@ -94,11 +94,22 @@ class _Tables:
         self.styles, self.layout, self.first_only = styles, layout, first_only
         self.stamped: dict[str, tuple[list[list], list[float]]] = {}
 
-    def write(self, ws: Worksheet, title: str, header: Sequence[tuple[str, float]], rows: list[list]) -> None:
-        """Title, header (name, relative width) and rows; numbers centred, text wrapped, each row as tall
-        as its longest text. The widths are scaled to what prints at ≥ 10 pt one page wide."""
+    def write(
+        self,
+        ws: Worksheet,
+        title: str,
+        header: Sequence[tuple[str, bool]],
+        rows: list[list],
+        widths: list[float] | None = None,
+    ) -> None:
+        """Title, header (name, kept on one line) and rows; numbers centred, text wrapped, each row as tall
+        as its longest text. The widths (mm) come from the content (fitted_widths) unless given."""
         styles, xl = self.styles, self.layout.xlsx
-        widths = _fitted_widths([w for _, w in header], self.layout)
+        if widths is None:
+            widths = fitted_widths(
+                [ColumnText(name, [row[i] for row in rows], keep) for i, (name, keep) in enumerate(header)],
+                self.layout,
+            )
         ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=len(header))
         styles.apply(ws.cell(TITLE_ROW, 1, title), "title")
         ws.row_dimensions[TITLE_ROW].height = 30
@@ -121,12 +132,20 @@ class _Tables:
             ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(header))}{HEADER_ROW + len(rows)}"
 
 
-def _fitted_widths(weights: list[float], layout: Layout) -> list[float]:
-    """Column widths in mm: the sheet is as wide as fits the landscape type area at ≥ 10 pt print."""
-    page = layout.landscape
+def sheet_page(layout: Layout) -> PageSpec:
+    """The landscape page the summary's and the ledger's sheets print on: their own margins (layout.yaml
+    xlsx.sheet_margins_mm; they are tables, not 公文), else the 公文 landscape page's."""
+    return with_margins(layout.landscape, layout.xlsx.sheet_margins_mm or {})
+
+
+def fitted_widths(columns: Sequence[ColumnText], layout: Layout) -> list[float]:
+    """Column widths in mm from the content (formats/widths.py): the sheet as wide as fits the landscape
+    type area when printed at ≥ 10 pt."""
+    page = sheet_page(layout)
     type_width = page.width_mm - page.margin_left_mm - page.margin_right_mm
-    total = type_width * layout.xlsx.size_pt / MIN_PRINTED_PT
-    return [total * SAFETY * w / sum(weights) for w in weights]
+    total = type_width * layout.xlsx.size_pt / MIN_PRINTED_PT * SAFETY
+    assert layout.xlsx.fit is not None, "layout.yaml xlsx.fit"
+    return fit_widths(columns, total, layout.xlsx.size_pt, layout.xlsx.fit, CELL_PADDING_MM)
 
 
 def _height(values: list, widths: list[float], xl: XlsxSpec, line: float = 1.0) -> float:
@@ -146,17 +165,17 @@ def cell_lines(value: object, width_mm: float, size_pt: float) -> int:
 def _rows_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables, title: str) -> None:
     labels, col = spec.summary.labels, spec.column
     header = [
-        (labels["unit"], 16),
-        (col("key").name, 9),
-        (col("task").name, 22),
-        (col("role").name, 18),
-        (col("status").name, 11),
-        (col("progress").name, 40),
-        (col("problems").name, 28),
-        (col("next_steps").name, 28),
-        (spec.reporter[0], 10),
-        (spec.date_label, 14),
-        (labels["file"], 20),
+        (labels["unit"], True),
+        (col("key").name, True),
+        (col("task").name, False),
+        (col("role").name, False),
+        (col("status").name, True),
+        (col("progress").name, False),
+        (col("problems").name, False),
+        (col("next_steps").name, False),
+        (spec.reporter[0], True),
+        (spec.date_label, True),
+        (labels["file"], False),
     ]
     rows = [
         [
@@ -182,11 +201,11 @@ def _units_sheet(
 ) -> list[list]:
     labels = spec.summary.labels
     category = tally.category
-    header = [(labels["unit"], 16), (labels["category"], 10)]
-    header += [(s, 10) for s in tally.statuses] + [
-        (labels["total"], 8),
-        (spec.date_label, 14),
-        (labels["file"], 20),
+    header = [(labels["unit"], True), (labels["category"], True)]
+    header += [(s, True) for s in tally.statuses] + [
+        (labels["total"], True),
+        (spec.date_label, True),
+        (labels["file"], True),
     ]
     rows = []
     dates: dict[str, str] = {}
@@ -214,7 +233,7 @@ def printable(ws: Worksheet, layout: Layout, spec: FormsLayout) -> None:
     set_print(
         ws,
         PrintSetup(
-            layout.landscape,
+            sheet_page(layout),
             footer=spec.footer,
             footer_font=dict(layout.fonts)["songti"],
             footer_size_pt=layout.xlsx.size_pt,
@@ -276,12 +295,12 @@ def _tasks_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables
     continuation rows that repeat its 编号 (and say 续 where the task's name was), so no row is taller than
     a page and the names print at the sheet's size."""
     labels = spec.summary.labels
-    # 措施12 on one line; 应报单位数 and 按计划推进 two characters a line, not one
-    header = [(spec.column("key").name, 14), (spec.column("task").name, 20)]
-    header += [(labels["holders"], 12), (labels["reported"], 12)]
-    header += [(s, 12) for s in tally.statuses]
+    header = [(spec.column("key").name, True), (spec.column("task").name, False)]
+    header += [(labels["holders"], True), (labels["reported"], True)]
+    header += [(s, True) for s in tally.statuses]
     names = [f"{s}{labels['units_suffix']}" for s in tally.statuses]
     names += [labels["returned"], labels["not_reported"]]
+    header += [(name, False) for name in names]
     tasks = [
         (
             [
@@ -295,28 +314,23 @@ def _tasks_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables
         )
         for t in tally.by_task
     ]
-    # The unit lists share their part of the width by how long they run (a list of 40 units gets the
-    # room, an empty one little).
-    longest = [
-        max((len(LIST_SEPARATOR.join(lists[i])) for _, lists in tasks), default=0) for i in range(len(names))
-    ]
-    shares = [max(LIST_MIN_CHARS, n) ** 0.5 for n in longest]  # tempered: a short list stays legible
-    header += [
-        (name, LIST_WEIGHT * len(names) * share / sum(shares))
-        for name, share in zip(names, shares, strict=True)
-    ]
+    # The widths from the content: the counts and 编号 on one line, the unit lists sharing the rest by how
+    # many names they hold (the 未报送 list of 40 units gets the room, an empty one little).
+    whole = [[*cells, *(LIST_SEPARATOR.join(units) for units in lists)] for cells, lists in tasks]
     layout = tables.layout
-    widths = _fitted_widths([w for _, w in header], layout)[-len(names) :]
+    widths = fitted_widths(
+        [ColumnText(name, [row[i] for row in whole], keep) for i, (name, keep) in enumerate(header)], layout
+    )
     rows = []
     for cells, lists in tasks:
         chunks = [
             _chunks(units, width, spec.summary.list_lines, layout)
-            for units, width in zip(lists, widths, strict=True)
+            for units, width in zip(lists, widths[-len(names) :], strict=True)
         ]
         for i in range(max(1, *(len(c) for c in chunks))):
             lead = cells if i == 0 else [cells[0], labels["continued"], *([""] * (len(cells) - 2))]
             rows.append([*lead, *(LIST_SEPARATOR.join(c[i]) if i < len(c) else "" for c in chunks)])
-    tables.write(ws, title, header, rows)
+    tables.write(ws, title, header, rows, widths)
 
 
 def _chunks(units: Sequence[str], width_mm: float, lines: int, layout: Layout) -> list[list[str]]:
@@ -336,8 +350,8 @@ def _missing_sheet(
     """退回 first (with the refused file and the reason), then 未报送: each unit once, under its own heading."""
     labels, collection = spec.summary.labels, tally.collection
     category = tally.category
-    header = [(labels["index"], 6), (labels["unit"], 18), (labels["category"], 10)]
-    header += [(labels["outcome"], 10), (labels["reason"], 60)]
+    header = [(labels["index"], True), (labels["unit"], True), (labels["category"], True)]
+    header += [(labels["outcome"], True), (labels["reason"], False)]
     units = [*collection.returned, *collection.not_reported]
     rows = [
         [

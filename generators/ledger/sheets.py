@@ -18,8 +18,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generators.collect.cells import UNWRITABLE
-from generators.collect.summary_xlsx import HEADER_ROW, cell_lines, cell_styles, printable
-from generators.formats.xlsx import StyleCache, column_mm, text_lines
+from generators.collect.summary_xlsx import HEADER_ROW, SAFETY, cell_lines, cell_styles, printable, sheet_page
+from generators.formats.widths import ColumnText, fit_widths
+from generators.formats.xlsx import CELL_PADDING_MM, StyleCache, column_mm, column_units, text_lines
 from generators.formats.xlsx_stamp import SheetRows, cell_xml, row_xml, set_last_row
 from generators.formats.zipwriter import Deflated, zip_members
 from generators.layout import Layout
@@ -49,15 +50,21 @@ class SheetStyles(StyleCache):
         super().__init__({**base.specs, "title": title, "percent": percent})
         self.title_pt = layout.xlsx.title_size_pt
         self.size_pt, self.line_pt = layout.xlsx.size_pt, layout.xlsx.line_height_pt
-        page = layout.landscape  # the sheets print landscape (printable)
+        page = sheet_page(layout)  # the sheets print landscape (printable)
         self.type_width_mm = page.width_mm - page.margin_left_mm - page.margin_right_mm
+        self.layout = layout
 
-    def fitted(self, widths: Sequence[float]) -> list[float]:
-        """Column widths no wider together than the type area: a wider sheet would be shrunk to fit the
-        page, its text printed under 10 pt; narrower columns wrap their text onto more lines instead."""
-        total_mm = sum(column_mm(w, self.size_pt) for w in widths)
-        factor = min(1.0, self.type_width_mm / total_mm) if total_mm else 1.0
-        return [round(w * factor, 2) for w in widths]
+    def fitted(self, header: Sequence[tuple[str, bool]], rows: Sequence[Sequence[object]]) -> list[float]:
+        """Column widths (Excel units) from the content (formats/widths.py), together the type area: a
+        wider sheet would be shrunk to fit the page, its text printed under 10 pt. A column kept on one
+        line (names, dates, keys, statuses, counts) is as wide as its longest value; the text columns
+        share the rest by how much they hold."""
+        fit = self.layout.xlsx.fit
+        assert fit is not None, "layout.yaml xlsx.fit"
+        columns = [ColumnText(name, [row[i] for row in rows], keep) for i, (name, keep) in enumerate(header)]
+        padding = CELL_PADDING_MM + WRAP_SLACK_MM  # what row_height takes off each column
+        mm = fit_widths(columns, self.type_width_mm * SAFETY, self.size_pt, fit, padding)
+        return [column_units(w, self.size_pt) for w in mm]
 
     def row_height(self, values: Sequence[object], widths: Sequence[float]) -> float:
         """Points for a row of these values in columns of these widths (Excel units of the base font)."""
@@ -106,13 +113,13 @@ def table(
     ws: Worksheet,
     cache: SheetStyles,
     title: str,
-    header: Sequence[tuple[str, float]],
+    header: Sequence[tuple[str, bool]],
     rows: list[list],
     deferred: list[Deferred] | None = None,
 ) -> int:
-    """Title, header (name, width in characters) and rows; returns the last row of the table. With
+    """Title, header (name, kept on one line) and rows; returns the last row of the table. With
     `deferred`, rows of plain text after the first are left to `stamp` (listed in `deferred`)."""
-    widths = cache.fitted([width for _, width in header])
+    widths = cache.fitted(header, rows)
     heights = [cache.row_height(values, widths) for values in rows]
     if deferred is not None and len(rows) > 1 and _all_text(rows):
         index = next(i for i, sheet in enumerate(ws.parent.worksheets) if sheet is ws) if ws.parent else 0

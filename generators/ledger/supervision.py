@@ -137,19 +137,20 @@ def _names(year: Year, quarter: int) -> dict:
     return {"year": year.plan.meta.year, "q": quarter, "quarter": to_chinese(quarter)}
 
 
-def office_list(year: Year, layout: Layout, quarter: int, found: list[Chase], paths: dict[str, str]) -> bytes:
+def office_list(year: Year, layout: Layout, quarter: int, found: list[Chase]) -> bytes:
+    """The office's list of this quarter's 督办单: one row per unit (its 督办单 is the file named after it; no
+    folder of output/ is printed)."""
     spec = year.lspec.supervision
     title = spec["list_title"].format(**_names(year, quarter))
     plan = year.plan
     reply = plan.meta.reply_dates[quarter - 1] if plan.meta.reply_dates else plan.meta.due_dates[quarter - 1]
     header = [
-        ("序号", 6),
-        ("单位", 16),
-        ("类别", 10),
-        ("督办事项", 30),
-        ("督办任务", 50),
-        ("回复期限", 14),
-        ("督办单", 30),
+        ("序号", True),
+        ("单位", True),
+        ("类别", True),
+        ("督办事项", False),
+        ("督办任务", False),
+        ("回复期限", True),
     ]
     rows = []
     for i, chase in enumerate(found, start=1):
@@ -165,7 +166,6 @@ def office_list(year: Year, layout: Layout, quarter: int, found: list[Chase], pa
                 _reasons(chase, year, quarter),
                 "、".join(listed),
                 chinese_date(reply),
-                paths[chase.unit.unit_id],
             ]
         )
     wb = Workbook()
@@ -181,10 +181,9 @@ def office_list(year: Year, layout: Layout, quarter: int, found: list[Chase], pa
 def render(year: Year, layout: Layout, quarter: int) -> tuple[list[Artifact], list[Chase]]:
     spec = year.lspec.supervision
     found = chases(year, quarter)
-    out, paths = [], {}
+    out = []
     for chase in found:
         path = spec["path"].format(unit=safe_name(chase.unit.name, "单位"), **_names(year, quarter))
-        paths[chase.unit.unit_id] = path
         data = docx.render(
             layout.template("supervision"),
             context(year, layout, quarter, chase),
@@ -197,7 +196,7 @@ def render(year: Year, layout: Layout, quarter: int) -> tuple[list[Artifact], li
         Artifact(
             kind="supervision",
             path=list_path,
-            data=office_list(year, layout, quarter, found, paths),
+            data=office_list(year, layout, quarter, found),
             quarter=quarter,
         )
     )

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from generators.artifact import Artifact
 from generators.dates import chinese_date
-from generators.formats.xlsx import column_units, default_font, first_sheet, set_properties
+from generators.formats.xlsx import default_font, first_sheet, set_properties
 from generators.formats.xlsx_bytes import workbook_bytes, workbook_members
 from generators.formspec import QUARTERS
 from generators.layout import Layout
@@ -69,20 +69,10 @@ def _grid(
     ws = first_sheet(wb)
     ws.title = sheet
     spec = year.spec
-    # widths in mm from layout.yaml, summing to the landscape type area: printed at 100 %, the text at
-    # its own size (wider, fit-to-width shrank it to about 8 pt)
-    mm = year.lspec.workbook["grid_columns_mm"]
-    size = layout.xlsx.size_pt
-    header = [
-        (spec.column("key").name, column_units(mm["key"], size)),
-        (spec.column("task").name, column_units(mm["task"], size)),
-        ("单位", column_units(mm["unit"], size)),
-    ]
-    header += [(name, column_units(mm["quarter"], size)) for name in QUARTER_NAMES]
-    header += [
-        ("最近报送的进展", column_units(mm["progress"], size)),
-        ("备注", column_units(mm["remark"], size)),
-    ]
+    # widths from the content (sheets.table): 编号, the unit's name and the quarters' statuses on one line
+    header = [(spec.column("key").name, True), (spec.column("task").name, False), ("单位", True)]
+    header += [(name, True) for name in QUARTER_NAMES]
+    header += [("最近报送的进展", False), ("备注", False)]
     last_q = year.last_quarter
     rows = [
         [
@@ -110,13 +100,13 @@ def _grid(
 def _units(wb: Workbook, year: Year, styles: sheets.SheetStyles, title: str, sheet: str) -> None:
     ws = wb.create_sheet(sheet)
     done = year.spec.statuses[0]
-    header = [("单位", 16), ("类别", 10)]
+    header = [("单位", True), ("类别", True)]
     for name in QUARTER_NAMES:
         header += [
-            (f"{name}\n填报日期", 12),
-            (f"{name}\n任务数", 8),
-            (f"{name}\n{done}", 8),
-            (f"{name}\n完成率", 8),
+            (f"{name}\n填报日期", True),
+            (f"{name}\n任务数", True),
+            (f"{name}\n{done}", True),
+            (f"{name}\n完成率", True),
         ]
     rows = []
     by_unit = year.unit_lines()
@@ -169,14 +159,14 @@ def leader_rows(year: Year) -> list[list]:
     return rows
 
 
-# The 区领导 sheet's columns (title, width in characters), in the year workbook and the year summary alike.
+# The 区领导 sheet's columns (title, kept on one line), in the year workbook and the year summary alike.
 LEADER_HEADER = [
-    ("区领导", 10),
-    ("编号", 8),
-    ("重点任务", 28),
-    ("承担单位数", 10),
-    ("最新季度", 10),
-    ("最新状态", 70),
+    ("区领导", True),
+    ("编号", True),
+    ("重点任务", False),
+    ("承担单位数", True),
+    ("最新季度", True),
+    ("最新状态", False),
 ]
 
 
@@ -188,7 +178,7 @@ def _mix(
     wb: Workbook, year: Year, styles: sheets.SheetStyles, title: str, sheet: str, chart_title: str
 ) -> None:
     ws = wb.create_sheet(sheet)
-    header = [("季度", 12)] + [(s, 10) for s in year.statuses] + [("合计", 10)]
+    header = [("季度", True)] + [(s, True) for s in year.statuses] + [("合计", True)]
     rows = []
     for q in QUARTERS:
         counts = year.mix(q)

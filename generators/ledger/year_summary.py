@@ -114,10 +114,10 @@ def workbook(end: YearEnd, layout: Layout) -> bytes:
         ws,
         styles,
         f"{title}（{names['status']}）",
-        [("完成状态", 14), ("项数", 10), ("占比", 10)],
+        [("完成状态", True), ("项数", True), ("占比", True)],
         rows + [["合计", total, 1.0 if total else 0.0]],
     )
-    header = [("部分", 40)] + [(s, 10) for s in year.statuses] + [("合计", 10)]
+    header = [("部分", False)] + [(s, True) for s in year.statuses] + [("合计", True)]
     rows = [[p, *(c[s] for s in year.statuses), sum(c.values())] for p, c in end.by_part.items()]
     sheets.table(wb.create_sheet(names["parts"]), styles, f"{title}（{names['parts']}）", header, rows)
     rows = [[task.key_text, task.task, "、".join(units)] for task, units in end.never_started]
@@ -125,7 +125,7 @@ def workbook(end: YearEnd, layout: Layout) -> bytes:
         wb.create_sheet(names["never_started"]),
         styles,
         f"{title}（{names['never_started']}）",
-        [("编号", 10), ("任务", 30), ("单位", 60)],
+        [("编号", True), ("任务", False), ("单位", False)],
         rows,
     )
     rows = [[i, u.name, u.category] for i, u in enumerate(end.never_reported, start=1)]
@@ -133,7 +133,7 @@ def workbook(end: YearEnd, layout: Layout) -> bytes:
         wb.create_sheet(names["never_reported"]),
         styles,
         f"{title}（{names['never_reported']}）",
-        [("序号", 6), ("单位", 20), ("类别", 12)],
+        [("序号", True), ("单位", True), ("类别", True)],
         rows,
     )
     sheets.table(

@@ -1,0 +1,86 @@
+"""Column widths from the content (generators/formats/widths.py): short values on one line, headers in two,
+the running text sharing the rest so the table is as short as the room allows."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generators.formats.widths import ColumnText, fit_widths, text_em
+from generators.layout import MM_PER_PT, FitSpec
+
+SPEC = FitSpec(header_lines=2, text_min_em=4, keep_max_em=12, slack_mm=1, other_em=0.5)
+SIZE = 11
+EM = SIZE * MM_PER_PT
+PAD = 2 + SPEC.slack_mm
+
+
+def ems(width_mm: float) -> float:
+    return (width_mm - PAD) / EM
+
+
+def test_short_values_keep_one_line_and_headers_two():
+    units = ["区人力资源社会保障局", "区应急局", "崇明海事局"]
+    columns = [
+        ColumnText("单位", units, keep=True),
+        ColumnText("编号", ["措施12", "措施1", "任务3"], keep=True),
+        ColumnText("应报单位数", [52, 11, 3], keep=True),
+        ColumnText("填报日期", ["2023年4月3日"] * 3, keep=True),
+        ColumnText("进展情况", ["组织开展专项检查" * 6] * 3),
+    ]
+    widths = fit_widths(columns, 250, SIZE, SPEC, 2)
+    assert sum(widths) == pytest.approx(250)
+    assert ems(widths[0]) >= text_em("区人力资源社会保障局") - 1e-9  # the longest unit name on one line
+    assert ems(widths[1]) >= text_em("措施12") - 1e-9
+    assert ems(widths[3]) >= text_em("2023年4月3日") - 1e-9
+    assert ems(widths[2]) >= math.ceil(text_em("应报单位数") / 2)  # the header in two lines, not three
+    assert ems(widths[2]) < text_em("应报单位数")  # and no wider than that needs: the count is short
+    assert widths[4] == max(widths)  # the running text takes the rest
+
+
+def test_the_text_column_that_holds_more_gets_more_room():
+    columns = [
+        ColumnText("任务", ["加强安全风险防控"] * 20),
+        ColumnText("进展情况", ["本季度组织开展专项检查二次，发现隐患十二处，已整改十处。" * 2] * 20),
+        ColumnText("备注", [""] * 20),
+    ]
+    task, progress, note = fit_widths(columns, 200, SIZE, SPEC, 2)
+    assert progress > task > note
+    assert ems(note) == pytest.approx(SPEC.text_min_em)  # an empty column stays at its least
+    assert ems(task) <= text_em("加强安全风险防控") + 1e-9  # never wider than its longest text needs…
+    assert task + progress + note == pytest.approx(200)  # …while the spare room goes where it shortens rows
+
+
+def test_a_page_too_narrow_shrinks_everything_alike():
+    columns = [ColumnText("单位", ["区人力资源社会保障局"], keep=True), ColumnText("任务", ["很长" * 40])]
+    widths = fit_widths(columns, 30, SIZE, SPEC, 2)
+    assert sum(widths) == pytest.approx(30)
+
+
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.lists(st.text(max_size=60), min_size=3, max_size=3)),
+        min_size=1,
+        max_size=8,
+    ),
+    st.floats(min_value=120, max_value=400),
+)
+@settings(max_examples=60, deadline=None)
+def test_widths_fill_the_room_and_never_go_under_a_columns_least(table, room):
+    columns = [ColumnText(f"列{i}", values, keep) for i, (keep, values) in enumerate(table)]
+    widths = fit_widths(columns, room, SIZE, SPEC, 2)
+
+    def need(c: ColumnText) -> float:  # a kept column's longest value (to 12 em), a text column's least
+        own = min(max(map(text_em, c.values)), SPEC.keep_max_em) if c.keep else SPEC.text_min_em
+        return max(math.ceil(text_em(c.header) / 2), own) * EM + PAD
+
+    least = [need(c) for c in columns]
+    if sum(least) <= room:
+        assert all(w >= low - 1e-6 for w, low in zip(widths, least, strict=True))
+        if not all(c.keep for c in columns):
+            assert sum(widths) == pytest.approx(room)
+    else:
+        assert sum(widths) == pytest.approx(room)
