@@ -124,3 +124,17 @@ def test_the_issuing_office_is_not_written_to_unless_the_plan_says_so(tmp_path):
     result = run("build", "--plan", plan_dir, "--out", out)
     assert result.exit_code == 0, result.output
     assert "县安委办" in manifest_units(out, "letter") and "县安委办" in manifest_units(out, "form")
+
+
+def test_new_writes_a_reply_date_after_each_due_date_and_check_warns_when_one_is_not(tmp_path):
+    plan_dir, _ = new_checked_built(QINGTIAN, tmp_path)
+    meta = load_plan(plan_dir).meta
+    assert len(meta.reply_dates) == len(meta.due_dates) == 4
+    assert all(reply > due for due, reply in zip(meta.due_dates, meta.reply_dates, strict=True))
+    assert "督办回复期限" in meta.assumed_fields
+    path = plan_dir / "meta.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("2026-07-30", "2026-07-10"), encoding="utf-8")
+    result = run("check", "--plan", plan_dir)
+    assert result.exit_code == 0
+    assert "督办回复期限 第2季度 2026-07-10 不晚于该季度督办单的日期 2026-07-10" in result.output
+    assert "第1季度" not in result.output.split("督办回复期限", 1)[1].split("\n", 1)[0]

@@ -97,7 +97,7 @@ def meta_text(meta: dict) -> str:
     title = meta.get("标题", "")
     district = DISTRICT.match(title)
     area = district.group(1) if district else "区"
-    assumed = ["函件发出单位", "函件发出单位全称", "联系人", "联系电话", "季度报送截止日期"]
+    assumed = ["函件发出单位", "函件发出单位全称", "联系人", "联系电话", "季度报送截止日期", "督办回复期限"]
     issuer = meta.get("发文机关")
     if issuer is None:
         issuer = f"{area}安全生产委员会"
@@ -107,6 +107,8 @@ def meta_text(meta: dict) -> str:
         date = f"{year}-01-01"
         assumed.insert(1 if "发文机关" in assumed else 0, "成文日期")
     due = [f"{year}-04-10", f"{year}-07-10", f"{year}-10-10", f"{year + 1}-01-10"]
+    # each quarter's 督办单 is dated on the due date and asks for a written reply some weeks later
+    replies = [f"{year}-04-30", f"{year}-07-30", f"{year}-10-30", f"{year + 1}-01-30"]
     lines = [
         "# 计划基本信息：由 plandocs new 生成。“待核实”所列各项为假定，请办公室核实后从列表中删去。",
         f"标题: {_quoted(title)}",
@@ -121,6 +123,7 @@ def meta_text(meta: dict) -> str:
         '联系人: ""',
         '联系电话: ""',
         f"季度报送截止日期: [{', '.join(due)}]",
+        f"督办回复期限: [{', '.join(replies)}]",
         '比较基准: ""',
         f"待核实: [{', '.join(assumed)}]",
     ]

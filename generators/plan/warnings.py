@@ -17,6 +17,7 @@ def date_warnings(plan: Plan) -> list[str]:
         allowed = (year, year + 1) if quarter == len(plan.meta.due_dates) else (year,)
         if not _year_in(due, allowed):
             out.append(f"meta.yaml 季度报送截止日期 第{quarter}季度 {due} 不在 {year} 年度，请核对")
+    out += reply_warnings(plan)
     notice = plan.meta.notice
     if notice is not None:
         for label, iso in (("成文日期", notice.date), ("印发日期", notice.printed_on)):
@@ -44,6 +45,21 @@ def same_plan(base: Plan, plan: Plan) -> bool:
     from ..diff import diff_plans
 
     return not diff_plans(base, plan).changes
+
+
+def reply_warnings(plan: Plan) -> list[str]:
+    """A 督办单 is dated on its quarter's report due date: the reply it asks for must come after that."""
+    due, reply = plan.meta.due_dates, plan.meta.reply_dates
+    if not reply:
+        return [
+            "meta.yaml 没有“督办回复期限”：督办单会要求在其成文当日（季度报送截止日期）回复；"
+            "请为每季度写一个晚于报送截止日期的回复日期"
+        ]
+    return [
+        f"meta.yaml 督办回复期限 第{quarter}季度 {answer} 不晚于该季度督办单的日期 {dated}（季度报送截止日期），请核对"
+        for quarter, (dated, answer) in enumerate(zip(due, reply, strict=False), 1)
+        if answer <= dated
+    ]
 
 
 def _year_in(iso: str, years: tuple[int, ...]) -> bool:
