@@ -138,3 +138,20 @@ def test_new_writes_a_reply_date_after_each_due_date_and_check_warns_when_one_is
     assert result.exit_code == 0
     assert "督办回复期限 第2季度 2026-07-10 不晚于该季度督办单的日期 2026-07-10" in result.output
     assert "第1季度" not in result.output.split("督办回复期限", 1)[1].split("\n", 1)[0]
+
+
+def test_a_measure_deleted_without_renumbering_is_said_once_and_renumber_imports(plan_copy, tmp_path):
+    seed = (DRAFTS.parent / "seed.txt").read_text(encoding="utf-8")
+    draft = tmp_path / "draft.txt"
+    draft.write_text("\n".join(line for line in seed.split("\n") if not line.startswith("30.")), "utf-8")
+    before = (plan_copy / "opinion.yaml").read_bytes()
+    result = run("import", draft, "--into", plan_copy)
+    assert result.exit_code == 2
+    assert result.output.count("第30条缺失（或已删除）") == 1 and "--renumber" in result.output
+    assert "草稿有 1 处无法导入" in result.output
+    assert (plan_copy / "opinion.yaml").read_bytes() == before
+    result = run("import", draft, "--into", plan_copy, "--renumber")
+    assert result.exit_code == 0, result.output
+    measures = load_plan(plan_copy).measures
+    assert [m.number for m in measures] == list(range(1, 46))
+    assert measures[29].text.startswith("规范建设工程安全管理。")  # the draft's 31. is now 30.

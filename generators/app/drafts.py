@@ -39,22 +39,24 @@ def _year_of(plan_dir: Path) -> int | None:
         return None
 
 
-def import_draft(draft: Path, into: Path, add_units: bool = False, no_annex: bool = False) -> DraftOutcome:
+def import_draft(
+    draft: Path, into: Path, add_units: bool = False, no_annex: bool = False, renumber: bool = False
+) -> DraftOutcome:
     """A revised draft read into plan/; with problems nothing is written."""
     from generators.importer import import_draft as run_import
 
     before = _year_of(into)
-    report = run_import(draft, into, add_units, no_annex)
+    report = run_import(draft, into, add_units, no_annex, renumber)
     if report.problems:
         return DraftOutcome(report, None, before)
     return DraftOutcome(report, load_plan(into), before)
 
 
-def new_plan(draft: Path, target: Path) -> DraftOutcome:
+def new_plan(draft: Path, target: Path, renumber: bool = False) -> DraftOutcome:
     """A new plan folder from any district's draft of any year; with problems nothing is made."""
     from generators.importer.newplan import new_plan as run_new
 
-    report = run_new(draft, target)
+    report = run_new(draft, target, renumber)
     if report.problems:
         return DraftOutcome(report, None, None)
     return DraftOutcome(report, load_plan(target), None)

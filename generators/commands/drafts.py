@@ -19,6 +19,11 @@ draft_argument = click.argument(
 )
 
 
+renumber_option = click.option(
+    "--renumber", is_flag=True, help="草稿删去措施后没有重新编号时，按草稿顺序重新编号（如第31条改为第30条）"
+)
+
+
 def _stop_on(problems: list[str], summary: str) -> None:
     """Every problem, then the summary, exit 2; nothing was written."""
     for problem in problems:
@@ -33,9 +38,10 @@ def _stop_on(problems: list[str], summary: str) -> None:
 @folder_option("--into", "into", "plan", "写入的计划数据目录")
 @click.option("--add-units", is_flag=True, help="把草稿中未登记的单位、区领导加入名册（标记 待核实）")
 @click.option("--no-annex", is_flag=True, help="草稿没有附件任务清单时，从计划中删去附件（tasks.yaml）")
-def import_draft(draft: Path, into: Path, add_units: bool, no_annex: bool) -> None:
+@renumber_option
+def import_draft(draft: Path, into: Path, add_units: bool, no_annex: bool, renumber: bool) -> None:
     """把修改后的草稿（.docx 或 .txt）导入计划数据。"""
-    done = run_import(draft, into, add_units, no_annex)
+    done = run_import(draft, into, add_units, no_annex, renumber)
     report = done.report
     _stop_on(report.problems, "草稿有 {count} 处无法导入，计划数据未作任何修改。")
     for path in report.written:
@@ -64,9 +70,10 @@ def _echo_plan_notes(done: DraftOutcome) -> None:
 @click.command("new", cls=Command)
 @draft_argument
 @folder_option("--dir", "target", "plan", "新建的计划数据目录（必须不存在或为空）")
-def new_plan(draft: Path, target: Path) -> None:
+@renumber_option
+def new_plan(draft: Path, target: Path, renumber: bool) -> None:
     """由任一区、任一年度的草稿（.docx 或 .txt）新建计划数据目录。"""
-    done = run_new(draft, target)
+    done = run_new(draft, target, renumber)
     report = done.report
     _stop_on(report.problems, "共 {count} 处问题，未建立计划目录。")
     for path in report.written:

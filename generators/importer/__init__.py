@@ -52,7 +52,7 @@ NO_ANNEX_HINT = (
 
 
 def import_draft(
-    draft_path: Path, into: Path, add_units: bool = False, no_annex: bool = False
+    draft_path: Path, into: Path, add_units: bool = False, no_annex: bool = False, renumber: bool = False
 ) -> ImportReport:
     report = ImportReport()
     shown = str(draft_path)
@@ -66,7 +66,7 @@ def import_draft(
             f"{into / 'meta.yaml'}：缺少计划基本信息（发文机关、成文日期等不在草稿中），请先放入"
         )
         return report
-    ctx = ImportContext(shown, read_registry(into), add_unknown=add_units)
+    ctx = ImportContext(shown, read_registry(into), add_unknown=add_units, renumber=renumber)
     imported = parse_draft(draft, ctx)
     if imported.tasks is None and (into / "tasks.yaml").exists() and not no_annex:
         ctx.report("全文", NO_ANNEX_HINT)

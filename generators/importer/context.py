@@ -27,6 +27,7 @@ class ImportContext:
     draft_name: str
     registry: Registry
     add_unknown: bool = False  # --add-units: unknown names become new registry entries (待核实)
+    renumber: bool = False  # --renumber: measures deleted without renumbering → numbered in draft order
     problems: list[str] = field(default_factory=list)
     new_units: list[str] = field(default_factory=list)
     new_leaders: list[str] = field(default_factory=list)

@@ -25,7 +25,7 @@ from .yamlwrite import OPINION_HEADER, TASKS_HEADER, dump, fresh, update_opinion
 DISTRICT = re.compile(r"^(?:.{2,3}[省市])?(.{1,8}?[区县市旗])")
 
 
-def new_plan(draft_path: Path, target: Path) -> ImportReport:
+def new_plan(draft_path: Path, target: Path, renumber: bool = False) -> ImportReport:
     report = ImportReport()
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         report.problems.append(
@@ -38,7 +38,7 @@ def new_plan(draft_path: Path, target: Path) -> ImportReport:
     except (DraftUnreadable, DocxUnreadable) as err:
         report.problems.append(str(err))
         return report
-    ctx = ImportContext(str(draft_path), Registry([], [], []), add_unknown=True)
+    ctx = ImportContext(str(draft_path), Registry([], [], []), add_unknown=True, renumber=renumber)
     imported = parse_draft(draft, ctx)
     if "年度" not in imported.meta:
         ctx.report("标题", "标题中没有年度（如“2025年”），无法确定计划年度", imported.meta.get("标题", ""))

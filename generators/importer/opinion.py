@@ -184,12 +184,7 @@ class _Builder:
         numbering = re.sub(r"\s", "", para.text[: m.start(text_group)])
         value = int(m.group(1)) if self.measure_pattern is ARABIC else from_chinese(m.group(1))
         if value not in (self.measures_seen, self.measures_in_section):
-            self.ctx.report(
-                para.where,
-                f"措施编号应为 {self.measures_in_section}（本节第 {self.measures_in_section} 条）"
-                f"或 {self.measures_seen}（全文连续），实际为“{numbering}”",
-                para.text,
-            )
+            numbering = self._gap(value, numbering, para)
         outside = para.where in self.outside
         split = split_measure(rest, para.where, self.ctx, para.text, as_line=outside)
         if split is None:
@@ -203,12 +198,56 @@ class _Builder:
             measure["行外"] = True
         self._open_section()["措施"].append(measure)
 
+    def _gap(self, value: int | None, numbering: str, para: Paragraph) -> str:
+        """A number past the expected one: the measures between were deleted without renumbering. Said
+        once (the count goes on from the draft's number), or, with --renumber, numbered in draft order.
+        Anything else (a number repeated or going back) is reported as it stands."""
+        gaps = [
+            (value - expected, expected, where)
+            for expected, where in ((self.measures_seen, "第"), (self.measures_in_section, "本节第"))
+            if value is not None and value > expected
+        ]
+        if not gaps:
+            self.ctx.report(
+                para.where,
+                f"措施编号应为 {self.measures_in_section}（本节第 {self.measures_in_section} 条）"
+                f"或 {self.measures_seen}（全文连续），实际为“{numbering}”",
+                para.text,
+            )
+            return numbering
+        gap, expected, where = min(gaps)
+        assert value is not None
+        if self.ctx.renumber:
+            return _renumbered(numbering, expected if where == "第" else self.measures_in_section)
+        missing = f"{expected}" if gap == 1 else f"{expected}—{expected + gap - 1}"
+        self.ctx.report(
+            para.where,
+            f"{where}{missing}条缺失（或已删除）：草稿删去措施后没有重新编号；确已删除请加 --renumber，"
+            "按草稿顺序重新编号后导入",
+            para.text,
+        )
+        if where == "第":
+            self.measures_seen = value
+        else:
+            self.measures_in_section = value
+        return numbering
+
     def _expect(self, numeral: str, expected: int | tuple[int, ...], what: str, para: Paragraph) -> None:
         allowed = expected if isinstance(expected, tuple) else (expected,)
         if from_chinese(numeral) not in allowed:
             self.ctx.report(
                 para.where, f"{what}编号应为“{to_chinese(allowed[0])}”，实际为“{numeral}”", para.text
             )
+
+
+def _renumbered(numbering: str, number: int) -> str:
+    """The printed numbering with its number replaced: 31. → 30., （三十一） → （三十）."""
+    if re.search(r"\d", numbering):
+        return re.sub(r"\d+", str(number), numbering, count=1)
+    return re.sub(NUMERAL_RUN, to_chinese(number), numbering, count=1)
+
+
+NUMERAL_RUN = "[一二三四五六七八九十百]+"
 
 
 def _title_and_lead_in(heading: str) -> dict:
