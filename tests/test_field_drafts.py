@@ -7,12 +7,15 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from datetime import date
 from pathlib import Path
 
+import docx
 import pytest
 from click.testing import CliRunner
 
 from generators.cli import main
+from generators.grammar.deadline import task_deadline
 from generators.plan import load_plan
 
 DRAFTS = Path(__file__).resolve().parent / "fixtures" / "drafts"
@@ -103,9 +106,9 @@ def manifest_units(out: Path, kind: str) -> set[str]:
     return {e["unit"] for e in manifest["artifacts"] if e["kind"] == kind}
 
 
-@pytest.mark.parametrize("draft", [QINGTIAN, HESHAN], ids=["yaodian", "published"])
+@pytest.mark.parametrize("draft", ["QINGTIAN", "HESHAN", "XINJIN"])
 def test_no_generated_document_prints_none_null_or_template_tags(draft, tmp_path):
-    _, out = new_checked_built(draft, tmp_path)
+    _, out = new_checked_built(globals()[draft], tmp_path)
     documents = sorted(out.rglob("*.docx")) + sorted(out.rglob("*.xlsx"))
     assert len(documents) > 10
     for path in documents:
@@ -155,3 +158,28 @@ def test_a_measure_deleted_without_renumbering_is_said_once_and_renumber_imports
     measures = load_plan(plan_copy).measures
     assert [m.number for m in measures] == list(range(1, 46))
     assert measures[29].text.startswith("规范建设工程安全管理。")  # the draft's 31. is now 30.
+
+
+XINJIN = DRAFTS / "xinjin_2026_jihua.txt"  # a measure of three bracketed sentences, two with deadlines
+
+
+def test_a_measure_of_bracketed_sentences_becomes_sub_tasks_printed_as_drafted(tmp_path):
+    plan_dir, out = new_checked_built(XINJIN, tmp_path)
+    plan = load_plan(plan_dir)
+    first = plan.measures[0]
+    assert first.text == "强化危险化学品安全治理。"
+    assert [s.text for s in first.subtasks] == [
+        "4月底前，完成全区危化品企业风险评估",
+        "6月30日前，完成化工园区封闭化管理改造",
+        "持续开展危化品运输车辆专项检查",
+    ]
+    assert [s.responsibility.names for s in first.subtasks] == [("区应急局",), ("区经信局",), ("区交警大队",)]
+    assert first.subtasks[1].responsibility.support_names == ("区应急局", "区公安分局")
+    due = [task_deadline(s.text, s.deadline).due(2026) for s in first.subtasks]
+    assert due == [date(2026, 4, 30), date(2026, 6, 30), None]
+    assert len(plan.measures[3].subtasks) == 2  # 〔A牵头，B配合〕；……〔B负责〕。
+    (opinion,) = [p for p in out.glob("*.docx") if p.stem == plan.meta.title]
+    printed = [p.text for p in docx.Document(str(opinion)).paragraphs if p.text.strip()]
+    assert printed == [line for line in XINJIN.read_text(encoding="utf-8").split("\n") if line.strip()]
+    again = run("import", XINJIN, "--into", plan_dir)
+    assert again.exit_code == 0 and "写入 0 个文件" in again.output  # the sub-tasks read back unchanged

@@ -19,7 +19,7 @@ from ..numerals import from_chinese, to_chinese
 from .context import ImportContext
 from .draft import Paragraph
 from .notice import read_notice
-from .responsibility import FORMS_HELP, has_line, split_measure
+from .responsibility import FORMS_HELP, has_line, split_measure, split_subtasks
 
 PART = PART_NUMBER
 SECTION = BRACKETED
@@ -186,14 +186,23 @@ class _Builder:
         if value not in (self.measures_seen, self.measures_in_section):
             numbering = self._gap(value, numbering, para)
         outside = para.where in self.outside
+        plain = numbering == f"{self.measures_seen}." and self.measure_pattern is ARABIC
+        numbered = {"编号": self.measures_seen if plain else numbering}
+        subtasks = None if outside else split_subtasks(rest, para.where, self.ctx, para.text)
+        if subtasks is not None:  # several sentences, each closing with its own bracket
+            lead, splits = subtasks
+            items = [{"内容": sub.text, **sub.keys} for sub in splits]
+            self._open_section()["措施"].append(
+                {**numbered, **({"内容": lead} if lead else {}), "子任务": items}
+            )
+            return
         split = split_measure(rest, para.where, self.ctx, para.text, as_line=outside)
         if split is None:
             self.ctx.report(para.where, f"措施末尾没有责任单位（{FORMS_HELP}）", para.text)
             return
         if not split.keys:
             return  # an unreadable bracket, reported by split_measure
-        plain = numbering == f"{self.measures_seen}." and self.measure_pattern is ARABIC
-        measure = {"编号": self.measures_seen if plain else numbering, "内容": split.text, **split.keys}
+        measure = {**numbered, "内容": split.text, **split.keys}
         if outside:
             measure["行外"] = True
         self._open_section()["措施"].append(measure)

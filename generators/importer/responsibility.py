@@ -74,6 +74,60 @@ def split_measure(
     return Split(text.rstrip(), keys)
 
 
+_OPEN = "（(〔【["
+_CLOSE = "）)〕】]"
+_SENTENCE_END = "。；;"
+
+
+def split_subtasks(
+    paragraph: str, where: str, ctx: ImportContext, shown: str = ""
+) -> tuple[str, list[Split]] | None:
+    """A measure whose sentences each close with their own responsibility bracket → its lead text (the
+    sentences before the first one that carries a bracket) and one Split per bracketed sentence; None
+    when fewer than two sentences carry their own bracket or text without one follows the last."""
+    pieces: list[str] = []
+    start, depth, opened = 0, 0, 0
+    for i, c in enumerate(paragraph):
+        if c in _OPEN:
+            depth += 1
+            opened = i if depth == 1 else opened
+        elif c in _CLOSE and depth:
+            depth -= 1
+            if depth:
+                continue
+            end = i + 1
+            while end < len(paragraph) and paragraph[end] in _SENTENCE_END:
+                end += 1
+            closes = end > i + 1 or end == len(paragraph.rstrip())
+            if closes and _reads_as_line(paragraph[opened : i + 1], ctx):
+                pieces.append(paragraph[start:end])
+                start = end
+    if len(pieces) < 2 or paragraph[start:].strip():
+        return None
+    first = pieces[0]
+    bracket_at = _bracket_start(first)
+    stop = first.rfind("。", 0, bracket_at)
+    lead = first[: stop + 1].strip() if stop >= 0 else ""
+    pieces[0] = first[stop + 1 :] if stop >= 0 else first
+    splits = [split_measure(piece.strip(), where, ctx, shown or paragraph) for piece in pieces]
+    if any(split is None for split in splits):
+        return None
+    return lead, [split for split in splits if split is not None]
+
+
+def _bracket_start(piece: str) -> int:
+    found = closing_bracket(piece)
+    return len(found[0]) if found else len(piece)
+
+
+def _reads_as_line(bracket: str, ctx: ImportContext) -> bool:
+    try:
+        line = parse(_SPACE.sub("", bracket))
+    except ResponsibilityError:
+        return False
+    return _is_line(line, ctx)
+
+
 def _labelled_look(bracket: str) -> bool:
     return any(word in bracket for word in ("单位", "负责", "牵头"))
 
@@ -102,4 +156,4 @@ def _resolved(line: Responsibility, where: str, ctx: ImportContext) -> Responsib
     return resolved
 
 
-__all__ = ["FORMS_HELP", "Split", "has_line", "split_measure"]
+__all__ = ["FORMS_HELP", "Split", "has_line", "split_measure", "split_subtasks"]

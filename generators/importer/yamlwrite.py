@@ -61,6 +61,8 @@ def _value(old, new):
         if isinstance(old, list) and list(old) == new:
             return old
         seq = CommentedSeq(new)
+        if any(isinstance(item, dict) for item in new):
+            return seq  # a list of mappings (子任务) is written in block style, one entry a few lines
         if not isinstance(old, CommentedSeq) or old.fa.flow_style():
             seq.fa.set_flow_style()  # lists of names are written [A, B] in every plan file
         return seq
