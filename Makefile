@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: docs test check bench pdf clean
+.PHONY: docs test check bench pdf serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ bench: $(STAMP)
 pdf: $(STAMP)
 	$(BIN)/plandocs pdf
 	$(BIN)/plandocs proof
+
+# The web workbench on this computer only; it prints its address (open it in a browser), Ctrl+C stops it.
+serve: $(STAMP)
+	$(BIN)/plandocs serve --open
 
 clean:
 	rm -rf output

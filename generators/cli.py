@@ -19,6 +19,7 @@ from generators.commands.pack import pack
 from generators.commands.pdf import pdf
 from generators.commands.proof import proof
 from generators.commands.years import new_year, store_round
+from generators.commands.serve import serve
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,6 +46,7 @@ for command in (
     pdf,
     proof,
     conform,
+    serve,
 ):
     main.add_command(command)
 

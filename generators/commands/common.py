@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import sys
 from collections.abc import Callable
@@ -12,11 +11,11 @@ from typing import Any, NoReturn
 import click
 
 from generators import click_zh
-from generators.errors import BAD_INPUT, FAILED, UserError
+from generators.app.common import INTERRUPTED, failure
+from generators.errors import BAD_INPUT, FAILED
 from generators.plan import PlanError
 
-__all__ = ["BAD_INPUT", "FAILED"]
-INTERRUPTED = 130
+__all__ = ["BAD_INPUT", "FAILED", "INTERRUPTED", "failure"]
 
 click_zh.install()
 
@@ -52,39 +51,6 @@ class Group(click.Group):
             for line in lines:
                 click.echo(line, err=True)
             ctx.exit(code)
-
-
-def failure(err: BaseException) -> tuple[list[str], int]:
-    """Every failure a command can end in → the lines to print and the exit code: the one place they map."""
-    if isinstance(err, PlanError):
-        lines = [str(problem) for problem in err.problems]
-        return [*lines, f"计划数据有 {len(err.problems)} 处问题，未生成任何文件。"], BAD_INPUT
-    if isinstance(err, UserError):
-        return [str(err)], err.exit_code
-    if isinstance(err, OSError):
-        return [_os_message(err)], FAILED
-    if isinstance(err, MemoryError):
-        return ["内存不足，命令已停止：请关闭其他程序后重新运行。"], FAILED
-    if isinstance(err, KeyboardInterrupt):
-        return ["已中断。"], INTERRUPTED
-    return [f"内部错误（{type(err).__name__}: {err}）：请把这一行和所用的 plan/ 报告给维护者。"], FAILED
-
-
-def _os_message(err: OSError) -> str:
-    where = err.filename or "文件"
-    if err.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"磁盘空间不足，无法写入 {where}：请腾出空间后重新运行（输出目录中已有的文件未改动）。"
-    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"没有权限写入 {where}（只读或权限不足）：请检查该文件或文件夹的权限后重新运行。"
-    if err.errno == errno.ENOTDIR:
-        return f"{where} 的路径上有一个文件占着文件夹的位置：请移走它（或运行 plandocs build --clean）后重新运行。"
-    if err.errno == errno.EISDIR:
-        return f"{where} 是一个文件夹，这里应是文件：请移走它（或运行 plandocs build --clean）后重新运行。"
-    if err.errno == errno.ENOENT:
-        return f"找不到 {where}：请检查路径后重新运行。"
-    if err.errno == errno.ENAMETOOLONG:
-        return f"文件名过长：{where}。请缩短 plan/ 中的名称（plandocs check 会指出）。"
-    return f"无法读写 {where}（{err.strerror or err}）：请检查后重新运行。"
 
 
 def fail_on_plan(err: PlanError) -> NoReturn:

@@ -1,0 +1,257 @@
+"""The workbench in a real browser: the seed year played end to end, and the security promises (docs/web.md).
+
+Each test runs `plandocs serve` as a subprocess in a tmp project on an ephemeral loopback port and drives
+Debian's Chromium through Playwright."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from returns_kit import fill
+from web_kit import CHROMIUM, ROOT, Client, Server, need_browser, project_with, shot
+
+from generators.formspec import FormsLayout
+from generators.layout import load_layout
+
+SEED = ROOT / "tests" / "fixtures" / "seed.txt"
+TOWNS = (
+    ("城桥镇", "上海市崇明区城桥镇人民政府"),
+    ("堡镇", "上海市崇明区堡镇人民政府"),
+    ("庙镇", "上海市崇明区庙镇人民政府"),
+)
+
+
+@pytest.fixture
+def browser():
+    sync_playwright = need_browser()
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--lang=zh-CN"])
+        yield chromium
+        chromium.close()
+
+
+def _page(browser):
+    return browser.new_page(viewport={"width": 1100, "height": 760}, accept_downloads=True, locale="zh-CN")
+
+
+def _run_job(page, button: str) -> None:
+    """Click a long step's button, see the wait page, and come back when it is over."""
+    page.get_by_role("button", name=button).click()
+    page.wait_for_url(lambda url: "/wait/" not in url, timeout=600_000)
+
+
+def test_the_seed_year_in_the_browser(browser, tmp_path):
+    project = project_with(tmp_path / "office", plan=False)
+    server = Server(project)
+    try:
+        page = _page(browser)
+        page.goto(server.url + "/")
+        assert "还没有计划" in page.content()
+        shot(page, tmp_path, "web-0-start")
+
+        # 草稿: upload the seed draft, review it, save it as a named round
+        page.goto(server.url + "/draft")
+        page.set_input_files("input[name=draft]", str(SEED))
+        page.get_by_role("button", name="读取草稿").click()
+        page.wait_for_selector("text=各项措施及其责任单位")
+        first = page.locator("table tr", has_text="措施1").first.inner_text()
+        assert "区委宣传部（责任单位）" in first
+        shot(page, tmp_path, "web-2-draft")
+        page.fill("input[name=round]", "送审稿")
+        page.get_by_role("button", name="保存为计划").click()
+        page.wait_for_url("**/roster")
+        assert "已保存为计划数据（送审稿）" in page.content()
+
+        # 名册: three towns added, 各乡镇's members filled in; a typo is caught inline first
+        names = page.locator("input[name=u_name]")
+        first_empty = names.count() - 3  # three empty rows end the units table
+        for i, (name, full) in enumerate(TOWNS):
+            names.nth(first_empty + i).fill(name)
+            page.locator("input[name=u_full]").nth(first_empty + i).fill(full)
+            page.locator("select[name=u_cat]").nth(first_empty + i).select_option("乡镇")
+        members = page.locator("input[data-group='各乡镇']")
+        members.fill("城桥镇、堡镇、庙真")
+        page.get_by_role("button", name="保存名册").click()
+        assert page.locator("li.problem", has_text="庙真").count() == 1
+        assert page.locator("tr.bad input[data-group='各乡镇']").count() == 1  # the row is marked
+        page.locator("input[data-group='各乡镇']").fill("城桥镇、堡镇、庙镇")
+        page.get_by_role("button", name="保存名册").click()
+        page.wait_for_selector("text=名册已保存")
+        shot(page, tmp_path, "web-3-roster")
+        units_yaml = (project / "plan" / "units.yaml").read_text(encoding="utf-8")
+        assert "庙镇" in units_yaml and "上海市崇明区庙镇人民政府" in units_yaml
+
+        # 文件: build, pack, download 庙镇's package and open its files
+        page.goto(server.url + "/files")
+        _run_job(page, "生成全部文件")
+        assert "生成全部文件：完成" in page.content()
+        _run_job(page, "为各单位打分发包")
+        shot(page, tmp_path, "web-4-files")
+        with page.expect_download() as got:
+            page.locator("a[data-unit='庙镇']").click()
+        package = Path(got.value.path()).read_bytes()
+        with zipfile.ZipFile(io.BytesIO(package)) as z:
+            names = z.namelist()
+            letter = Document(io.BytesIO(z.read("庙镇/letters/庙镇.docx")))
+            form = load_workbook(io.BytesIO(z.read("庙镇/forms/2023Q1/庙镇.xlsx")))
+            note = z.read("庙镇/说明.txt").decode("utf-8")
+        assert "庙镇/说明.txt" in names and note.startswith("\ufeff上海市崇明区庙镇人民政府：")
+        assert "上海市崇明区庙镇人民政府" in "\n".join(p.text for p in letter.paragraphs)
+        assert form.active["A1"].value  # a form with its title
+
+        # 回收: drop three returns at once, one of them bad
+        spec = FormsLayout.of(load_layout(project / "templates" / "layout.yaml"))
+        returns = tmp_path / "returns"
+        q1 = project / "output" / "forms" / "2023Q1"
+        good = [
+            fill(z_form, returns / f"{name}.xlsx", spec, date=dt.datetime(2023, 4, 3))
+            for name, z_form in (
+                ("庙镇", (q1 / "庙镇.xlsx").read_bytes()),
+                ("堡镇", (q1 / "堡镇.xlsx").read_bytes()),
+            )
+        ]
+        bad = fill(
+            (q1 / "城桥镇.xlsx").read_bytes(), returns / "城桥镇.xlsx", spec, date="2023-04-03", reporter=None
+        )
+        page.goto(server.url + "/collect")
+        page.select_option("select[name=quarter]", "1")
+        page.set_input_files("input[name=returns]", [str(p) for p in (*good, bad)])
+        _run_job(page, "上传并汇总")
+        body = page.locator("main").inner_text()
+        assert "已报（2）" in body and "庙镇" in body and "堡镇" in body
+        assert "退回（1）" in body and "城桥镇：" in body and "填报人未填写" in body
+        assert "未报送（" in body
+        shot(page, tmp_path, "web-5-collect")
+        stored = sorted(p.name for p in (project / "回收" / "2023Q1").iterdir())
+        assert len(stored) == 3 and all(name.endswith(".xlsx") for name in stored)
+
+        # 督办, 年度
+        page.goto(server.url + "/supervise")
+        page.select_option("select[name=quarter]", "1")
+        _run_job(page, "生成督办单")
+        assert "第一季度督办" in page.locator("main").inner_text()
+        shot(page, tmp_path, "web-6-supervise")
+        page.goto(server.url + "/year")
+        _run_job(page, "生成年度完成情况报告")
+        assert "生成年度完成情况报告：完成" in page.content()
+        assert page.locator("a", has_text="年度安全生产工作完成情况.docx").count() == 1
+        shot(page, tmp_path, "web-7-year")
+
+        # 总览 says where the year stands
+        page.goto(server.url + "/")
+        overview = page.locator("main").inner_text()
+        assert "第一季度" in overview and "城桥镇" in overview and "待核实" in overview
+        shot(page, tmp_path, "web-1-overview")
+        log = (project / "ledger" / "工作台日志.csv").read_bytes()
+        assert log.startswith(b"\xef\xbb\xbf") and "回收第一季度报表".encode() in log
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def served(tmp_path):
+    server = Server(project_with(tmp_path / "office", plan=True))
+    yield server
+    server.stop()
+
+
+def test_a_post_without_the_csrf_token_is_refused(served):
+    client = Client(served.url)
+    client.csrf("/files")
+    status, _, text = client.post_form("/files/build", {})
+    assert status == 403 and "请求被拒绝" in text
+    status, _, _ = client.post_form("/files/build", {"csrf_token": "forged"})
+    assert status == 403
+    assert not (served.project / "output").exists()  # nothing was built
+
+
+def test_an_upload_name_never_becomes_a_path(served):
+    client = Client(served.url)
+    token = client.csrf("/collect")
+    data = (ROOT / "tests" / "fixtures" / "seed.txt").read_bytes()[:100]
+    status, headers, _ = client.post_files(
+        "/collect",
+        {"csrf_token": token, "quarter": "1"},
+        [("returns", "../../evil.xlsx", data), ("returns", "..\\..\\庙镇.xlsx", data)],
+    )
+    assert status == 303
+    stored = sorted(p.name for p in (served.project / "回收" / "2023Q1").iterdir())
+    assert len(stored) == 2 and all("/" not in n and ".." not in n for n in stored)
+    assert any(n.endswith("-evil.xlsx") for n in stored) and any(n.endswith("-庙镇.xlsx") for n in stored)
+    assert not (served.project / "evil.xlsx").exists() and not (served.project.parent / "evil.xlsx").exists()
+
+
+def test_a_non_loopback_bind_without_a_password_does_not_start(tmp_path):
+    project = project_with(tmp_path / "office", plan=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "generators", "serve", "--host", "0.0.0.0", "--port", "0"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "plandocs serve --set-password" in done.stderr and not done.stdout
+
+
+def test_with_a_password_every_page_needs_the_login(browser, tmp_path):
+    project = project_with(tmp_path / "office", plan=True)
+    subprocess.run(
+        [sys.executable, "-m", "generators", "serve", "--set-password"],
+        cwd=project,
+        input="correct-horse\ncorrect-horse\n",
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert (project / ".plandocs-password").read_text().startswith("scrypt$")
+    server = Server(project)
+    try:
+        client = Client(server.url)
+        for path in ("/", "/draft", "/roster", "/files", "/collect", "/supervise", "/year", "/roster.xlsx"):
+            status, headers, _ = client.request(path)
+            assert (status, headers.get("location")) == (303, "/login"), path
+        page = _page(browser)
+        page.goto(server.url + "/files")
+        assert page.url.endswith("/login")
+        shot(page, tmp_path, "web-8-login")
+        for _ in range(5):
+            page.fill("input[name=password]", "wrong")
+            page.get_by_role("button", name="登录").click()
+        assert "密码不正确" in page.content()
+        page.fill("input[name=password]", "correct-horse")
+        page.get_by_role("button", name="登录").click()
+        assert "失败次数过多" in page.content()  # rate limited: even the right password waits
+        other = Client(server.url)  # (a test cannot wait 5 minutes; the limit is per address)
+        status, _, _ = other.request("/")
+        assert status == 303
+    finally:
+        server.stop()
+
+
+def test_a_script_in_a_unit_name_is_shown_as_text(browser, served):
+    page = _page(browser)
+    page.goto(served.url + "/roster")
+    hostile = "<script>window.pwned=1</script>"
+    page.locator("input[name=u_full]").first.fill("全称" + hostile)
+    page.locator("input[name=u_name][value='']").first.fill("新单位" + hostile)
+    page.get_by_role("button", name="保存名册").click()
+    assert page.locator("li.problem", has_text=hostile).count() >= 1  # the refused name, as text
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    names = page.locator("input[name=u_name]")
+    names.nth(names.count() - 4).fill("")  # the refused new unit (three empty rows follow it)
+    page.get_by_role("button", name="保存名册").click()
+    page.wait_for_selector("text=名册已保存")
+    page.goto(served.url + "/roster")
+    assert hostile in page.locator("main").inner_text()  # the 待核实 list shows the full name literally
+    assert page.locator("input[name=u_full]").first.input_value() == "全称" + hostile
+    assert "全称<script>" in (served.project / "plan" / "units.yaml").read_text(encoding="utf-8")
+    assert page.evaluate("typeof window.pwned") == "undefined"
