@@ -18,8 +18,8 @@ from generators.commands.lint import lint
 from generators.commands.pack import pack
 from generators.commands.pdf import pdf
 from generators.commands.proof import proof
-from generators.commands.years import new_year, store_round
 from generators.commands.serve import serve
+from generators.commands.years import new_year, store_round
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -68,7 +68,8 @@ def test_the_seed_year_in_the_browser(browser, tmp_path):
         page.fill("input[name=round]", "送审稿")
         page.get_by_role("button", name="保存为计划").click()
         page.wait_for_url("**/roster")
-        assert "已保存为计划数据（送审稿）" in page.content()
+        assert "草稿已保存为计划数据，并存为稿次“送审稿”" in page.content()
+        assert (project / "稿次" / "送审稿" / "units.yaml").is_file()
 
         # 名册: three towns added, 各乡镇's members filled in; a typo is caught inline first
         names = page.locator("input[name=u_name]")

@@ -1,5 +1,6 @@
 """The workbench's audit log: ledger/工作台日志.csv (time, action, result), UTF-8 with a BOM so Excel opens
-it, every cell formula-safe (a cell starting = + - @ is written with a leading apostrophe)."""
+it, every cell formula-safe by the ledger's own escape (generators/ledger/store.py: a cell starting
+= + - @ tab CR or ' is written with a leading apostrophe)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ _lock = threading.Lock()
 
 
 def safe_cell(value: object) -> str:
-    text = str(value).replace("\r", " ").replace("\n", " ")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t") else text
+    from generators.ledger.store import escape
+
+    return escape(str(value).replace("\r", " ").replace("\n", " "))
 
 
 def log_path(plan_dir: Path) -> Path:

@@ -254,8 +254,14 @@ async def overview_page(request: Request) -> Response:
 # --- 草稿 ---
 
 
+def _rounds(wb: Workbench) -> list[str]:
+    from generators.rounds import stored_rounds
+
+    return stored_rounds(wb.plan_dir)
+
+
 async def draft_page(request: Request) -> Response:
-    return page(request, "draft.html", review=None, upload="")
+    return page(request, "draft.html", review=None, upload="", rounds=_rounds(bench(request)))
 
 
 async def draft_upload(request: Request) -> Response:
@@ -275,7 +281,7 @@ async def draft_upload(request: Request) -> Response:
     wb.drafts[upload_id] = stored
     review = await run_in_threadpool(review_draft, stored, wb.plan_dir)
     wb.audit("上传草稿", f"{len(review.problems)} 处问题，{len(review.measures)} 项任务")
-    return page(request, "draft.html", review=review, upload=upload_id)
+    return page(request, "draft.html", review=review, upload=upload_id, rounds=_rounds(wb))
 
 
 async def draft_save(request: Request) -> Response:
@@ -293,10 +299,19 @@ async def draft_save(request: Request) -> Response:
         return go("/draft", "；".join(problem_lines(err)), request)
     if done.problems:
         return go("/draft", f"草稿有 {len(done.problems)} 处问题，计划数据未作任何修改。", request)
-    wb.audit("保存草稿", f"轮次“{name or '未命名'}”：写入 {len(done.report.written)} 个文件")
+    stored_as = ""
+    if name:
+        from generators.app.years import store_round
+
+        try:
+            await run_in_threadpool(store_round, name, wb.plan_dir)
+            stored_as = f"，并存为稿次“{name}”"
+        except (PlanError, UserError) as err:
+            session(request).notes.append("稿次未存下：" + "；".join(problem_lines(err)))
+    wb.audit("保存草稿", f"稿次“{name or '未命名'}”：写入 {len(done.report.written)} 个文件")
     groups = done.groups
-    tail = f"；请在名册中填写分组成员：{'、'.join(groups)}" if groups else ""
-    return go("/roster" if groups else "/", f"已保存为计划数据（{name or '未命名'}）{tail}", request)
+    tail = f"。请在名册中填写分组成员：{'、'.join(groups)}" if groups else ""
+    return go("/roster" if groups else "/", f"草稿已保存为计划数据{stored_as}{tail}", request)
 
 
 # --- 名册 ---

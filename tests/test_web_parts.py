@@ -1,0 +1,106 @@
+"""The workbench's parts without a browser: upload names, passwords, the audit log, the roster round trip."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generators.app.roster import read_roster, roster_from_xlsx, roster_xlsx, save_roster
+from generators.web import audit, uploads
+from generators.web.security import RateLimit, hash_password, verify_password
+
+
+@given(st.text())
+def test_an_upload_name_cleans_to_one_plain_name_part(name):
+    cleaned = uploads.cleaned(name)
+    assert "/" not in cleaned and "\\" not in cleaned and "." not in cleaned and len(cleaned) <= 40
+
+
+def test_an_upload_is_stored_under_a_generated_name_never_over_a_file(tmp_path):
+    first = uploads.store(tmp_path, b"x", ".xlsx", uploads.cleaned("../../庙镇 (2).xlsx"))
+    second = uploads.store(tmp_path, b"y", ".xlsx", uploads.cleaned("../../庙镇 (2).xlsx"))
+    assert first.parent == second.parent == tmp_path and first != second
+    assert first.name.endswith("-庙镇2.xlsx") and first.read_bytes() == b"x"
+
+
+def test_only_the_allowed_suffix_is_taken(tmp_path):
+    assert uploads.suffix_of("C:\\docs\\意见.DOCX", uploads.DRAFT_SUFFIXES) == ".docx"
+    try:
+        uploads.suffix_of("run.sh", uploads.DRAFT_SUFFIXES)
+    except uploads.Refused as err:
+        assert "不是 .docx、.txt 文件" in str(err)
+    else:
+        raise AssertionError("a .sh was taken")
+
+
+def test_passwords_are_scrypt_hashes_that_verify():
+    stored = hash_password("correct-horse")
+    assert stored.startswith("scrypt$16384$8$1$") and "correct-horse" not in stored
+    assert verify_password("correct-horse", stored) and not verify_password("correct-hors", stored)
+    assert not verify_password("x", "garbage") and hash_password("a") != hash_password("a")  # salted
+
+
+def test_the_login_limit_blocks_after_five_failures():
+    limit = RateLimit(tries=5, window=60)
+    for _ in range(4):
+        limit.failed("10.0.0.1")
+    assert not limit.blocked("10.0.0.1")
+    limit.failed("10.0.0.1")
+    assert limit.blocked("10.0.0.1") and not limit.blocked("10.0.0.2")
+
+
+def test_the_audit_log_is_a_bom_csv_with_formula_safe_cells(tmp_path):
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    audit.record(plan, "=HYPERLINK(1)", "+危险")
+    audit.record(plan, "保存名册", "无变化")
+    raw = (tmp_path / "ledger" / "工作台日志.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\xef\xbb\xbf") == 1
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0] == ["时间", "操作", "结果"]
+    assert rows[1][1:] == ["'=HYPERLINK(1)", "'+危险"] and rows[2][1:] == ["保存名册", "无变化"]
+
+
+def test_the_roster_workbook_round_trips_exactly(plan_copy):
+    roster = read_roster(plan_copy)
+    data = roster_xlsx(roster)
+    back = roster_from_xlsx(data)
+    assert back == roster and roster_xlsx(back) == data
+    before = {p.name: p.read_bytes() for p in plan_copy.iterdir() if p.is_file()}
+    assert save_roster(plan_copy, back).written == []  # nothing changed, nothing written
+    assert {p.name: p.read_bytes() for p in plan_copy.iterdir() if p.is_file()} == before
+
+
+def test_a_roster_the_plan_cannot_load_changes_nothing(plan_copy):
+    roster = read_roster(plan_copy)
+    before = (plan_copy / "units.yaml").read_bytes()
+    groups = tuple(
+        dataclasses.replace(g, members=(*g.members, "不存在的单位")) if g.name == "各乡镇" else g
+        for g in roster.groups
+    )
+    done = save_roster(plan_copy, dataclasses.replace(roster, groups=groups))
+    assert done.written == [] and len(done.problems) == 1
+    assert "units.yaml:" in done.problems[0] and "“不存在的单位”不在单位名册中" in done.problems[0]
+    assert (plan_copy / "units.yaml").read_bytes() == before
+
+
+def test_a_roster_edit_changes_only_that_entry(plan_copy):
+    roster = read_roster(plan_copy)
+    units = tuple(
+        dataclasses.replace(u, full_name="上海市崇明区庙镇人民政府（核实）", assumed=False)
+        if u.name == "庙镇"
+        else u
+        for u in roster.units
+    )
+    original = (plan_copy / "units.yaml").read_text(encoding="utf-8").splitlines()
+    done = save_roster(plan_copy, dataclasses.replace(roster, units=units))
+    assert done.problems == [] and [p.rsplit("/", 1)[-1] for p in done.written] == ["units.yaml"]
+    after = (plan_copy / "units.yaml").read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(original, after, strict=False) if a != b]
+    assert any("庙镇人民政府（核实）" in b for _, b in changed)
+    assert original[0] == after[0]  # the file's comments stay
+    assert read_roster(plan_copy).units == units
