@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -183,3 +184,45 @@ def test_a_measure_of_bracketed_sentences_becomes_sub_tasks_printed_as_drafted(t
     assert printed == [line for line in XINJIN.read_text(encoding="utf-8").split("\n") if line.strip()]
     again = run("import", XINJIN, "--into", plan_dir)
     assert again.exit_code == 0 and "写入 0 个文件" in again.output  # the sub-tasks read back unchanged
+
+
+def docx_of(text_draft: Path, target: Path) -> Path:
+    """The draft as a .docx: one paragraph a line, as a clerk would have typed it in Word."""
+    document = docx.Document()
+    for line in text_draft.read_text(encoding="utf-8").split("\n"):
+        if line.strip():
+            document.add_paragraph(line)
+    document.save(str(target))
+    return target
+
+
+@pytest.mark.parametrize("suffix", ["doc", "odt"])
+def test_a_doc_or_odt_draft_is_read_through_a_libreoffice_copy(suffix, tmp_path):
+    from generators.pdf.soffice import converter_env, find_soffice
+
+    soffice = find_soffice()
+    assert soffice is not None  # installed on this machine kind (README)
+    source = docx_of(HESHAN, tmp_path / "heshan.docx")
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to",
+         suffix, "--outdir", str(tmp_path / "saved"), str(source)],
+        check=True, capture_output=True, env=converter_env(), timeout=120,
+    )  # fmt: skip
+    draft = tmp_path / "saved" / f"heshan.{suffix}"
+    before = draft.read_bytes()
+    plan_dir, _ = new_checked_built(draft, tmp_path)
+    assert draft.read_bytes() == before and sorted(p.name for p in draft.parent.iterdir()) == [draft.name]
+    plan = load_plan(plan_dir)
+    assert plan.meta.doc_number == "鹤府发〔2026〕7号" and len(plan.measures) == 4
+
+
+def test_without_libreoffice_a_doc_draft_gets_a_chinese_hint(tmp_path, monkeypatch):
+    from generators.collect import convert
+
+    monkeypatch.setattr(convert, "find_soffice", lambda: None)
+    draft = tmp_path / "草稿.wps"
+    draft.write_bytes(b"\xd0\xcf\x11\xe0 not really a wps file")
+    result = run("new", draft, "--dir", tmp_path / "plan")
+    assert result.exit_code == 2
+    assert "未安装 LibreOffice" in result.output and "另存为 .docx" in result.output
+    assert not (tmp_path / "plan").exists()

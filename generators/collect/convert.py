@@ -1,4 +1,5 @@
-"""A return saved as .xls, .et or .ods, converted to .xlsx by LibreOffice when it is installed.
+"""A return saved as .xls, .et or .ods, converted to .xlsx by LibreOffice when it is installed (and a
+draft saved as .doc, .wps or .odt to .docx, for the importer: `converted`).
 
 The returned file is copied into a temporary folder and only the copy is converted: the original is never
 opened by LibreOffice (which would write a lock file beside it) and never modified.
@@ -23,6 +24,11 @@ class NotConverted(Exception):
 
 def to_xlsx(data: bytes, suffix: str) -> bytes:
     """The .xlsx LibreOffice makes of a spreadsheet's bytes (suffix tells it the format)."""
+    return converted(data, suffix, "xlsx")
+
+
+def converted(data: bytes, suffix: str, target: str) -> bytes:
+    """The file LibreOffice makes of data (suffix tells it the format) in the format target (xlsx, docx)."""
     soffice = find_soffice()
     if soffice is None:
         raise NotConverted("本机未安装 LibreOffice，无法自动转换")
@@ -38,7 +44,7 @@ def to_xlsx(data: bytes, suffix: str) -> bytes:
             "--norestore",
             "--nolockcheck",
             "--convert-to",
-            "xlsx",
+            target,
             "--outdir",
             str(out),
             str(source),
@@ -60,7 +66,7 @@ def to_xlsx(data: bytes, suffix: str) -> bytes:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
             raise NotConverted(f"LibreOffice 转换超时（{CONVERT_SECONDS} 秒）") from err
-        converted = out / "return.xlsx"
-        if not converted.is_file():
+        made = out / f"return.{target}"
+        if not made.is_file():
             raise NotConverted("LibreOffice 无法转换此文件")
-        return converted.read_bytes()
+        return made.read_bytes()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from .draft import Draft, Paragraph, Table
 from .opinion import parse_body
 from .txt import read_txt
 
-READERS = {".docx": "docx", ".txt": "txt"}
+READERS = {".docx": "docx", ".txt": "txt", ".doc": "office", ".wps": "office", ".odt": "office"}
 
 
 class DraftUnreadable(Exception):
@@ -29,15 +30,34 @@ class Imported:
 def read_draft(path: Path, shown: str) -> Draft:
     kind = READERS.get(path.suffix.lower())
     if kind is None:
-        raise DraftUnreadable(f"{shown}：只能导入 .docx 或 .txt 草稿")
+        raise DraftUnreadable(f"{shown}：只能导入 .docx、.txt 草稿（.doc、.wps、.odt 经 LibreOffice 转换）")
     if kind == "docx":
         return read_docx(path, shown)
     if path.stat().st_size > MAX_DRAFT_BYTES:
         raise DraftUnreadable(f"{shown}：文件过大（上限 {MAX_DRAFT_BYTES // 2**20} MB），不导入")
+    if kind == "office":
+        return _converted(path, shown)
     try:
         return read_txt(path.read_text(encoding="utf-8"), shown)
     except UnicodeDecodeError as err:
         raise DraftUnreadable(f"{shown}：文本文件不是 UTF-8 编码（{err.reason}）") from err
+
+
+def _converted(path: Path, shown: str) -> Draft:
+    """A .doc/.wps/.odt draft read as the .docx LibreOffice makes of a temporary copy (never of the file)."""
+    from ..collect.convert import NotConverted, converted
+
+    try:
+        data = converted(path.read_bytes(), path.suffix.lower(), "docx")
+    except NotConverted as err:
+        raise DraftUnreadable(
+            f"{shown}：{err}；请在 Word 或 WPS 中把草稿另存为 .docx（文件→另存为→Word 文档）后再导入"
+        ) from err
+    with tempfile.TemporaryDirectory(prefix="plandocs-draft-") as temp:
+        copy = Path(temp) / "draft.docx"
+        copy.write_bytes(data)
+        draft = read_docx(copy, shown)
+    return draft
 
 
 def parse_draft(draft: Draft, ctx: ImportContext) -> Imported:
