@@ -89,6 +89,15 @@ def test_the_seed_year_in_the_browser(browser, tmp_path):
         shot(page, tmp_path, "web-3-roster")
         units_yaml = (project / "plan" / "units.yaml").read_text(encoding="utf-8")
         assert "庙镇" in units_yaml and "上海市崇明区庙镇人民政府" in units_yaml
+        # 基本信息: the contact the draft does not print, 待核实 ticked off
+        page.fill("input[name='m_联系人']", "王五")
+        page.fill("input[name='m_联系电话']", "021-69600000")
+        page.uncheck("input[name=m_assumed][value='联系人']")
+        page.uncheck("input[name=m_assumed][value='联系电话']")
+        page.get_by_role("button", name="保存基本信息").click()
+        page.wait_for_selector("text=基本信息已保存")
+        meta = (project / "plan" / "meta.yaml").read_text(encoding="utf-8")
+        assert '联系人: "王五"' in meta and "联系人," not in meta.split("待核实:")[1]
 
         # 文件: build, pack, download 庙镇's package and open its files
         page.goto(server.url + "/files")
@@ -105,6 +114,7 @@ def test_the_seed_year_in_the_browser(browser, tmp_path):
             form = load_workbook(io.BytesIO(z.read("庙镇/forms/2023Q1/庙镇.xlsx")))
             note = z.read("庙镇/说明.txt").decode("utf-8")
         assert "庙镇/说明.txt" in names and note.startswith("\ufeff上海市崇明区庙镇人民政府：")
+        assert "联系人：王五，电话：021-69600000" in note
         assert "上海市崇明区庙镇人民政府" in "\n".join(p.text for p in letter.paragraphs)
         assert form.active["A1"].value  # a form with its title
 

@@ -227,8 +227,15 @@ def save_roster(plan_dir: Path, roster: Roster) -> RosterOutcome:
     units_doc, leaders_doc = _load(plan_dir / "units.yaml"), _load(plan_dir / "leaders.yaml")
     _apply_units(units_doc, roster)
     _apply_leaders(leaders_doc, roster)
-    new = {"units.yaml": _dump(units_doc), "leaders.yaml": _dump(leaders_doc)}
+    return validated_write(plan_dir, {"units.yaml": _dump(units_doc), "leaders.yaml": _dump(leaders_doc)})
+
+
+def validated_write(plan_dir: Path, new: dict[str, bytes]) -> RosterOutcome:
+    """Write these plan files when the plan loads with them (tried in a temporary copy of plan/); else
+    write nothing and return every problem, located in plan/."""
     changed = {name: data for name, data in new.items() if (plan_dir / name).read_bytes() != data}
+    if not changed:
+        return RosterOutcome()
     with tempfile.TemporaryDirectory(prefix="plandocs-roster-") as tmp:
         trial = Path(tmp) / plan_dir.name
         shutil.copytree(plan_dir, trial, ignore=shutil.ignore_patterns(".git"))

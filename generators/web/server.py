@@ -317,17 +317,50 @@ async def draft_save(request: Request) -> Response:
 # --- 名册 ---
 
 
-async def roster_page(request: Request) -> Response:
+def _roster_page(request: Request, status_code: int = 200, **values: Any) -> Response:
+    """The 名册 page: the basic facts form and the roster table (either as entered, with its problems)."""
+    from generators.app.basics import DUE, FIELDS, read_basics
     from generators.app.roster import read_roster
 
     wb = bench(request)
     try:
-        roster = read_roster(wb.plan_dir)
+        values.setdefault("roster", read_roster(wb.plan_dir))
+        values.setdefault("basics", read_basics(wb.plan_dir))
     except (UserError, OSError) as err:
-        return page(
-            request, "roster.html", roster=None, problems=problem_lines(err), categories=_categories()
-        )
-    return page(request, "roster.html", roster=roster, problems=[], categories=_categories())
+        values.update(roster=None, basics=None, problems=problem_lines(err))
+    values.setdefault("problems", [])
+    values.setdefault("basics_problems", [])
+    return page(
+        request,
+        "roster.html",
+        status_code=status_code,
+        categories=_categories(),
+        fields=FIELDS,
+        due=DUE,
+        **values,
+    )
+
+
+async def roster_page(request: Request) -> Response:
+    return _roster_page(request)
+
+
+async def basics_save(request: Request) -> Response:
+    from generators.app.basics import DUE, FIELDS, Basics, save_basics
+
+    wb = bench(request)
+    form = await form_of(request)
+    basics = Basics(
+        {name: str(form.get(f"m_{name}") or "").strip() for name in FIELDS},
+        tuple(str(v).strip() for v in form.getlist("m_due")),
+        frozenset(str(v) for v in form.getlist("m_assumed") if str(v) in (*FIELDS, DUE)),
+    )
+    done = await run_in_threadpool(save_basics, wb.plan_dir, basics)
+    if done.problems:
+        wb.audit("保存基本信息", f"未保存：{len(done.problems)} 处问题")
+        return _roster_page(request, 422, basics=basics, basics_problems=done.problems)
+    wb.audit("保存基本信息", "写入 meta.yaml" if done.written else "无变化")
+    return go("/roster", "基本信息已保存。" if done.written else "基本信息没有变化。", request)
 
 
 def _categories() -> list[str]:
@@ -391,14 +424,7 @@ async def roster_save(request: Request) -> Response:
     done = await run_in_threadpool(save_roster, wb.plan_dir, roster)
     if done.problems:
         wb.audit("保存名册", f"未保存：{len(done.problems)} 处问题")
-        return page(
-            request,
-            "roster.html",
-            status_code=422,
-            roster=roster,
-            problems=done.problems,
-            categories=_categories(),
-        )
+        return _roster_page(request, 422, roster=roster, problems=done.problems)
     wb.audit("保存名册", f"写入 {len(done.written)} 个文件" if done.written else "无变化")
     return go("/roster", "名册已保存。" if done.written else "名册没有变化。", request)
 
@@ -426,14 +452,7 @@ async def roster_import(request: Request) -> Response:
         return go("/roster", str(err), request)
     done = await run_in_threadpool(save_roster, wb.plan_dir, roster)
     if done.problems:
-        return page(
-            request,
-            "roster.html",
-            status_code=422,
-            roster=roster,
-            problems=done.problems,
-            categories=_categories(),
-        )
+        return _roster_page(request, 422, roster=roster, problems=done.problems)
     wb.audit("导入名册", f"写入 {len(done.written)} 个文件" if done.written else "无变化")
     return go("/roster", "名册已导入。" if done.written else "导入的名册与现有名册相同，未作修改。", request)
 
@@ -765,6 +784,7 @@ def create_app(plan_dir: Path, out_dir: Path, templates_dir: Path, require_login
         Route("/roster", roster_page, methods=["GET"]),
         Route("/roster", roster_save, methods=["POST"]),
         Route("/roster.xlsx", roster_export),
+        Route("/basics", basics_save, methods=["POST"]),
         Route("/roster/import", roster_import, methods=["POST"]),
         Route("/files", files_page),
         Route("/files/build", files_build, methods=["POST"]),
