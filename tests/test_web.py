@@ -266,3 +266,28 @@ def test_a_script_in_a_unit_name_is_shown_as_text(browser, served):
     assert page.locator("input[name=u_full]").first.input_value() == "全称" + hostile
     assert "全称<script>" in (served.project / "plan" / "units.yaml").read_text(encoding="utf-8")
     assert page.evaluate("typeof window.pwned") == "undefined"
+
+
+def test_the_workbench_offers_every_command_line_operation():
+    from generators.cli import main
+    from generators.web.server import OPERATIONS, PAGES
+
+    assert set(OPERATIONS) == set(main.commands)
+    assert {url for url, _ in OPERATIONS.values()} <= {url for url, _ in PAGES}
+
+
+def test_the_checks_and_a_refused_new_year_in_the_browser(browser, served, tmp_path):
+    page = _page(browser)
+    page.goto(served.url + "/files")
+    _run_job(page, "校对计划文字")
+    assert "校对计划文字：完成" in page.content() and "校对提示（" in page.content()
+    _run_job(page, "版式检查（需先转 PDF）")  # nothing built yet: said in Chinese, nothing written
+    assert "版式检查（GB/T 9704）：未完成" in page.content()
+    page.goto(served.url + "/draft")
+    plan_before = {f.name: f.read_bytes() for f in (served.project / "plan").iterdir()}
+    page.set_input_files("section:has-text('开始新年度') input[name=draft]", str(SEED))
+    page.check("input[name=confirm]")
+    _run_job(page, "开始新年度")
+    assert "开始新年度：未完成" in page.content()  # the seed is this year's draft: nothing moves
+    assert not (served.project / "归档").exists()
+    assert {f.name: f.read_bytes() for f in (served.project / "plan").iterdir()} == plan_before

@@ -47,6 +47,28 @@ PAGES = (
     ("/supervise", "督办"),
     ("/year", "年度"),
 )
+# Every command-line operation and where the workbench does it (tests/test_web.py keeps the two lists equal).
+OPERATIONS = {
+    "check": ("/", "总览：计划检查结果、待核实"),
+    "build": ("/files", "生成全部文件"),
+    "letters": ("/files", "生成全部文件（含分工函）"),
+    "forms": ("/files", "生成全部文件（含季度报表）"),
+    "lint": ("/files", "校对计划文字"),
+    "diff": ("/draft", "与已保存计划相比的变动"),
+    "import": ("/draft", "上传修改稿并保存"),
+    "new": ("/draft", "上传草稿并保存为计划"),
+    "new-year": ("/draft", "开始新年度"),
+    "存稿": ("/draft", "保存时填写稿次名称"),
+    "pack": ("/files", "为各单位打分发包"),
+    "pdf": ("/files", "转为 PDF"),
+    "proof": ("/files", "生成校样"),
+    "conform": ("/files", "版式检查"),
+    "collect": ("/collect", "上传并汇总"),
+    "supervise": ("/supervise", "生成督办单"),
+    "ledger": ("/year", "生成年度推进台账"),
+    "year-summary": ("/year", "生成年度完成情况报告"),
+    "serve": ("/", "工作台本身"),
+}
 KIND_NAMES = {
     "opinion": "意见正文",
     "annex": "附件任务清单",
@@ -261,7 +283,34 @@ def _rounds(wb: Workbench) -> list[str]:
 
 
 async def draft_page(request: Request) -> Response:
-    return page(request, "draft.html", review=None, upload="", rounds=_rounds(bench(request)))
+    wb = bench(request)
+    has_plan = (wb.plan_dir / "meta.yaml").is_file()
+    return page(request, "draft.html", review=None, upload="", rounds=_rounds(wb), has_plan=has_plan)
+
+
+async def draft_new_year(request: Request) -> Response:
+    wb = bench(request)
+    form = await form_of(request)
+    items = files_in(form, "draft")
+    if not items or form.get("confirm") != "yes":
+        return go("/draft", "请选择下一年度的草稿，并勾选确认归档。", request)
+    try:
+        suffix = uploads.suffix_of(items[0].filename or "", uploads.DRAFT_SUFFIXES)
+        stored = uploads.store(wb.uploads / "drafts", await file_bytes(items[0]), suffix)
+    except UserError as err:
+        return go("/draft", str(err), request)
+
+    def work(job: Job) -> Any:
+        from generators.app.years import new_year
+
+        job.say("正在归档今年的计划并读取新草稿……")
+        turn, plan = new_year(stored, wb.plan_dir, wb.out_dir)
+        if turn.report.problems:
+            raise Refused("；".join(turn.report.problems[:5]) + "（什么都没有移动）")
+        job.say(f"已归档到 {turn.archive}；新计划：{plan.meta.title if plan else ''}")
+        return turn
+
+    return start_job(request, "new-year", "开始新年度", "/roster", work)
 
 
 async def draft_upload(request: Request) -> Response:
@@ -560,6 +609,34 @@ async def files_pack(request: Request) -> Response:
     return start_job(request, "pack", f"打分发包{'：' + unit if unit else ''}", "/files", work)
 
 
+async def files_lint(request: Request) -> Response:
+    wb = bench(request)
+    await form_of(request)
+
+    def work(job: Job) -> Any:
+        from generators.app.lint import lint
+
+        done = lint(wb.plan_dir)
+        job.say(f"校对提示 {len(done.findings)} 条。" if done.findings else "校对完毕，没有发现问题。")
+        return done
+
+    return start_job(request, "lint", "校对计划文字", "/files", work)
+
+
+async def files_conform(request: Request) -> Response:
+    wb = bench(request)
+    await form_of(request)
+
+    def work(job: Job) -> Any:
+        from generators.app.conform import conform
+
+        done = conform((), wb.out_dir, wb.templates_dir)
+        job.say(f"共 {len(done.checks)} 项，不通过 {len(done.failed)} 项。")
+        return done
+
+    return start_job(request, "conform", "版式检查（GB/T 9704）", "/files", work)
+
+
 def _download(data: bytes | Path, name: str, inline: bool = False) -> Response:
     media = mimetypes.guess_type(name)[0] or "application/octet-stream"
     body = data.read_bytes() if isinstance(data, Path) else data
@@ -781,6 +858,7 @@ def create_app(plan_dir: Path, out_dir: Path, templates_dir: Path, require_login
         Route("/draft", draft_page, methods=["GET"]),
         Route("/draft/upload", draft_upload, methods=["POST"]),
         Route("/draft/save", draft_save, methods=["POST"]),
+        Route("/draft/new-year", draft_new_year, methods=["POST"]),
         Route("/roster", roster_page, methods=["GET"]),
         Route("/roster", roster_save, methods=["POST"]),
         Route("/roster.xlsx", roster_export),
@@ -791,6 +869,8 @@ def create_app(plan_dir: Path, out_dir: Path, templates_dir: Path, require_login
         Route("/files/pdf", files_pdf, methods=["POST"]),
         Route("/files/proof", files_proof, methods=["POST"]),
         Route("/files/pack", files_pack, methods=["POST"]),
+        Route("/files/lint", files_lint, methods=["POST"]),
+        Route("/files/conform", files_conform, methods=["POST"]),
         Route("/download", download),
         Route("/preview", preview),
         Route("/collect", collect_page, methods=["GET"]),

@@ -12,7 +12,7 @@ from generators.app.common import Refused
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # one upload
 MAX_FILES = 300  # one request
-DRAFT_SUFFIXES = (".docx", ".txt")
+DRAFT_SUFFIXES = (".docx", ".txt", ".doc", ".wps", ".odt")  # the last three read through LibreOffice
 FORM_SUFFIXES = (".xlsx",)
 ROSTER_SUFFIXES = (".xlsx",)
 
