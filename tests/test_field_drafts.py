@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from generators.cli import main
 from generators.grammar.deadline import task_deadline
+from generators.plan import build as plan_build
 from generators.plan import load_plan
 
 DRAFTS = Path(__file__).resolve().parent / "fixtures" / "drafts"
@@ -225,4 +226,64 @@ def test_without_libreoffice_a_doc_draft_gets_a_chinese_hint(tmp_path, monkeypat
     result = run("new", draft, "--dir", tmp_path / "plan")
     assert result.exit_code == 2
     assert "未安装 LibreOffice" in result.output and "另存为 .docx" in result.output
+    assert not (tmp_path / "plan").exists()
+
+
+WUYUAN = (
+    DRAFTS / "wuyuan_2026_qingdan_table.docx"
+)  # 序号|重点任务|完成时限|牵头单位|配合单位, merged part rows
+
+
+def test_a_plan_written_as_a_table_imports_as_measures(tmp_path):
+    plan_dir, out = new_checked_built(WUYUAN, tmp_path)
+    plan = load_plan(plan_dir)
+    assert [(p.number, p.title) for p in plan.parts] == [("一", "风险防控"), ("二", "基层基础")]
+    assert plan.preamble.startswith("为推动全县安全生产各项任务落地见效")
+    assert (plan.meta.issuer, plan.meta.date) == ("婺源县安全生产委员会", "2026-02-20")
+    measures = plan.measures
+    assert [m.text for m in measures][:2] == [
+        "开展危险化学品企业安全检查，建立问题清单",
+        "完成燃气管网隐患排查整治",
+    ]
+    assert [m.deadline for m in measures] == ["4月底前", "6月30日前", "每季度", "年底前", "长期坚持"]
+    assert measures[0].responsibility.prime_names == ("县应急管理局",)
+    assert measures[0].responsibility.support_names == ("县公安局", "县市场监管局")
+    assert measures[4].responsibility.support_names == ("县教育体育局", "县应急管理局")  # two lines in a cell
+    assert {"县应急管理局", "县公安局", "县文广旅游局", "县消防救援大队"} <= manifest_units(out, "letter")
+    for path in sorted(out.rglob("*.docx")) + sorted(out.rglob("*.xlsx")):
+        text = document_text(path)
+        assert not [bad for bad in BAD_TEXT if bad in text], path
+    monthly = "月度" in getattr(plan_build, "CYCLES", ())
+    assert ("报送周期: 月度" in (plan_dir / "meta.yaml").read_text(encoding="utf-8")) == monthly
+
+
+def test_a_monthly_reporting_sentence_is_read_when_the_loader_knows_cycles(monkeypatch):
+    from generators.importer.cycle import reporting_cycle
+
+    monkeypatch.setattr(plan_build, "CYCLES", ("季度", "月度", "半年"), raising=False)
+    said = "各责任单位于每月26日前向县安委办报送当月工作进展情况。"
+    assert reporting_cycle(["为推动……。", said]) == {"报送周期": "月度", "月度报送日": 26}
+    assert reporting_cycle(["每月26日前完成巡查。"]) == {}  # a task's rhythm, not reporting
+    assert reporting_cycle(["每半年报送一次。"]) == {"报送周期": "半年"}
+    monkeypatch.setattr(plan_build, "CYCLES", (), raising=False)
+    assert reporting_cycle([said]) == {}
+
+
+def test_a_table_row_without_a_unit_or_with_an_unreadable_time_is_named(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("婺源县2026年安全生产重点任务清单")
+    table = document.add_table(rows=0, cols=3)
+    for row in (
+        ("重点任务", "完成时限", "责任单位"),
+        ("开展检查", "择机", "县应急管理局"),
+        ("开展宣传", "年底前", ""),
+    ):
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+    draft = tmp_path / "draft.docx"
+    document.save(str(draft))
+    result = run("new", draft, "--dir", tmp_path / "plan")
+    assert result.exit_code == 2
+    assert "第1个表格第2行: 完成时限“择机”无法读出" in result.output
+    assert "第1个表格第3行: 这一行没有牵头或责任单位" in result.output
     assert not (tmp_path / "plan").exists()

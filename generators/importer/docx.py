@@ -176,5 +176,5 @@ def _table(tbl: etree._Element, where: str) -> Table:
             above[column] = lines
             cells.append(lines)
             column += _columns(span)
-        rows.append(Row(f"附件表第{index}行", tuple(cells)))
+        rows.append(Row(f"{where}第{index}行", tuple(cells)))
     return Table(where, tuple(rows))

@@ -9,6 +9,7 @@ The directory is written only when the result loads cleanly, and never over an e
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tempfile
@@ -98,6 +99,8 @@ def meta_text(meta: dict) -> str:
     district = DISTRICT.match(title)
     area = district.group(1) if district else "区"
     assumed = ["函件发出单位", "函件发出单位全称", "联系人", "联系电话", "季度报送截止日期", "督办回复期限"]
+    if meta.get("报送周期") == "月度":
+        assumed.remove("季度报送截止日期")
     issuer = meta.get("发文机关")
     if issuer is None:
         issuer = f"{area}安全生产委员会"
@@ -122,8 +125,7 @@ def meta_text(meta: dict) -> str:
         f"函件发出单位全称: {_quoted(area + '安全生产委员会办公室')}",
         '联系人: ""',
         '联系电话: ""',
-        f"季度报送截止日期: [{', '.join(due)}]",
-        f"督办回复期限: [{', '.join(replies)}]",
+        *_cycle_lines(meta, year, due, replies),
         '比较基准: ""',
         f"待核实: [{', '.join(assumed)}]",
     ]
@@ -140,6 +142,20 @@ def meta_text(meta: dict) -> str:
             else:
                 lines.append(f"  {key}: {_quoted(value)}")
     return "\n".join(lines) + "\n"
+
+
+def _cycle_lines(meta: dict, year: int, due: list[str], replies: list[str]) -> list[str]:
+    """Due dates and 督办 reply dates: quarterly by default; monthly when the draft says 每月N日前 (the
+    due day from the draft, each reply ten days after its month's due date)."""
+    if meta.get("报送周期") != "月度":
+        return [f"季度报送截止日期: [{', '.join(due)}]", f"督办回复期限: [{', '.join(replies)}]"]
+    day = int(meta["月度报送日"])
+    monthly = [dt.date(year, month, day) + dt.timedelta(days=10) for month in range(1, 13)]
+    return [
+        "报送周期: 月度  # 草稿写明按月报送",
+        f"月度报送日: {day}  # 每月{day}日前（草稿原文）",
+        f"督办回复期限: [{', '.join(d.isoformat() for d in monthly)}]",
+    ]
 
 
 def _quoted(text: str) -> str:

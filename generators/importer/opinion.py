@@ -44,27 +44,9 @@ class Body:
 def parse_body(paragraphs: list[Paragraph], ctx: ImportContext) -> Body:
     paras = [Paragraph(p.where, p.text.strip()) for p in paragraphs if p.text.strip()]
     body = Body()
-    i = 0
-    notice = read_notice(paras)
-    if notice is not None:  # a published file: the plan stands behind its 红头 and 印发通知
-        body.meta.update(notice.meta)
-        i = notice.start
-    if i < len(paras) and (label := ANNEX_LABEL.match(paras[i].text)) and not label.group(1):
-        body.meta["标签"] = re.sub(r"\s", "", paras[i].text)
-        i += 1
-    else:
-        body.meta["标签"] = ""
-    if i >= len(paras):
-        ctx.report("第1段", "草稿中没有正文")
+    i = read_head(paras, body, ctx)
+    if i is None:
         return body
-    body.meta["标题"] = paras[i].text
-    year = YEAR.search(paras[i].text)
-    if year:
-        body.meta["年度"] = int(year.group(1))
-    i += 1
-    status = STATUS.match(paras[i].text) if i < len(paras) else None
-    body.meta["状态"] = status.group(1) if status else "正式稿"
-    i += 1 if status else 0
     preamble: list[Paragraph] = []
     while i < len(paras) and not PART.match(paras[i].text) and not ANNEX_LABEL.match(paras[i].text):
         preamble.append(paras[i])
@@ -95,6 +77,32 @@ def parse_body(paragraphs: list[Paragraph], ctx: ImportContext) -> Body:
     body.opinion["部分"] = builder.parts
     body.rest = paras[i:]
     return body
+
+
+def read_head(paras: list[Paragraph], body: Body, ctx: ImportContext) -> int | None:
+    """The notice of a published file (if any), the 附件 label, title, year and status into body.meta;
+    the index of the paragraph after them, None when the draft has no text."""
+    i = 0
+    notice = read_notice(paras)
+    if notice is not None:  # a published file: the plan stands behind its 红头 and 印发通知
+        body.meta.update(notice.meta)
+        i = notice.start
+    if i < len(paras) and (label := ANNEX_LABEL.match(paras[i].text)) and not label.group(1):
+        body.meta["标签"] = re.sub(r"\s", "", paras[i].text)
+        i += 1
+    else:
+        body.meta["标签"] = ""
+    if i >= len(paras):
+        ctx.report("第1段", "草稿中没有正文")
+        return None
+    body.meta["标题"] = paras[i].text
+    year = YEAR.search(paras[i].text)
+    if year:
+        body.meta["年度"] = int(year.group(1))
+    i += 1
+    status = STATUS.match(paras[i].text) if i < len(paras) else None
+    body.meta["状态"] = status.group(1) if status else "正式稿"
+    return i + 1 if status else i
 
 
 def _own_lines_joined(content: list[Paragraph]) -> tuple[list[Paragraph], set[str]]:

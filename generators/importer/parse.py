@@ -8,9 +8,12 @@ from pathlib import Path
 
 from .annex import parse_annex
 from .context import ImportContext
+from .cycle import reporting_cycle
 from .docx import MAX_DRAFT_BYTES, read_docx
 from .draft import Draft, Paragraph, Table
 from .opinion import parse_body
+from .responsibility import has_line
+from .tableplan import is_plan_table, parse_table_plan
 from .txt import read_txt
 
 READERS = {".docx": "docx", ".txt": "txt", ".doc": "office", ".wps": "office", ".odt": "office"}
@@ -43,6 +46,21 @@ def read_draft(path: Path, shown: str) -> Draft:
         raise DraftUnreadable(f"{shown}：文本文件不是 UTF-8 编码（{err.reason}）") from err
 
 
+def _table_plan(draft: Draft, at: int, ctx: ImportContext) -> Imported:
+    """A plan written as a table: the paragraphs before it, its rows as measures, what follows it."""
+    table = draft.blocks[at]
+    assert isinstance(table, Table)
+    after: list[Paragraph] = []
+    for block in draft.blocks[at + 1 :]:
+        if isinstance(block, Paragraph):
+            after.append(block)
+        else:
+            ctx.report(block.where, "任务表之后的表格无法归入（计划只能有一个任务表）")
+    before = [b for b in draft.blocks[:at] if isinstance(b, Paragraph)]
+    body = parse_table_plan(before, table, after, ctx)
+    return Imported(body.meta, body.opinion, None)
+
+
 def _converted(path: Path, shown: str) -> Draft:
     """A .doc/.wps/.odt draft read as the .docx LibreOffice makes of a temporary copy (never of the file)."""
     from ..collect.convert import NotConverted, converted
@@ -64,10 +82,14 @@ def parse_draft(draft: Draft, ctx: ImportContext) -> Imported:
     first_table = next((i for i, b in enumerate(draft.blocks) if isinstance(b, Table)), len(draft.blocks))
     paragraphs = [b for b in draft.blocks[:first_table] if isinstance(b, Paragraph)]
     tables = [b for b in draft.blocks if isinstance(b, Table)]
+    cycle = reporting_cycle([b.text for b in draft.blocks if isinstance(b, Paragraph)])
+    if tables and is_plan_table(tables[0]) and not any(has_line(p.text.strip(), ctx) for p in paragraphs):
+        table_plan = _table_plan(draft, first_table, ctx)
+        return Imported({**table_plan.meta, **cycle}, table_plan.opinion, None)
     body = parse_body(paragraphs, ctx)
     for block in draft.blocks[first_table:]:
         if isinstance(block, Paragraph) and block.text.strip():
             ctx.report(block.where, "附件表之后的段落无法归入", block.text.strip())
     parts = body.opinion.get("部分", [])
     tasks = parse_annex(body.rest, tables, parts, ctx) if tables or body.rest else None
-    return Imported(body.meta, body.opinion, tasks)
+    return Imported({**body.meta, **cycle}, body.opinion, tasks)
