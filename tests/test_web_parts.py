@@ -32,7 +32,7 @@ def test_only_the_allowed_suffix_is_taken(tmp_path):
     try:
         uploads.suffix_of("run.sh", uploads.DRAFT_SUFFIXES)
     except uploads.Refused as err:
-        assert "不是 .docx、.txt 文件" in str(err)
+        assert "不是 .docx、.txt、.doc、.wps、.odt 文件" in str(err)
     else:
         raise AssertionError("a .sh was taken")
 
@@ -104,3 +104,28 @@ def test_a_roster_edit_changes_only_that_entry(plan_copy):
     assert any("庙镇人民政府（核实）" in b for _, b in changed)
     assert original[0] == after[0]  # the file's comments stay
     assert read_roster(plan_copy).units == units
+
+
+def test_the_basic_facts_are_saved_only_when_the_plan_loads(plan_copy):
+    from generators.app.basics import read_basics, save_basics
+
+    basics = read_basics(plan_copy)
+    before = (plan_copy / "meta.yaml").read_bytes()
+    dates = dict(basics.dates)
+    dates["季度报送截止日期"] = ("2023-02-30", *dates["季度报送截止日期"][1:])
+    refused = save_basics(plan_copy, dataclasses.replace(basics, dates=dates))
+    assert (
+        refused.written == [] and "meta.yaml:" in refused.problems[0] and "2023-02-30" in refused.problems[0]
+    )
+    assert (plan_copy / "meta.yaml").read_bytes() == before
+    values = {**basics.values, "联系人": "王五"}
+    done = save_basics(plan_copy, dataclasses.replace(basics, values=values))
+    assert done.problems == [] and read_basics(plan_copy).values["联系人"] == "王五"
+    changed = [
+        (a, b)
+        for a, b in zip(
+            before.decode().splitlines(), (plan_copy / "meta.yaml").read_text().splitlines(), strict=True
+        )
+        if a != b
+    ]
+    assert len(changed) == 1 and "王五" in changed[0][1]

@@ -14,13 +14,14 @@ from .roster import RosterOutcome, _dump, _load, validated_write
 
 FIELDS = ("状态", "发文机关", "成文日期", "文号", "函件发出单位", "函件发出单位全称", "联系人", "联系电话")
 DUE = "季度报送截止日期"
+LISTS = (DUE, "督办回复期限")  # one date a quarter; 督办回复期限 only when the plan has it
 ASSUMED = "待核实"
 
 
 @dataclass(frozen=True)
 class Basics:
     values: dict[str, str]  # FIELDS → text
-    due_dates: tuple[str, ...]  # ISO, Q1..Q4
+    dates: dict[str, tuple[str, ...]]  # LISTS present in meta.yaml → ISO dates, Q1..Q4
     assumed: frozenset[str] = field(default_factory=frozenset)  # fields still 待核实
 
 
@@ -32,7 +33,7 @@ def read_basics(plan_dir: Path) -> Basics:
     doc = _load(plan_dir / "meta.yaml")
     return Basics(
         {name: _iso(doc.get(name)) for name in FIELDS},
-        tuple(_iso(d) for d in doc.get(DUE) or ()),
+        {name: tuple(_iso(d) for d in doc.get(name) or ()) for name in LISTS if name in doc},
         frozenset(str(x) for x in doc.get(ASSUMED) or ()),
     )
 
@@ -57,12 +58,17 @@ def save_basics(plan_dir: Path, basics: Basics) -> RosterOutcome:
                 new = _date_or_text(str(new))
             if _iso(old) != _iso(new):
                 doc[name] = new
-    if tuple(_iso(d) for d in doc.get(DUE) or ()) != basics.due_dates:
-        due = CommentedSeq(_date_or_text(d) for d in basics.due_dates)
-        due.fa.set_flow_style()
-        doc[DUE] = due
-    marks = [name for name in (*FIELDS, DUE) if name in basics.assumed]
-    if frozenset(str(x) for x in doc.get(ASSUMED) or ()) != frozenset(marks):
+    for name, dates in basics.dates.items():
+        if tuple(_iso(d) for d in doc.get(name) or ()) != dates:
+            seq = CommentedSeq(_date_or_text(d) for d in dates)
+            seq.fa.set_flow_style()
+            doc[name] = seq
+    # the marks of fields this form does not edit (分工函抄送 …) stay as they are, in their order
+    managed = (*FIELDS, *LISTS)
+    existing = [str(x) for x in doc.get(ASSUMED) or ()]
+    marks = [x for x in existing if x not in managed or x in basics.assumed]
+    marks += [x for x in managed if x in basics.assumed and x not in existing]
+    if existing != marks:
         seq = CommentedSeq(marks)
         seq.fa.set_flow_style()
         doc[ASSUMED] = seq

@@ -368,7 +368,7 @@ async def draft_save(request: Request) -> Response:
 
 def _roster_page(request: Request, status_code: int = 200, **values: Any) -> Response:
     """The 名册 page: the basic facts form and the roster table (either as entered, with its problems)."""
-    from generators.app.basics import DUE, FIELDS, read_basics
+    from generators.app.basics import FIELDS, read_basics
     from generators.app.roster import read_roster
 
     wb = bench(request)
@@ -385,7 +385,6 @@ def _roster_page(request: Request, status_code: int = 200, **values: Any) -> Res
         status_code=status_code,
         categories=_categories(),
         fields=FIELDS,
-        due=DUE,
         **values,
     )
 
@@ -395,14 +394,18 @@ async def roster_page(request: Request) -> Response:
 
 
 async def basics_save(request: Request) -> Response:
-    from generators.app.basics import DUE, FIELDS, Basics, save_basics
+    from generators.app.basics import FIELDS, LISTS, Basics, save_basics
 
     wb = bench(request)
     form = await form_of(request)
     basics = Basics(
         {name: str(form.get(f"m_{name}") or "").strip() for name in FIELDS},
-        tuple(str(v).strip() for v in form.getlist("m_due")),
-        frozenset(str(v) for v in form.getlist("m_assumed") if str(v) in (*FIELDS, DUE)),
+        {
+            name: tuple(str(v).strip() for v in form.getlist(f"m_{name}"))
+            for name in LISTS
+            if form.getlist(f"m_{name}")
+        },
+        frozenset(str(v) for v in form.getlist("m_assumed") if str(v) in (*FIELDS, *LISTS)),
     )
     done = await run_in_threadpool(save_basics, wb.plan_dir, basics)
     if done.problems:
