@@ -17,6 +17,7 @@ from generators.ledger.journal import LedgerBusy, ledger_lock
 from generators.ledger.record import Pending, prepare
 from generators.ledger.spec import LedgerLayout
 from generators.ledger.store import LedgerError, LedgerPaths, load
+from generators.ledger.withdraw import Withdrawn
 from generators.ledger.year import Year
 from generators.ledger.year_summary import YearEnd
 from generators.model import Plan
@@ -163,3 +164,34 @@ def year_summary(plan_dir: Path, out_dir: Path, templates_dir: Path) -> YearSumm
     artifacts, end = render(year, layout)
     written = write(out_dir, plan, artifacts, frozenset({"year-summary"}), lambda e: True)
     return YearSummaryOutcome(written, year, end)
+
+
+@dataclass(frozen=True)
+class WithdrawOutcome:
+    withdrawn: Withdrawn
+    written: list[str]  # the quarter's summary and 通报, made again from the ledger
+
+
+def withdraw(plan_dir: Path, out_dir: Path, templates_dir: Path, unit: str, quarter: int) -> WithdrawOutcome:
+    """`unit`'s return of `quarter` withdrawn from the ledger (kept in 记录.csv and 撤回/), the unit 未报送
+    for the quarter, and the quarter's summary and 通报 made again from the ledger so they say the same.
+    Both written as transactions; the ledger checked before output/ changes."""
+    from generators.collect import COLLECTED_KINDS, summary_artifacts
+    from generators.ledger.rebuild import quarter_tally
+    from generators.ledger.withdraw import withdraw as prepare_withdrawal
+
+    plan = load_plan(plan_dir)
+    layout, views = load_layout(templates_dir / "layout.yaml"), Views(plan)
+    paths = LedgerPaths.beside(plan_dir, plan.meta.year)
+    try:
+        with transaction(out_dir, COLLECTED_KINDS) as tx, ledger_lock(paths, create=False):
+            done, ledger, change = prepare_withdrawal(paths, unit, quarter)
+            tally = quarter_tally(ledger, paths, FormsLayout.of(layout), quarter)
+            artifacts = summary_artifacts(plan, views, layout, tally.collection, tally)
+            tx.write(artifacts, plan, replaced=lambda entry: entry.get("quarter") == quarter)
+            change.commit()
+    except LedgerBusy as err:
+        raise Refused(str(err), FAILED) from err
+    except LedgerError as err:
+        raise Refused(str(err)) from err
+    return WithdrawOutcome(done, [str(out_dir / artifact.path) for artifact in artifacts])

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from generators.app.collect import EMPTY_EXIT, collect
+from generators.app.ledger import withdraw as withdraw_return
 from generators.app.plan_ops import forms
 from generators.collect import Outcome, Verdict, cells
 from generators.collect.collection import Collection
@@ -96,15 +97,35 @@ def _echo_groups(collection: Collection) -> None:
 
 @click.command("collect", cls=Command)
 @click.option("--quarter", type=quarter_choice, required=True, metavar="1-4", help="汇总第几季度（1–4）")
-@click.argument("folder", metavar="文件夹", type=click.Path(path_type=Path))
+@click.argument("folder", metavar="文件夹", type=click.Path(path_type=Path), required=False)
 @click.option("--no-ledger", is_flag=True, help="不记入年度台账（ledger/，例如试收或重看旧报表时）")
+@click.option(
+    "--withdraw",
+    metavar="单位",
+    help="从台账中撤回该单位本季度误收的报表（记入记录.csv，存档保留），并按台账重做本季度汇总；不读文件夹",
+)
 @plan_option
 @out_option
 @templates_option
 def collect_command(
-    quarter: int, folder: Path, no_ledger: bool, plan_dir: Path, out_dir: Path, templates_dir: Path
+    quarter: int,
+    folder: Path | None,
+    no_ledger: bool,
+    withdraw: str | None,
+    plan_dir: Path,
+    out_dir: Path,
+    templates_dir: Path,
 ) -> None:
     """读取文件夹中各单位交回的季度报表，逐份检查，生成汇总表和进展情况通报（草稿），并把接收的报表记入年度台账。"""
+    if withdraw is not None:
+        if folder is not None or no_ledger:
+            click.echo("--withdraw 只撤回台账中的记录：不要同时给出文件夹或 --no-ledger", err=True)
+            sys.exit(BAD_INPUT)
+        _withdraw(plan_dir, out_dir, templates_dir, withdraw, quarter)
+        return
+    if folder is None:
+        click.echo("缺少参数“文件夹”：请给出各单位交回的报表所在的文件夹", err=True)
+        sys.exit(BAD_INPUT)
     done = collect(plan_dir, out_dir, templates_dir, quarter, folder, no_ledger)
     for verdict in done.collection.verdicts:
         _echo_verdict(verdict, folder)
@@ -117,5 +138,17 @@ def collect_command(
     if done.ledger is not None and done.recorded is not None:
         echo_recorded(done.ledger, done.collection.quarter, done.recorded)
     _echo_groups(done.collection)
+    for path in done.written:
+        click.echo(f"写入  {path}")
+
+
+def _withdraw(plan_dir: Path, out_dir: Path, templates_dir: Path, unit: str, quarter: int) -> None:
+    done = withdraw_return(plan_dir, out_dir, templates_dir, unit, quarter)
+    w = done.withdrawn
+    kept = f"，存档移至 {w.archive}" if w.archive else ""
+    click.echo(
+        f"撤回  {w.unit} 第{to_chinese(w.quarter)}季度的报表 {w.file}：台账删去 {w.rows} 行，"
+        f"该单位本季度改为未报送{kept}（记录.csv 中记有此次撤回）。"
+    )
     for path in done.written:
         click.echo(f"写入  {path}")

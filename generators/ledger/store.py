@@ -550,7 +550,19 @@ def _csv_bytes(header: tuple[str, ...], rows: Iterable[Iterable[object]]) -> byt
     buffer.write(BOM)
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([escape(v) if isinstance(v, str) else v for v in row] for row in rows)
+    # csv quotes a field for the characters of its line terminator only: a field holding a carriage
+    # return is quoted by a writer ending lines in "\r\n", and its line then ends in "\n" like the others
+    spare = io.StringIO()
+    quoting = csv.writer(spare, lineterminator="\r\n")
+    for row in rows:
+        values = [escape(v) if isinstance(v, str) else v for v in row]
+        if any(isinstance(v, str) and "\r" in v for v in values):
+            spare.seek(0)
+            spare.truncate()
+            quoting.writerow(values)
+            buffer.write(spare.getvalue()[:-2] + "\n")
+        else:
+            writer.writerow(values)
     return buffer.getvalue().encode("utf-8")
 
 
