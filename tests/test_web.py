@@ -272,7 +272,9 @@ def test_the_workbench_offers_every_command_line_operation():
     from generators.cli import main
     from generators.web.server import OPERATIONS, PAGES
 
-    assert set(OPERATIONS) == set(main.commands)
+    assert set(OPERATIONS) == set(main.commands), (
+        "a new command: say in generators/web/server.py OPERATIONS where the workbench offers it"
+    )
     assert {url for url, _ in OPERATIONS.values()} <= {url for url, _ in PAGES}
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedSeq
 
-from .roster import RosterOutcome, _dump, _load, validated_write
+from .roster import RosterOutcome, dump_yaml, load_yaml, validated_write
 
 FIELDS = ("状态", "发文机关", "成文日期", "文号", "函件发出单位", "函件发出单位全称", "联系人", "联系电话")
 DUE = "季度报送截止日期"
@@ -30,7 +30,7 @@ def _iso(value: object) -> str:
 
 
 def read_basics(plan_dir: Path) -> Basics:
-    doc = _load(plan_dir / "meta.yaml")
+    doc = load_yaml(plan_dir / "meta.yaml")
     return Basics(
         {name: _iso(doc.get(name)) for name in FIELDS},
         {name: tuple(_iso(d) for d in doc.get(name) or ()) for name in LISTS if name in doc},
@@ -49,7 +49,7 @@ def save_basics(plan_dir: Path, basics: Basics) -> RosterOutcome:
     """Write meta.yaml when the plan loads with it; else nothing, and every problem at meta.yaml:line:col."""
     if basics == read_basics(plan_dir):
         return RosterOutcome()
-    doc = _load(plan_dir / "meta.yaml")
+    doc = load_yaml(plan_dir / "meta.yaml")
     for name in FIELDS:
         if name in doc or basics.values.get(name):
             old = doc.get(name)
@@ -72,4 +72,4 @@ def save_basics(plan_dir: Path, basics: Basics) -> RosterOutcome:
         seq = CommentedSeq(marks)
         seq.fa.set_flow_style()
         doc[ASSUMED] = seq
-    return validated_write(plan_dir, {"meta.yaml": _dump(doc)})
+    return validated_write(plan_dir, {"meta.yaml": dump_yaml(doc)})

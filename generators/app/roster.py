@@ -76,7 +76,7 @@ def _yaml() -> YAML:
     return y
 
 
-def _load(path: Path) -> CommentedMap:
+def load_yaml(path: Path) -> CommentedMap:
     try:
         data = _yaml().load(path.read_text(encoding="utf-8"))
     except Exception as err:  # a file the loader would refuse: check/build say where
@@ -91,8 +91,8 @@ def _text(value: object) -> str:
 
 
 def read_roster(plan_dir: Path) -> Roster:
-    units_doc = _load(plan_dir / "units.yaml")
-    leaders_doc = _load(plan_dir / "leaders.yaml")
+    units_doc = load_yaml(plan_dir / "units.yaml")
+    leaders_doc = load_yaml(plan_dir / "leaders.yaml")
     units = tuple(
         UnitRow(_text(u.get("简称")), _text(u.get("全称")), _text(category), bool(u.get(ASSUMED, False)))
         for category, items in (units_doc.get("单位") or {}).items()
@@ -207,7 +207,7 @@ def _apply_leaders(doc: CommentedMap, roster: Roster) -> None:
         doc["区领导"] = seq
 
 
-def _dump(doc: CommentedMap) -> bytes:
+def dump_yaml(doc: CommentedMap) -> bytes:
     out = io.StringIO()
     _yaml().dump(doc, out)
     return out.getvalue().encode("utf-8")
@@ -224,10 +224,12 @@ def save_roster(plan_dir: Path, roster: Roster) -> RosterOutcome:
     and return every problem (at units.yaml:line:col)."""
     if roster == read_roster(plan_dir):
         return RosterOutcome()
-    units_doc, leaders_doc = _load(plan_dir / "units.yaml"), _load(plan_dir / "leaders.yaml")
+    units_doc, leaders_doc = load_yaml(plan_dir / "units.yaml"), load_yaml(plan_dir / "leaders.yaml")
     _apply_units(units_doc, roster)
     _apply_leaders(leaders_doc, roster)
-    return validated_write(plan_dir, {"units.yaml": _dump(units_doc), "leaders.yaml": _dump(leaders_doc)})
+    return validated_write(
+        plan_dir, {"units.yaml": dump_yaml(units_doc), "leaders.yaml": dump_yaml(leaders_doc)}
+    )
 
 
 def validated_write(plan_dir: Path, new: dict[str, bytes]) -> RosterOutcome:

@@ -43,7 +43,9 @@ class Overview:
     stale: bool = False  # output/ was built from another version of the plan
     packaged: bool = False
     quarters: list[QuarterStatus] = field(default_factory=list)
-    chased: list[tuple[str, str, str]] = field(default_factory=list)  # (unit, task, 滞后/未启动) last quarter
+    chased: list[tuple[str, str, str]] = field(
+        default_factory=list
+    )  # (unit, task, 滞后/未启动/逾期) last quarter
     overdue: list[str] = field(default_factory=list)  # units whose latest due form is missing
     next_due: list[tuple[str, str]] = field(default_factory=list)  # (第N季度, date)
     next_steps: list[str] = field(default_factory=list)
@@ -121,12 +123,11 @@ def _ledger_status(plan_dir: Path, templates_dir: Path, plan: Plan, view: Overvi
             _, _, year = load_year(plan_dir, templates_dir)
         except Exception:  # the overview never fails on the ledger: its own page says what is wrong
             return
-        chase = set(year.lspec.chase)
-        view.chased = [
-            (line.unit.name, line.task.key_text, line.statuses[last.quarter - 1])
-            for line in year.lines
-            if line.statuses[last.quarter - 1] in chase
-        ]
+        chase, q = set(year.lspec.chase), last.quarter
+        for line in year.lines:
+            said, late = line.statuses[q - 1], year.overdue(line, q)
+            if said in chase or late:
+                view.chased.append((line.unit.name, line.task.key_text, said + ("，逾期" if late else "")))
 
 
 def _next_steps(view: Overview, today: dt.date) -> list[str]:
