@@ -353,3 +353,41 @@ def test_the_office_withdraws_a_wrong_record_and_nothing_is_lost(offices, tmp_pa
     assert again.exit_code == 0 and f"注意  {unit}：{sent.name} 曾被撤回，现重新记入台账" in again.output
     assert rows(office) == rows(offices["first"])
     kept(office, offices["a"])
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
+def test_a_signal_in_the_summary_switch_leaves_the_ledger_as_it_was(small, tmp_path, sig):
+    """Killed while its summary moves into output/ (the ledger prepared, not yet switched): ledger/ is byte
+    for byte as before, output/'s journal is finished by the rerun, which records the returns once. A
+    Ctrl-C there used to drop the staging the journal still needed."""
+    from generators.staging import PAUSE_ENV
+
+    base, twin, a, b = small
+    office = copy(base, tmp_path / "office")
+    flag = tmp_path / "paused"
+    env = {**os.environ, PAUSE_ENV: f"1:{flag}"}
+    args = [
+        "collect",
+        "--quarter",
+        "1",
+        str(b),
+        "--plan",
+        str(office / "plan"),
+        "--out",
+        str(office / "output"),
+    ]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "generators", *args], cwd=ROOT, env=env, stdout=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    while not flag.exists() and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert flag.exists()
+    child.send_signal(sig)
+    child.wait()
+    assert (office / "output" / JOURNAL).exists() and list((office / "output").glob(".staging-*"))
+    assert state(office)[0] == state(base)[0]  # the ledger untouched
+    again = collect(office, b)
+    assert again.exit_code == 0, again.output
+    assert state(office) == state(twin)
+    kept(office, a, b)
