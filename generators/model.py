@@ -74,15 +74,29 @@ class Measure:
     label: str = ""  # its numbering as printed when not "<number>.": （一）, 1、, a restarted 1.
     deadline: str = ""  # 时限 as the office states it, when the text's own words should not be read
     subtasks: tuple[SubTask, ...] = ()  # sentences each with its own bracket; () for a measure with one line
+    own_lines: bool = False  # 行外: its clauses printed on lines of their own under it (牵头单位：A)
 
     def __repr__(self) -> str:
         # hashed into form versions (formspec.form_version): unchanged for measures numbered "N."
         label = f", label={self.label!r}" if self.label else ""
         subtasks = f", subtasks={self.subtasks!r}" if self.subtasks else ""
+        own_lines = ", own_lines=True" if self.own_lines else ""
         return (
             f"Measure(number={self.number!r}, text={self.text!r}, "
-            f"responsibility={self.responsibility!r}{label}{subtasks})"
+            f"responsibility={self.responsibility!r}{label}{subtasks}{own_lines})"
         )
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """The opinion's paragraphs for it: the measure as printed, or, when its responsibility stood on
+        lines of its own (行外), its text and then one line per clause: 牵头单位：A、B."""
+        if not self.own_lines or self.subtasks:
+            return (self.printed,)
+        clauses = tuple(
+            f"{c.label or '责任单位'}：{'，'.join('、'.join(block) for block in c.blocks)}"
+            for c in self.responsibility.clauses
+        )
+        return (f"{self.numbering}{self.text}", *clauses)
 
     @property
     def numbering(self) -> str:

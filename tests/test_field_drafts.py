@@ -287,3 +287,14 @@ def test_a_table_row_without_a_unit_or_with_an_unreadable_time_is_named(tmp_path
     assert "第1个表格第2行: 完成时限“择机”无法读出" in result.output
     assert "第1个表格第3行: 这一行没有牵头或责任单位" in result.output
     assert not (tmp_path / "plan").exists()
+
+
+def test_lines_on_their_own_are_printed_on_their_own_and_read_back(tmp_path):
+    plan_dir, out = new_checked_built(HESHAN, tmp_path)
+    plan = load_plan(plan_dir)
+    (opinion,) = [p for p in out.glob("*.docx") if p.stem == plan.meta.title]
+    printed = [p.text for p in docx.Document(str(opinion)).paragraphs if p.text.strip()]
+    drafted = [line for line in HESHAN.read_text(encoding="utf-8").split("\n") if line.strip()]
+    assert printed == drafted[drafted.index(plan.meta.title) :]  # the plan behind its notice, as drafted
+    again = run("import", opinion, "--into", plan_dir)
+    assert again.exit_code == 0 and "写入 0 个文件" in again.output, again.output

@@ -375,7 +375,12 @@ def _measure(
         check.report(where, f"第{position}条措施没有责任单位（只有配合单位）：“{line.printed}”")
     deadline = _deadline(mf, check)
     measure = Measure(
-        number=number, text=text(mf["内容"]), responsibility=line, label=label, deadline=deadline
+        number=number,
+        text=text(mf["内容"]),
+        responsibility=line,
+        label=label,
+        deadline=deadline,
+        own_lines=bool(mf["行外"].value) if "行外" in mf else False,
     )
     return measure, number + 1
 

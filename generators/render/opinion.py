@@ -25,7 +25,7 @@ def context(plan: Plan, layout: Layout) -> dict:
                         "heading": section.heading,
                         "intro": section.intro or "",
                         "inline": section.inline,
-                        "measures": [m.printed for m in section.measures],
+                        "measures": [text for m in section.measures for text in m.paragraphs],
                     }
                     for section in part.sections
                 ],
