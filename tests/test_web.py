@@ -184,6 +184,15 @@ def test_a_post_without_the_csrf_token_is_refused(served):
     assert not (served.project / "output").exists()  # nothing was built
 
 
+def test_a_loopback_workbench_answers_only_its_own_address(served):
+    port = served.url.rsplit(":", 1)[1]
+    client = Client(served.url)
+    assert client.request("/")[0] == 200
+    status, _, text = client.request("/", headers={"Host": f"rebound.example:{port}"})  # DNS rebinding
+    assert status == 400 and "请用工作台启动时显示的地址访问" in text
+    assert Client(f"http://localhost:{port}").request("/")[0] == 200
+
+
 def test_an_upload_name_never_becomes_a_path(served):
     client = Client(served.url)
     token = client.csrf("/collect")

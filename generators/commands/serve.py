@@ -100,10 +100,16 @@ def serve(
 
     from generators.web.server import create_app
 
-    app = create_app(plan_dir, out_dir, templates_dir, require_login=has_password)
     sock = _listen(host, port)
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
+    loopback = _loopback(host)
+    hosts = (
+        frozenset(f"{name}:{bound}" for name in (shown, "127.0.0.1", "localhost", "[::1]"))
+        if loopback
+        else frozenset()
+    )
+    app = create_app(plan_dir, out_dir, templates_dir, require_login=has_password, hosts=hosts)
     click.echo(f"plandocs 工作台：http://{shown}:{bound}/ （按 Ctrl+C 停止）", err=False)
     sys.stdout.flush()
     if open_browser:

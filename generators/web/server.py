@@ -96,8 +96,13 @@ KIND_NAMES = {
 class Workbench:
     """The state one `plandocs serve` holds: the folders, sessions, the password hash, the job runner."""
 
-    def __init__(self, plan_dir: Path, out_dir: Path, templates_dir: Path, require_login: bool) -> None:
+    def __init__(
+        self, plan_dir: Path, out_dir: Path, templates_dir: Path, require_login: bool, hosts: frozenset[str]
+    ) -> None:
         self.plan_dir, self.out_dir, self.templates_dir = plan_dir.resolve(), out_dir.resolve(), templates_dir
+        # the Host headers answered (empty: any): on a loopback bind only the loopback names, so a web page
+        # elsewhere cannot reach the workbench through a DNS name it points at 127.0.0.1 (DNS rebinding)
+        self.hosts = hosts
         self.root = self.plan_dir.parent
         self.uploads = self.root / ".plandocs-web"
         self.require_login = require_login
@@ -210,6 +215,10 @@ def start_job(request: Request, kind: str, title: str, next_url: str, work: Any)
 class Guard(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         wb = bench(request)
+        if wb.hosts and request.headers.get("host", "") not in wb.hosts:
+            return PlainTextResponse(
+                "请用工作台启动时显示的地址访问（如 http://127.0.0.1:端口/）。", status_code=400
+            )
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > MAX_BODY:
             return PlainTextResponse("上传内容过大。", status_code=413)
@@ -851,8 +860,14 @@ async def failed(request: Request, exc: Exception) -> Response:
     return page(request, "error.html", status_code=500, lines=lines)
 
 
-def create_app(plan_dir: Path, out_dir: Path, templates_dir: Path, require_login: bool) -> Starlette:
-    wb = Workbench(plan_dir, out_dir, templates_dir, require_login)
+def create_app(
+    plan_dir: Path,
+    out_dir: Path,
+    templates_dir: Path,
+    require_login: bool,
+    hosts: frozenset[str] = frozenset(),
+) -> Starlette:
+    wb = Workbench(plan_dir, out_dir, templates_dir, require_login, hosts)
     routes = [
         Route("/login", login_page, methods=["GET"]),
         Route("/login", login, methods=["POST"]),
