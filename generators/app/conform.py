@@ -18,14 +18,17 @@ class ConformOutcome:
         return [c for c in self.checks if not c.passed]
 
 
-def conform(files: tuple[Path, ...], out_dir: Path, templates_dir: Path) -> ConformOutcome:
+def conform(
+    files: tuple[Path, ...], out_dir: Path, templates_dir: Path, plan_dir: Path | None = None
+) -> ConformOutcome:
     from generators.conform import NothingToCheck, check_file, check_issued, check_opinion
     from generators.layout import load_layout
 
     layout = load_layout(templates_dir / "layout.yaml")  # the numbers the documents were built with
+    names = roster_names(plan_dir) if plan_dir is not None else None
     try:
         if files:
-            checks = [c for path in files for c in check_file(path, layout, out_dir)]
+            checks = [c for path in files for c in check_file(path, layout, out_dir, names)]
             note = "检查 " + "、".join(map(str, files))
         else:
             checks, note = check_opinion(out_dir, layout)
@@ -35,3 +38,16 @@ def conform(files: tuple[Path, ...], out_dir: Path, templates_dir: Path) -> Conf
     except NothingToCheck as err:
         raise Refused(str(err)) from err
     return ConformOutcome(checks, note)
+
+
+def roster_names(plan_dir: Path) -> tuple[str, ...] | None:
+    """The units' short and full names (units.yaml), longest first; None when the plan does not load (the
+    unit-name rule is then not applicable: conform checks files, it does not judge the plan)."""
+    from generators.plan import PlanError, load_plan
+
+    try:
+        plan = load_plan(plan_dir)
+    except (PlanError, OSError):
+        return None
+    names = {n for unit in plan.units for n in (unit.name, unit.full_name) if len(n) > 1}
+    return tuple(sorted(names, key=lambda n: (-len(n), n)))

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from generators.app.conform import conform as run_conform
-from generators.commands.common import Command, out_option, templates_option
+from generators.commands.common import Command, out_option, plan_option, templates_option
 
 
 @click.command(cls=Command)
@@ -17,11 +17,12 @@ from generators.commands.common import Command, out_option, templates_option
 )
 @out_option
 @templates_option
-def conform(files: tuple[Path, ...], out_dir: Path, templates_dir: Path) -> None:
+@plan_option
+def conform(files: tuple[Path, ...], out_dir: Path, templates_dir: Path, plan_dir: Path) -> None:
     """按 GB/T 9704-2012 检查版式（默认检查 output/ 中的意见正文及其 PDF，以及印发通知、印发件的 PDF）；有不合格项时退出码为 1。"""
     from generators.conform import format_table
 
-    done = run_conform(files, out_dir, templates_dir)
+    done = run_conform(files, out_dir, templates_dir, plan_dir)
     click.echo(done.note)
     click.echo(format_table(done.checks))
     click.echo(f"共 {len(done.checks)} 项，不通过 {len(done.failed)} 项。")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..layout import Layout
@@ -10,9 +11,10 @@ from ..output import read_manifest
 from ..pdf.soffice import convert_batch, find_soffice
 from .docx_checks import check_docx
 from .issue_checks import check_letter_pdf, check_notice_pdf, letterhead
-from .joined import NoPlacement, check_joined_pdf, placement, unplaced
+from .joined import NoPlacement, Placed, check_joined_pdf, placement, unplaced
 from .pdf_checks import check_pdf
 from .result import Check
+from .typeset import typeset_checks
 
 CONVERT_TIMEOUT_S = 120.0
 
@@ -21,24 +23,34 @@ class NothingToCheck(Exception):
     pass
 
 
-def check_file(path: Path, layout: Layout, out_dir: Path | None = None) -> list[Check]:
+def check_file(
+    path: Path, layout: Layout, out_dir: Path | None = None, names: Sequence[str] | None = None
+) -> list[Check]:
+    """The rules for one file; a PDF's also the table typesetting rules (typeset.py), the unit names
+    (`names`, the roster's short and full names) held against its table cells."""
     if path.suffix.lower() == ".docx":
         return check_docx(path, layout)
     if path.suffix.lower() == ".pdf":
         try:
             letters = placement(path, out_dir)
-        except NoPlacement:
+        except NoPlacement:  # a joined file without its letters: one failed row, nothing else measured
             return [unplaced(path)]
-        if letters is not None and out_dir is not None:
-            return check_joined_pdf(path, layout, out_dir, letters)
-        source = source_of(path, out_dir)
-        head = letterhead(path, layout)
-        if head == "document":
-            return check_notice_pdf(path, layout, source)
-        if head == "letter":
-            return check_letter_pdf(path, layout, source)
-        return check_pdf(path, layout, source)
+        return _check_pdf_file(path, layout, out_dir, letters) + typeset_checks(path, layout, names)
     raise NothingToCheck(f"{path}：只能检查 .docx 或 .pdf 文件")
+
+
+def _check_pdf_file(
+    path: Path, layout: Layout, out_dir: Path | None, letters: list[Placed] | None
+) -> list[Check]:
+    if letters is not None and out_dir is not None:
+        return check_joined_pdf(path, layout, out_dir, letters)
+    source = source_of(path, out_dir)
+    head = letterhead(path, layout)
+    if head == "document":
+        return check_notice_pdf(path, layout, source)
+    if head == "letter":
+        return check_letter_pdf(path, layout, source)
+    return check_pdf(path, layout, source)
 
 
 def source_of(pdf: Path, out_dir: Path | None) -> Path | None:
