@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import zipfile
 from datetime import date
@@ -14,11 +15,15 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
+from conftest import TEMPLATES_DIR
 
 from generators.cli import main
+from generators.formspec import FormsLayout
 from generators.grammar.deadline import task_deadline
+from generators.ledger.synthetic import write_returns
 from generators.plan import build as plan_build
 from generators.plan import load_plan
+from generators.views import Views
 
 DRAFTS = Path(__file__).resolve().parent / "fixtures" / "drafts"
 QINGTIAN = DRAFTS / "qingtian_2026_yaodian.txt"  # 工作要点: （一） measures in 〔A牵头，B配合〕, no sections
@@ -298,3 +303,37 @@ def test_lines_on_their_own_are_printed_on_their_own_and_read_back(tmp_path):
     assert printed == drafted[drafted.index(plan.meta.title) :]  # the plan behind its notice, as drafted
     again = run("import", opinion, "--into", plan_dir)
     assert again.exit_code == 0 and "写入 0 个文件" in again.output, again.output
+
+
+def test_a_new_plan_plays_a_quarter_and_names_the_late_task_in_its_督办单(tmp_path, layout, monkeypatch):
+    """new → build → diff against an edited copy → a second quarter collected in which 4月底前 and
+    6月30日前 tasks are not done → 督办单 naming them 逾期, replying after the day it is dated."""
+    plan_dir, out = new_checked_built(XINJIN, tmp_path)
+    units = plan_dir / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace("成员: []", "成员: [区住建局]"), "utf-8")
+    edited = tmp_path / "edited"
+    shutil.copytree(plan_dir, edited)
+    opinion = edited / "opinion.yaml"
+    opinion.write_text(
+        opinion.read_text(encoding="utf-8").replace("完成全区危化品", "完成全县危化品"), "utf-8"
+    )
+    diff = run("diff", plan_dir, edited)
+    assert diff.exit_code == 0 and "措施1" in diff.output and "区应急局" in diff.output, diff.output
+    monkeypatch.chdir(tmp_path)
+    plan = load_plan(plan_dir)
+    assert write_returns(plan, Views(plan), FormsLayout.of(layout), 2, tmp_path / "returns") > 0
+    assert run("collect", "--quarter", 2, tmp_path / "returns", "--templates", TEMPLATES_DIR).exit_code == 0
+    result = run("supervise", "--quarter", 2, "--templates", TEMPLATES_DIR)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    sheets = {
+        e["unit"]: out / e["path"]
+        for e in manifest["artifacts"]
+        if e["kind"] == "supervision" and "unit" in e
+    }
+    overdue = {unit: document_text(path) for unit, path in sheets.items() if "逾期" in document_text(path)}
+    assert overdue, sheets
+    for text in overdue.values():
+        assert re.search(r"措施1-[12].{0,40}逾期（时限：(4月底前|6月30日前)）", text), text
+        assert "2026年7月30日前将落实情况书面回复" in text and "2026年7月10日" in text
+        assert "联系人：；" not in text
