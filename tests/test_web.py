@@ -193,6 +193,16 @@ def test_a_loopback_workbench_answers_only_its_own_address(served):
     assert Client(f"http://localhost:{port}").request("/")[0] == 200
 
 
+def test_refusals_are_in_chinese(served):
+    client = Client(served.url)
+    assert client.request("/nowhere")[:3:2] == (404, "没有这个页面。")
+    token = client.csrf("/collect")
+    many = [("returns", f"{i}.xlsx", b"x") for i in range(301)]
+    status, _, text = client.post_files("/collect", {"csrf_token": token, "quarter": "1"}, many)
+    assert status == 400 and "一次最多上传 300 个文件" in text
+    assert not (served.project / "回收").exists()
+
+
 def test_an_upload_name_never_becomes_a_path(served):
     client = Client(served.url)
     token = client.csrf("/collect")

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
@@ -168,7 +169,12 @@ def go(url: str, note: str | None = None, request: Request | None = None) -> Red
 
 async def form_of(request: Request) -> FormData:
     """The POSTed form, its CSRF token checked, its uploads limited in count."""
-    form = await request.form(max_files=uploads.MAX_FILES, max_fields=5000)
+    try:
+        form = await request.form(max_files=uploads.MAX_FILES, max_fields=5000)
+    except HTTPException as err:  # too many files or fields, a broken multipart body: said in Chinese
+        raise HTTPException(
+            400, f"表单无法读取：一次最多上传 {uploads.MAX_FILES} 个文件，请分批上传。"
+        ) from err
     if not same_token(str(form.get("csrf_token") or ""), session(request).csrf):
         raise CsrfRefused()
     return form
@@ -853,6 +859,21 @@ async def csrf_refused(request: Request, exc: Exception) -> Response:
     return PlainTextResponse("请求被拒绝：表单已过期，请刷新页面后重试。", status_code=403)
 
 
+HTTP_TEXT = {
+    400: "请求无法读取。",
+    404: "没有这个页面。",
+    405: "这个地址不接受这种请求。",
+    413: "上传内容过大。",
+}
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such page, wrong method, unreadable form), in Chinese."""
+    code = exc.status_code if isinstance(exc, HTTPException) else 400
+    detail = exc.detail if isinstance(exc, HTTPException) and str(exc.detail).isascii() is False else ""
+    return PlainTextResponse(detail or HTTP_TEXT.get(code, "请求无法处理。"), status_code=code)
+
+
 async def failed(request: Request, exc: Exception) -> Response:
     """Any other failure: the Chinese lines the command line would print, never a traceback."""
     lines = problem_lines(exc)
@@ -904,7 +925,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=[Middleware(Guard)],
-        exception_handlers={CsrfRefused: csrf_refused, Exception: failed},
+        exception_handlers={CsrfRefused: csrf_refused, HTTPException: http_error, Exception: failed},
     )
     app.state.bench = wb
     wb.audit("启动工作台", "需要登录" if require_login else "仅本机访问")
