@@ -155,7 +155,7 @@ def build_lock(out_dir: Path) -> Iterator[int]:
     """Serialise builds into the same output/: a second one fails at once with a clear message. On taking
     the lock, a switch a killed command left half done is finished (staging.recover).
     Yields the lock's file descriptor (worker processes close their inherited copy)."""
-    from .staging import recover
+    from .staging import recover, sweep
 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -174,6 +174,7 @@ def build_lock(out_dir: Path) -> Iterator[int]:
         except BlockingIOError as err:
             raise BuildLocked(f"另一个生成任务正在写入 {out_dir}，请等它结束后再运行") from err
         recover(out_dir)
+        sweep(out_dir)
         yield fd
     finally:
         os.close(fd)

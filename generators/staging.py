@@ -34,14 +34,20 @@ PAUSE_ENV = "PLANDOCS_SWITCH_PAUSE"
 RENAME_PAUSE_ENV = "PLANDOCS_LEDGER_PAUSE"
 
 
+def sweep(out_dir: Path) -> None:
+    """Leftovers of killed commands go (call it holding the lock, after recover, which may still need
+    one): a kill after a switch and before its staging was dropped leaves one behind."""
+    for old in out_dir.glob(f"{STAGING}-*"):
+        shutil.rmtree(old, ignore_errors=True)
+
+
 class Staging:
     def __init__(self, out_dir: Path, rewrite: bool = False, pause_env: str = PAUSE_ENV):
         self.pause_env = pause_env
         recover(out_dir)
-        # Leftovers of killed builds go (after recover, which may still need one). Each build has its own
-        # folder, so a worker orphaned by a killed build can never drop a file into this build's staging.
-        for old in out_dir.glob(f"{STAGING}-*"):
-            shutil.rmtree(old, ignore_errors=True)
+        # Each build has its own folder, so a worker orphaned by a killed build can never drop a file into
+        # this build's staging.
+        sweep(out_dir)
         self._attach(out_dir, out_dir / f"{STAGING}-{os.getpid()}", rewrite)
         try:
             self.new.mkdir(parents=True)

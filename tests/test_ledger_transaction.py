@@ -391,3 +391,34 @@ def test_a_signal_in_the_summary_switch_leaves_the_ledger_as_it_was(small, tmp_p
     assert again.exit_code == 0, again.output
     assert state(office) == state(twin)
     kept(office, a, b)
+
+
+def test_a_withdrawal_killed_in_its_ledger_switch_is_finished_by_the_next_command(small, tmp_path):
+    from generators.staging import RENAME_PAUSE_ENV
+
+    base, _, a, _ = small
+    unit = sorted(a.iterdir())[0].stem
+    twin = copy(base, tmp_path / "twin")
+    flags = ["--plan", str(twin / "plan"), "--out", str(twin / "output")]
+    assert plandocs("collect", "--quarter", "1", "--withdraw", unit, *flags).exit_code == 0
+    office = copy(base, tmp_path / "office")
+    flag = tmp_path / "paused"
+    env = {**os.environ, RENAME_PAUSE_ENV: f"2:{flag}"}
+    flags = ["--plan", str(office / "plan"), "--out", str(office / "output")]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "generators", "collect", "--quarter", "1", "--withdraw", unit, *flags],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while not flag.exists() and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert flag.exists()
+    child.kill()
+    child.wait()
+    assert (office / "ledger" / JOURNAL).exists()
+    again = plandocs("collect", "--quarter", "1", "--withdraw", unit, *flags)
+    assert again.exit_code == 2 and "无从撤回" in one_line(again)  # finished first: nothing left to withdraw
+    assert state(office) == state(twin)
+    kept(office, a)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from generators.errors import OutputDamaged, UnsafePath
 from generators.output import LOCK
-from generators.staging import RENAME_PAUSE_ENV, Staging, recover
+from generators.staging import RENAME_PAUSE_ENV, Staging, recover, sweep
 
 from .store import LedgerError, LedgerPaths
 
@@ -60,6 +60,7 @@ def ledger_lock(paths: LedgerPaths, create: bool = True) -> Iterator[None]:
             raise LedgerBusy(BUSY.format(root=root)) from err
         try:
             recover(root)
+            sweep(root)
         except (OutputDamaged, UnsafePath) as err:
             raise LedgerError(
                 f"{root}：上次中断的台账写入无法完成（{err}）；请从版本库或备份恢复 ledger/ 后重新运行"

@@ -60,7 +60,7 @@ def escape(value: str) -> str:
 
 
 def unescape(value: str) -> str:
-    return value[1:] if value.startswith("'") else value
+    return value[1:] if value.startswith("'") else value  # (inlined where a city's rows are read)
 
 
 def _has_bom(path: Path) -> bool:
@@ -371,7 +371,7 @@ def _read(
             for row in reader:
                 if len(row) != len(header):
                     raise LedgerError(f"{path}:{number + 1}:1: 应有 {len(header)} 列，实际 {len(row)} 列")
-                yield [unescape(v) for v in row] if escaped else row
+                yield [v[1:] if v[:1] == "'" else v for v in row] if escaped else row
                 number = reader.line_num
         except csv.Error as err:
             raise LedgerError(
@@ -461,7 +461,7 @@ def _split(path: Path, wanted: int, ledger: Ledger) -> list[tuple[int, list[str]
                 raise LedgerError(f"{path}:{number}:1: 应有 {width} 列，实际 {len(row)} 列")
             raise LedgerError(f"{path}:{number}:1: 季度应为 1–{QUARTER_COUNT}，实际为“{row[0]}”")
         if quarter == wanted:
-            rows.append((start + 1, [unescape(v) for v in row]))
+            rows.append((start + 1, [v[1:] if v[:1] == "'" else v for v in row]))
         else:
             (before if quarter < wanted else after).extend(lines[start:end])
         start = end
