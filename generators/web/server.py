@@ -153,7 +153,8 @@ def page(request: Request, template: str, status_code: int = 200, **values: Any)
         path=request.url.path,
         csrf=s.csrf,
         notes=notes,
-        login=wb.require_login,
+        login=wb.require_login and s.logged_in,  # the 退出 button
+        nav=not wb.require_login or s.logged_in,  # no page list before the login
         kinds=KIND_NAMES,
         quote=quote,
         **values,
