@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from docx import Document
 from openpyxl import load_workbook
 from returns_kit import fill
@@ -96,8 +97,9 @@ def test_the_seed_year_in_the_browser(browser, tmp_path):
         page.uncheck("input[name=m_assumed][value='联系电话']")
         page.get_by_role("button", name="保存基本信息").click()
         page.wait_for_selector("text=基本信息已保存")
-        meta = (project / "plan" / "meta.yaml").read_text(encoding="utf-8")
-        assert '联系人: "王五"' in meta and "联系人," not in meta.split("待核实:")[1]
+        meta = yaml.safe_load((project / "plan" / "meta.yaml").read_text(encoding="utf-8"))
+        assert meta["联系人"] == "王五" and meta["联系电话"] == "021-69600000"
+        assert "联系人" not in meta["待核实"] and "联系电话" not in meta["待核实"]
 
         # 文件: build, pack, download 庙镇's package and open its files
         page.goto(server.url + "/files")
