@@ -337,3 +337,34 @@ def test_a_new_plan_plays_a_quarter_and_names_the_late_task_in_its_督办单(tmp
         assert re.search(r"措施1-[12].{0,40}逾期（时限：(4月底前|6月30日前)）", text), text
         assert "2026年7月30日前将落实情况书面回复" in text and "2026年7月10日" in text
         assert "联系人：；" not in text
+
+
+def test_letters_go_to_the_named_units_in_their_role(tmp_path):
+    _, out = new_checked_built(QINGTIAN, tmp_path)
+    named = {"县委组织部", "县应急管理局", "县市场监管局", "县住建局", "县经信局", "县公安局", "县交通运输局"}
+    assert manifest_units(out, "letter") == named | {"县委宣传部", "县教育局"}  # not the office, no 等
+    support = document_text(out / "letters" / "县委组织部.docx")
+    assert "配合任务" in support and "贵单位为配合单位" in support
+    assert "牵头" in document_text(out / "letters" / "县住建局.docx")
+
+
+def test_a_notice_title_over_two_lines_without_a_red_head_is_read():
+    from generators.importer.draft import Paragraph
+    from generators.importer.notice import read_notice
+
+    lines = [
+        "关于印发《泰顺县2026年安全生产",
+        "工作要点》的通知",
+        "各乡镇人民政府：",
+        "现将《泰顺县2026年安全生产工作要点》印发给你们，请认真贯彻落实。",
+        "泰顺县安全生产委员会",
+        "2026年1月30日",
+        "泰顺县2026年安全生产工作要点",
+    ]
+    found = read_notice([Paragraph(f"第{i}段", text) for i, text in enumerate(lines, 1)])
+    assert found is not None and found.start == 6
+    notice = found.meta["印发通知"]
+    assert notice["标题"] == "关于印发《泰顺县2026年安全生产工作要点》的通知"
+    assert notice["发文机关标志"] == "泰顺县安全生产委员会文件" and "发文机关标志" in notice["待核实"]
+    assert found.meta["成文日期"] == "2026-01-30" and "文号" not in found.meta
+    assert read_notice([Paragraph("第1段", "泰顺县2026年安全生产工作要点")]) is None

@@ -162,3 +162,17 @@ def test_a_round_name_that_is_no_folder_name_is_refused(plan_copy, name, tmp_pat
     result = run("存稿", name, "--plan", plan_copy)
     assert result.exit_code == 2
     assert not (tmp_path / "稿次").exists()
+
+
+def test_a_git_base_that_is_the_committed_plan_says_so(plan_copy, tmp_path):
+    from plan_edits import commit_all
+
+    meta = plan_copy / "meta.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace('比较基准: ""', "比较基准: HEAD"), "utf-8")
+    commit_all(tmp_path, "送审稿，台账一并提交")  # the office commits: HEAD is now the plan itself
+    result = run("check", "--plan", plan_copy)
+    assert result.exit_code == 0 and "比较基准“HEAD”就是当前的计划" in result.output
+    opinion = plan_copy / "opinion.yaml"
+    opinion.write_text(opinion.read_text(encoding="utf-8").replace("扫除监管盲区。", "消除监管盲区。"), "utf-8")
+    result = run("check", "--plan", plan_copy)  # git refs keep working once the plan moves on
+    assert result.exit_code == 0 and "就是当前的计划" not in result.output

@@ -80,7 +80,8 @@ def read_notice(paras: list[Paragraph]) -> PrintedNotice | None:
         "印发日期": date,
     }
     assumed = ["附件说明", "抄送", "印发机关", "印发日期"]
-    assumed += [key for key in ("发文机关标志", "发文字号", "主送机关") if not notice[key]]
+    printed = {"发文机关标志": mark, "发文字号": number, "主送机关": addressees}
+    assumed += [key for key, value in printed.items() if not value]  # proposed: the draft does not print it
     for key in ("发文字号", "主送机关", "抄送"):
         notice[key] = notice[key] or "待填写"  # required text the draft does not print: the office fills it
     notice["正文"] = body or ["待填写"]
