@@ -15,9 +15,3 @@ def chinese_month_day(iso: str) -> str:
     """2023-04-05 → 4月5日: for a list of dates within the plan year."""
     d = date.fromisoformat(iso)
     return f"{d.month}月{d.day}日"
-
-
-def quarter_end(year: int, quarter: int) -> date:
-    """The last day of a quarter (1–4) of a year: the day a task due by then is judged."""
-    month = quarter * 3
-    return date(year, month, 31 if month in (3, 12) else 30)

@@ -11,7 +11,6 @@ from dataclasses import dataclass, replace
 from .filenames import safe_name
 from .layout import Layout
 from .model import Measure, Plan
-from .numerals import to_chinese
 from .views import Assignment, Views
 
 # The hidden sheet: the status list (a defined name points at it) and the form's identification.
@@ -117,8 +116,10 @@ class FormsLayout:
         return next(c for c in self.columns if c.field == field)
 
     def names(self, plan: Plan, quarter: int) -> dict[str, object]:
-        """Placeholders for titles and paths: {year}, {q} (1–4), {quarter} (一–四)."""
-        return {"year": plan.meta.year, "q": quarter, "quarter": to_chinese(quarter)}
+        """Placeholders for titles and paths of reporting period `quarter` (a quarter, a month or a half
+        year, after the plan's 报送周期): {year}, {q} (1–4), {quarter} (一–四), {period} (第一季度, 3月, 上半年),
+        {tag} (Q1, M03, H1)."""
+        return plan.meta.reporting.names(plan.meta.year, quarter)
 
     def form_path(self, plan: Plan, quarter: int, unit: str) -> str:
         return self.path.format(unit=safe_name(unit), **self.names(plan, quarter))

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from .periods import Cycle
+
 if TYPE_CHECKING:  # a measure's line is a value of the one grammar that reads and prints it
     from .grammar.responsibility import Responsibility
 
@@ -220,7 +222,13 @@ class Meta:
     notice: Notice | None = None  # 印发通知; None: the plan is not issued by a notice
     letter_copies_to: str = ""  # 分工函抄送, as printed after "抄送："; "": the letters carry no 版记
     file_stem: str = ""  # 文件名: the opinion's file name without .docx; "" = the title
+    cycle: str = "季度"  # 报送周期: 季度 / 月度 / 半年; due_dates and reply_dates hold one date per period
     office_receives: bool = False  # 函件发出单位收函: the office gets its own letter, form and 督办单
+
+    @property
+    def reporting(self) -> Cycle:
+        """The reporting cycle: its periods, their names and ends."""
+        return Cycle(self.cycle)
 
     @property
     def stem(self) -> str:

@@ -46,7 +46,7 @@ def test_help_is_chinese(args):
     [
         ["bild"],  # no such command, with a did-you-mean
         ["collect"],  # missing option and argument
-        ["collect", "--quarter", "7", "x"],  # out of range
+        ["collect", "--quarter", "13", "x"],  # out of range (of every 报送周期: 12 months at most)
         ["build", "--nope"],  # no such option
         ["check", "extra"],  # unexpected extra argument
         ["build", "--plan"],  # option without its value

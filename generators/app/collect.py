@@ -20,7 +20,7 @@ from generators.output import transaction
 from generators.plan import load_plan
 from generators.views import Views
 
-from .common import Refused
+from .common import Refused, check_period
 from .ledger import recording
 
 
@@ -51,6 +51,7 @@ def collect(
             "请把交回的报表放在输出目录以外的文件夹中再汇总"
         )
     plan = load_plan(plan_dir)
+    check_period(plan.meta.reporting, quarter)
     layout, views = load_layout(templates_dir / "layout.yaml"), Views(plan)
     collection = run_collect(plan, views, layout, quarter, folder)
     outcome = CollectOutcome(collection)

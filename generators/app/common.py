@@ -5,9 +5,10 @@ from __future__ import annotations
 import errno
 
 from generators.errors import BAD_INPUT, FAILED, UserError
+from generators.periods import Cycle
 from generators.plan import PlanError
 
-__all__ = ["BAD_INPUT", "INTERRUPTED", "Refused", "failure"]
+__all__ = ["BAD_INPUT", "INTERRUPTED", "Refused", "check_period", "failure"]
 INTERRUPTED = 130
 
 
@@ -51,3 +52,11 @@ def _os_message(err: OSError) -> str:
     if err.errno == errno.ENAMETOOLONG:
         return f"文件名过长：{where}。请缩短 plan/ 中的名称（plandocs check 会指出）。"
     return f"无法读写 {where}（{err.strerror or err}）：请检查后重新运行。"
+
+
+def check_period(cycle: Cycle, period: int) -> None:
+    """--quarter N names a period of the plan's 报送周期: 1–4 quarters, 1–12 months or 1–2 half years."""
+    if not 1 <= period <= cycle.count:
+        raise Refused(
+            f"计划的报送周期为{cycle.name}（meta.yaml 报送周期），第 {period} 期不存在：应为 1–{cycle.count}"
+        )

@@ -21,12 +21,11 @@ from generators.ledger.withdraw import Withdrawn
 from generators.ledger.year import Year
 from generators.ledger.year_summary import YearEnd
 from generators.model import Plan
-from generators.numerals import to_chinese
 from generators.output import transaction
 from generators.plan import load_plan
 from generators.views import Views
 
-from .common import Refused
+from .common import Refused, check_period
 
 
 @contextlib.contextmanager
@@ -135,9 +134,12 @@ def supervise(plan_dir: Path, out_dir: Path, templates_dir: Path, quarter: int) 
     from generators.ledger.supervision import render
 
     plan, layout, year = load_year(plan_dir, templates_dir)
+    check_period(plan.meta.reporting, quarter)
     if quarter not in year.collected:
+        name = plan.meta.reporting.name_of(quarter)
+        unit = plan.meta.reporting.unit
         raise Refused(
-            f"台账中还没有第{to_chinese(quarter)}季度的记录：请先收取该季度报表（plandocs collect --quarter {quarter} 文件夹）"
+            f"台账中还没有{name}的记录：请先收取该{unit}报表（plandocs collect --quarter {quarter} 文件夹）"
         )
     try:
         artifacts, found = render(year, layout, quarter)

@@ -6,7 +6,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from generators.formspec import QUARTERS
 from generators.model import Plan
 from generators.pipeline import BuildResult
 from generators.plan import load_plan
@@ -111,14 +110,16 @@ def forms(plan_dir: Path, out_dir: Path, templates_dir: Path, quarter: int | Non
     from generators.pipeline import build as run_build
 
     started = time.perf_counter()
-    quarters = (quarter,) if quarter else QUARTERS
     result = run_build(
         plan_dir,
         out_dir,
         templates_dir,
-        select=lambda job: job.kind == "form" and job.quarter in quarters,
+        select=lambda job: job.kind == "form" and (quarter is None or job.quarter == quarter),
     )
-    entries = [e for e in result.entries if e["kind"] == "form" and e.get("quarter") in quarters]
+    entries = [
+        e for e in result.entries if e["kind"] == "form" and (quarter is None or e.get("quarter") == quarter)
+    ]
+    quarters = sorted({e["quarter"] for e in entries}) if quarter is None else [quarter]
     written = [p for p in result.report.written if p.startswith("forms/")]
     return FormsOutcome(
         tuple(quarters),

@@ -13,7 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from generators.dates import chinese_date
-from generators.formspec import QUARTERS, FormsLayout, form_id, form_version
+from generators.formspec import FormsLayout, form_id, form_version
 from generators.model import Plan
 from generators.numerals import to_chinese
 from generators.views import Views
@@ -123,7 +123,9 @@ def _known_ids(plan: Plan, views: Views) -> dict[str, tuple[str, int]]:
     for seen, known in _KNOWN:
         if seen is views:
             return known
-    known = {form_id(plan.meta.year, q, u): (u, q) for u in views.assignments for q in QUARTERS}
+    known = {
+        form_id(plan.meta.year, q, u): (u, q) for u in views.assignments for q in plan.meta.reporting.periods
+    }
     _KNOWN[:] = [(views, known)]
     return known
 

@@ -21,14 +21,36 @@ from generators.commands.common import (
 )
 from generators.commands.ledger import echo_recorded
 from generators.numerals import to_chinese
+from generators.periods import DEFAULT as CYCLE_DEFAULT
+from generators.periods import Cycle
+from generators.plan import load_plan
 
-quarter_choice = click.IntRange(1, 4)
+quarter_choice = click.IntRange(
+    1, 12
+)  # a period of the plan's 报送周期: 1–4 quarters, 1–12 months, 1–2 half years
+PERIOD_HELP = "第几期：季度报送的计划为 1–4，按月报送为 1–12，半年为 1–2"
+
+
+def cycle_of(plan_dir: Path) -> Cycle:
+    """The plan's reporting cycle, to name periods on the console (季度 when the plan does not load: the
+    command itself then reports why)."""
+    try:
+        return load_plan(plan_dir).meta.reporting
+    except Exception:  # noqa: BLE001 — naming only; the operation reports the plan's problems
+        return Cycle(CYCLE_DEFAULT)
+
+
 SHOWN_PROBLEMS = 8  # per file and kind on the console; an empty form has over a hundred
 
 
 @click.command("forms", cls=Command)
 @click.option(
-    "--quarter", type=quarter_choice, metavar="1-4", help="只生成第几季度（1–4）；不写则生成全部四个季度"
+    "--quarter",
+    "--period",
+    "quarter",
+    type=quarter_choice,
+    metavar="N",
+    help=f"只生成第几期（{PERIOD_HELP}）；不写则生成全年各期",
 )
 @plan_option
 @out_option
@@ -36,7 +58,8 @@ SHOWN_PROBLEMS = 8  # per file and kind on the console; an empty form has over a
 def forms_command(quarter: int | None, plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
     """生成各单位的季度进展情况报表（.xlsx）。"""
     done = forms(plan_dir, out_dir, templates_dir, quarter)
-    shown = "、".join(f"第{to_chinese(q)}季度" for q in done.quarters)
+    cycle = cycle_of(plan_dir)
+    shown = "、".join(cycle.name_of(q) for q in done.quarters)
     click.echo(
         f"{shown}报表：{done.forms} 份（{done.units} 个单位），写入 {len(done.written)} 份，"
         f"未变 {done.forms - len(done.written)} 份，用时 {done.seconds:.2f} 秒。"
@@ -75,11 +98,10 @@ def _echo_verdict(verdict: Verdict, folder: Path) -> None:
     _echo_list("注意", verdict.warnings)
 
 
-def _echo_groups(collection: Collection) -> None:
+def _echo_groups(collection: Collection, cycle: Cycle) -> None:
     """已报 / 退回 / 未报送 by name: three disjoint lists whose sizes add up to 应报."""
-    q = to_chinese(collection.quarter)
     click.echo(
-        f"第{q}季度：应报 {collection.expected} 个单位，已报 {len(collection.reports)} 个，"
+        f"{cycle.name_of(collection.quarter)}：应报 {collection.expected} 个单位，已报 {len(collection.reports)} 个，"
         f"退回 {len(collection.returned)} 个，未报送 {len(collection.not_reported)} 个。"
     )
     if collection.reports:
@@ -96,7 +118,15 @@ def _echo_groups(collection: Collection) -> None:
 
 
 @click.command("collect", cls=Command)
-@click.option("--quarter", type=quarter_choice, required=True, metavar="1-4", help="汇总第几季度（1–4）")
+@click.option(
+    "--quarter",
+    "--period",
+    "quarter",
+    type=quarter_choice,
+    required=True,
+    metavar="N",
+    help=f"汇总{PERIOD_HELP}",
+)
 @click.argument("folder", metavar="文件夹", type=click.Path(path_type=Path), required=False)
 @click.option("--no-ledger", is_flag=True, help="不记入年度台账（ledger/，例如试收或重看旧报表时）")
 @click.option(
@@ -137,7 +167,7 @@ def collect_command(
         sys.exit(BAD_INPUT)
     if done.ledger is not None and done.recorded is not None:
         echo_recorded(done.ledger, done.collection.quarter, done.recorded)
-    _echo_groups(done.collection)
+    _echo_groups(done.collection, cycle_of(plan_dir))
     for path in done.written:
         click.echo(f"写入  {path}")
 

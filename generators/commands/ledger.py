@@ -50,17 +50,19 @@ def ledger_command(rebuild_summaries: bool, plan_dir: Path, out_dir: Path, templ
     """由年度台账（ledger/）生成年度推进台账工作簿：逐任务逐季度状态、各单位完成情况、区领导重点任务、状态分布图。"""
     done = ledger_workbook(plan_dir, out_dir, templates_dir, rebuild_summaries)
     echo_written(done.written)
-    shown = "、".join(f"第{to_chinese(q)}季度" for q in done.year.collected)
+    shown = "、".join(done.year.period_names[q - 1] for q in done.year.collected)
     click.echo(f"台账包含{shown}，{len(done.year.lines)} 行（单位 × 任务）。")
 
 
 @click.command("supervise", cls=Command)
 @click.option(
     "--quarter",
-    type=click.IntRange(1, 4),
+    "--period",
+    "quarter",
+    type=click.IntRange(1, 12),
     required=True,
-    metavar="1-4",
-    help="按第几季度（1–4）的报送情况督办",
+    metavar="N",
+    help="按第几期的报送情况督办（季度报送的计划为 1–4，按月报送为 1–12，半年为 1–2）",
 )
 @plan_option
 @out_option
@@ -70,7 +72,7 @@ def supervise_command(quarter: int, plan_dir: Path, out_dir: Path, templates_dir
     done = supervise(plan_dir, out_dir, templates_dir, quarter)
     echo_written(done.written)
     click.echo(
-        f"第{to_chinese(quarter)}季度督办：{len(done.found)} 个单位（其中未报送 {done.missing} 个），"
+        f"{done.year.period_names[quarter - 1]}督办：{len(done.found)} 个单位（其中未报送 {done.missing} 个），"
         f"其余 {len(done.year.views.assignments) - len(done.found)} 个单位无需督办。"
     )
 

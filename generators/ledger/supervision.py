@@ -13,14 +13,13 @@ from generators.dates import chinese_date
 from generators.formats.xlsx import default_font, first_sheet, set_properties
 from generators.formats.xlsx_bytes import workbook_bytes
 from generators.layout import Layout
-from generators.numerals import to_chinese
 from generators.render import docx
 from generators.render.docx import meta_datetime
 from generators.render.letters import common_context, date_indent
 
 from . import sheets
 from .store import UnitRecord, safe_name
-from .workbook import QUARTER_NAMES, latest_progress
+from .workbook import latest_progress
 from .year import Line, Year
 
 OVERDUE = "逾期"  # past the deadline its text sets (4月底前 …) and not reported 已完成
@@ -97,7 +96,7 @@ def _reasons(chase: Chase, year: Year, quarter: int) -> str:
     if chase.overdue:
         counts.append(f"{len(chase.overdue)}项任务{OVERDUE}")
     if chase.missing:
-        counts.append(f"未报送{QUARTER_NAMES[quarter - 1]}报表")
+        counts.append(f"未报送{year.period_names[quarter - 1]}报表")
     return "，".join(counts)
 
 
@@ -108,11 +107,11 @@ def context(year: Year, layout: Layout, quarter: int, chase: Chase) -> dict:
     return {
         "title": spec["title"],
         "addressee": chase.full_name,
-        "period": f"{plan.meta.year}年{QUARTER_NAMES[quarter - 1]}",
+        "period": f"{plan.meta.year}年{year.period_names[quarter - 1]}",
         "reasons": _reasons(chase, year, quarter),
         "reply_due": chinese_date(reply),
         "office_short": plan.meta.office,
-        "missing_reason": f"贵单位未报送{QUARTER_NAMES[quarter - 1]}进展情况报表",
+        "missing_reason": f"贵单位未报送{year.period_names[quarter - 1]}进展情况报表",
         "missing": [line.task.key_text for line in chase.missing],
         "missing_text": runs([line.task for line in chase.missing], year.spec.key),
         "tasks": [
@@ -120,7 +119,7 @@ def context(year: Year, layout: Layout, quarter: int, chase: Chase) -> dict:
                 "key_text": line.task.key_text,
                 "task": line.task.task,
                 "status": status_text(year, line, quarter, chase),
-                "progress": latest_progress(line, quarter) or "（未报送过进展）",
+                "progress": latest_progress(line, quarter, year.period_names) or "（未报送过进展）",
             }
             for line in chase.lagging
         ],
@@ -134,7 +133,7 @@ def context(year: Year, layout: Layout, quarter: int, chase: Chase) -> dict:
 
 
 def _names(year: Year, quarter: int) -> dict:
-    return {"year": year.plan.meta.year, "q": quarter, "quarter": to_chinese(quarter)}
+    return year.plan.meta.reporting.names(year.plan.meta.year, quarter)
 
 
 def office_list(year: Year, layout: Layout, quarter: int, found: list[Chase]) -> bytes:

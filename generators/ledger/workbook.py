@@ -35,13 +35,13 @@ def remark(year: Year, line: Line) -> str:
     notes = []
     task, unit = line.task, line.unit
     if task.start > 1:
-        notes.append(f"{QUARTER_NAMES[task.start - 1]}新增")
+        notes.append(f"{year.period_names[task.start - 1]}新增")
     if task.end:
-        notes.append(f"{QUARTER_NAMES[task.end - 1]}起不在计划中")
+        notes.append(f"{year.period_names[task.end - 1]}起不在计划中")
     if unit.former:
         notes.append(f"曾用名：{'、'.join(unit.former)}")
     if unit.end:
-        notes.append(f"{QUARTER_NAMES[unit.end - 1]}起不在计划中")
+        notes.append(f"{year.period_names[unit.end - 1]}起不在计划中")
     deadline = year.deadline_of(task)
     if deadline:
         late = year.last_quarter and year.overdue(line, year.last_quarter)
@@ -49,12 +49,12 @@ def remark(year: Year, line: Line) -> str:
     return "；".join(notes)
 
 
-def latest_progress(line: Line, upto: int) -> str:
+def latest_progress(line: Line, upto: int, names: tuple[str, ...] = QUARTER_NAMES) -> str:
     found = line.last_reported(upto)
     if found is None:
         return ""
     q, entry = found
-    return f"（{QUARTER_NAMES[q - 1]}）{entry.progress}" if entry.progress else ""
+    return f"（{names[q - 1]}）{entry.progress}" if entry.progress else ""
 
 
 def _grid(
@@ -71,7 +71,7 @@ def _grid(
     spec = year.spec
     # widths from the content (sheets.table): 编号, the unit's name and the quarters' statuses on one line
     header = [(spec.column("key").name, True), (spec.column("task").name, False), ("单位", True)]
-    header += [(name, True) for name in QUARTER_NAMES]
+    header += [(name, True) for name in year.period_names]
     header += [("最近报送的进展", False), ("备注", False)]
     last_q = year.last_quarter
     rows = [
@@ -80,13 +80,13 @@ def _grid(
             line.task.task,
             line.unit.name,
             *line.statuses,
-            latest_progress(line, last_q),
+            latest_progress(line, last_q, year.period_names),
             remark(year, line),
         ]
         for line in year.lines
     ]
     last = sheets.table(ws, styles, title, header, rows, deferred)
-    first_q, last_q_col = get_column_letter(4), get_column_letter(3 + len(QUARTERS))
+    first_q, last_q_col = get_column_letter(4), get_column_letter(3 + len(year.periods))
     if rows:
         area = f"{first_q}{HEADER_ROW + 1}:{last_q_col}{last}"
         for status, colour in year.lspec.workbook["colours"].items():
@@ -101,7 +101,7 @@ def _units(wb: Workbook, year: Year, styles: sheets.SheetStyles, title: str, she
     ws = wb.create_sheet(sheet)
     done = year.spec.statuses[0]
     header = [("单位", True), ("类别", True)]
-    for name in QUARTER_NAMES:
+    for name in year.period_names:
         header += [
             (f"{name}\n填报日期", True),
             (f"{name}\n任务数", True),
@@ -112,7 +112,7 @@ def _units(wb: Workbook, year: Year, styles: sheets.SheetStyles, title: str, she
     by_unit = year.unit_lines()
     for unit in year.units:
         row: list[object] = [unit.name, unit.category]
-        for q in QUARTERS:
+        for q in year.periods:
             cells = [line for line in by_unit[unit.unit_id] if line.statuses[q - 1]]
             entry = next((line.entries[q - 1] for line in cells if line.entries[q - 1]), None)
             if q not in year.collected or not cells:
@@ -152,7 +152,7 @@ def leader_rows(year: Year) -> list[list]:
                     task.key_text,
                     task.task,
                     unit_count,
-                    QUARTER_NAMES[q - 1] if q else "",
+                    year.period_names[q - 1] if q else "",
                     "；".join(shown),
                 ]
             )
@@ -178,11 +178,11 @@ def _mix(
     wb: Workbook, year: Year, styles: sheets.SheetStyles, title: str, sheet: str, chart_title: str
 ) -> None:
     ws = wb.create_sheet(sheet)
-    header = [("季度", True)] + [(s, True) for s in year.statuses] + [("合计", True)]
+    header = [(year.plan.meta.reporting.name, True)] + [(s, True) for s in year.statuses] + [("合计", True)]
     rows = []
-    for q in QUARTERS:
+    for q in year.periods:
         counts = year.mix(q)
-        rows.append([QUARTER_NAMES[q - 1], *(counts[s] for s in year.statuses), sum(counts.values())])
+        rows.append([year.period_names[q - 1], *(counts[s] for s in year.statuses), sum(counts.values())])
     sheets.table(ws, styles, title, header, rows)
     chart = BarChart()
     chart.type = "col"

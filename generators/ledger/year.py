@@ -11,8 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from generators.dates import quarter_end
-from generators.formspec import QUARTERS, FormsLayout
+from generators.formspec import FormsLayout
 from generators.grammar.deadline import TaskDeadline
 from generators.model import Plan
 from generators.views import Views
@@ -45,7 +44,9 @@ class Year:
         self.ledger, self.plan, self.views, self.spec, self.lspec = ledger, plan, views, spec, lspec
         self.collected = ledger.quarters
         # the registers brought up to the plan as it is now, in memory only: reading never writes ledger/
-        upcoming = min(max(self.collected, default=0) + 1, len(QUARTERS))
+        self.periods = plan.meta.reporting.periods  # quarters, months or half years (报送周期)
+        self.period_names = tuple(plan.meta.reporting.name_of(p) for p in self.periods)
+        upcoming = min(max(self.collected, default=0) + 1, len(self.periods))
         self.ids: Identities = sync(ledger, plan, views, spec, upcoming)
         self.statuses = (*spec.statuses, spec.summary.not_filled, lspec.not_reported)
 
@@ -77,7 +78,7 @@ class Year:
     def lines(self) -> list[Line]:
         found: dict[tuple[str, str], list[Entry | None]] = {}
         for e in self.ledger.entries:
-            found.setdefault((e.unit_id, e.task_id), [None] * len(QUARTERS))[e.quarter - 1] = e
+            found.setdefault((e.unit_id, e.task_id), [None] * len(self.periods))[e.quarter - 1] = e
         held_now = {
             (self.ids.unit_of[name], self.ids.task_of[a.key])
             for name, held in self.views.assignments.items()
@@ -88,9 +89,9 @@ class Year:
         task_rank = {t.task_id: i for i, t in enumerate(self.tasks)}
         out = []
         for unit_id, task_id in sorted(pairs, key=lambda p: (task_rank[p[1]], unit_rank[p[0]])):
-            entries = tuple(found.get((unit_id, task_id), [None] * len(QUARTERS)))
+            entries = tuple(found.get((unit_id, task_id), [None] * len(self.periods)))
             task, unit = self.task_by_id[task_id], self.unit_by_id[unit_id]
-            statuses = tuple(self._status(q, task, unit, entries) for q in QUARTERS)
+            statuses = tuple(self._status(q, task, unit, entries) for q in self.periods)
             out.append(Line(task, unit, statuses, entries))
         return out
 
@@ -125,7 +126,11 @@ class Year:
         it 已完成 (逾期); None otherwise."""
         deadline = self.deadline_of(line.task)
         due = deadline.due(self.plan.meta.year) if deadline else None
-        if deadline is None or due is None or due > quarter_end(self.plan.meta.year, quarter):
+        if (
+            deadline is None
+            or due is None
+            or due > self.plan.meta.reporting.end(self.plan.meta.year, quarter)
+        ):
             return None
         return None if line.statuses[quarter - 1] == self.spec.statuses[0] else deadline
 

@@ -20,7 +20,7 @@ from generators.render.docx import meta_datetime
 from generators.render.letters import date_indent
 
 from . import sheets
-from .workbook import LEADER_HEADER, QUARTER_NAMES, leader_rows
+from .workbook import LEADER_HEADER, leader_rows
 from .year import Year
 
 KEY_TASKS_PART = "重点工作任务"
@@ -80,8 +80,8 @@ def context(end: YearEnd, layout: Layout) -> dict:
         "lines": len(end.lines),
         "office": plan.meta.office,
         "office_full_name": plan.meta.office_full_name,
-        "quarters": "、".join(QUARTER_NAMES[q - 1] for q in year.collected),
-        "period": f"{plan.meta.year}年{QUARTER_NAMES[end.quarter - 1]}",
+        "quarters": "、".join(year.period_names[q - 1] for q in year.collected),
+        "period": f"{plan.meta.year}年{year.period_names[end.quarter - 1]}",
         "status_text": end.status_text(end.by_status),
         "parts": [
             {"name": p, "total": sum(c.values()), "status_text": end.status_text(c)}

@@ -33,6 +33,8 @@ from ..model import (
     Unit,
 )
 from ..numerals import from_chinese, to_chinese
+from ..periods import CYCLES, Cycle, monthly_due_dates
+from ..periods import DEFAULT as CYCLE_DEFAULT
 from .problems import Location, did_you_mean
 from .schema import Checker, text
 from .yamlnodes import Node
@@ -72,6 +74,9 @@ LETTER_STYLES = ("全文", "摘要")  # 分工函样式: every measure's full te
 
 
 def build_meta(root: Node, check: Checker) -> Meta | None:
+    keys = root.value.keys() if isinstance(root.value, dict) else set()
+    # the letters and every form print the due dates: 季度报送截止日期, or 报送截止日期 / 月度报送日 (报送周期)
+    dated = {"报送截止日期", "月度报送日"} & keys
     f = check.fields(
         root,
         "meta.yaml",
@@ -81,9 +86,10 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
             "状态": "text",
             "发文机关": "text",
             "成文日期": "text",
-            "季度报送截止日期": "list",  # the letters and every quarterly form print them
+            **({} if dated else {"季度报送截止日期": "list"}),
         },
         {
+            **({"季度报送截止日期": "list"} if dated else {}),
             "标签": "text?",
             "文件名": "text?",
             "文号": "text?",
@@ -93,6 +99,9 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
             "联系人": "text?",
             "联系电话": "text?",
             "督办回复期限": "list",
+            "报送周期": "text",  # 季度 (default) / 月度 / 半年
+            "报送截止日期": "list",  # one per period; 季度 plans may write 季度报送截止日期 instead
+            "月度报送日": "int",  # 每月D日前: 月度 plans without 报送截止日期
             "比较基准": "text?",
             "分工函样式": "text?",
             "分工函抄送": "text?",
@@ -120,9 +129,28 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
         check.report(
             f["年度"].where, f"“年度”应为 {YEARS[0]}–{YEARS[-1]} 之间的年份，实际为“{f['年度'].value}”"
         )
-    if "季度报送截止日期" in f:
-        dates = _quarter_dates(f, "季度报送截止日期", check)
-    reply_dates = _quarter_dates(f, "督办回复期限", check) if "督办回复期限" in f else []
+    cycle = text(f.get("报送周期"), CYCLE_DEFAULT)
+    if cycle not in CYCLES:
+        check.report(f["报送周期"].where, f"“报送周期”应为{'、'.join(CYCLES)}之一，实际为“{cycle}”")
+        cycle = CYCLE_DEFAULT
+    count = Cycle(cycle).count
+    if "季度报送截止日期" in f and "报送截止日期" in f:
+        check.report(f["报送截止日期"].where, "“报送截止日期”与“季度报送截止日期”只写一个")
+    elif "季度报送截止日期" in f:
+        if cycle != CYCLE_DEFAULT:
+            check.report(f["季度报送截止日期"].where, f"报送周期为{cycle}，请写“报送截止日期”（每期一个）")
+        dates = _quarter_dates(f, "季度报送截止日期", check, count)
+    elif "报送截止日期" in f:
+        dates = _quarter_dates(f, "报送截止日期", check, count)
+    elif "月度报送日" in f and "年度" in f and isinstance(f["年度"].value, int):
+        day = f["月度报送日"].value
+        if cycle != "月度" or not 1 <= day <= 31:
+            check.report(
+                f["月度报送日"].where, f"“月度报送日”用于报送周期为月度的计划，应为 1–31，实际为“{day}”"
+            )
+        else:
+            dates = list(monthly_due_dates(f["年度"].value, day))
+    reply_dates = _quarter_dates(f, "督办回复期限", check, count) if "督办回复期限" in f else []
     assumed = [text(i) for i in check.text_list(f["待核实"], "待核实")] if "待核实" in f else []
     if not {"标题", "年度", "状态", "发文机关", "成文日期"} <= f.keys():
         return None
@@ -148,6 +176,7 @@ def build_meta(root: Node, check: Checker) -> Meta | None:
         letter_copies_to=text(f.get("分工函抄送")),
         file_stem=text(f.get("文件名")),
         office_receives=bool(f["函件发出单位收函"].value) if "函件发出单位收函" in f else False,
+        cycle=cycle,
     )
 
 
@@ -195,13 +224,14 @@ def build_notice(node: Node, check: Checker) -> Notice | None:
     )
 
 
-def _quarter_dates(f: dict, key: str, check: Checker) -> list[str]:
-    """Four real dates, one per quarter (季度报送截止日期, 督办回复期限)."""
+def _quarter_dates(f: dict, key: str, check: Checker, count: int = 4) -> list[str]:
+    """Real dates, one per reporting period (季度报送截止日期, 报送截止日期, 督办回复期限): 4, 12 or 2."""
     items = check.text_list(f[key], key)
     for item in items:
         check_date(item, f"“{key}”中的日期", check)
-    if len(items) != 4:
-        check.report(f[key].where, f"“{key}”应有 4 个（每季度一个），实际 {len(items)} 个")
+    if len(items) != count:
+        each = {4: "每季度", 12: "每月", 2: "每半年"}[count]
+        check.report(f[key].where, f"“{key}”应有 {count} 个（{each}一个），实际 {len(items)} 个")
     return [text(i) for i in items]
 
 

@@ -10,7 +10,7 @@ import functools
 
 from generators.artifact import Artifact, Job
 from generators.context import BuildContext
-from generators.formspec import QUARTERS, FormsLayout, identification
+from generators.formspec import FormsLayout, identification
 from generators.layout import Layout
 from generators.model import Plan
 from generators.render.form_copies import QuarterForms
@@ -66,10 +66,14 @@ def jobs(ctx: BuildContext) -> list[Job]:
     plan, views, layout = ctx.plan, ctx.views, ctx.layout
     shown = shown_rows(views, FormsLayout.for_views(layout, views))  # the same in all four quarters
     rows: dict = {}  # each unit's task rows, kept across the quarters too
-    return [job for quarter in QUARTERS for job in quarter_jobs(plan, views, layout, quarter, shown, rows)]
+    periods = plan.meta.reporting.periods  # quarters, months or half years (报送周期)
+    return [job for quarter in periods for job in quarter_jobs(plan, views, layout, quarter, shown, rows)]
 
 
-def render(plan: Plan, views: Views, layout: Layout, quarters: tuple[int, ...] = QUARTERS) -> list[Artifact]:
+def render(
+    plan: Plan, views: Views, layout: Layout, quarters: tuple[int, ...] | None = None
+) -> list[Artifact]:
+    periods = quarters or plan.meta.reporting.periods
     return [
-        job.artifact(job.make()) for quarter in quarters for job in quarter_jobs(plan, views, layout, quarter)
+        job.artifact(job.make()) for quarter in periods for job in quarter_jobs(plan, views, layout, quarter)
     ]

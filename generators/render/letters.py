@@ -20,7 +20,7 @@ from generators.dates import chinese_date
 from generators.filenames import safe_name
 from generators.formspec import FormsLayout
 from generators.layout import Layout
-from generators.model import Plan
+from generators.model import Meta, Plan
 from generators.numerals import to_chinese
 from generators.render import docx
 from generators.views import DocumentKind, Received, Role, UnitAssignments, Views, document_kind
@@ -103,6 +103,7 @@ def common_context(plan: Plan, layout: Layout, kind: DocumentKind | None = None)
     meta = plan.meta
     date = chinese_date(meta.date)
     kind = kind or document_kind(meta.title)
+    cycle = meta.reporting
     return {
         "doc_short": kind.short,
         "item_word": kind.items,
@@ -116,12 +117,28 @@ def common_context(plan: Plan, layout: Layout, kind: DocumentKind | None = None)
         "contact": meta.contact,
         "phone": meta.phone,
         "quarters": [
-            {"numeral": to_chinese(i), "due": chinese_date(due)} for i, due in enumerate(meta.due_dates, 1)
+            {"numeral": to_chinese(i), "name": cycle.name_of(i), "due": chinese_date(due)}
+            for i, due in enumerate(meta.due_dates, 1)
         ],
+        "cycle": cycle_words(meta),
         "date": date,
         "date_indent": date_indent(meta.office_full_name, date, layout),
         "copies_to": meta.letter_copies_to,  # the 版记 (10.1); "" leaves it out
     }
+
+
+def cycle_words(meta: Meta) -> dict[str, object]:
+    """How letters speak of the reporting cycle: 季度报送要求, 请于每季度结束后 (or 每月26日前 when every
+    month's report is due on that day of its own month), 季度报表第3项."""
+    cycle = meta.reporting
+    when = f"每{cycle.unit}结束后"
+    days = {due[8:] for due in meta.due_dates}
+    in_period = all(due <= cycle.end(meta.year, i).isoformat() for i, due in enumerate(meta.due_dates, 1))
+    if cycle.name == "月度" and len(days) == 1 and in_period and meta.due_dates:
+        when = f"每月{int(days.pop())}日前"
+    title = {"季度": "季度", "月度": "月度", "半年": "半年"}[cycle.name]
+    # the dates are listed unless one rule (每月26日前) already says them all
+    return {"title": title, "when": when, "form": f"{title}报表", "listed": when.endswith("结束后")}
 
 
 def measure_sections(held: Iterable[Received]) -> list[dict]:

@@ -1,0 +1,146 @@
+"""The reporting cycle (报送周期) is plan data: a 月度 plan gets a form per month, collect and supervise take
+a month, letters and the ledger speak of months. Fixture: tests/fixtures/plans/monthly (每月26日前)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from openpyxl import load_workbook
+from returns_kit import fill, form_bytes
+
+from generators.cli import main
+from generators.formspec import FormsLayout
+from generators.periods import Cycle, monthly_due_dates
+from generators.plan import load_plan
+from generators.views import Views
+
+MONTHLY = Path(__file__).parent / "fixtures" / "plans" / "monthly"
+
+
+def run(*args: str, code: int = 0) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def entries(out: Path, kind: str) -> list[dict]:
+    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return [e for e in data["artifacts"] if e["kind"] == kind]
+
+
+def docx_text(path: Path) -> str:
+    doc = Document(str(path))
+    return "\n".join(
+        [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "count", "names", "tags", "ends"),
+    [
+        ("季度", 4, ("第一季度", "第四季度"), ("Q1", "Q4"), (dt.date(2025, 3, 31), dt.date(2025, 12, 31))),
+        ("月度", 12, ("1月", "12月"), ("M01", "M12"), (dt.date(2025, 1, 31), dt.date(2025, 12, 31))),
+        ("半年", 2, ("上半年", "下半年"), ("H1", "H2"), (dt.date(2025, 6, 30), dt.date(2025, 12, 31))),
+    ],
+)
+def test_a_cycle_names_its_periods(name, count, names, tags, ends):
+    cycle = Cycle(name)
+    last = cycle.periods[-1]
+    assert cycle.count == count == last
+    assert (cycle.name_of(1), cycle.name_of(last)) == names
+    assert (cycle.tag(1), cycle.tag(last)) == tags
+    assert (cycle.end(2025, 1), cycle.end(2025, last)) == ends
+
+
+def test_a_monthly_due_day_gives_each_month_its_date():
+    dates = monthly_due_dates(2025, 30)
+    assert len(dates) == 12 and dates[0] == "2025-01-30" and dates[1] == "2025-02-28"
+
+
+def test_a_period_outside_the_cycle_is_refused(tmp_path):
+    plan = tmp_path / "plan"
+    shutil.copytree(MONTHLY, plan)
+    meta = plan / "meta.yaml"
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace("报送周期: 月度", "报送周期: 半年"), encoding="utf-8"
+    )
+    shown = run("check", "--plan", str(plan), code=2)
+    assert "“月度报送日”用于报送周期为月度的计划" in shown
+
+
+@pytest.fixture(scope="module")
+def played(tmp_path_factory, layout):
+    """March of the monthly plan: 区应急局 reports （第1条, 2月底前）按计划推进 — late — the rest 已完成."""
+    root = tmp_path_factory.mktemp("monthly")
+    plan_dir, out, returns = root / "plan", root / "output", root / "returns"
+    shutil.copytree(MONTHLY, plan_dir)
+    run("build", "--plan", str(plan_dir), "--out", str(out))
+    plan = load_plan(plan_dir)
+    views = Views(plan)
+    spec = FormsLayout.of(layout)
+    for unit in views.assignments:
+        late = unit == "区应急局"
+        fill(
+            form_bytes(plan, views, layout, 3, unit),
+            returns / f"{unit}.xlsx",
+            spec,
+            date=dt.date(2025, 3, 25),
+            status=lambda key, late=late: "按计划推进" if late and key == "第1条" else "已完成",
+        )
+    collected = run("collect", "--period", "3", str(returns), "--plan", str(plan_dir), "--out", str(out))
+    supervised = run("supervise", "--period", "3", "--plan", str(plan_dir), "--out", str(out))
+    run("ledger", "--plan", str(plan_dir), "--out", str(out))
+    return plan_dir, out, collected, supervised
+
+
+def test_every_unit_gets_a_form_per_month(played):
+    _, out, _, _ = played
+    forms = entries(out, "form")
+    assert {e["quarter"] for e in forms} == set(range(1, 13))
+    assert len(forms) == 12 * 5
+    (march,) = [e for e in forms if e["unit"] == "区住建局" and e["quarter"] == 3]
+    assert march["path"] == "forms/2025M03/区住建局.xlsx"
+    ws = load_workbook(out / march["path"]).worksheets[0]
+    assert ws.cell(1, 1).value == "2025年3月安全生产工作进展情况报表"
+    assert "报送截止日期：2025年3月26日" in str(ws.cell(2, 5).value or "") + "".join(
+        str(c.value) for c in ws[2] if c.value
+    )
+
+
+def test_the_letter_speaks_of_months(played):
+    _, out, _, _ = played
+    (letter,) = [e for e in entries(out, "letter") if e["unit"] == "区住建局"]
+    text = docx_text(out / letter["path"])
+    assert "、月度报送要求" in text and "请于每月26日前，" in text and "月度报表第1项" in text
+    assert "季度" not in text
+
+
+def test_collect_and_supervise_go_by_month(played):
+    _, out, collected, supervised = played
+    assert "3月：应报 5 个单位，已报 5 个" in collected
+    assert "3月督办：1 个单位" in supervised
+    letters = [e for e in entries(out, "supervision") if "unit" in e]
+    assert [(e["unit"], e["path"]) for e in letters] == [("区应急局", "督办/2025M03/区应急局.docx")]
+    text = docx_text(out / letters[0]["path"])
+    assert "根据2025年3月安全生产工作进展情况" in text
+    assert "第1条" in text and "按计划推进，逾期（时限：2月底前）" in text
+
+
+def test_the_ledger_has_a_column_per_month(played):
+    _, out, _, _ = played
+    (entry,) = entries(out, "ledger")
+    ws = load_workbook(out / entry["path"]).worksheets[0]
+    header = [c.value for c in ws[2]]
+    assert header[3:15] == [f"{m}月" for m in range(1, 13)]
+
+
+def test_a_month_beyond_the_year_is_refused(played):
+    plan_dir, out, _, _ = played
+    shown = run("supervise", "--period", "13", "--plan", str(plan_dir), "--out", str(out), code=2)
+    assert "13" in shown
