@@ -173,6 +173,8 @@ def test_a_git_base_that_is_the_committed_plan_says_so(plan_copy, tmp_path):
     result = run("check", "--plan", plan_copy)
     assert result.exit_code == 0 and "比较基准“HEAD”就是当前的计划" in result.output
     opinion = plan_copy / "opinion.yaml"
-    opinion.write_text(opinion.read_text(encoding="utf-8").replace("扫除监管盲区。", "消除监管盲区。"), "utf-8")
+    opinion.write_text(
+        opinion.read_text(encoding="utf-8").replace("扫除监管盲区。", "消除监管盲区。"), "utf-8"
+    )
     result = run("check", "--plan", plan_copy)  # git refs keep working once the plan moves on
     assert result.exit_code == 0 and "就是当前的计划" not in result.output
