@@ -368,3 +368,30 @@ def test_a_notice_title_over_two_lines_without_a_red_head_is_read():
     assert notice["发文机关标志"] == "泰顺县安全生产委员会文件" and "发文机关标志" in notice["待核实"]
     assert found.meta["成文日期"] == "2026-01-30" and "文号" not in found.meta
     assert read_notice([Paragraph("第1段", "泰顺县2026年安全生产工作要点")]) is None
+
+
+def test_the_seed_behind_its_notice_imports_into_the_plan_confirming_the_notice(plan_copy, tmp_path):
+    notice = (
+        "上海市崇明区安全生产委员会文件\n崇安委〔2023〕1号\n关于印发《上海市崇明区2023年安全生产工作意见》的通知\n"
+        "各乡镇人民政府，区安委会各成员单位，区有关直属单位：\n"
+        "现将《上海市崇明区2023年安全生产工作意见》印发给你们，请结合实际，认真贯彻落实。\n"
+        "上海市崇明区安全生产委员会\n2023年3月1日\n"
+    )
+    draft = tmp_path / "issued.txt"
+    draft.write_text(notice + (DRAFTS.parent / "seed.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    before = {p.name: p.read_text(encoding="utf-8") for p in plan_copy.iterdir()}
+    result = run("import", draft, "--into", plan_copy)
+    assert result.exit_code == 0, result.output
+    after = {p.name: p.read_text(encoding="utf-8") for p in plan_copy.iterdir()}
+    assert {name for name in before if before[name] != after[name]} == {"meta.yaml"}
+    changed = [
+        (old, new)
+        for old, new in zip(before["meta.yaml"].split("\n"), after["meta.yaml"].split("\n"), strict=True)
+        if old != new
+    ]
+    assert changed == [
+        ('文号: ""                # 如“崇安委〔2023〕1号”；为空则分工函不印文号',
+         '文号: "崇安委〔2023〕1号"     # 如“崇安委〔2023〕1号”；为空则分工函不印文号'),
+        ("  待核实: [发文机关标志, 发文字号, 主送机关, 正文, 附件说明, 署名, 成文日期, 抄送, 印发机关, 印发日期]",
+         "  待核实: [附件说明, 抄送, 印发机关, 印发日期]"),
+    ]  # fmt: skip

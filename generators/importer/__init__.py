@@ -137,6 +137,8 @@ def kept_notice(printed: dict, old: object) -> dict:
     old_assumed = set(old.get("待核实") or ())
     out = {key: old[key] if key in assumed and key in old else value for key, value in printed.items()}
     out["待核实"] = [key for key in printed.get("待核实", ()) if key not in old or key in old_assumed]
+    if old.get("标题") == printed.get("标题") and "标题分行" in old:
+        out["标题分行"] = old["标题分行"]  # how the office broke the title, while the title stands
     return out
 
 

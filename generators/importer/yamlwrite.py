@@ -57,6 +57,8 @@ def _value(old, new):
     """new, keeping old's object (and so its style) when equal, and its quoting / flow style when not."""
     if old is new or isinstance(new, CommentedMap | CommentedSeq):
         return new
+    if isinstance(old, CommentedMap) and isinstance(new, dict):
+        return update_map(old, new)  # a nested map (印发通知) edited in place: its style and comments stay
     if isinstance(new, list):
         if isinstance(old, list) and list(old) == new:
             return old
