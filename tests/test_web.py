@@ -146,6 +146,16 @@ def test_the_seed_year_in_the_browser(browser, tmp_path):
         stored = sorted(p.name for p in (project / "回收" / "2023Q1").iterdir())
         assert len(stored) == 3 and all(name.endswith(".xlsx") for name in stored)
 
+        # a wrong return withdrawn: 堡镇 goes back to 未报送, the summary follows
+        page.fill("input[name=unit]", "堡镇")
+        page.locator("section:has-text('撤回误收的记录') select[name=quarter]").select_option("1")
+        _run_job(page, "撤回该单位本季度的记录")
+        assert "撤回堡镇第一季度的记录：完成" in page.content()
+        page.goto(server.url + "/")
+        cells = page.locator("table.quarters tr", has_text="第一季度").locator("td")
+        reported, not_reported = cells.nth(2).inner_text(), cells.nth(4).inner_text()
+        assert "庙镇" in reported and "堡镇" not in reported and "堡镇" in not_reported
+
         # 督办, 年度
         page.goto(server.url + "/supervise")
         page.select_option("select[name=quarter]", "1")

@@ -779,6 +779,28 @@ async def collect_post(request: Request) -> Response:
     return start_job(request, "collect", f"回收第{to_chinese(quarter)}季度报表", "/collect", work)
 
 
+async def collect_withdraw(request: Request) -> Response:
+    wb = bench(request)
+    form = await form_of(request)
+    unit = str(form.get("unit") or "").strip()
+    quarter_text = str(form.get("quarter") or "")
+    if not unit or quarter_text not in ("1", "2", "3", "4"):
+        return go("/collect", "请填写要撤回记录的单位并选择季度。", request)
+    quarter = int(quarter_text)
+
+    def work(job: Job) -> Any:
+        from generators.app.ledger import withdraw
+
+        done = withdraw(wb.plan_dir, wb.out_dir, wb.templates_dir, unit, quarter)
+        w = done.withdrawn
+        job.say(
+            f"已撤回 {w.unit} 第{to_chinese(w.quarter)}季度的报表 {w.file}：该单位本季度改为未报送，汇总和通报已重做。"
+        )
+        return done
+
+    return start_job(request, "withdraw", f"撤回{unit}第{to_chinese(quarter)}季度的记录", "/collect", work)
+
+
 # --- 督办、年度 ---
 
 
@@ -915,6 +937,7 @@ def create_app(
         Route("/preview", preview),
         Route("/collect", collect_page, methods=["GET"]),
         Route("/collect", collect_post, methods=["POST"]),
+        Route("/collect/withdraw", collect_withdraw, methods=["POST"]),
         Route("/supervise", supervise_page, methods=["GET"]),
         Route("/supervise", supervise_post, methods=["POST"]),
         Route("/year", year_page, methods=["GET"]),
