@@ -11,7 +11,8 @@ plan's own title starts.
     （此件公开发布）                         ← 附注, not kept
     鹤山区2026年……方案                      ← the plan's own title
 
-What the draft does not print (附件说明, 抄送, 印发机关, 印发日期) is proposed and listed in 待核实.
+What the draft does not print (附件说明, 抄送, 印发机关, 印发日期) is proposed and listed in 待核实. The
+发文字号 stays the notice's: meta.yaml's 文号 is what the office's letters print as their own number.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ TITLE_RUN = 3  # a notice title is printed on at most this many paragraphs
 
 @dataclass
 class PrintedNotice:
-    meta: dict = field(default_factory=dict)  # meta.yaml keys: 发文机关, 成文日期, 文号, 印发通知
+    meta: dict = field(default_factory=dict)  # meta.yaml keys: 发文机关, 成文日期, 印发通知
     plan_title: str = ""  # the title inside 《》
     start: int = 0  # the index of the paragraph where the plan itself starts
 
@@ -89,8 +90,6 @@ def read_notice(paras: list[Paragraph]) -> PrintedNotice | None:
         assumed.append("正文")
     notice["待核实"] = [key for key in notice if key in assumed]
     found.meta = {"发文机关": signature, "成文日期": date, "印发通知": notice}
-    if number:
-        found.meta["文号"] = number
     return found
 
 
