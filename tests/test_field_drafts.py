@@ -16,6 +16,8 @@ import docx
 import pytest
 from click.testing import CliRunner
 from conftest import TEMPLATES_DIR
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generators.cli import main
 from generators.formspec import FormsLayout
@@ -394,3 +396,28 @@ def test_the_seed_behind_its_notice_imports_into_the_plan_confirming_the_notice(
         ("  待核实: [发文机关标志, 发文字号, 主送机关, 正文, 附件说明, 署名, 成文日期, 抄送, 印发机关, 印发日期]",
          "  待核实: [附件说明, 抄送, 印发机关, 印发日期]"),
     ]  # fmt: skip
+
+
+PIECES = [
+    "鹤山区人民政府文件", "鹤府发〔2026〕7号", "鹤山区人民政府关于印发《鹤山区2026年方案》的通知", "各镇：",
+    "现将《鹤山区2026年方案》印发给你们。", "鹤山区人民政府", "2026年3月16日", "（此件公开发布）",
+    "鹤山区2026年方案", "一、任务", "二、保障", "（一）开展检查。", "（二）加强宣传。", "牵头单位：区应急局",
+    "责任单位：区公安局", "配合单位：各镇（街道）", "1.做事（责任单位：区应急局）；再做事（牵头单位：区住建局；配合单位：区公安局）。",
+    "2.推进（责任单位：区委宣传部、区教育局等按职责负责）", "〔区应急局牵头，区公安局配合〕", "4月底前，完成（责任单位：区财政局）",
+    "各责任单位每月26日前报送进展。", "3.", "（三）", "附件", "（征求意见稿）",
+]  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=14), st.booleans())
+def test_new_writes_a_plan_check_accepts_or_nothing(tmp_path_factory, lines, renumber):
+    tmp = tmp_path_factory.mktemp("draft")
+    draft = tmp / "draft.txt"
+    draft.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ["new", draft, "--dir", tmp / "plan", *(["--renumber"] if renumber else [])]
+    result = run(*args)
+    assert "Traceback" not in result.output and "内部错误" not in result.output, result.output
+    if result.exit_code == 0:
+        assert run("check", "--plan", tmp / "plan").exit_code == 0
+    else:
+        assert result.exit_code == 2 and not (tmp / "plan").exists(), result.output
