@@ -249,20 +249,44 @@ def test_rows_an_older_plandocs_left_without_their_event_are_not_doubled(offices
     assert state(office) == state(offices["first"])
 
 
-def test_a_damaged_ledger_stops_collect_before_anything_is_written(offices, tmp_path):
+def _wider(path: Path) -> None:
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines[5] = lines[5].replace(",", ",,", 1)  # one row a column too wide
+    path.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _gbk(path: Path) -> None:  # saved by a spreadsheet in the local code page
+    path.write_bytes(path.read_text(encoding="utf-8-sig").encode("gbk", errors="replace"))
+
+
+def _open_quote(path: Path) -> None:
+    path.write_bytes(path.read_bytes() + '1,"没有收尾的引号\n'.encode())
+
+
+def _binary(path: Path) -> None:
+    path.write_bytes(bytes(range(256)) * 4)
+
+
+@pytest.mark.parametrize(
+    ("name", "damage", "said"),
+    [
+        ("2023.csv", _wider, "2023.csv:6:1: 应有 16 列，实际 17 列"),
+        ("2023/记录.csv", _gbk, "记录.csv：不是 UTF-8 编码的文本"),
+        ("2023/应报.csv", _open_quote, "应报.csv:"),
+        ("2023/单位.csv", _binary, "单位.csv"),
+    ],
+)
+def test_a_damaged_ledger_stops_collect_before_anything_is_written(offices, tmp_path, name, damage, said):
     """One line, exit 2, and output/, ledger/ and the returns byte for byte as before (was: the summary
     written, then the failure)."""
     office = copy(offices["after_a"], tmp_path / "office")
-    table = office / "ledger" / "2023.csv"
-    text = table.read_text(encoding="utf-8-sig").splitlines()
-    text[5] = text[5].replace(",", ",,", 1)  # one row a column too wide
-    table.write_text("\ufeff" + "\n".join(text) + "\n", encoding="utf-8")
+    damage(office / "ledger" / name)
     before = tree(office, offices["b"])
     result = collect(office, offices["b"])
     assert result.exit_code == 2
-    (line,) = [x for x in result.output.splitlines() if "2023.csv" in x]
-    assert "2023.csv:6:1: 应有 16 列，实际 17 列" in line and "汇总和台账均未改动" in line
-    assert "Traceback" not in result.output and "写入" not in result.output
+    (line,) = [x for x in result.output.splitlines() if "台账" in x or str(office) in x]
+    assert said in line and "汇总和台账均未改动" in line, line
+    assert "Traceback" not in result.output and "写入" not in result.output and "Error" not in result.output
     assert tree(office, offices["b"]) == before
 
 

@@ -24,7 +24,7 @@ from generators.errors import OutputDamaged, UnsafePath
 from generators.output import LOCK
 from generators.staging import RENAME_PAUSE_ENV, Staging, recover, sweep
 
-from .store import LedgerError, LedgerPaths
+from .store import LedgerError, LedgerPaths, why
 
 BUSY = "另一个 plandocs 命令正在写入台账 {root}，请等它结束后再运行"
 
@@ -45,7 +45,7 @@ def ledger_lock(paths: LedgerPaths, create: bool = True) -> Iterator[None]:
         try:
             root.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise LedgerError(f"{root}：无法建立台账文件夹（{type(err).__name__}）") from err
+            raise LedgerError(f"{root}：无法建立台账文件夹（{why(err)}）") from err
     try:
         fd = os.open(root / LOCK, os.O_RDONLY | os.O_CREAT, 0o666)
     except OSError as err:
@@ -105,6 +105,6 @@ class Change:
             removes = [p.relative_to(root).as_posix() for p in self.removes if os.path.lexists(p)]
             return staging.commit(removes, None)
         except OSError as err:
-            raise LedgerError(f"无法写入台账 {root}（{type(err).__name__}）：台账保持不变") from err
+            raise LedgerError(f"无法写入台账 {root}（{why(err)}）：台账保持不变") from err
         finally:
             staging.discard()

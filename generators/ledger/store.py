@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
@@ -61,6 +62,27 @@ def escape(value: str) -> str:
 
 def unescape(value: str) -> str:
     return value[1:] if value.startswith("'") else value  # (inlined where a city's rows are read)
+
+
+def why(err: OSError) -> str:
+    """An OS error in Chinese (its own text is English)."""
+    if isinstance(err, PermissionError):
+        return "没有权限"
+    if isinstance(err, IsADirectoryError):
+        return "这里是一个文件夹"
+    if isinstance(err, NotADirectoryError):
+        return "路径中有一个文件占了文件夹的位置"
+    if err.errno == errno.ENOSPC:
+        return "磁盘已满"
+    if err.errno == errno.EROFS:
+        return "磁盘只读"
+    return f"读写错误，错误号 {err.errno}"
+
+
+def unreadable(path: Path, err: OSError | UnicodeDecodeError) -> str:
+    if isinstance(err, UnicodeDecodeError):
+        return f"{path}：不是 UTF-8 编码的文本，无法读取台账（在电子表格中编辑后请另存为“CSV UTF-8”）"
+    return f"{path}：无法读取台账（{why(err)}）"
 
 
 def _has_bom(path: Path) -> bool:
@@ -353,7 +375,7 @@ def _read(
     except FileNotFoundError:
         return
     except OSError as err:
-        raise LedgerError(f"{path}：无法读取台账（{type(err).__name__}）") from err
+        raise LedgerError(unreadable(path, err)) from err
     escaped = _has_bom(path)
     with handle:
         try:
@@ -378,7 +400,7 @@ def _read(
                 f"{path}:{reader.line_num}:1: 不是完好的 CSV 行（引号不成对或有多余字符）"
             ) from err
         except (OSError, UnicodeDecodeError) as err:
-            raise LedgerError(f"{path}：无法读取台账（{type(err).__name__}）") from err
+            raise LedgerError(unreadable(path, err)) from err
 
 
 def _int(path: Path, number: int, value: str) -> int:
@@ -420,7 +442,7 @@ def _split(path: Path, wanted: int, ledger: Ledger) -> list[tuple[int, list[str]
     except FileNotFoundError:
         return []
     except OSError as err:
-        raise LedgerError(f"{path}：无法读取台账（{type(err).__name__}）") from err
+        raise LedgerError(unreadable(path, err)) from err
     if not raw:
         return []
     if not raw.startswith(BOM.encode("utf-8")):
@@ -428,7 +450,7 @@ def _split(path: Path, wanted: int, ledger: Ledger) -> list[tuple[int, list[str]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise LedgerError(f"{path}：无法读取台账（{type(err).__name__}）") from err
+        raise LedgerError(unreadable(path, err)) from err
     lines = _lines(text)
     reader = csv.reader(lines, strict=True)
     try:
