@@ -261,8 +261,14 @@ def test_a_plan_written_as_a_table_imports_as_measures(tmp_path):
     for path in sorted(out.rglob("*.docx")) + sorted(out.rglob("*.xlsx")):
         text = document_text(path)
         assert not [bad for bad in BAD_TEXT if bad in text], path
-    monthly = "月度" in getattr(plan_build, "CYCLES", ())
-    assert ("报送周期: 月度" in (plan_dir / "meta.yaml").read_text(encoding="utf-8")) == monthly
+    # 各责任单位于每月26日前……报送: monthly reporting, due on the 26th, a 督办 reply after each due date
+    assert plan.meta.cycle == "月度" and len(plan.meta.due_dates) == len(plan.meta.reply_dates) == 12
+    assert plan.meta.due_dates[2] == "2026-03-26" and all(
+        reply > due for due, reply in zip(plan.meta.due_dates, plan.meta.reply_dates, strict=True)
+    )
+    assert "请于每月26日前" in document_text(out / "letters" / "县住建局.docx")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert len({e["path"].split("/")[1] for e in manifest["artifacts"] if e["kind"] == "form"}) == 12
 
 
 def test_a_monthly_reporting_sentence_is_read_when_the_loader_knows_cycles(monkeypatch):
@@ -421,3 +427,14 @@ def test_new_writes_a_plan_check_accepts_or_nothing(tmp_path_factory, lines, ren
         assert run("check", "--plan", tmp / "plan").exit_code == 0
     else:
         assert result.exit_code == 2 and not (tmp / "plan").exists(), result.output
+
+
+def test_half_yearly_reporting_stated_in_a_draft_makes_a_half_yearly_plan(tmp_path):
+    draft = tmp_path / "draft.txt"
+    text = QINGTIAN.read_text(encoding="utf-8").replace(
+        "特制定本要点。", "特制定本要点。各单位每半年报送一次工作进展。"
+    )
+    draft.write_text(text, encoding="utf-8")
+    plan = load_plan(new_checked_built(draft, tmp_path)[0])
+    assert plan.meta.cycle == "半年" and plan.meta.due_dates == ("2026-07-10", "2027-01-10")
+    assert all(reply > due for due, reply in zip(plan.meta.due_dates, plan.meta.reply_dates, strict=True))

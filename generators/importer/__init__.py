@@ -18,6 +18,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from ..plan import PLAN_FILES, PlanError, load_plan
 from .context import ImportContext
+from .cycle import CYCLE_KEYS
 from .docx import DocxUnreadable
 from .parse import DraftUnreadable, Imported, parse_draft, read_draft
 from .registry import is_collective, read_registry, with_groups, with_leaders, with_units
@@ -105,7 +106,8 @@ def import_draft(
 
 def _write_staging(staging: Path, imported: Imported, ctx: ImportContext) -> None:
     meta, opinion, tasks = (_plain(staging / name) for name in ("meta.yaml", "opinion.yaml", "tasks.yaml"))
-    new_meta = dict(imported.meta)
+    # the reporting cycle is set when a plan is made (new); a revised draft does not switch it midway
+    new_meta = {key: value for key, value in imported.meta.items() if key not in CYCLE_KEYS}
     if isinstance(notice := new_meta.get("印发通知"), dict):
         new_meta["印发通知"] = kept_notice(notice, meta.get("印发通知"))
     if any(meta.get(key) != value for key, value in new_meta.items()):

@@ -10,6 +10,7 @@ import re
 
 from ..plan import build
 
+CYCLE_KEYS = ("报送周期", "月度报送日")
 MONTHLY = re.compile(r"每月\s*(\d{1,2})\s*日\s*(?:前|之前|以前)")
 HALF_YEARLY = re.compile(r"每半年")
 REPORTING = re.compile(r"报送|上报|报告|报")

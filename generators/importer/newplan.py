@@ -101,6 +101,8 @@ def meta_text(meta: dict) -> str:
     assumed = ["函件发出单位", "函件发出单位全称", "联系人", "联系电话", "季度报送截止日期", "督办回复期限"]
     if meta.get("报送周期") == "月度":
         assumed.remove("季度报送截止日期")
+    elif meta.get("报送周期") == "半年":
+        assumed[assumed.index("季度报送截止日期")] = "报送截止日期"
     issuer = meta.get("发文机关")
     if issuer is None:
         issuer = f"{area}安全生产委员会"
@@ -147,6 +149,13 @@ def meta_text(meta: dict) -> str:
 def _cycle_lines(meta: dict, year: int, due: list[str], replies: list[str]) -> list[str]:
     """Due dates and 督办 reply dates: quarterly by default; monthly when the draft says 每月N日前 (the
     due day from the draft, each reply ten days after its month's due date)."""
+    if meta.get("报送周期") == "半年":
+        halves, answers = [f"{year}-07-10", f"{year + 1}-01-10"], [f"{year}-07-30", f"{year + 1}-01-30"]
+        return [
+            "报送周期: 半年  # 草稿写明每半年报送",
+            f"报送截止日期: [{', '.join(halves)}]",
+            f"督办回复期限: [{', '.join(answers)}]",
+        ]
     if meta.get("报送周期") != "月度":
         return [f"季度报送截止日期: [{', '.join(due)}]", f"督办回复期限: [{', '.join(replies)}]"]
     day = int(meta["月度报送日"])
