@@ -16,6 +16,7 @@ from generators.views import Views
 
 if TYPE_CHECKING:
     from generators.diff import PlanDiff
+    from generators.ledger.carry import Carried
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class BuildContext:
     views: Views
     layout: Layout
     base: Base | None = None
+    carried: Carried | None = None  # 一表通: what ledger/ holds, prefilled into the next forms
 
     @classmethod
     def of(cls, plan: Plan, layout: Layout, views: Views | None = None) -> BuildContext:

@@ -8,6 +8,8 @@ import json
 import re
 from dataclasses import dataclass, replace
 
+from generators.periods import Cycle
+
 from .filenames import safe_name
 from .layout import Layout
 from .model import Measure, Plan
@@ -119,7 +121,7 @@ class FormsLayout:
         """Placeholders for titles and paths of reporting period `quarter` (a quarter, a month or a half
         year, after the plan's 报送周期): {year}, {q} (1–4), {quarter} (一–四), {period} (第一季度, 3月, 上半年),
         {tag} (Q1, M03, H1)."""
-        return plan.meta.reporting.names(plan.meta.year, quarter)
+        return Cycle(plan.meta.cycle).names(plan.meta.year, quarter)
 
     def form_path(self, plan: Plan, quarter: int, unit: str) -> str:
         return self.path.format(unit=safe_name(unit), **self.names(plan, quarter))

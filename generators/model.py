@@ -3,11 +3,11 @@ measure with its responsibility line); nothing worked out across items (views.py
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
-
-from .periods import Cycle
 
 if TYPE_CHECKING:  # a measure's line is a value of the one grammar that reads and prints it
     from .grammar.responsibility import Responsibility
@@ -55,6 +55,52 @@ class Leader:
     assumed: bool = False
 
 
+def month_end(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One deadline as written, and what it means."""
+
+    text: str  # as drafted: 4月底前
+    year: int | None = None  # a year the phrase names (2026年1月底前); None: the plan's year
+    month: int = 0  # 0 for a recurrence
+    day: int = 0
+    recurrence: str = ""  # 每季度 / 每月 / 每半年 / 每年 / 长期坚持
+
+    def due(self, plan_year: int) -> dt.date | None:
+        """The date by which, or None for a recurrence."""
+        if not self.month:
+            return None
+        year = self.year or plan_year
+        return dt.date(year, self.month, min(self.day, month_end(year, self.month)))  # 2月29日 in 2025
+
+
+@dataclass(frozen=True)
+class TaskDeadline:
+    """What a task's text (or its 时限 key) sets: the deadlines as written, and the last date among them."""
+
+    written: tuple[Deadline, ...]
+
+    @property
+    def text(self) -> str:
+        """As a 时限 cell shows it: 4月底前、6月30日前 ("" when the task sets none)."""
+        return "、".join(dict.fromkeys(d.text for d in self.written))
+
+    def due(self, plan_year: int) -> dt.date | None:
+        """The last date by which the task is to be done; None when it has no dated deadline."""
+        dates = [d for d in (w.due(plan_year) for w in self.written) if d is not None]
+        return max(dates) if dates else None
+
+    @property
+    def recurrence(self) -> str:
+        return next((d.recurrence for d in self.written if d.recurrence), "")
+
+    def __bool__(self) -> bool:
+        return bool(self.written)
+
+
 @dataclass(frozen=True)
 class SubTask:
     """One sentence of a measure that closes with its own responsibility bracket: 4月底前，完成……（责任单位：A）；"""
@@ -62,6 +108,7 @@ class SubTask:
     text: str  # the sentence as drafted, up to its bracket
     responsibility: Responsibility  # its bracket, with what is printed after it (；。) as the trailer
     deadline: str = ""  # 时限 as the office states it
+    deadlines: TaskDeadline = field(default_factory=lambda: TaskDeadline(()))  # read from 时限 or the text
 
     @property
     def printed(self) -> str:
@@ -76,6 +123,7 @@ class Measure:
     label: str = ""  # its numbering as printed when not "<number>.": （一）, 1、, a restarted 1.
     deadline: str = ""  # 时限 as the office states it, when the text's own words should not be read
     subtasks: tuple[SubTask, ...] = ()  # sentences each with its own bracket; () for a measure with one line
+    deadlines: TaskDeadline = field(default_factory=lambda: TaskDeadline(()))  # read from 时限 or the text
     own_lines: bool = False  # 行外: its clauses printed on lines of their own under it (牵头单位：A)
 
     def __repr__(self) -> str:
@@ -164,6 +212,7 @@ class KeyTask:
     remark: str = ""  # 备注
     # 时限 as the office states it; left out of the repr, which form versions hash (formspec.form_version)
     deadline: str = field(default="", repr=False)
+    deadlines: TaskDeadline = field(default_factory=lambda: TaskDeadline(()), repr=False)
 
 
 @dataclass(frozen=True)
@@ -224,11 +273,6 @@ class Meta:
     file_stem: str = ""  # 文件名: the opinion's file name without .docx; "" = the title
     cycle: str = "季度"  # 报送周期: 季度 / 月度 / 半年; due_dates and reply_dates hold one date per period
     office_receives: bool = False  # 函件发出单位收函: the office gets its own letter, form and 督办单
-
-    @property
-    def reporting(self) -> Cycle:
-        """The reporting cycle: its periods, their names and ends."""
-        return Cycle(self.cycle)
 
     @property
     def stem(self) -> str:

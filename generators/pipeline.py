@@ -20,6 +20,7 @@ from .diff import diff_plans
 from .diff.revision import load_base
 from .fingerprint import build_key, fingerprint
 from .layout import TEMPLATES_DIR, load_layout
+from .ledger.carry import carried, ledger_digest
 from .model import Plan
 from .output import (
     Transaction,
@@ -89,7 +90,8 @@ def load_context(plan: Plan, templates_dir: Path = TEMPLATES_DIR) -> BuildContex
         changes = diff_plans(base_plan, plan, plan.meta.base_revision, plan.meta.status)
         # a base that is the plan itself (HEAD once the office commits): no empty 对照表; check says why
         base = Base(base_plan, changes) if changes.changes else None
-    return BuildContext(plan, Views(plan), layout, base)
+    views = Views(plan)
+    return BuildContext(plan, views, layout, base, carried(plan, views, layout))
 
 
 def _modules(only: set[str] | None) -> Iterator[tuple[str, ModuleType]]:
@@ -259,7 +261,9 @@ def build(
     full = select is None and not plan.meta.base_revision
     # one folder named two ways (templates, /abs/templates) is one folder: the same build, the same key
     folders = tuple(dict.fromkeys(folder.resolve() for folder in (templates_dir, TEMPLATES_DIR)))
-    key = build_key(plan.digest, folders) if full else None
+    # the forms carry what ledger/ holds (一表通): a new return there is a new input
+    inputs = plan.digest + ledger_digest(plan_dir, plan.meta.year)
+    key = build_key(inputs, folders) if full else None
     with transaction(out_dir, BUILD_KINDS, rewrite=clean, tolerant=clean, strict=True) as tx:
         unreported = read_unreported(out_dir)  # what a killed build switched in but never reported
         old = {e["path"]: e for e in tx.entries}

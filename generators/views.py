@@ -12,8 +12,7 @@ from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from functools import cached_property
 
-from .grammar.deadline import TaskDeadline, task_deadline
-from .model import GroupRole, KeyTask, Measure, Part, Plan, Section, SubTask, TaskGroup, Unit
+from .model import GroupRole, KeyTask, Measure, Part, Plan, Section, SubTask, TaskDeadline, TaskGroup, Unit
 
 
 class Role(IntEnum):
@@ -369,12 +368,12 @@ class Views:
     @cached_property
     def deadlines(self) -> dict[str, TaskDeadline]:
         """Per item key (M12, K5): the deadline its text (or its 时限 key) sets; the text stays as drafted."""
-        out = {f"M{m.number}": task_deadline(m.body, m.deadline) for m in self.plan.measures}
+        out = {f"M{m.number}": m.deadlines for m in self.plan.measures}
         for m in self.plan.measures:
             for index, sub in enumerate(m.subtasks, 1):
-                out[f"M{m.subtask_key(index)}"] = task_deadline(sub.text, sub.deadline or m.deadline)
+                out[f"M{m.subtask_key(index)}"] = sub.deadlines
         for t in self.plan.key_tasks:
-            out[f"K{t.number}"] = task_deadline(f"{t.name}\n{t.content}\n{t.remark}", t.deadline)
+            out[f"K{t.number}"] = t.deadlines
         return out
 
     def deadline_of(self, assignment: Assignment) -> TaskDeadline:

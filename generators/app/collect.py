@@ -17,6 +17,7 @@ from generators.ledger.record import Recorded
 from generators.ledger.store import LedgerError, LedgerPaths
 from generators.model import Plan
 from generators.output import transaction
+from generators.periods import Cycle
 from generators.plan import load_plan
 from generators.views import Views
 
@@ -51,7 +52,7 @@ def collect(
             "请把交回的报表放在输出目录以外的文件夹中再汇总"
         )
     plan = load_plan(plan_dir)
-    check_period(plan.meta.reporting, quarter)
+    check_period(Cycle(plan.meta.cycle), quarter)
     layout, views = load_layout(templates_dir / "layout.yaml"), Views(plan)
     collection = run_collect(plan, views, layout, quarter, folder)
     outcome = CollectOutcome(collection)

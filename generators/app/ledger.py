@@ -22,6 +22,7 @@ from generators.ledger.year import Year
 from generators.ledger.year_summary import YearEnd
 from generators.model import Plan
 from generators.output import transaction
+from generators.periods import Cycle
 from generators.plan import load_plan
 from generators.views import Views
 
@@ -134,10 +135,10 @@ def supervise(plan_dir: Path, out_dir: Path, templates_dir: Path, quarter: int) 
     from generators.ledger.supervision import render
 
     plan, layout, year = load_year(plan_dir, templates_dir)
-    check_period(plan.meta.reporting, quarter)
+    check_period(Cycle(plan.meta.cycle), quarter)
     if quarter not in year.collected:
-        name = plan.meta.reporting.name_of(quarter)
-        unit = plan.meta.reporting.unit
+        name = Cycle(plan.meta.cycle).name_of(quarter)
+        unit = Cycle(plan.meta.cycle).unit
         raise Refused(
             f"台账中还没有{name}的记录：请先收取该{unit}报表（plandocs collect --quarter {quarter} 文件夹）"
         )

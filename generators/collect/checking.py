@@ -16,6 +16,7 @@ from generators.dates import chinese_date
 from generators.formspec import FormsLayout, form_id, form_version
 from generators.model import Plan
 from generators.numerals import to_chinese
+from generators.periods import Cycle
 from generators.views import Views
 
 from . import cells
@@ -124,7 +125,9 @@ def _known_ids(plan: Plan, views: Views) -> dict[str, tuple[str, int]]:
         if seen is views:
             return known
     known = {
-        form_id(plan.meta.year, q, u): (u, q) for u in views.assignments for q in plan.meta.reporting.periods
+        form_id(plan.meta.year, q, u): (u, q)
+        for u in views.assignments
+        for q in Cycle(plan.meta.cycle).periods
     }
     _KNOWN[:] = [(views, known)]
     return known

@@ -35,7 +35,7 @@ def cycle_of(plan_dir: Path) -> Cycle:
     """The plan's reporting cycle, to name periods on the console (季度 when the plan does not load: the
     command itself then reports why)."""
     try:
-        return load_plan(plan_dir).meta.reporting
+        return Cycle(load_plan(plan_dir).meta.cycle)
     except Exception:  # noqa: BLE001 — naming only; the operation reports the plan's problems
         return Cycle(CYCLE_DEFAULT)
 

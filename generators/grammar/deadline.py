@@ -8,11 +8,10 @@ plan's year unless the phrase names another) or a recurrence. A task may carry s
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
 
+from ..model import Deadline, TaskDeadline, month_end
 from ..numerals import from_chinese
 
 RECURRENCES = ("每月", "每季度", "每半年", "每年", "长期坚持")
@@ -30,30 +29,8 @@ _CLAUSE_START = "，,。；;：:、（(　 "
 _RECURRING = re.compile("|".join(RECURRENCES))
 
 
-@dataclass(frozen=True)
-class Deadline:
-    """One deadline as written, and what it means."""
-
-    text: str  # as drafted: 4月底前
-    year: int | None = None  # a year the phrase names (2026年1月底前); None: the plan's year
-    month: int = 0  # 0 for a recurrence
-    day: int = 0
-    recurrence: str = ""  # 每季度 / 每月 / 每半年 / 每年 / 长期坚持
-
-    def due(self, plan_year: int) -> dt.date | None:
-        """The date by which, or None for a recurrence."""
-        if not self.month:
-            return None
-        year = self.year or plan_year
-        return dt.date(year, self.month, min(self.day, _month_end(year, self.month)))  # 2月29日 in 2025
-
-
 def _number(text: str) -> int | None:
     return int(text) if text.isdigit() else from_chinese(text)
-
-
-def _month_end(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
 
 
 def _dated(match: re.Match[str]) -> Deadline | None:
@@ -64,9 +41,7 @@ def _dated(match: re.Match[str]) -> Deadline | None:
         month = _number(month_text)
         if month is None or not 1 <= month <= 12:
             return None
-        within = {"上旬": 10, "中旬": 20}.get(part, 0) or _month_end(
-            leap, month
-        )  # 底, 末, 下旬: its last day
+        within = {"上旬": 10, "中旬": 20}.get(part, 0) or month_end(leap, month)  # 底, 末, 下旬: its last day
         day = int(day_text) if day_text else within
     elif whole:
         month, day = {"年底": (12, 31), "年末": (12, 31), "年中": (6, 30), "上半年": (6, 30)}.get(
@@ -77,8 +52,8 @@ def _dated(match: re.Match[str]) -> Deadline | None:
         if quarter is None or not 1 <= quarter <= 4:
             return None
         month = quarter * 3
-        day = _month_end(2001, month)
-    if not 1 <= day <= _month_end(leap, month):
+        day = month_end(2001, month)
+    if not 1 <= day <= month_end(leap, month):
         return None
     return Deadline(match.group(0), year, month, day)
 
@@ -95,30 +70,6 @@ def deadlines(text: str) -> tuple[Deadline, ...]:
         if match.group(0) == "长期坚持" or start == 0 or text[start - 1] in _CLAUSE_START:
             found.append((start, Deadline(match.group(0), recurrence=match.group(0))))
     return tuple(d for _, d in sorted(found, key=lambda pair: pair[0]))
-
-
-@dataclass(frozen=True)
-class TaskDeadline:
-    """What a task's text (or its 时限 key) sets: the deadlines as written, and the last date among them."""
-
-    written: tuple[Deadline, ...]
-
-    @property
-    def text(self) -> str:
-        """As a 时限 cell shows it: 4月底前、6月30日前 ("" when the task sets none)."""
-        return "、".join(dict.fromkeys(d.text for d in self.written))
-
-    def due(self, plan_year: int) -> dt.date | None:
-        """The last date by which the task is to be done; None when it has no dated deadline."""
-        dates = [d for d in (w.due(plan_year) for w in self.written) if d is not None]
-        return max(dates) if dates else None
-
-    @property
-    def recurrence(self) -> str:
-        return next((d.recurrence for d in self.written if d.recurrence), "")
-
-    def __bool__(self) -> bool:
-        return bool(self.written)
 
 
 def task_deadline(text: str, stated: str = "") -> TaskDeadline:

@@ -13,6 +13,7 @@ from generators.dates import chinese_date
 from generators.formats.xlsx import default_font, first_sheet, set_properties
 from generators.formats.xlsx_bytes import workbook_bytes
 from generators.layout import Layout
+from generators.periods import Cycle
 from generators.render import docx
 from generators.render.docx import meta_datetime
 from generators.render.letters import common_context, date_indent
@@ -133,7 +134,7 @@ def context(year: Year, layout: Layout, quarter: int, chase: Chase) -> dict:
 
 
 def _names(year: Year, quarter: int) -> dict:
-    return year.plan.meta.reporting.names(year.plan.meta.year, quarter)
+    return Cycle(year.plan.meta.cycle).names(year.plan.meta.year, quarter)
 
 
 def office_list(year: Year, layout: Layout, quarter: int, found: list[Chase]) -> bytes:

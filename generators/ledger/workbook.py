@@ -20,6 +20,7 @@ from generators.formats.xlsx_bytes import workbook_bytes, workbook_members
 from generators.formspec import QUARTERS
 from generators.layout import Layout
 from generators.numerals import to_chinese
+from generators.periods import Cycle
 from generators.render.docx import meta_datetime
 
 from . import sheets
@@ -178,7 +179,9 @@ def _mix(
     wb: Workbook, year: Year, styles: sheets.SheetStyles, title: str, sheet: str, chart_title: str
 ) -> None:
     ws = wb.create_sheet(sheet)
-    header = [(year.plan.meta.reporting.name, True)] + [(s, True) for s in year.statuses] + [("合计", True)]
+    header = (
+        [(Cycle(year.plan.meta.cycle).name, True)] + [(s, True) for s in year.statuses] + [("合计", True)]
+    )
     rows = []
     for q in year.periods:
         counts = year.mix(q)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from generators.formspec import FormsLayout
-from generators.grammar.deadline import TaskDeadline
-from generators.model import Plan
+from generators.model import Plan, TaskDeadline
+from generators.periods import Cycle
 from generators.views import Views
 
 from .registers import Identities, sync
@@ -44,8 +44,8 @@ class Year:
         self.ledger, self.plan, self.views, self.spec, self.lspec = ledger, plan, views, spec, lspec
         self.collected = ledger.quarters
         # the registers brought up to the plan as it is now, in memory only: reading never writes ledger/
-        self.periods = plan.meta.reporting.periods  # quarters, months or half years (报送周期)
-        self.period_names = tuple(plan.meta.reporting.name_of(p) for p in self.periods)
+        self.periods = Cycle(plan.meta.cycle).periods  # quarters, months or half years (报送周期)
+        self.period_names = tuple(Cycle(plan.meta.cycle).name_of(p) for p in self.periods)
         upcoming = min(max(self.collected, default=0) + 1, len(self.periods))
         self.ids: Identities = sync(ledger, plan, views, spec, upcoming)
         self.statuses = (*spec.statuses, spec.summary.not_filled, lspec.not_reported)
@@ -129,7 +129,7 @@ class Year:
         if (
             deadline is None
             or due is None
-            or due > self.plan.meta.reporting.end(self.plan.meta.year, quarter)
+            or due > Cycle(self.plan.meta.cycle).end(self.plan.meta.year, quarter)
         ):
             return None
         return None if line.statuses[quarter - 1] == self.spec.statuses[0] else deadline

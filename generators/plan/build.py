@@ -403,13 +403,14 @@ def _measure(
     if not line.names:
         where = mf["责任单位行"].where if "责任单位行" in mf else node.where
         check.report(where, f"第{position}条措施没有责任单位（只有配合单位）：“{line.printed}”")
-    deadline = _deadline(mf, check)
+    deadline, words = _deadline(mf, check), text(mf["内容"])
     measure = Measure(
         number=number,
-        text=text(mf["内容"]),
+        text=words,
         responsibility=line,
         label=label,
         deadline=deadline,
+        deadlines=task_deadline(words, deadline),
         own_lines=bool(mf["行外"].value) if "行外" in mf else False,
     )
     return measure, number + 1
@@ -449,19 +450,23 @@ def _measure_of_subtasks(
         line, located = responsibility_of(sf, check)
         names.extend(located)
         if line is not None:
-            subtasks.append(SubTask(text(sf["内容"]), line, _deadline(sf, check)))
+            stated = _deadline(sf, check) or text(mf.get("时限"))
+            words = text(sf["内容"])
+            subtasks.append(SubTask(words, line, stated, task_deadline(words, stated)))
     if not subtasks:
         if not mf["子任务"].value:
             check.report(mf["子任务"].where, f"第{position}条措施的“子任务”为空")
         return None
     clauses = tuple(c for sub in subtasks for c in sub.responsibility.clauses)
+    deadline, words = _deadline(mf, check), text(mf.get("内容"))
     return Measure(
         number=number,
-        text=text(mf.get("内容")),
+        text=words,
         responsibility=Responsibility(clauses),
         label=label,
-        deadline=_deadline(mf, check),
+        deadline=deadline,
         subtasks=tuple(subtasks),
+        deadlines=task_deadline(words + "".join(s.text for s in subtasks), deadline),
     )
 
 
@@ -548,6 +553,10 @@ def build_annex(
                     content=text(tf.get("工作内容")),
                     remark=text(tf.get("备注")),
                     deadline=_deadline(tf, check),
+                    deadlines=task_deadline(
+                        "\n".join(text(tf.get(k)) for k in ("重点任务", "工作内容", "备注")),
+                        text(tf.get("时限")),
+                    ),
                 )
             )
         groups.append(TaskGroup(name=name, part=part_number, tasks=tuple(tasks)))

@@ -36,6 +36,7 @@ from generators.formspec import PROPERTY_NAMES, PROPERTY_PREFIX, FormsLayout, id
 from generators.layout import Layout
 from generators.model import Plan
 from generators.render import form_workbook as forms
+from generators.render.form_workbook import Prefill
 from generators.views import UnitAssignments, Views
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -63,8 +64,10 @@ class QuarterForms:
         # id(held) → (held, its task rows), the same in every quarter: one dict shared by the four quarters
         self._rows = {} if rows is None else rows
 
-    def _openpyxl(self, held: UnitAssignments) -> bytes:
-        return workbook_bytes(forms.build_form(self.plan, self.views, self.layout, self.quarter, held))
+    def _openpyxl(self, held: UnitAssignments, prefill: Prefill | None = None) -> bytes:
+        return workbook_bytes(
+            forms.build_form(self.plan, self.views, self.layout, self.quarter, held, prefill)
+        )
 
     @functools.cached_property
     def _prototype(self) -> _FormPrototype | None:
@@ -75,16 +78,19 @@ class QuarterForms:
         workbook = Prototype.of(members)
         return _FormPrototype(workbook, SheetRows.cut(workbook.text(SHEET), forms.HEADER_ROW + 1))
 
-    def form(self, held: UnitAssignments) -> bytes:
+    def form(self, held: UnitAssignments, prefill: Prefill | None = None) -> bytes:
+        """The unit's form; with `prefill` (一表通) its rows carry what the unit last reported."""
         cached = self._rows.get(id(held))  # (held, rows): keeping held keeps its id from being reused
         if cached is None:
             cached = self._rows[id(held)] = (held, forms.task_rows(self.views, self.spec, self.layout, held))
         rows = cached[1]
+        if prefill:
+            rows = forms.task_rows(self.views, self.spec, self.layout, held, prefill)
         ids = identification(self.views, self.quarter, held.unit.name)
         texts = [v for values, _ in rows for v in values] + [held.unit.full_name, *ids.values()]
         prototype = self._prototype
         if not rows or prototype is None or not all(stampable(v) for v in texts):
-            return self._openpyxl(held)
+            return self._openpyxl(held, prefill)
         workbook = prototype.workbook
         title = forms.form_title(self.plan, self.spec, self.quarter, held.unit.name)
         custom = workbook.text(CUSTOM)

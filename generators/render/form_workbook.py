@@ -123,7 +123,18 @@ def _reporter_row(ws: Worksheet, spec: FormsLayout, layout: Layout) -> None:
     ws.row_dimensions[REPORTER_ROW].height = xl.line_height_pt * 1.8
 
 
-def _table(ws: Worksheet, views: Views, spec: FormsLayout, layout: Layout, held: UnitAssignments) -> int:
+# 一表通: per task key, what the unit last reported (status, progress), shown in its input cells
+Prefill = dict[str, tuple[str, str]]
+
+
+def _table(
+    ws: Worksheet,
+    views: Views,
+    spec: FormsLayout,
+    layout: Layout,
+    held: UnitAssignments,
+    prefill: Prefill | None = None,
+) -> int:
     """Header and one row per task; returns the last row."""
     xl = layout.xlsx
     body = Font(name=xl.font, size=xl.size_pt)
@@ -151,7 +162,7 @@ def _table(ws: Worksheet, views: Views, spec: FormsLayout, layout: Layout, held:
         styles.apply(ws.cell(HEADER_ROW, col, column.name), "header")
     ws.row_dimensions[HEADER_ROW].height = xl.line_height_pt * 2
     row = HEADER_ROW
-    for values, height in task_rows(views, spec, layout, held):
+    for values, height in task_rows(views, spec, layout, held, prefill):
         row += 1
         for col, (column, value) in enumerate(zip(spec.columns, values, strict=True), start=1):
             cell = ws.cell(row, col, value)
@@ -164,18 +175,25 @@ def _table(ws: Worksheet, views: Views, spec: FormsLayout, layout: Layout, held:
 
 
 def task_rows(
-    views: Views, spec: FormsLayout, layout: Layout, held: UnitAssignments
+    views: Views, spec: FormsLayout, layout: Layout, held: UnitAssignments, prefill: Prefill | None = None
 ) -> list[tuple[list[CellValue], float]]:
-    """Each task row's cell values by column (None in the input cells) and its height in points."""
+    """Each task row's cell values by column (None in the input cells, or what the unit last reported:
+    `prefill`, 一表通) and its height in points."""
     xl = layout.xlsx
     rows = []
     for index, a in enumerate(held.all, start=1):
         fields = row_cells(views, spec, index, a)
         # a TypedDict looked up by a computed key is typed object: its values are str or int
         values = [cast(CellValue, fields.get(column.field)) for column in spec.columns]
+        last = (prefill or {}).get(a.key)
+        if last is not None:
+            shown = {"status": last[0], "progress": last[1] or None}
+            values = [
+                shown.get(c.field, v) if c.input else v for c, v in zip(spec.columns, values, strict=True)
+            ]
         lines = spec.min_input_lines
         for column, value in zip(spec.columns, values, strict=True):
-            if not column.input:
+            if not column.input or value:
                 lines = max(lines, text_lines(value, column.width_mm, xl.size_pt))
         # Excel does not grow rows for wrapped text written by a program: estimate the height.
         rows.append((values, lines * xl.line_height_pt + 4))
@@ -251,7 +269,14 @@ def form_title(plan: Plan, spec: FormsLayout, quarter: int, unit: str) -> str:
     return f"{spec.title.format(**spec.names(plan, quarter))}（{unit}）"
 
 
-def build_form(plan: Plan, views: Views, layout: Layout, quarter: int, held: UnitAssignments) -> Workbook:
+def build_form(
+    plan: Plan,
+    views: Views,
+    layout: Layout,
+    quarter: int,
+    held: UnitAssignments,
+    prefill: Prefill | None = None,
+) -> Workbook:
     spec = FormsLayout.for_views(layout, views)
     wb = Workbook()
     default_font(wb, layout.xlsx.font, layout.xlsx.size_pt)
@@ -265,7 +290,7 @@ def build_form(plan: Plan, views: Views, layout: Layout, quarter: int, held: Uni
         )
     _title_rows(ws, plan, spec, layout, quarter, held.unit)
     _reporter_row(ws, spec, layout)
-    last = _table(ws, views, spec, layout, held)
+    last = _table(ws, views, spec, layout, held, prefill)
     _status_dropdown(wb, ws, spec, HEADER_ROW + 1, last)
     _identify(wb, views, quarter, held.unit.name)
     _print_setup(ws, spec, layout)

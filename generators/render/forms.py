@@ -7,15 +7,20 @@ one such workbook (form_copies.QuarterForms), which gives the same bytes much fa
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from generators.artifact import Artifact, Job
 from generators.context import BuildContext
 from generators.formspec import FormsLayout, identification
 from generators.layout import Layout
 from generators.model import Plan
+from generators.periods import Cycle
 from generators.render.form_copies import QuarterForms
-from generators.render.form_workbook import build_form, row_cells, task_rows
-from generators.views import Views
+from generators.render.form_workbook import Prefill, build_form, row_cells, task_rows
+from generators.views import UnitAssignments, Views
+
+if TYPE_CHECKING:
+    from generators.ledger.carry import Carried
 
 __all__ = ["build_form", "jobs", "quarter_jobs", "render", "row_cells", "task_rows"]
 
@@ -35,10 +40,12 @@ def quarter_jobs(
     quarter: int,
     shown: dict[str, list] | None = None,
     rows: dict | None = None,
+    carried: Carried | None = None,
 ) -> list[Job]:
     spec = FormsLayout.for_views(layout, views)
     shown = shown if shown is not None else shown_rows(views, spec)
     copies = QuarterForms(plan, views, layout, quarter, rows)
+    prefills = {unit: prefill_of(carried, held, quarter) for unit, held in views.assignments.items()}
     return [
         Job(
             kind="form",
@@ -52,9 +59,10 @@ def quarter_jobs(
                 "rows": shown[unit],
                 "meta": plan.meta,
                 "identification": identification(views, quarter, unit),
+                **({"carried": sorted(prefills[unit].items())} if prefills[unit] else {}),
             },
             templates=(),
-            make=functools.partial(copies.form, held),
+            make=functools.partial(copies.form, held, prefills[unit] or None),
             unit=unit,
             quarter=quarter,
         )
@@ -62,18 +70,35 @@ def quarter_jobs(
     ]
 
 
+def prefill_of(carried: Carried | None, held: UnitAssignments, period: int) -> Prefill:
+    """一表通: per task of the unit, what it last reported before `period` (status, progress); a task it
+    reported 已完成 comes carried as such, and the unit changes only what moved."""
+    if not carried:
+        return {}
+    out: Prefill = {}
+    for a in held.all:
+        last = carried.before(held.unit.name, a.key, period)
+        if last is not None:
+            out[a.key] = (last.status, last.progress)
+    return out
+
+
 def jobs(ctx: BuildContext) -> list[Job]:
     plan, views, layout = ctx.plan, ctx.views, ctx.layout
     shown = shown_rows(views, FormsLayout.for_views(layout, views))  # the same in all four quarters
     rows: dict = {}  # each unit's task rows, kept across the quarters too
-    periods = plan.meta.reporting.periods  # quarters, months or half years (报送周期)
-    return [job for quarter in periods for job in quarter_jobs(plan, views, layout, quarter, shown, rows)]
+    periods = Cycle(plan.meta.cycle).periods  # quarters, months or half years (报送周期)
+    return [
+        job
+        for quarter in periods
+        for job in quarter_jobs(plan, views, layout, quarter, shown, rows, ctx.carried)
+    ]
 
 
 def render(
     plan: Plan, views: Views, layout: Layout, quarters: tuple[int, ...] | None = None
 ) -> list[Artifact]:
-    periods = quarters or plan.meta.reporting.periods
+    periods = quarters or Cycle(plan.meta.cycle).periods
     return [
         job.artifact(job.make()) for quarter in periods for job in quarter_jobs(plan, views, layout, quarter)
     ]

@@ -22,6 +22,7 @@ from generators.formspec import FormsLayout
 from generators.layout import Layout
 from generators.model import Meta, Plan
 from generators.numerals import to_chinese
+from generators.periods import Cycle
 from generators.render import docx
 from generators.views import DocumentKind, Received, Role, UnitAssignments, Views, document_kind
 
@@ -103,7 +104,7 @@ def common_context(plan: Plan, layout: Layout, kind: DocumentKind | None = None)
     meta = plan.meta
     date = chinese_date(meta.date)
     kind = kind or document_kind(meta.title)
-    cycle = meta.reporting
+    cycle = Cycle(meta.cycle)
     return {
         "doc_short": kind.short,
         "item_word": kind.items,
@@ -130,7 +131,7 @@ def common_context(plan: Plan, layout: Layout, kind: DocumentKind | None = None)
 def cycle_words(meta: Meta) -> dict[str, object]:
     """How letters speak of the reporting cycle: 季度报送要求, 请于每季度结束后 (or 每月26日前 when every
     month's report is due on that day of its own month), 季度报表第3项."""
-    cycle = meta.reporting
+    cycle = Cycle(meta.cycle)
     when = f"每{cycle.unit}结束后"
     days = {due[8:] for due in meta.due_dates}
     in_period = all(due <= cycle.end(meta.year, i).isoformat() for i, due in enumerate(meta.due_dates, 1))
