@@ -87,3 +87,19 @@ def test_frozen_headers_and_print_setup(sheet):
 def test_reproducible(plan, views, artifact):
     (again,) = matrix.render(plan, views, load_layout())
     assert again.data == artifact.data
+
+
+def test_every_page_prints_the_title_centred_and_the_legend(sheet, plan, views):
+    """The title in the page header's centre and the marks' legend in the footer, on every page (a cell
+    prints on one page only: the legend was missing on pp. 1 and 3, the title 19 mm off centre)."""
+    assert sheet.oddHeader.center.text == matrix.TITLE.format(title=plan.meta.title)
+    assert sheet.oddHeader.center.font == "黑体,Regular"
+    legend = sheet.oddFooter.left.text
+    assert legend.startswith("图例：") and "● 责任单位" in legend and "\n" not in legend
+    assert "&P" in sheet.oddFooter.right.text and not sheet.oddFooter.center.text
+    # printed: from the header rows to the 单位数 row; the screen's title row and legend row (the seed
+    # names no 时限) are not
+    last = matrix.HEADER_ROWS + len(views.assignments) + 1
+    assert sheet.cell(last, 1).value == matrix.FOOT_HOLDERS and sheet.max_row == last + 1
+    column = openpyxl.utils.get_column_letter(sheet.max_column)
+    assert sheet.print_area.replace("'", "").endswith(f"!$A$2:${column}${last}")

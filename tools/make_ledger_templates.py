@@ -34,6 +34,10 @@ SUPERVISION_COLUMNS = (
 
 def make_supervision(layout) -> None:
     doc = letters.letter_document(layout, odd_page=False)
+    for _ in range(
+        layout.letter_format["title_lines_below"]
+    ):  # two lines under the red rule, as letters (10.1)
+        para(doc, "", "正文")
     para(doc, "{{ title }}", "公文标题")
     para(doc, "", "正文")
     para(doc, "{{ addressee }}：", "主送机关")

@@ -27,6 +27,8 @@ from generators.formats.xlsx import (
     column_units,
     default_font,
     first_sheet,
+    footer_code,
+    odd_footer,
     set_print,
     set_properties,
     text_lines,
@@ -280,6 +282,21 @@ def build_sheet(ws: Worksheet, plan: Plan, views: Views, layout: Layout) -> None
             scale=100,
         ),
     )
+    # Every page carries the title, centred on the page, in its header and the marks' legend beside the
+    # page number in its footer: a cell prints on one page only (the title sat over the first band's
+    # columns, 19 mm off the page's centre, the legend under the last rows of each band). The sheet's own
+    # title row is for the screen; the legend row prints only when it names deadlines (时限).
+    page_head = ws.oddHeader
+    assert page_head is not None  # openpyxl makes it with the sheet
+    page_head.center.text = footer_code(
+        TITLE.format(title=plan.meta.title), layout.xlsx.header_font, spec.title_size_pt
+    )
+    marks = legend_text.split("\n", 1)[0]
+    footer = odd_footer(ws)  # the legend on the left, the page number on the right: one line each side
+    footer.left.text = footer_code(marks, layout.xlsx.font, spec.size_pt)
+    footer.right.text, footer.center.text = footer.center.text, None
+    last_printed = row + 1 if "\n" in legend_text else row
+    ws.print_area = f"A2:{get_column_letter(last_col)}{last_printed}"
 
 
 def matrix_spec(layout: Layout) -> MatrixSpec:
