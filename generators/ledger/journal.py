@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -76,23 +77,26 @@ class Change:
 
     paths: LedgerPaths
     writes: dict[Path, bytes] = field(default_factory=dict)
+    # archives: target → (the file to copy, its sha256), read when staged (a city's quarter is 2,000
+    # returns: their bytes are not held all at once)
+    copies: dict[Path, tuple[Path, str]] = field(default_factory=dict)
     removes: list[Path] = field(default_factory=list)
 
-    def archive(self, target: Path, data: bytes) -> None:
+    def archive(self, target: Path, source: Path, sha: str) -> None:
         """Keep a return at its content-addressed name: already there with these bytes, nothing to do;
         there with other bytes, refused (an archived return is never written over)."""
         if target.is_file():
-            if target.read_bytes() == data:
+            if _sha256(target) == sha:
                 return
             raise LedgerError(f"{target}：台账中已有同名的存档文件，内容不同，不予覆盖；请检查台账文件夹")
-        if target in self.writes and self.writes[target] != data:
+        if target in self.copies and self.copies[target][1] != sha:
             raise LedgerError(f"{target}：同一存档文件名对应两份不同的报表，不予覆盖")
-        self.writes[target] = data
+        self.copies[target] = (source, sha)
 
-    def move(self, source: Path, target: Path) -> None:
+    def move(self, source: Path, target: Path, sha: str) -> None:
         """Move an archived return to `target` (被替换/, 撤回/): a copy there, then the old name removed, in
         the same switch."""
-        self.archive(target, source.read_bytes())
+        self.archive(target, source, sha)
         self.removes.append(source)
 
     def commit(self) -> list[str]:
@@ -100,6 +104,11 @@ class Change:
         root = self.paths.root
         staging = Staging(root, pause_env=RENAME_PAUSE_ENV)
         try:
+            for path, (source, sha) in self.copies.items():
+                data = source.read_bytes()
+                if hashlib.sha256(data).hexdigest() != sha:
+                    raise LedgerError(f"{source}：文件在收取过程中被改动，台账保持不变；请重新运行")
+                staging.put(path.relative_to(root).as_posix(), data)
             for path, data in self.writes.items():
                 staging.put(path.relative_to(root).as_posix(), data)
             removes = [p.relative_to(root).as_posix() for p in self.removes if os.path.lexists(p)]
@@ -108,3 +117,7 @@ class Change:
             raise LedgerError(f"无法写入台账 {root}（{why(err)}）：台账保持不变") from err
         finally:
             staging.discard()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

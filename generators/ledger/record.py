@@ -135,7 +135,7 @@ def prepare(
                 roles[unit_id] = {ids.task_of[r.key]: r.role for r in rows_of.get(unit, [])}
             continue
         archive = paths.archive(quarter, unit_id, sha)
-        change.archive(archive, data)
+        change.archive(archive, verdict.path, sha)
         replaces = ""
         if before is not None:
             moved = _move_away(paths, change, quarter, unit_id, before, archive)
@@ -198,9 +198,9 @@ def _move_away(
     old = paths.recorded(before.archive)
     if old is None or not old.is_file() or old == archive:
         return paths.replaced(quarter, unit_id, before.sha256)
-    held = old.read_bytes()
-    moved = paths.replaced(quarter, unit_id, hashlib.sha256(held).hexdigest())
-    change.move(old, moved)
+    held = hashlib.sha256(old.read_bytes()).hexdigest()
+    moved = paths.replaced(quarter, unit_id, held)
+    change.move(old, moved, held)
     return moved
 
 

@@ -47,9 +47,9 @@ def withdraw(paths: LedgerPaths, unit: str, quarter: int) -> tuple[Withdrawn, Le
     moved = ""
     held = paths.recorded(event.archive)
     if held is not None and held.is_file():
-        data = held.read_bytes()
-        target = paths.withdrawn(quarter, record.unit_id, hashlib.sha256(data).hexdigest())
-        change.move(held, target)
+        sha = hashlib.sha256(held.read_bytes()).hexdigest()
+        target = paths.withdrawn(quarter, record.unit_id, sha)
+        change.move(held, target, sha)
         moved = paths.relative(target)
     kept = [e for e in ledger.entries if not (e.quarter == quarter and e.unit_id == record.unit_id)]
     rows = len(ledger.entries) - len(kept)
