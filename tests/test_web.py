@@ -333,3 +333,23 @@ def test_the_checks_and_a_refused_new_year_in_the_browser(browser, served, tmp_p
     assert "开始新年度：未完成" in page.content()  # the seed is this year's draft: nothing moves
     assert not (served.project / "归档").exists()
     assert {f.name: f.read_bytes() for f in (served.project / "plan").iterdir()} == plan_before
+
+
+def test_a_bad_draft_shows_each_problem_at_its_line_and_saves_nothing(browser, tmp_path):
+    project = project_with(tmp_path / "office", plan=False)
+    draft = tmp_path / "第一稿.txt"
+    draft.write_text(
+        "关于2024年安全生产工作的意见\n\n一、总体要求\n\n1.加强领导（责任单位：区应急局\n", encoding="utf-8"
+    )
+    server = Server(project)
+    try:
+        page = _page(browser)
+        page.goto(server.url + "/draft")
+        page.set_input_files("input[name=draft]", str(draft))
+        page.get_by_role("button", name="读取草稿").click()
+        problems = page.locator("li.problem").all_inner_texts()
+        assert any(p.startswith("草稿“第一稿.txt”:第5行: 措施末尾没有责任单位") for p in problems), problems
+        assert page.get_by_role("button", name="保存为计划").count() == 0
+        assert not (project / "plan").exists()
+    finally:
+        server.stop()

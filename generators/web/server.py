@@ -345,6 +345,8 @@ async def draft_upload(request: Request) -> Response:
     upload_id = stored.stem
     wb.drafts[upload_id] = stored
     review = await run_in_threadpool(review_draft, stored, wb.plan_dir)
+    shown = f"草稿“{uploads.cleaned(items[0].filename or '') or '（无名）'}{suffix}”"
+    review.problems = [line.replace(str(stored), shown) for line in review.problems]  # not the stored name
     wb.audit("上传草稿", f"{len(review.problems)} 处问题，{len(review.measures)} 项任务")
     return page(request, "draft.html", review=review, upload=upload_id, rounds=_rounds(wb))
 
