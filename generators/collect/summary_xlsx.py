@@ -318,8 +318,15 @@ def _tasks_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables
     # many names they hold (the 未报送 list of 40 units gets the room, an empty one little).
     whole = [[*cells, *(LIST_SEPARATOR.join(units) for units in lists)] for cells, lists in tasks]
     layout = tables.layout
+    # A list column is as narrow as its header allows when the others need the room more: seven lists
+    # side by side leave little, and the 未报送 list of most units decides the rows' height.
+    lists_from = len(header) - len(names)
     widths = fitted_widths(
-        [ColumnText(name, [row[i] for row in whole], keep) for i, (name, keep) in enumerate(header)], layout
+        [
+            ColumnText(name, [row[i] for row in whole], keep, text_min=i < lists_from)
+            for i, (name, keep) in enumerate(header)
+        ],
+        layout,
     )
     rows = []
     for cells, lists in tasks:

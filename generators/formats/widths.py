@@ -30,6 +30,7 @@ class ColumnText:
     values: Sequence[object]  # one per row
     keep: bool = False  # names, dates, keys, statuses, counts: one line each when the page allows
     min_em: float = 0.0  # at least this wide (e.g. the longest unit name in a column listing units)
+    text_min: bool = True  # a text column at least layout's text_min_em wide (False: its header decides)
 
 
 def text_em(text: object, other_em: float = 0.5) -> float:
@@ -77,7 +78,7 @@ def fit_widths(
             lows.append(max(least, min(natural, spec.keep_max_em)))
             highs.append(lows[-1])
         else:
-            lows.append(max(least, spec.text_min_em))
+            lows.append(max(least, spec.text_min_em if column.text_min else 0.0))
             highs.append(max(lows[-1], natural))
             flows.append(i)
     if sum(lows) >= room:  # too narrow a page: everything at its least, shrunk alike
