@@ -103,15 +103,15 @@ def offices(tmp_path_factory, layout):
 
 
 def _interrupt_at(monkeypatch, count: int) -> dict:
-    """Ctrl-C right after the count-th rename into ledger/ (the staging's own files aside): what the
-    interpreter raises when SIGINT arrives there. Counts every rename of an older plandocs too."""
+    """Ctrl-C right after the count-th rename into or out of ledger/ (the staging's own files aside): what
+    the interpreter raises when SIGINT arrives there. Counts every rename of an older plandocs too."""
     real = os.replace
     seen = {"n": 0}
 
     def interrupted(src, dst, *args, **kwargs):
         real(src, dst, *args, **kwargs)
-        target = os.fspath(dst)
-        if "/ledger/" in target and "/.staging-" not in target:
+        ends = (os.fspath(src), os.fspath(dst))  # into ledger/, or out of it (a removal's backup)
+        if any("/ledger/" in end and "/.staging-" not in end for end in ends):
             seen["n"] += 1
             if seen["n"] == count:
                 raise KeyboardInterrupt
