@@ -438,3 +438,35 @@ def test_half_yearly_reporting_stated_in_a_draft_makes_a_half_yearly_plan(tmp_pa
     plan = load_plan(new_checked_built(draft, tmp_path)[0])
     assert plan.meta.cycle == "半年" and plan.meta.due_dates == ("2026-07-10", "2027-01-10")
     assert all(reply > due for due, reply in zip(plan.meta.due_dates, plan.meta.reply_dates, strict=True))
+
+
+def test_a_table_plan_with_a_merged_category_column_makes_one_part_per_category(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("庆元县2026年安全生产工作任务分解表")
+    rows = [
+        ("序号", "类别", "工作任务", "完成时间", "责任单位"),
+        ("1", "道路交通", "开展货车超限超载治理", "6月底前", "县公安局、县交通运输局"),
+        ("2", "", "整治农村道路安全隐患", "年底前", "各乡镇"),
+        ("3", "消防安全", "开展高层建筑消防检查", "每季度", "县消防救援大队"),
+    ]
+    table = document.add_table(rows=0, cols=5)
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+    table.cell(1, 1).merge(table.cell(2, 1))  # 道路交通 spans its two rows, as drafts merge them
+    draft = tmp_path / "draft.docx"
+    document.save(str(draft))
+    plan_dir, out = new_checked_built(draft, tmp_path)
+    plan = load_plan(plan_dir)
+    assert plan.preamble == ""  # the table follows its title: no 序言, and none printed
+    (opinion,) = [p for p in out.glob("*.docx") if p.stem == plan.meta.title]
+    body = [p.text for p in docx.Document(str(opinion)).paragraphs]
+    assert body[body.index(plan.meta.title) + 1 :][:2] == [
+        "",
+        "一、道路交通",
+    ]  # the one blank line after the title
+    assert [(p.number, p.title, len(p.sections[0].measures)) for p in plan.parts] == [
+        ("一", "道路交通", 2),
+        ("二", "消防安全", 1),
+    ]
+    assert plan.measures[1].responsibility.names == ("各乡镇",) and plan.measures[1].deadline == "年底前"

@@ -296,7 +296,8 @@ def responsibility_of(fields: dict, check: Checker) -> tuple[Responsibility | No
 def build_opinion(
     root: Node, check: Checker, names_to_check: list[tuple[str, Location]]
 ) -> tuple[str, tuple[Part, ...]]:
-    f = check.fields(root, "opinion.yaml", {"序言": "text", "部分": "list"}, {})
+    # 序言 may be absent: a 任务分解表 often goes straight from its title to its table
+    f = check.fields(root, "opinion.yaml", {"部分": "list"}, {"序言": "text?"})
     if f is None:
         return "", ()
     parts: list[Part] = []
