@@ -178,3 +178,18 @@ def test_a_git_base_that_is_the_committed_plan_says_so(plan_copy, tmp_path):
     )
     result = run("check", "--plan", plan_copy)  # git refs keep working once the plan moves on
     assert result.exit_code == 0 and "就是当前的计划" not in result.output
+
+
+def test_an_interrupted_round_leaves_no_round_behind(plan_copy, tmp_path, monkeypatch):
+    from generators import rounds
+
+    def interrupted(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(rounds.os, "rename", interrupted)
+    result = run("存稿", "第1稿", "--plan", plan_copy)
+    assert result.exit_code != 0 and "已中断" in result.output
+    monkeypatch.undo()
+    assert not any((tmp_path / "稿次").iterdir())  # neither the round nor its staging copy
+    assert run("存稿", "第1稿", "--plan", plan_copy).exit_code == 0
+    assert tree_hashes(tmp_path / "稿次" / "第1稿") == tree_hashes(plan_copy)
