@@ -470,3 +470,20 @@ def test_a_table_plan_with_a_merged_category_column_makes_one_part_per_category(
         ("二", "消防安全", 1),
     ]
     assert plan.measures[1].responsibility.names == ("各乡镇",) and plan.measures[1].deadline == "年底前"
+
+
+def test_a_red_head_typed_with_spaces_is_read_without_them():
+    from generators.importer.draft import Paragraph
+    from generators.importer.notice import read_notice
+
+    lines = [
+        "鹤 山 区 人 民 政 府 文 件",
+        "鹤府发〔2026〕7号",
+        "关于印发《鹤山区2026年方案》的通知",
+        "现将方案印发给你们。",
+    ]
+    lines += ["鹤山区人民政府", "2026年3月16日", "鹤山区2026年方案"]
+    found = read_notice([Paragraph(f"第{i}段", text) for i, text in enumerate(lines, 1)])
+    assert found is not None and found.start == 6
+    assert found.meta["印发通知"]["发文机关标志"] == "鹤山区人民政府文件"
+    assert "主送机关" in found.meta["印发通知"]["待核实"]  # this notice names no addressees

@@ -40,7 +40,7 @@ class PrintedNotice:
 def read_notice(paras: list[Paragraph]) -> PrintedNotice | None:
     """The notice the draft opens with, or None when it opens with the plan itself."""
     i = 0
-    mark = paras[0].text if paras and ORGAN_MARK.match(_flat(paras[0].text)) else ""
+    mark = _flat(paras[0].text) if paras and ORGAN_MARK.match(_flat(paras[0].text)) else ""
     i += 1 if mark else 0
     number = _flat(paras[i].text) if i < len(paras) and DOC_NUMBER.match(_flat(paras[i].text)) else ""
     i += 1 if number else 0
