@@ -446,3 +446,39 @@ def test_a_withdrawal_killed_in_its_ledger_switch_is_finished_by_the_next_comman
     assert again.exit_code == 2 and "无从撤回" in one_line(again)  # finished first: nothing left to withdraw
     assert state(office) == state(twin)
     kept(office, a)
+
+
+def _journal_damaged(office: Path) -> None:
+    (office / "ledger" / JOURNAL).write_text("{不是 JSON", encoding="utf-8")
+
+
+def _archive_folder_leads_out(office: Path) -> None:
+    outside = office / "elsewhere"
+    outside.mkdir()
+    q1 = office / "ledger" / "2023" / "Q1"
+    shutil.rmtree(q1)
+    q1.symlink_to(outside, target_is_directory=True)
+
+
+def _ledger_is_a_file(office: Path) -> None:
+    shutil.rmtree(office / "ledger")
+    (office / "ledger").write_text("不是台账", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("attack", "said"),
+    [
+        (_journal_damaged, "上次中断的台账写入留下的日志已损坏"),
+        (_archive_folder_leads_out, "不在台账目录"),
+        (_ledger_is_a_file, "这里已有一个同名的文件"),
+    ],
+)
+def test_a_ledger_that_cannot_take_the_collect_changes_nothing(offices, tmp_path, attack, said):
+    office = copy(offices["after_a"], tmp_path / "office")
+    attack(office)
+    before = tree(office, offices["b"])
+    result = collect(office, offices["b"])
+    assert result.exit_code == 2, result.output
+    (line,) = [x for x in result.output.splitlines() if said in x]
+    assert "Traceback" not in result.output and "写入  " not in result.output
+    assert tree(office, offices["b"]) == before

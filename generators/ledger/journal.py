@@ -23,7 +23,7 @@ from pathlib import Path
 
 from generators.errors import OutputDamaged, UnsafePath
 from generators.output import LOCK
-from generators.staging import RENAME_PAUSE_ENV, Staging, recover, sweep
+from generators.staging import JOURNAL, RENAME_PAUSE_ENV, Staging, recover, sweep
 
 from .store import LedgerError, LedgerPaths, why
 
@@ -64,7 +64,8 @@ def ledger_lock(paths: LedgerPaths, create: bool = True) -> Iterator[None]:
             sweep(root)
         except (OutputDamaged, UnsafePath) as err:
             raise LedgerError(
-                f"{root}：上次中断的台账写入无法完成（{err}）；请从版本库或备份恢复 ledger/ 后重新运行"
+                f"{root / JOURNAL}：上次中断的台账写入留下的日志已损坏，无法完成也无法退回；"
+                f"请从版本库或备份恢复 {root}（并删除这个文件）后重新运行"
             ) from err
         yield
     finally:

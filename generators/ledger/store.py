@@ -70,6 +70,8 @@ def why(err: OSError) -> str:
         return "没有权限"
     if isinstance(err, IsADirectoryError):
         return "这里是一个文件夹"
+    if isinstance(err, FileExistsError):
+        return "这里已有一个同名的文件"
     if isinstance(err, NotADirectoryError):
         return "路径中有一个文件占了文件夹的位置"
     if err.errno == errno.ENOSPC:
