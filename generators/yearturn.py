@@ -8,10 +8,12 @@ are in; an interrupted run is put back by the next one (the journal in the hidde
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,12 +75,25 @@ def turn_year(draft: Path, plan_dir: Path, out_dir: Path, year: int | None = Non
                 f"{draft}：新草稿的年度也是 {new_year}，与要归档的计划相同；新年度的草稿标题应写新的年度"
                 "（同一年度的修改稿请用 plandocs import）"
             )
-        turn.moved = _archive([(name, path) for name, path in folders if path.exists()], turn.archive)
+        with _output_held(out_dir):  # not while a build, collect or pdf is writing output/
+            turn.moved = _archive([(name, path) for name, path in folders if path.exists()], turn.archive)
         os.rename(staging / "plan", plan_dir)
         turn.report.written = [plan_dir / path.name for path in turn.report.written]
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # the staging folder this run made (empty on success)
     return turn
+
+
+@contextlib.contextmanager
+def _output_held(out_dir: Path) -> Iterator[None]:
+    """output/'s lock, when output/ exists (BuildLocked when another command holds it)."""
+    if not out_dir.is_dir():
+        yield
+        return
+    from .output import build_lock
+
+    with build_lock(out_dir):
+        yield
 
 
 def _year_of(plan_dir: Path) -> int:

@@ -193,3 +193,14 @@ def test_an_interrupted_round_leaves_no_round_behind(plan_copy, tmp_path, monkey
     assert not any((tmp_path / "稿次").iterdir())  # neither the round nor its staging copy
     assert run("存稿", "第1稿", "--plan", plan_copy).exit_code == 0
     assert tree_hashes(tmp_path / "稿次" / "第1稿") == tree_hashes(plan_copy)
+
+
+def test_new_year_waits_for_a_build_that_holds_output(year_2023):
+    from generators.output import build_lock
+
+    before = records(year_2023)
+    with build_lock(year_2023 / "output"):
+        result = run("new-year", QINGTIAN)
+    assert result.exit_code != 0 and "另一个生成任务正在写入" in result.output
+    assert records(year_2023) == before and not (year_2023 / "归档" / "2023").exists()
+    assert not [p for p in year_2023.iterdir() if p.name.startswith(".")]
