@@ -241,6 +241,32 @@ def test_the_pdf_passes_the_document_format_rules(issued_pdfs, kind):
         assert any(r.startswith("版记分隔线") for r in rules)
 
 
+def test_conform_fails_an_issued_document_that_prints_a_draft_status(issued_pdfs, plan, layout, tmp_path):
+    """Planted defect: the issued document rendered as before this rule (the opinion's （送审稿） kept)."""
+    from generators.conform import check_file
+    from generators.conform.status_checks import draft_statuses
+    from generators.pdf.soffice import convert_batch
+
+    good = check_file(issued_pdfs["issue"], layout)
+    (rule,) = [c for c in good if c.rule.startswith("印发件不印稿件状态")]
+    assert rule.passed and rule.measured == "无"
+    original = notice.issued
+    try:
+        notice.issued = lambda ctx: None  # the defect: the issue keeps the draft's status lines
+        issue = next(a for a in notice.render(plan, layout) if a.kind == "issue")
+    finally:
+        notice.issued = original
+    source = tmp_path / "印发件.docx"
+    source.write_bytes(issue.data)
+    (pdf,) = convert_batch([source], tmp_path / "pdf", timeout_s=120)
+    (rule,) = [c for c in check_file(pdf, layout) if c.rule.startswith("印发件不印稿件状态")]
+    assert not rule.passed
+    assert rule.measured.count("“（送审稿）”") == 2, rule.measured  # the opinion's and the annex's title
+    assert draft_statuses([(1, "（ 征求意见稿 ）"), (2, "（正式稿）"), (3, "（送审稿）说明")], layout) == [
+        "第1页“（征求意见稿）”"
+    ]
+
+
 def test_the_imprint_is_on_the_last_even_page(issued_pdfs):
     import pdfplumber
 
@@ -289,6 +315,40 @@ def test_check_lists_the_notice_fields_still_to_confirm_and_dates_of_another_yea
     assert result.exit_code == 0, result.output
     assert "尚待核实：meta.yaml 印发通知 待核实：发文机关标志、发文字号" in result.output
     assert "印发通知 印发日期 2021-03-01 不在 2023 年度" in result.output
+
+
+DRAFT_STATUSES = ("送审稿", "征求意见稿")
+
+
+@pytest.mark.parametrize("status", [*DRAFT_STATUSES, "正式稿"])
+def test_the_issued_document_prints_no_draft_status_whatever_meta_says(plan_copy, layout, status):
+    """An issued document is the 正式稿: neither the opinion's nor the annex's title carries （送审稿）, while
+    the opinion built beside it still does (it is the draft under review)."""
+    edit(plan_copy / "meta.yaml", "状态: 送审稿", f"状态: {status}")
+    plan = load_plan(plan_copy)
+    issue = next(a for a in notice.render(plan, layout) if a.kind == "issue")
+    doc = Document(io.BytesIO(issue.data))
+    texts = [p.text for p in doc.paragraphs]
+    texts += [p.text for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    assert not [t for t in texts if any(s in t for s in DRAFT_STATUSES)]
+    assert plan.meta.title in texts  # the attachment is there, only its status line is not
+    shown = layout.status_text(status)
+    assert bool(shown) == (status != "正式稿")  # the plain opinion keeps printing a draft status
+
+
+@pytest.mark.parametrize("status", DRAFT_STATUSES)
+def test_check_warns_when_a_draft_is_to_be_issued(plan_copy, status):
+    edit(plan_copy / "meta.yaml", "状态: 送审稿", f"状态: {status}")
+    result = CliRunner().invoke(main, ["check", "--plan", str(plan_copy)])
+    assert result.exit_code == 0, result.output
+    assert f"警告：meta.yaml 状态为“{status}”，但写有印发通知" in result.output
+    assert "请把状态改为“正式稿”" in result.output
+
+
+def test_check_says_nothing_of_the_status_of_an_issued_plan(plan_copy):
+    edit(plan_copy / "meta.yaml", "状态: 送审稿", "状态: 正式稿")
+    result = CliRunner().invoke(main, ["check", "--plan", str(plan_copy)])
+    assert result.exit_code == 0 and "状态为" not in result.output, result.output
 
 
 def test_a_plan_without_annex_issues_no_empty_landscape_page(plan_copy, layout):

@@ -31,6 +31,7 @@ from .pdf_checks import (
     read_pages,
 )
 from .result import MM_PER_PT, Check
+from .status_checks import issued_status_check
 
 DOC_NUMBER = re.compile(r"^\S+〔\d{4}〕[1-9]\d*号$")
 DATE = re.compile(r"^\d{4}年[1-9]\d?月[1-9]\d?日$")
@@ -416,11 +417,13 @@ def _notice_pdf(path: Path, layout: Layout) -> list[Check]:
     tail = 1 + (1 if len(pages) > 1 and not pages[-2].lines and pages[-2].footer is None else 0)
     attachment = rest[:-tail] if len(rest) > tail else rest
     numbered = notice + attachment
+    printed = ((page.number, line.text) for page in pages for line in page.lines)
     return (
         checks
         + [_type_area(pages, layout), *_grid(attachment, layout), *_fonts(attachment, layout)]
         + [*_page_numbers(numbered, layout), *_annexes(attachment, layout)]
         + imprint_checks(pages, rules, layout)
+        + [issued_status_check(printed, layout)]
     )
 
 

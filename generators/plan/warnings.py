@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from ..model import Plan
 
+ISSUED_STATUS = "正式稿"  # what an issued document is (its 印发件 prints no draft status)
+
 
 def date_warnings(plan: Plan) -> list[str]:
     """meta.yaml dates that do not belong to the plan's 年度 (a plan is issued in its year or late in the
@@ -19,6 +21,11 @@ def date_warnings(plan: Plan) -> list[str]:
             out.append(f"meta.yaml 季度报送截止日期 第{quarter}季度 {due} 不在 {year} 年度，请核对")
     out += reply_warnings(plan)
     notice = plan.meta.notice
+    if notice is not None and plan.meta.status != ISSUED_STATUS:
+        out.append(
+            f"meta.yaml 状态为“{plan.meta.status}”，但写有印发通知：印发件是正式印发的公文，不印稿件状态；"
+            f"印发前请把状态改为“{ISSUED_STATUS}”"
+        )
     if notice is not None:
         for label, iso in (("成文日期", notice.date), ("印发日期", notice.printed_on)):
             if not _year_in(iso, (year - 1, year)):

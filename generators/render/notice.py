@@ -54,6 +54,14 @@ def context(notice: Notice, layout: Layout) -> dict:
     }
 
 
+def issued(ctx: dict) -> None:
+    """An issued document is the 正式稿 whatever meta.yaml's 状态 says: no 送审稿/征求意见稿 line under the
+    opinion's or the annex's title (`check` warns when 状态 is not 正式稿)."""
+    ctx["status_line"] = ""
+    if ctx.get("annex"):
+        ctx["annex"] = {**ctx["annex"], "status_line": ""}
+
+
 def file_stem(plan: Plan) -> str:
     return opinion.file_name(plan).removesuffix(".docx")
 
@@ -66,6 +74,7 @@ def jobs(build: BuildContext) -> list[Job]:
     ctx = {"notice": context(notice, layout)}
     issue_ctx = {**opinion.context(plan, layout), **ctx}
     issue_ctx["label"] = plan.meta.label or layout.annex_label  # the opinion is the notice's attachment
+    issued(issue_ctx)
     out = []
     for kind, suffix, context_, title in (
         ("notice", NOTICE_SUFFIX, ctx, notice.title),
