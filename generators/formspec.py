@@ -40,6 +40,8 @@ class SummaryLayout:
     report_path: str
     title: str
     report_title: str
+    return_notice_path: str  # {unit}: a 退回 unit's 退回通知
+    return_notice_title: str
     not_filled: str
     sheets: dict[str, str]  # rows, units, tasks, missing
     labels: dict[str, str]  # column headers of the summary that are not form columns

@@ -155,6 +155,8 @@ class Layout:
     letter_format: dict[str, Any] | None = None  # 信函格式 (10.1): letterhead and its red double rules
     row_split: RowSplit | None = None  # None: rows are never cut (a profile without table.row_split)
     matrix: MatrixSpec | None = None  # the responsibility matrix's print layout
+    # 完成状态 → RGB: one palette for the status shading of every sheet and every chart's series
+    status_colours: tuple[tuple[str, str], ...] = ()
 
     def style(self, name: str) -> StyleSpec:
         for spec in self.styles:
@@ -171,6 +173,15 @@ class Layout:
                 f"版式配置 {self.directory / 'layout.yaml'} 缺少“{key}”一节：请补上，或从版本库恢复"
             )
         return value
+
+    def status_colour(self, status: str) -> str:
+        """The palette's RGB of a status (templates/layout.yaml status_colours)."""
+        colours = dict(self.status_colours)
+        if status not in colours:
+            raise TemplateBroken(
+                f"版式配置 {self.directory / 'layout.yaml'} 的 status_colours 中没有“{status}”的颜色：请补上"
+            )
+        return colours[status]
 
     def template(self, kind: str) -> Path:
         return self.directory / dict(self.templates)[kind]
@@ -311,6 +322,7 @@ def _load_layout(path: Path) -> Layout:
         packages=d.get("packages"),
         notice=d.get("notice"),
         letter_format=d.get("letter_format"),
+        status_colours=tuple((str(k), str(v)) for k, v in (d.get("status_colours") or {}).items()),
         letters_per_volume=int(d.get("letters", {}).get("print_volume", 0)),
         landscape_number_box=Box(**{k: float(v) for k, v in d["landscape"]["page_number"].items()}),
         directory=Path(path).parent,

@@ -21,6 +21,22 @@ TEMPLATES_DIR = ROOT / "templates"
 SEED = Path(__file__).resolve().parent / "fixtures" / "seed.txt"
 
 
+REPO_LEDGER: list[Path] = []  # the folder holding the tests' ledger of the repository's plan
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _a_ledger_per_test_module(tmp_path_factory, _ledger_of_the_repo_plan_in_tmp):
+    """Each test module records into a ledger of its own: a collect's summary counts what the ledger holds
+    for the quarter (earlier batches), so one module's returns must not show in another's summary."""
+    REPO_LEDGER[:] = [tmp_path_factory.mktemp("repo-ledger")]
+
+
+@pytest.fixture(autouse=True)
+def _a_ledger_per_test(tmp_path_factory, _a_ledger_per_test_module):
+    """And each test too (after its module's fixtures have recorded theirs into the module's ledger)."""
+    REPO_LEDGER[:] = [tmp_path_factory.mktemp("repo-ledger")]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _ledger_of_the_repo_plan_in_tmp(tmp_path_factory):
     """collect records returns in ledger/ beside the plan: for the repository's own plan/ that would be the
@@ -29,11 +45,11 @@ def _ledger_of_the_repo_plan_in_tmp(tmp_path_factory):
     from generators.ledger import store
 
     real = store.LedgerPaths.beside.__func__
-    folder = tmp_path_factory.mktemp("repo-ledger")
+    REPO_LEDGER[:] = [tmp_path_factory.mktemp("repo-ledger")]
 
     def beside(cls, plan_dir, year):
         if Path(plan_dir).resolve() == PLAN_DIR.resolve():
-            return cls(folder / "ledger", year)
+            return cls(REPO_LEDGER[0] / "ledger", year)
         return real(cls, plan_dir, year)
 
     with pytest.MonkeyPatch.context() as patch:

@@ -76,7 +76,8 @@ def collected(tmp_path_factory, returns, forms_out):
         monkeypatch.undo()
     assert result.exit_code == 0, result.output
     assert returns_changed == set()
-    assert out_changed == {"manifest.json", SUMMARY, REPORT}
+    notices = {f"summary/2023Q1/退回通知/{unit}.docx" for unit in SENT_BACK}
+    assert out_changed == {"manifest.json", SUMMARY, REPORT, *notices}
     return out, result.output
 
 
@@ -94,8 +95,8 @@ def test_console_names_each_group_once(collected, views):
     assert f"  已报（3 个）：{'、'.join(reported)}\n" in output
     assert f"  未报送（{len(missing)} 个）：{'、'.join(missing)}\n" in output
     assert "  退回（2 个，请通知其修改后重报）：\n" in output
-    assert re.search(r"\n    堡镇：堡镇\.xlsx：进展情况!G\d+（措施\d+） 完成状态“基本完成”不是可选项", output)
-    assert "\n    新河镇：2023Q1新河镇报表.xls：是 .xls 格式，不是 .xlsx" in output
+    assert re.search(r"\n    堡镇：堡镇\.xlsx：第1项任务（措施\d+）的完成状态“基本完成”不是可选项", output)
+    assert "\n    新河镇：2023Q1新河镇报表.xls：文件是其他表格格式，无法转换读取" in output
     assert "拒收  2023Q1新河镇报表.xls：新河镇（按文件名判断）；" in output
     assert "  另有 1 个文件无法对应到任何单位，未计入：说明.txt" in output
     # every unit named exactly once in the three lists
@@ -142,8 +143,9 @@ def test_the_workbook_and_the_report_name_the_same_groups(collected, views, spec
     total = len(views.assignments)
     assert f"应报送单位{total}个，已报送3个，报表被退回2个，未报送{total - 5}个。" in text
     assert f"已报送的单位（3个）：{'、'.join(reported)}。" in text
-    assert "报表被退回、需修改后重报的单位（2个）：" in text
-    assert "\n1.堡镇：堡镇.xlsx：" in text and "\n2.新河镇：2023Q1新河镇报表.xls：是 .xls 格式" in text
+    assert "报表被退回、需修改后重报的单位（2个），退回的报表已随退回通知逐项列明问题：" in text
+    held = len(views.assignments["堡镇"].all)  # every row's status is wrong: every one is named
+    assert f"\n1.堡镇（{held}处问题）。" in text and "\n2.新河镇（1处问题）。" in text
     assert f"未报送的单位（{len(missing)}个）：{'、'.join(missing)}。" in text
     assert "三、退回和未报送单位" in text
 

@@ -137,3 +137,66 @@ def _manifest(out: Path) -> list[dict]:
     import json
 
     return json.loads((out / "manifest.json").read_text(encoding="utf-8"))["artifacts"]
+
+
+# --- chart colours (汇总表, 年度推进台账): one palette, the sheets' shading -------------------------------
+
+
+@pytest.fixture(scope="module")
+def summary_with_chart(tmp_path_factory, plan, views, layout):
+    from returns_kit import fill, form_bytes
+
+    from generators.collect import collect
+    from generators.formspec import FormsLayout
+
+    folder = tmp_path_factory.mktemp("chart-returns")
+    spec = FormsLayout.of(layout)
+    for unit in ("区应急局", "城桥镇"):
+        fill(form_bytes(plan, views, layout, 1, unit), folder / f"{unit}.xlsx", spec, date="2023年4月3日")
+    return collect(plan, views, layout, 1, folder)
+
+
+def _summary_file(plan, views, layout, collection, target: Path) -> Path:
+    from generators.collect.summary_xlsx import render_summary
+
+    target.write_bytes(render_summary(plan, views, layout, collection).data)
+    return target
+
+
+def test_the_summary_chart_paints_every_status_from_the_palette(
+    summary_with_chart, plan, views, layout, tmp_path
+):
+    from generators.conform import check_file
+
+    path = _summary_file(plan, views, layout, summary_with_chart, tmp_path / "汇总表.xlsx")
+    (check,) = check_file(path, layout)
+    assert check.passed, check.measured
+    assert (
+        check.measured == f"{len(layout.status_colours) - 1} 个状态系列均按配色"
+    )  # 未报送 is no series here
+
+
+def test_conform_fails_a_chart_left_to_the_spreadsheet_programs_colours(
+    summary_with_chart, plan, views, layout, tmp_path, monkeypatch
+):
+    """Planted defects: the chart as before (no colours), and a chart painted from another palette."""
+    from dataclasses import replace
+
+    from generators.collect import summary_xlsx
+    from generators.conform import check_file
+
+    monkeypatch.setattr(summary_xlsx, "paint_status_series", lambda chart, statuses, layout: None)
+    bare = _summary_file(plan, views, layout, summary_with_chart, tmp_path / "无颜色.xlsx")
+    (check,) = check_file(bare, layout)
+    assert not check.passed and "图表1 系列“按计划推进”未指定颜色（由表格软件自选）" in check.measured
+    monkeypatch.undo()
+    swapped = dict(layout.status_colours)
+    swapped["已完成"], swapped["滞后"] = swapped["滞后"], swapped["已完成"]
+    other = replace(layout, status_colours=tuple(swapped.items()))
+    painted = _summary_file(plan, views, other, summary_with_chart, tmp_path / "别的配色.xlsx")
+    (check,) = check_file(painted, layout)
+    assert not check.passed
+    assert (
+        f"系列“已完成”为 {swapped['已完成']}，配色为 {dict(layout.status_colours)['已完成']}"
+        in check.measured
+    )

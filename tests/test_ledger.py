@@ -210,8 +210,9 @@ def test_year_workbook_grid(year, layout):
     assert cells[("任务1", CX_NEW)][3:7] == ("按计划推进", "已完成", "已完成", "已完成")
     assert "曾用名：长兴企业集团" in cells[("任务1", CX_NEW)][8]
     assert set(cells[("措施1", SILENT)][3:7]) == {"未报送"}
-    rules = {r.formula[0] for cf in ws.conditional_formatting for r in cf.rules}
-    assert rules == {f'"{s}"' for s in layout.ledger["workbook"]["colours"]}
+    rules = {r.formula[0]: r.dxf.fill.bgColor.rgb for cf in ws.conditional_formatting for r in cf.rules}
+    # the one palette (layout.yaml status_colours), the colours of the charts' series
+    assert rules == {f'"{s}"': f"00{c}" for s, c in layout.status_colours}
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$2:$2"
 
 

@@ -27,8 +27,11 @@ def make_summary_report() -> None:
     layout = load_layout()
     doc = build.new_document(layout)
     letters.add_letter_styles(doc, layout)
-    para(doc, "{{ title }}", "公文标题")
+    # the title broken between words (generators/render/titles.break_title), never "…进展情况 / 的通报"
+    with paragraph_block(doc, "for line in title_lines", "公文标题"):
+        para(doc, "{{ line }}", "公文标题")
     para(doc, "", "正文")
+    para(doc, "{{ addressees or '各有关单位' }}：", "主送机关")  # the notice's 主送机关 when the plan has one
     para(
         doc,
         "按照《{{ plan_title }}》要求，{{ office }}组织各单位报送了{{ period }}安全生产工作进展情况。"
@@ -51,9 +54,13 @@ def make_summary_report() -> None:
         paras(doc, "正文", "{%p else %}", "已报送单位均未报告滞后任务。")
     para(doc, "三、退回和未报送单位", "一级标题")
     with paragraph_block(doc, "if returned", "正文"):
-        para(doc, "报表被退回、需修改后重报的单位（{{ returned | length }}个）：", "正文")
+        para(
+            doc,
+            "报表被退回、需修改后重报的单位（{{ returned | length }}个），退回的报表已随退回通知逐项列明问题：",
+            "正文",
+        )
         with paragraph_block(doc, "for item in returned", "正文"):
-            para(doc, "{{ loop.index }}.{{ item.unit }}：{{ item.reason }}。", "正文")
+            para(doc, "{{ loop.index }}.{{ item.unit }}（{{ item.count }}处问题）。", "正文")
     with paragraph_block(doc, "if not_reported", "正文"):
         para(doc, "未报送的单位（{{ not_reported | length }}个）：{{ not_reported | join('、') }}。", "正文")
     with paragraph_block(doc, "if not_reported or returned", "正文"):

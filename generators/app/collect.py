@@ -13,6 +13,7 @@ from generators.collect.tally import Tally
 from generators.errors import FAILED
 from generators.formspec import FormsLayout
 from generators.layout import Layout, load_layout
+from generators.ledger.rebuild import quarter_tally
 from generators.ledger.record import Recorded
 from generators.ledger.store import LedgerError, LedgerPaths
 from generators.model import Plan
@@ -30,6 +31,9 @@ class CollectOutcome:
     collection: Collection  # every file's verdict; 已报 / 退回 / 未报送 by name, the reasons
     written: list[str] = field(default_factory=list)  # output/ paths of the summary and 通报
     empty: str | None = None  # no unit's return in the folder: why nothing was written (exit 1)
+    # the quarter as the summary and 通报 count it: this folder's returns with what the ledger held before
+    # (units recorded from an earlier batch stay 已报); None when it is the collection alone (no_ledger)
+    counted: Collection | None = None
     ledger: LedgerPaths | None = None
     recorded: Recorded | None = None  # what the ledger took (None with no_ledger or when it refused)
     ledger_error: str | None = None  # the summary was written, the ledger refused the returns (exit 2)
@@ -54,7 +58,11 @@ def collect(
     plan = load_plan(plan_dir)
     check_period(Cycle(plan.meta.cycle), quarter)
     layout, views = load_layout(templates_dir / "layout.yaml"), Views(plan)
-    collection = run_collect(plan, views, layout, quarter, folder)
+    # never the blank forms plandocs wrote (output/forms/), the ledger's archive, the plan or the templates,
+    # when the folder holds them (`collect --quarter 1 .` in the project root)
+    ledger_root = LedgerPaths.beside(plan_dir, plan.meta.year).root
+    exclude = (out_dir, ledger_root, plan_dir, templates_dir)
+    collection = run_collect(plan, views, layout, quarter, folder, exclude=exclude)
     outcome = CollectOutcome(collection)
     if not collection.has_returns:
         outcome.empty = _empty(folder, out_dir, plan, layout, collection)
@@ -70,6 +78,12 @@ def collect(
             # leaves the ledger as it was: collecting the folder again records it)
             try:
                 with recording(plan_dir, plan, views, layout, collection, tally) as (paths, pending):
+                    # the quarter as the ledger will hold it: a later batch folder's summary and 通报 count
+                    # the units recorded from earlier folders as 已报, not 未报送 (the cells ledger
+                    # --rebuild-summaries draws)
+                    counted = quarter_tally(pending.ledger, paths, FormsLayout.of(layout), quarter)
+                    artifacts = summary_artifacts(plan, views, layout, counted.collection, counted)
+                    outcome.counted = counted.collection
                     tx.write(artifacts, plan, replaced=lambda entry: entry.get("quarter") == quarter)
                     try:
                         pending.commit()

@@ -1,4 +1,5 @@
-"""conform: GB/T 9704-2012 layout checks on the PDFs (the opinion and the issued documents by default)."""
+"""conform: GB/T 9704-2012 layout checks on the PDFs (the opinion and the issued documents by default), and
+the status colours of the workbooks' charts."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ class ConformOutcome:
 def conform(
     files: tuple[Path, ...], out_dir: Path, templates_dir: Path, plan_dir: Path | None = None
 ) -> ConformOutcome:
-    from generators.conform import NothingToCheck, check_file, check_issued, check_opinion
+    from generators.conform import NothingToCheck, check_charts, check_file, check_issued, check_opinion
     from generators.layout import load_layout
 
     layout = load_layout(templates_dir / "layout.yaml")  # the numbers the documents were built with
@@ -33,8 +34,10 @@ def conform(
         else:
             checks, note = check_opinion(out_dir, layout)
             issued, paths = check_issued(out_dir, layout)
-            checks += issued
-            note += "".join(f"、{path}" for path in paths)
+            # the status colours of the summary's and the ledger's charts
+            charted, workbooks = check_charts(out_dir, layout)
+            checks += issued + charted
+            note += "".join(f"、{path}" for path in (*paths, *workbooks))
     except NothingToCheck as err:
         raise Refused(str(err)) from err
     return ConformOutcome(checks, note)

@@ -123,7 +123,13 @@ class SuperviseOutcome:
 
     @property
     def missing(self) -> int:
-        return sum(1 for c in self.found if c.missing)
+        """Units that sent nothing for the quarter (未报送)."""
+        return sum(1 for c in self.found if c.missing and not c.sent_back)
+
+    @property
+    def returned(self) -> int:
+        """Units whose return was refused and not sent again (退回)."""
+        return sum(1 for c in self.found if c.sent_back)
 
     @property
     def units(self) -> list[str]:

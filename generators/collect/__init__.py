@@ -14,21 +14,24 @@ from generators.views import Views
 
 from .checking import Outcome, Verdict
 from .collection import Collection, collect
+from .return_notice import render_return_notices
 from .summary_report import render_report
 from .summary_xlsx import render_summary
 from .tally import Tally
 
 __all__ = ["COLLECTED_KINDS", "Collection", "Outcome", "Verdict", "collect", "summary_artifacts"]
 
-COLLECTED_KINDS = frozenset({"summary", "summary-report"})
+COLLECTED_KINDS = frozenset({"summary", "summary-report", "return-notice"})
 
 
 def summary_artifacts(
     plan: Plan, views: Views, layout: Layout, collection: Collection, tally: Tally | None = None
 ) -> list[Artifact]:
-    """The quarter's summary workbook and 通报, both from one tally (made from the collection unless given)."""
+    """The quarter's summary workbook and 通报, both from one tally (made from the collection unless given),
+    and a 退回通知 for each unit whose return was refused."""
     tally = tally or Tally(views, FormsLayout.of(layout), collection)
     return [
         render_summary(plan, views, layout, collection, tally),
         render_report(plan, views, layout, collection, tally),
+        *render_return_notices(plan, layout, collection),
     ]

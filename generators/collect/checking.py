@@ -15,12 +15,37 @@ from pathlib import Path
 from generators.dates import chinese_date
 from generators.formspec import FormsLayout, form_id, form_version
 from generators.model import Plan
-from generators.numerals import to_chinese
 from generators.periods import Cycle
 from generators.views import Views
 
 from . import cells
 from .reading import FormRow, NotAForm, ReturnedForm, file_date, read_form
+
+PROBLEM_SEPARATOR = "；"  # between a refused file's problems in one cell (汇总表, ledger 应报.csv)
+EXCEL_CELL_CHARS = 32_767  # the most characters a spreadsheet cell holds (Excel refuses, LibreOffice cuts)
+PLAUSIBLE_YEARS = 1  # a 填报日期 within the plan's year ± this many years (and not after today)
+
+
+class Problem(str):
+    """Why a return is refused, in words the unit can act on ("第3项任务（措施12）的进展情况未填写"): no file
+    name, cell address or exception text, since it goes into the 退回通知 as it is. `where` locates it for
+    the office (进展情况!F7, the exception's class), printed beside it on the console and in the 汇总表."""
+
+    where: str
+
+    def __new__(cls, text: str, where: str = "") -> Problem:
+        # "；" separates a file's problems where they are kept together (the ledger's 退回原因, the 汇总表)
+        made = super().__new__(cls, text.replace(PROBLEM_SEPARATOR, "，"))
+        made.where = where
+        return made
+
+    def __reduce__(self) -> tuple:  # the workers of a large collect send verdicts back pickled
+        return (Problem, (str(self), self.where))
+
+    @property
+    def located(self) -> str:
+        """The problem with its place, for the office."""
+        return f"{self}（{self.where}）" if self.where else str(self)
 
 
 class Outcome(StrEnum):
@@ -39,7 +64,7 @@ class Verdict:
     form: ReturnedForm | None = None
     date: dt.date | None = None
     rows: dict[str, FormRow] = field(default_factory=dict)  # assignment key → row
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # Problem, or plain text from the ledger
     warnings: list[str] = field(default_factory=list)
     # A refused file whose form could not be matched is still the unit's return when its hidden unit name
     # or its file name names the unit: the unit did report and is sent the file back (退回), not 未报送.
@@ -68,12 +93,27 @@ class Verdict:
     def owner(self) -> str | None:
         return self.unit or self.claimed
 
-    def reject(self, reason: str) -> None:
+    def reject(self, reason: str, where: str = "") -> None:
         self.outcome = Outcome.REJECTED
-        self.errors.append(reason)
+        self.errors.append(Problem(reason, where))
+
+    @property
+    def problems(self) -> list[str]:
+        """Every reason the file was refused, as the unit is told them."""
+        return [str(e) for e in self.errors]
 
 
-def check_file(path: Path, plan: Plan, views: Views, spec: FormsLayout, quarter: int) -> Verdict:
+def check_file(
+    path: Path,
+    plan: Plan,
+    views: Views,
+    spec: FormsLayout,
+    quarter: int,
+    folder: Path | None = None,
+    today: dt.date | None = None,
+) -> Verdict:
+    """One file's verdict; `folder` is the returns folder (its sub-folders name senders), `today` the day
+    no 填报日期 may be after."""
     verdict = Verdict(path)
     if path.name.startswith(("~$", ".")):
         verdict.outcome = Outcome.SKIPPED
@@ -82,7 +122,7 @@ def check_file(path: Path, plan: Plan, views: Views, spec: FormsLayout, quarter:
     try:
         form = read_form(path, spec)
     except NotAForm as err:
-        verdict.reject(str(err))
+        verdict.reject(str(err), err.where)
         verdict.claimed, verdict.claimed_by = unit_by_file_name(path, plan, views), "文件名"
         return verdict
     verdict.form = form
@@ -94,25 +134,66 @@ def check_file(path: Path, plan: Plan, views: Views, spec: FormsLayout, quarter:
         else:
             verdict.claimed, verdict.claimed_by = unit_by_file_name(path, plan, views), "文件名"
         return verdict
+    if not _check_sender(verdict, form, plan, views, folder):
+        return verdict
     _check_version(verdict, form, views)
     _check_columns(verdict, form, spec)
-    _check_reporter(verdict, form, spec)
+    _check_reporter(verdict, form, spec, plan.meta.year, today or dt.date.today())
     _check_rows(verdict, form, views, spec)
     if verdict.errors:
         verdict.outcome = Outcome.REJECTED
     return verdict
 
 
-def unit_by_file_name(path: Path, plan: Plan, views: Views) -> str | None:
-    """The unit a file name names: its short or full name as the whole name, else the longest one in it
-    (forms go out as 单位.xlsx; units rename them 2023Q1城桥镇.xls and the like)."""
+def _unit_names(plan: Plan, views: Views) -> dict[str, str]:
+    """Short and full names → the short name, of every unit that reports."""
     names = {u.name: u.name for u in plan.units if u.name in views.assignments}
-    names |= {u.full_name: u.name for u in plan.units if u.name in views.assignments}
-    stem = cells.shown(path.stem).strip()
+    return names | {u.full_name: u.name for u in plan.units if u.name in views.assignments}
+
+
+def unit_by_name(text: str, plan: Plan, views: Views) -> str | None:
+    """The unit a name names: its short or full name as the whole text, else the longest one in it
+    (forms go out as 单位.xlsx; units rename them 2023Q1城桥镇.xls and the like)."""
+    names = _unit_names(plan, views)
+    stem = cells.shown(text).strip()
     if stem in names:
         return names[stem]
     inside = [n for n in names if len(n) >= 2 and n in stem]
     return names[max(inside, key=len)] if inside else None
+
+
+def unit_by_file_name(path: Path, plan: Plan, views: Views) -> str | None:
+    return unit_by_name(path.stem, plan, views)
+
+
+def _check_sender(
+    verdict: Verdict, form: ReturnedForm, plan: Plan, views: Views, folder: Path | None
+) -> bool:
+    """A form speaks for its own unit only: when its file name, the sub-folder it came in (a sender's
+    folder) or its visible 填报单位 names another unit, that unit sent another unit's form. It is refused and
+    counted as that other unit's (its sender's) 退回, never as the form's own unit's return."""
+    own = verdict.identified[0]
+    names = _unit_names(plan, views)
+    own_names = {n for n, short in names.items() if short == own}
+    places: list[tuple[str, str]] = []  # (how it was found, text)
+    if folder is not None and verdict.path.is_relative_to(folder):
+        places += [("所在文件夹", part) for part in verdict.path.relative_to(folder).parts[:-1]]
+    places.append(("文件名", verdict.path.stem))
+    if form.stated_unit:
+        places.append(("表内填报单位", form.stated_unit))
+    for how, text in places:
+        if any(n in cells.shown(text) for n in own_names):
+            continue
+        other = unit_by_name(text, plan, views)
+        if other is not None and other != own:
+            verdict.unit, verdict.quarter = None, None
+            verdict.claimed, verdict.claimed_by = other, how
+            verdict.reject(
+                f"交来的是{own}的报表，不是本单位的报表，请在下发给本单位的报表中填写后重报",
+                f"{how}为{other}，表单标识为{own}",
+            )
+            return False
+    return True
 
 
 _KNOWN: list[tuple[Views, dict[str, tuple[str, int]]]] = []  # the last plan's form ids: one per collect
@@ -141,20 +222,31 @@ def _identify(verdict: Verdict, form: ReturnedForm, plan: Plan, views: Views, qu
     match = known.get(ident["表单编号"])
     if match is None:
         if ident.get("年度") and ident["年度"] != str(plan.meta.year):
-            verdict.reject(f"是 {ident['年度']} 年度的报表，不是 {plan.meta.year} 年度的")
+            verdict.reject(
+                f"交来的是{cells.text(ident['年度'])}年度的报表，请在下发的{plan.meta.year}年度报表中填写后重报"
+            )
         elif unit and unit not in views.assignments:
-            verdict.reject(f"表单所属单位“{unit}”不在本年度计划的报送单位中")
+            verdict.reject(f"报表所属单位“{unit}”不在本年度的报送单位中，请在下发给本单位的报表中填写后重报")
         else:
-            verdict.reject(f"表单编号“{ident['表单编号']}”不属于本年度任何单位的报表")
+            verdict.reject(
+                "报表的隐藏标识与本年度下发的报表不符（可能不是下发的报表或已被改动），请在下发的报表中填写后重报",
+                f"表单编号 {ident['表单编号']}",
+            )
         return False
     verdict.unit, verdict.quarter = match
     if unit != verdict.unit or stated_quarter != str(verdict.quarter):
-        verdict.reject(f"隐藏的表单标识前后不一致（单位“{unit}”、季度“{stated_quarter}”），无法确认归属")
-        return False
-    if verdict.quarter != quarter:
-        verdict.warnings.append(
-            f"这是第{to_chinese(verdict.quarter)}季度的报表，本次汇总第{to_chinese(quarter)}季度；仍按本季度采用"
+        verdict.reject(
+            "报表的隐藏标识前后不一致，无法确认是哪个单位哪个季度的报表，请在下发的报表中填写后重报",
+            f"单位“{unit}”、季度“{stated_quarter}”",
         )
+        return False
+    cycle = Cycle(plan.meta.cycle)
+    if verdict.quarter != quarter:  # not counted: the unit is sent it back and fills in this period's
+        verdict.reject(
+            f"交来的是{cycle.name_of(verdict.quarter)}的报表，本次收取的是{cycle.name_of(quarter)}报表，"
+            f"请在下发的{cycle.name_of(quarter)}报表中填写后重报"
+        )
+        return False
     return True
 
 
@@ -174,32 +266,62 @@ def _check_columns(verdict: Verdict, form: ReturnedForm, spec: FormsLayout) -> N
     for name in form.missing_columns:
         column = next(c for c in spec.columns if c.name == name)
         if column.required:
-            verdict.errors.append(f"{form.sheet} 表缺少“{name}”列")
+            verdict.errors.append(
+                Problem(f"报表缺少“{name}”一栏（请勿删除报表的栏目），请在下发的报表中填写后重报", form.sheet)
+            )
         elif column.input:
             verdict.warnings.append(f"{form.sheet} 表缺少“{name}”列，按空白处理")
 
 
-def _check_reporter(verdict: Verdict, form: ReturnedForm, spec: FormsLayout) -> None:
+def _check_reporter(
+    verdict: Verdict, form: ReturnedForm, spec: FormsLayout, year: int, today: dt.date
+) -> None:
     for name in spec.reporter:
         where = form.reporter_cells.get(name)
         if where is None:
-            verdict.errors.append(f"找不到“{name}”一栏")
+            verdict.errors.append(Problem(f"报表中找不到“{name}”一栏（请勿删改表头）", form.sheet))
             continue
         raw = form.reporter.get(name)
+        cell = f"{form.sheet}!{where}"
         if raw is None or not str(raw).strip():
-            verdict.errors.append(f"{form.sheet}!{where} {name}未填写")
+            verdict.errors.append(Problem(f"{name}未填写", cell))
+        elif len(cells.text(raw)) > EXCEL_CELL_CHARS:
+            verdict.errors.append(Problem(f"{name}超过{EXCEL_CELL_CHARS}个字（表格一格的上限）", cell))
         elif name == spec.date_label:
             verdict.date = file_date(form, spec)
             if verdict.date is None:
                 verdict.errors.append(
-                    f"{form.sheet}!{where} {name}“{cells.text(raw)}”不是日期（如 2023年4月3日）"
+                    Problem(f"{name}“{_quoted(raw)}”不是日期，请按“{year}年4月3日”的样式填写", cell)
                 )
+            elif (problem := _implausible(verdict.date, year, today)) is not None:
+                verdict.errors.append(
+                    Problem(f"{name}“{chinese_date(verdict.date.isoformat())}”{problem}", cell)
+                )
+
+
+def _implausible(date: dt.date, year: int, today: dt.date) -> str | None:
+    """Why a 填报日期 cannot be the day the form was filled in: after today, or far from the plan's year."""
+    if date > today:
+        return "晚于今天，请填写实际填报的日期"
+    if not year - PLAUSIBLE_YEARS <= date.year <= year + PLAUSIBLE_YEARS:
+        return (
+            f"不在{year - PLAUSIBLE_YEARS}年至{year + PLAUSIBLE_YEARS}年之间，不是本年度报表的填报日期，"
+            "请填写实际填报的日期"
+        )
+    return None
+
+
+def _quoted(raw: object, limit: int = 20) -> str:
+    """A value the unit typed, shortened to be quoted back to it."""
+    shown = cells.text(raw)
+    return shown if len(shown) <= limit else shown[:limit] + "……"
 
 
 def _check_rows(verdict: Verdict, form: ReturnedForm, views: Views, spec: FormsLayout) -> None:
     """Rows are matched by 编号, so reordered rows are fine; deleted ones are named."""
     expected = {a.key: a for a in views.assignments[verdict.identified[0]].all}
     printed = {spec.key_text(a): key for key, a in reversed(expected.items())}  # （十三） → M13
+    ordinal = {key: n for n, key in enumerate(expected, start=1)}  # the form's 序号 of each task
     for row in form.rows:
         key = printed.get(re.sub(r"\s+", "", row.key_text)) or spec.key_of(row.key_text)
         where = f"{form.sheet} 第{row.row}行"
@@ -209,7 +331,7 @@ def _check_rows(verdict: Verdict, form: ReturnedForm, views: Views, spec: FormsL
             verdict.warnings.append(f"{where} 编号“{row.key_text}”重复出现，采用第{verdict.rows[key].row}行")
         else:
             verdict.rows[key] = row
-            _check_row(verdict, form, row, spec, where)
+            _check_row(verdict, form, row, spec, ordinal[key])
     missing = [spec.key_text(a) for key, a in expected.items() if key not in verdict.rows]
     if missing:
         verdict.warnings.append(
@@ -217,16 +339,28 @@ def _check_rows(verdict: Verdict, form: ReturnedForm, views: Views, spec: FormsL
         )
 
 
-def _check_row(verdict: Verdict, form: ReturnedForm, row: FormRow, spec: FormsLayout, where: str) -> None:
+def _check_row(verdict: Verdict, form: ReturnedForm, row: FormRow, spec: FormsLayout, number: int) -> None:
+    task = f"第{number}项任务（{row.key_text}）的"
     for column in spec.columns:
         if column.field not in form.columns:
             continue
         value = row.values.get(column.field, "")
-        cell = f"{form.sheet}!{form.columns[column.field]}{row.row}（{row.key_text}）"
+        cell = f"{form.sheet}!{form.columns[column.field]}{row.row}"
         if column.required and not value:
-            verdict.errors.append(f"{cell} {column.name}未填写")
+            verdict.errors.append(Problem(f"{task}{column.name}未填写", cell))
         elif column.field == "status" and value not in spec.statuses:
-            verdict.errors.append(f"{cell} {column.name}“{value}”不是可选项（{'、'.join(spec.statuses)}）")
+            verdict.errors.append(
+                Problem(
+                    f"{task}{column.name}“{_quoted(value)}”不是可选项，请从{'、'.join(spec.statuses)}中选择",
+                    cell,
+                )
+            )
+        elif len(value) > EXCEL_CELL_CHARS:
+            verdict.errors.append(
+                Problem(
+                    f"{task}{column.name}超过{EXCEL_CELL_CHARS}个字（表格一格的上限），请精简后重报", cell
+                )
+            )
 
 
 def resolve_duplicates(verdicts: list[Verdict], quarter: int) -> None:

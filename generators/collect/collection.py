@@ -6,6 +6,7 @@ that was refused: the office sends it back with the reason) and 未报送 (nothi
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -17,9 +18,14 @@ from generators.layout import Layout
 from generators.model import Plan
 from generators.views import Views
 
-from .checking import Outcome, Verdict, check_file, resolve_duplicates
+from .checking import PROBLEM_SEPARATOR, Outcome, Verdict, check_file, resolve_duplicates
 
 NOT_REPORTED = "未报送"
+
+
+def split_problems(reason: str) -> list[str]:
+    """The problems of a reason joined by Collection.reason (as the ledger keeps it)."""
+    return [p for p in reason.split(PROBLEM_SEPARATOR) if p]
 
 
 @dataclass(frozen=True)
@@ -37,9 +43,15 @@ class Collection:
         return len(self.reports) + len(self.returned) + len(self.not_reported)
 
     def reason(self, unit: str) -> str:
-        """Why a unit counts as not reported: 未报送, or the refused file and the first reason."""
+        """Why a unit counts as not reported: 未报送, or every problem of its refused file, as the unit is told
+        them (no file name, no cell address): the 汇总表 and the ledger's 退回原因."""
         verdict = self.returned.get(unit)
-        return NOT_REPORTED if verdict is None else f"{verdict.name}：{verdict.errors[0]}"
+        return NOT_REPORTED if verdict is None else PROBLEM_SEPARATOR.join(verdict.problems)
+
+    def problems(self, unit: str) -> list[str]:
+        """Every problem of a 退回 unit's refused file ([] for any other unit)."""
+        verdict = self.returned.get(unit)
+        return [] if verdict is None else verdict.problems
 
     @property
     def missing(self) -> dict[str, str]:
@@ -52,8 +64,24 @@ class Collection:
         return bool(self.reports or self.returned)
 
 
-def returned_files(folder: Path) -> list[Path]:
-    return sorted((p for p in folder.rglob("*") if p.is_file()), key=lambda p: p.relative_to(folder).parts)
+def returned_files(folder: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:
+    """The files of the returns folder, in path order: not inside a hidden folder (.git, .venv) nor inside
+    `exclude` (plandocs' own output, whose forms/ holds the blank forms it sent out, and the ledger)."""
+    here = folder.resolve()  # a folder the returns folder is inside is not left out (ledger/2023/Q1 re-read)
+    skipped = tuple(p for p in (e.resolve() for e in exclude) if not here.is_relative_to(p))
+    left_out: dict[Path, bool] = {}  # per folder, resolved once
+    found = []
+    for path in folder.rglob("*"):
+        parts = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in parts[:-1]) or not path.is_file():
+            continue
+        if skipped and path.parent not in left_out:
+            parent = path.parent.resolve()
+            left_out[path.parent] = any(parent.is_relative_to(p) for p in skipped)
+        if left_out.get(path.parent):
+            continue
+        found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(folder).parts)
 
 
 def _outside(path: Path, folder: Path) -> Verdict | None:
@@ -73,17 +101,24 @@ _PENDING: list = []
 
 
 def _check(index: int) -> Verdict:
-    plan, views, spec, quarter, folder, paths = _PENDING
+    plan, views, spec, quarter, folder, paths, today = _PENDING
     path = paths[index]
-    return _outside(path, folder) or check_file(path, plan, views, spec, quarter)
+    return _outside(path, folder) or check_file(path, plan, views, spec, quarter, folder, today)
 
 
 def _checked(
-    plan: Plan, views: Views, spec: FormsLayout, quarter: int, folder: Path, workers: int
+    plan: Plan,
+    views: Views,
+    spec: FormsLayout,
+    quarter: int,
+    folder: Path,
+    workers: int,
+    exclude: tuple[Path, ...],
+    today: dt.date,
 ) -> list[Verdict]:
     """Every file's verdict, in path order, whether one process or several checked them."""
-    paths = returned_files(folder)
-    _PENDING[:] = [plan, views, spec, quarter, folder, paths]
+    paths = returned_files(folder, exclude)
+    _PENDING[:] = [plan, views, spec, quarter, folder, paths, today]
     try:
         forking = "fork" in multiprocessing.get_all_start_methods()
         if workers <= 1 or len(paths) < PARALLEL_FROM or not forking:
@@ -97,11 +132,20 @@ def _checked(
 
 
 def collect(
-    plan: Plan, views: Views, layout: Layout, quarter: int, folder: Path, workers: int | None = None
+    plan: Plan,
+    views: Views,
+    layout: Layout,
+    quarter: int,
+    folder: Path,
+    workers: int | None = None,
+    exclude: tuple[Path, ...] = (),
+    today: dt.date | None = None,
 ) -> Collection:
-    """Read and check every file in folder (workers: processes; default one per core)."""
+    """Read and check every file in folder (workers: processes; default one per core), leaving out the
+    folders in `exclude` (the output folder, the ledger); no 填报日期 may be after `today` (the clock's)."""
     spec = FormsLayout.of(layout)
-    verdicts = _checked(plan, views, spec, quarter, folder, workers or os.cpu_count() or 1)
+    workers = workers or os.cpu_count() or 1
+    verdicts = _checked(plan, views, spec, quarter, folder, workers, exclude, today or dt.date.today())
     resolve_duplicates(verdicts, quarter)
     counted = {v.unit: v for v in verdicts if v.outcome is Outcome.ACCEPTED}
     refused: dict[str, Verdict] = {}

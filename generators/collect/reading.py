@@ -61,7 +61,18 @@ RATIO_FROM_BYTES = 2**20
 
 
 class NotAForm(Exception):
-    """The file cannot be read as a quarterly form; the message says why, in Chinese."""
+    """The file cannot be read as a quarterly form. The message says why in words the unit can act on (no
+    file name, cell address or exception text: it goes into the 退回通知); `where` holds what the office
+    may want to see besides (the extension, the exception, the sizes), for the console and the 汇总表."""
+
+    def __init__(self, text: str, where: str = "") -> None:
+        super().__init__(text)
+        self.where = where
+
+
+FILL_IN = "请在下发的报表中填写后重报"
+DAMAGED = f"文件已损坏，无法作为表格打开，{FILL_IN}"
+HOSTILE = f"文件内容异常，不像季度报表，不予读取，{FILL_IN}"
 
 
 @dataclass(frozen=True)
@@ -83,23 +94,24 @@ class ReturnedForm:
     rows: tuple[FormRow, ...]
     missing_columns: tuple[str, ...] = field(default=())
     notes: tuple[str, ...] = field(default=())  # what reading did to the file (converted, text cleaned)
+    stated_unit: str = ""  # the visible 填报单位 line's unit (a full name), "" when the line is gone
 
 
 def read_form(path: Path, spec: FormsLayout, limits: Limits | None = None) -> ReturnedForm:
     limits = limits or LIMITS
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", *CONVERTED):
-        raise NotAForm(f"不是 .xlsx 工作簿（扩展名 {cells.shown(path.suffix) or '无'}）")
+        raise NotAForm(f"交来的文件不是报表工作簿，{FILL_IN}", f"扩展名 {cells.shown(path.suffix) or '无'}")
     try:
         size = path.stat().st_size
         if size > limits.file_bytes:
-            raise NotAForm(f"文件过大（{_mb(size)}，上限 {_mb(limits.file_bytes)}），不像季度报表；{SAVE_AS}")
+            raise NotAForm(HOSTILE, f"文件过大：{_mb(size)}，上限 {_mb(limits.file_bytes)}")
         data = path.read_bytes()
     except OSError as err:
-        raise NotAForm(f"无法读取文件（{cells.text(err.strerror or type(err).__name__)}）") from err
+        raise NotAForm("文件无法读取，请重新发送", cells.text(err.strerror or type(err).__name__)) from err
     notes: list[str] = []
     if data.startswith(OLE_MAGIC) and _encrypted(data):
-        raise NotAForm("已加密，请去掉密码后另存为 .xlsx 再交")
+        raise NotAForm("文件设有密码，请去掉密码后重报")
     if data.startswith(OLE_MAGIC) or (suffix != ".xlsx" and not _is_xlsx(data)):
         data = _converted(data, ".xls" if data.startswith(OLE_MAGIC) and suffix == ".xlsx" else suffix)
         notes.append(f"不是 .xlsx 格式，已由 LibreOffice 转换后读取（原文件未改动）；今后{SAVE_AS}")
@@ -108,7 +120,7 @@ def read_form(path: Path, spec: FormsLayout, limits: Limits | None = None) -> Re
         with _time_limit(limits.seconds):
             form = _parse(data, path, spec, limits)
     except _TooSlow as err:
-        raise NotAForm(_too_slow(limits)) from err
+        raise NotAForm(*_too_slow(limits)) from err
     return dataclasses.replace(form, notes=(*notes, *form.notes)) if notes else form
 
 
@@ -126,13 +138,13 @@ def _parse(data: bytes, path: Path, spec: FormsLayout, limits: Limits) -> Return
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:  # noqa: BLE001 — whatever a damaged file raises, it is refused, not fatal
-        raise NotAForm(f"无法作为 Excel 工作簿打开（{_why(err)}），文件可能已损坏；{SAVE_AS}") from err
+        raise NotAForm(DAMAGED, _why(err)) from err
     try:
         return _read_book(_OpenpyxlBook(wb, limits, started), path, spec)
     except NotAForm:
         raise
     except Exception as err:  # noqa: BLE001 — a truncated or malformed sheet fails while it is read
-        raise NotAForm(f"工作簿内容无法读取（{_why(err)}），文件可能已损坏；{SAVE_AS}") from err
+        raise NotAForm(DAMAGED, _why(err)) from err
     finally:
         wb.close()
 
@@ -140,7 +152,7 @@ def _parse(data: bytes, path: Path, spec: FormsLayout, limits: Limits) -> Return
 def _read_book(book: _Book, path: Path, spec: FormsLayout) -> ReturnedForm:
     ident = _identification(book)
     if not ident.get("表单编号"):
-        raise NotAForm("不是本系统下发的季度报表：找不到隐藏的表单标识")
+        raise NotAForm(f"不是下发的季度报表（找不到报表的隐藏标识），{FILL_IN}", "无表单标识")
     return _read_sheet(book, path, path.stat().st_mtime, ident, spec)
 
 
@@ -185,9 +197,9 @@ class _FastBook:
         try:
             return self.book.rows(name, self.limits)
         except fast_book.RowLimit as err:
-            raise NotAForm(_too_many_rows(name, self.limits.rows)) from err
+            raise NotAForm(*_too_many_rows(name, self.limits.rows)) from err
         except fast_book.TimeLimit as err:
-            raise NotAForm(_too_slow(self.given)) from err
+            raise NotAForm(*_too_slow(self.given)) from err
 
     def properties(self) -> dict[str, str]:
         raise fast_book.Unmodelled("custom properties")  # a form without its hidden sheet: rare
@@ -201,7 +213,7 @@ def _refuse_dtd(data: bytes) -> None:
                 try:
                     fast_book.refuse_dtd(archive.read(name))
                 except fast_book.Unmodelled as err:
-                    raise NotAForm(f"{cells.shown(name)} 含 DTD（实体声明），不像季度报表，不予读取") from err
+                    raise NotAForm(HOSTILE, f"{cells.shown(name)} 含 DTD（实体声明）") from err
                 except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
                     return  # a damaged member: openpyxl names the damage
 
@@ -230,12 +242,12 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _too_many_rows(sheet: str, rows: int) -> str:
-    return f"{cells.shown(sheet)} 表超过 {rows} 行，不像季度报表，不予读取"
+def _too_many_rows(sheet: str, rows: int) -> tuple[str, str]:
+    return HOSTILE, f"{cells.shown(sheet)} 表超过 {rows} 行"
 
 
-def _too_slow(limits: Limits) -> str:
-    return f"读取超过 {limits.seconds:g} 秒仍未读完，不予读取；{SAVE_AS}"
+def _too_slow(limits: Limits) -> tuple[str, str]:
+    return HOSTILE, f"读取超过 {limits.seconds:g} 秒仍未读完"
 
 
 def _mb(size: int) -> str:
@@ -267,7 +279,7 @@ def _converted(data: bytes, suffix: str) -> bytes:
     try:
         return to_xlsx(data, suffix)
     except NotConverted as err:
-        raise NotAForm(f"是 {suffix} 格式，不是 .xlsx（{err}）；{SAVE_AS}") from err
+        raise NotAForm(f"文件是其他表格格式，无法转换读取，{SAVE_AS}", f"{suffix} 格式：{err}") from err
 
 
 def _check_archive(data: bytes, limits: Limits) -> None:
@@ -276,21 +288,20 @@ def _check_archive(data: bytes, limits: Limits) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as err:
-        raise NotAForm(
-            f"不是有效的 .xlsx 文件（不是 zip 压缩包：{_why(err)}），文件可能已损坏；{SAVE_AS}"
-        ) from err
+        raise NotAForm(DAMAGED, f"不是 zip 压缩包：{_why(err)}") from err
     if len(members) > limits.members:
-        raise NotAForm(f"压缩包内有 {len(members)} 个文件（上限 {limits.members}），不像季度报表，不予读取")
+        raise NotAForm(HOSTILE, f"压缩包内有 {len(members)} 个文件（上限 {limits.members}）")
     unpacked = sum(m.file_size for m in members)
     if unpacked > limits.unpacked_bytes:
         raise NotAForm(
-            f"解压后共 {_mb(unpacked)}（上限 {_mb(limits.unpacked_bytes)}），疑似压缩炸弹，不予读取"
+            HOSTILE, f"解压后共 {_mb(unpacked)}（上限 {_mb(limits.unpacked_bytes)}），疑似压缩炸弹"
         )
     for m in members:
         if m.file_size > RATIO_FROM_BYTES and m.file_size > limits.ratio * max(m.compress_size, 1):
             raise NotAForm(
+                HOSTILE,
                 f"压缩包成员 {cells.shown(m.filename)} 压缩比 {m.file_size // max(m.compress_size, 1)}:1"
-                f"（上限 {limits.ratio}:1），疑似压缩炸弹，不予读取"
+                f"（上限 {limits.ratio}:1），疑似压缩炸弹",
             )
 
 
@@ -322,6 +333,7 @@ def _read_sheet(
             continue
         columns = {wanted[cells.text(v)]: i for i, v in enumerate(rows[header_at]) if cells.text(v) in wanted}
         reporter, reporter_cells = _reporter(rows[:header_at], spec)
+        stated_unit = _stated_unit(rows[:header_at], spec)
         key_col = columns["key"]
         found, cleaned = [], []
         fields = list(columns.items())
@@ -348,8 +360,12 @@ def _read_sheet(
             rows=tuple(found),
             missing_columns=tuple(n for n, f in wanted.items() if f not in columns),
             notes=(f"{'、'.join(cleaned)} 含表格无法保存的控制字符，已删去后汇总",) if cleaned else (),
+            stated_unit=stated_unit,
         )
-    raise NotAForm(f"找不到表头行（应含“{spec.column('key').name}”“{spec.column('status').name}”等列）")
+    raise NotAForm(
+        f"报表的表头被改动，找不到“{spec.column('key').name}”“{spec.column('status').name}”等栏，{FILL_IN}",
+        "找不到表头行",
+    )
 
 
 def _rows(ws: ReadOnlyWorksheet, limits: Limits, started: float) -> list[tuple]:
@@ -359,10 +375,25 @@ def _rows(ws: ReadOnlyWorksheet, limits: Limits, started: float) -> list[tuple]:
     for row in ws.iter_rows(max_col=limits.columns, values_only=True):  # type: ignore[misc]
         rows.append(row)
         if len(rows) > limits.rows:
-            raise NotAForm(_too_many_rows(ws.title, limits.rows))
+            raise NotAForm(*_too_many_rows(ws.title, limits.rows))
         if time.monotonic() - started > limits.seconds:
-            raise NotAForm(_too_slow(limits))
+            raise NotAForm(*_too_slow(limits))
     return rows
+
+
+def _stated_unit(rows: list[tuple], spec: FormsLayout) -> str:
+    """The unit the form shows above its table (layout forms.unit_line, 填报单位：…)."""
+    before, _, after = spec.unit_line.partition("{unit}")
+    for row in rows:
+        for value in row:
+            shown = cells.text(value)
+            if before and shown.startswith(before):
+                return (
+                    shown[len(before) :].removesuffix(after).strip()
+                    if after
+                    else shown[len(before) :].strip()
+                )
+    return ""
 
 
 def _header_row(rows: list[tuple], wanted: dict[str, str]) -> int | None:

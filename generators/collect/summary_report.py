@@ -11,6 +11,7 @@ from generators.layout import Layout
 from generators.model import Plan
 from generators.render import docx
 from generators.render.letters import date_indent
+from generators.render.titles import break_title
 from generators.views import Views
 
 from .collection import Collection
@@ -29,8 +30,12 @@ def context(
     for row in tally.lagging:
         item = lagging.setdefault(row.key, {"key_text": row.key_text, "task": row.task, "units": []})
         item["units"].append(row.unit)
+    title = spec.summary.report_title.format(**names)
+    notice = plan.meta.notice
     return {
-        "title": spec.summary.report_title.format(**names),
+        "title": title,
+        "title_lines": list(break_title(title, layout.part("notice")["title_max_chars"])),
+        "addressees": notice.addressees if notice is not None else "",
         "plan_title": plan.meta.title,
         "office": plan.meta.office,
         "office_full_name": plan.meta.office_full_name,
@@ -44,7 +49,8 @@ def context(
         or "无填报任务",
         "lagging": [{**item, "units": "、".join(item["units"])} for item in lagging.values()],
         "not_reported": list(collection.not_reported),
-        "returned": [{"unit": u, "reason": collection.reason(u)} for u in collection.returned],
+        # by name and count only: the problems themselves go to the unit in its 退回通知, not to all units
+        "returned": [{"unit": u, "count": len(collection.problems(u))} for u in collection.returned],
         "date": date,
         "date_indent": date_indent(plan.meta.office_full_name, date, layout),
     }

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generators.artifact import Artifact
+from generators.formats.status_colours import paint_status_series, shade_statuses
 from generators.formats.widths import ColumnText, fit_widths
 from generators.formats.xlsx import (
     CELL_PADDING_MM,
@@ -194,6 +195,11 @@ def _rows_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables,
         for r in tally.rows
     ]
     tables.write(ws, title, header, rows)
+    if rows:  # the status column shaded in the palette of the charts and the year workbook
+        status = get_column_letter(5)
+        shade_statuses(
+            ws, f"{status}{HEADER_ROW + 1}:{status}{HEADER_ROW + len(rows)}", tally.statuses, tables.layout
+        )
 
 
 def _units_sheet(
@@ -242,7 +248,9 @@ def printable(ws: Worksheet, layout: Layout, spec: FormsLayout) -> None:
     )
 
 
-def _chart(wb: Workbook, ws: Worksheet, spec: FormsLayout, layout: Layout, units: int, statuses: int) -> None:
+def _chart(
+    wb: Workbook, ws: Worksheet, spec: FormsLayout, layout: Layout, units: int, statuses: Sequence[str]
+) -> None:
     """Stacked horizontal bars, one per unit, one colour per status, on a chart sheet of its own that
     prints on one portrait page: every unit's name labelled (no skipped labels), at 10 pt."""
     chart = BarChart()
@@ -251,8 +259,9 @@ def _chart(wb: Workbook, ws: Worksheet, spec: FormsLayout, layout: Layout, units
     chart.overlap = 100
     chart.title = spec.summary.chart_title
     first, last = HEADER_ROW + 1, HEADER_ROW + units
-    data = Reference(ws, min_col=3, max_col=2 + statuses, min_row=HEADER_ROW, max_row=last)
+    data = Reference(ws, min_col=3, max_col=2 + len(statuses), min_row=HEADER_ROW, max_row=last)
     chart.add_data(data, titles_from_data=True)
+    paint_status_series(chart, statuses, layout)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
     chart.y_axis.title = spec.summary.labels["total"]
     chart.x_axis.scaling.orientation = "maxMin"  # first unit on top, as in the table
@@ -366,7 +375,10 @@ def _missing_sheet(
             unit,
             category[unit],
             labels["returned_outcome"] if unit in collection.returned else labels["not_reported_outcome"],
-            collection.reason(unit),
+            # for the office: the refused file, then every problem as the unit is told them
+            f"{collection.returned[unit].name}：{collection.reason(unit)}"
+            if unit in collection.returned
+            else collection.reason(unit),
         ]
         for i, unit in enumerate(units, 1)
     ]
@@ -403,7 +415,7 @@ def _build(
     for sheet in wb.worksheets:  # every sheet prints like the forms: landscape, one page wide, numbered
         printable(sheet, layout, spec)
     if unit_rows:
-        _chart(wb, ws, spec, layout, len(unit_rows), len(tally.statuses))
+        _chart(wb, ws, spec, layout, len(unit_rows), tally.statuses)
     set_properties(wb, title=title, author=plan.meta.office, when=meta_datetime(plan.meta))
     return wb
 

@@ -11,6 +11,7 @@ from generators.app.collect import EMPTY_EXIT, collect
 from generators.app.ledger import withdraw as withdraw_return
 from generators.app.plan_ops import forms
 from generators.collect import Outcome, Verdict, cells
+from generators.collect.checking import Problem
 from generators.collect.collection import Collection
 from generators.commands.common import (
     BAD_INPUT,
@@ -88,18 +89,30 @@ def _echo_verdict(verdict: Verdict, folder: Path) -> None:
     if verdict.outcome is Outcome.ACCEPTED:
         click.echo(f"接收  {name}：{who}，{len(verdict.rows)} 项任务")
     elif verdict.outcome is Outcome.REJECTED:
-        click.echo(f"拒收  {name}：{who + '；' if who else ''}{verdict.errors[0]}")
+        click.echo(f"拒收  {name}：{who + '；' if who else ''}{_located(verdict.errors[0])}")
     elif verdict.outcome is Outcome.SUPERSEDED:
         click.echo(f"不采用  {name}：{who}；采用 {verdict.superseded_by}")
     else:
         click.echo(f"{verdict.outcome.value}  {name}：{verdict.warnings[0]}")
         return
-    _echo_list("错误", verdict.errors[1:] if verdict.outcome is Outcome.REJECTED else verdict.errors)
+    errors = [_located(e) for e in verdict.errors]
+    _echo_list("错误", errors[1:] if verdict.outcome is Outcome.REJECTED else errors)
     _echo_list("注意", verdict.warnings)
 
 
-def _echo_groups(collection: Collection, cycle: Cycle) -> None:
-    """已报 / 退回 / 未报送 by name: three disjoint lists whose sizes add up to 应报."""
+def _located(problem: str) -> str:
+    """A problem with its cell or detail, for the office (the unit is told the text alone)."""
+    return problem.located if isinstance(problem, Problem) else problem
+
+
+def _echo_groups(collection: Collection, cycle: Cycle, batch: Collection) -> None:
+    """已报 / 退回 / 未报送 by name: three disjoint lists whose sizes add up to 应报, as the summary and the
+    通报 count them (`collection`: the period with what the ledger held before this `batch`)."""
+    earlier = [u for u in collection.reports if u not in batch.reports]
+    if earlier:
+        click.echo(
+            f"台账中此前已记入{cycle.name_of(collection.quarter)}的 {len(earlier)} 个单位计为已报：{'、'.join(earlier)}"
+        )
     click.echo(
         f"{cycle.name_of(collection.quarter)}：应报 {collection.expected} 个单位，已报 {len(collection.reports)} 个，"
         f"退回 {len(collection.returned)} 个，未报送 {len(collection.not_reported)} 个。"
@@ -108,13 +121,13 @@ def _echo_groups(collection: Collection, cycle: Cycle) -> None:
         click.echo(f"  已报（{len(collection.reports)} 个）：{'、'.join(collection.reports)}")
     if collection.returned:
         click.echo(f"  退回（{len(collection.returned)} 个，请通知其修改后重报）：")
-        for unit in collection.returned:
-            click.echo(f"    {unit}：{collection.reason(unit)}")
+        for unit, verdict in collection.returned.items():
+            click.echo(f"    {unit}：{verdict.name}：{collection.reason(unit)}")
     if collection.not_reported:
         click.echo(f"  未报送（{len(collection.not_reported)} 个）：{'、'.join(collection.not_reported)}")
-    if collection.unmatched:
-        names = "、".join(v.name for v in collection.unmatched)
-        click.echo(f"  另有 {len(collection.unmatched)} 个文件无法对应到任何单位，未计入：{names}")
+    if batch.unmatched:
+        names = "、".join(v.name for v in batch.unmatched)
+        click.echo(f"  另有 {len(batch.unmatched)} 个文件无法对应到任何单位，未计入：{names}")
 
 
 @click.command("collect", cls=Command)
@@ -167,7 +180,7 @@ def collect_command(
         sys.exit(BAD_INPUT)
     if done.ledger is not None and done.recorded is not None:
         echo_recorded(done.ledger, done.collection.quarter, done.recorded)
-    _echo_groups(done.collection, cycle_of(plan_dir))
+    _echo_groups(done.counted or done.collection, cycle_of(plan_dir), done.collection)
     for path in done.written:
         click.echo(f"写入  {path}")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..layout import Layout
 from ..output import read_manifest
 from ..pdf.soffice import convert_batch, find_soffice
+from .chart_checks import check_chart_colours
 from .docx_checks import check_docx
 from .issue_checks import check_letter_pdf, check_notice_pdf, letterhead
 from .joined import NoPlacement, Placed, check_joined_pdf, placement, unplaced
@@ -36,7 +37,9 @@ def check_file(
         except NoPlacement:  # a joined file without its letters: one failed row, nothing else measured
             return [unplaced(path)]
         return _check_pdf_file(path, layout, out_dir, letters) + typeset_checks(path, layout, names)
-    raise NothingToCheck(f"{path}：只能检查 .docx 或 .pdf 文件")
+    if path.suffix.lower() == ".xlsx":
+        return check_chart_colours(path, layout)
+    raise NothingToCheck(f"{path}：只能检查 .docx、.pdf 或 .xlsx 文件")
 
 
 def _check_pdf_file(
@@ -93,6 +96,18 @@ def check_opinion(out_dir: Path, layout: Layout) -> tuple[list[Check], str]:
 
 
 ISSUED_KINDS = ("notice", "issue")  # checked by default, with the opinion, when their PDFs exist
+CHARTED_KINDS = ("summary", "ledger", "year-summary")  # workbooks whose status charts are checked by default
+
+
+def check_charts(out_dir: Path, layout: Layout) -> tuple[list[Check], list[Path]]:
+    """Chart colours of the workbooks collect, ledger and year-summary have written."""
+    artifacts = read_manifest(out_dir).get("artifacts", [])
+    paths = [
+        out_dir / e["path"]
+        for e in artifacts
+        if e["kind"] in CHARTED_KINDS and str(e["path"]).endswith(".xlsx") and (out_dir / e["path"]).is_file()
+    ]
+    return [c for path in paths for c in check_chart_colours(path, layout)], paths
 
 
 def check_issued(out_dir: Path, layout: Layout) -> tuple[list[Check], list[Path]]:

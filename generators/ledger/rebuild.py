@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generators.collect import Collection, Outcome, Verdict
 from generators.collect.cells import shown
+from generators.collect.collection import split_problems
 from generators.collect.tally import Tally, TaskRow, TaskTally
 from generators.dates import chinese_date
 from generators.formspec import FormsLayout
@@ -55,7 +56,7 @@ def _verdict(x: Expected) -> Verdict:
     if x.outcome == REPORTED:
         date = dt.date.fromisoformat(x.date) if x.date else None
         return Verdict(Path(x.file), unit=x.unit, quarter=x.quarter, date=date)
-    return Verdict(Path(x.file), Outcome.REJECTED, claimed=x.unit, errors=[x.reason])
+    return Verdict(Path(x.file), Outcome.REJECTED, claimed=x.unit, errors=split_problems(x.reason))
 
 
 def quarter_tally(ledger: Ledger, paths: LedgerPaths, spec: FormsLayout, quarter: int) -> LedgerTally:

@@ -64,6 +64,7 @@ class Pending:
 
     recorded: Recorded
     change: Change
+    ledger: Ledger  # the quarter's ledger as the commit writes it (other quarters kept as text)
 
     def commit(self) -> None:
         self.change.commit()
@@ -187,7 +188,7 @@ def prepare(
         _fill_roles(ledger, quarter, roles)
     _register_quarter(ledger, views, spec, collection, ids, fresh, tally)
     change.writes.update(files(paths, ledger))
-    return Pending(done, change)
+    return Pending(done, change, ledger)
 
 
 def _move_away(
@@ -249,7 +250,7 @@ def _register_quarter(
             rows.append(old)
         elif unit in collection.returned:
             refused = collection.returned[unit]
-            reason = refused.errors[0] if refused.errors else ""
+            reason = collection.reason(unit)  # every problem, as the unit is told them
             rows.append(
                 Expected(
                     quarter,

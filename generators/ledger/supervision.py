@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 
 from generators.artifact import Artifact
+from generators.collect.collection import split_problems
 from generators.dates import chinese_date
 from generators.formats.xlsx import default_font, first_sheet, set_properties
 from generators.formats.xlsx_bytes import workbook_bytes
@@ -19,7 +20,7 @@ from generators.render.docx import meta_datetime
 from generators.render.letters import common_context, date_indent
 
 from . import sheets
-from .store import UnitRecord, safe_name
+from .store import RETURNED, UnitRecord, safe_name
 from .workbook import latest_progress
 from .year import Line, Year
 
@@ -33,12 +34,25 @@ class Chase:
     lagging: tuple[Line, ...]  # reported in a chased status (or the row left unfilled), or 逾期
     missing: tuple[Line, ...]  # held but the quarter not reported
     overdue: tuple[Line, ...] = ()  # of lagging: past the deadline the plan sets and not 已完成 (逾期)
+    returned: tuple[
+        str, ...
+    ] = ()  # the quarter's return was refused (退回): every problem, as the unit was told
+
+    @property
+    def sent_back(self) -> bool:
+        """Not reported because its return was refused (退回), not because it sent nothing (未报送)."""
+        return bool(self.missing) and bool(self.returned)
 
 
 def chases(year: Year, quarter: int) -> list[Chase]:
     """The units in the plan now with something to chase after `quarter`, registry order."""
     chased = set(year.lspec.chase) | {year.spec.summary.not_filled}
     full = {u.name: u.full_name for u in year.plan.units}
+    refused = {  # 应报.csv: the units whose return of the quarter stands refused, and why
+        x.unit_id: tuple(split_problems(x.reason)) or ("台账未记下退回原因",)
+        for x in year.ledger.expected
+        if x.quarter == quarter and x.outcome == RETURNED
+    }
     by_unit = year.unit_lines()
     out = []
     for unit in year.units:
@@ -49,7 +63,9 @@ def chases(year: Year, quarter: int) -> list[Chase]:
         overdue = tuple(line for line in lines if line not in missing and year.overdue(line, quarter))
         lagging = tuple(line for line in lines if line.statuses[quarter - 1] in chased or line in overdue)
         if lagging or missing:
-            out.append(Chase(unit, full.get(unit.name, unit.full_name), lagging, missing, overdue))
+            returned = refused.get(unit.unit_id, ()) if missing else ()
+            full_name = full.get(unit.name, unit.full_name)
+            out.append(Chase(unit, full_name, lagging, missing, overdue, returned))
     return out
 
 
@@ -96,9 +112,26 @@ def _reasons(chase: Chase, year: Year, quarter: int) -> str:
             )
     if chase.overdue:
         counts.append(f"{len(chase.overdue)}项任务{OVERDUE}")
-    if chase.missing:
+    if chase.sent_back:
+        counts.append(f"{year.period_names[quarter - 1]}报表被退回、尚未重报")
+    elif chase.missing:
         counts.append(f"未报送{year.period_names[quarter - 1]}报表")
     return "，".join(counts)
+
+
+SHOWN_PROBLEMS = 5  # a 督办单 quotes this many of a refused return's problems; the 退回通知 lists them all
+
+
+def _missing_reason(chase: Chase, name: str) -> str:
+    """Why the unit's period (`name`: 第一季度 …) counts as not reported: nothing sent, or a return sent back
+    and why."""
+    if not chase.sent_back:
+        return f"贵单位未报送{name}进展情况报表"
+    problems = list(chase.returned)
+    shown = "；".join(problems[:SHOWN_PROBLEMS])
+    if len(problems) > SHOWN_PROBLEMS:
+        shown += f"等{len(problems)}处问题，详见退回通知"
+    return f"贵单位报送的{name}进展情况报表被退回（{shown}），至今未按要求修改重报"
 
 
 def context(year: Year, layout: Layout, quarter: int, chase: Chase) -> dict:
@@ -112,7 +145,8 @@ def context(year: Year, layout: Layout, quarter: int, chase: Chase) -> dict:
         "reasons": _reasons(chase, year, quarter),
         "reply_due": chinese_date(reply),
         "office_short": plan.meta.office,
-        "missing_reason": f"贵单位未报送{year.period_names[quarter - 1]}进展情况报表",
+        "missing_reason": _missing_reason(chase, year.period_names[quarter - 1]),
+        "returned": list(chase.returned),
         "missing": [line.task.key_text for line in chase.missing],
         "missing_text": runs([line.task for line in chase.missing], year.spec.key),
         "tasks": [

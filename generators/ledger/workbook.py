@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
 from generators.artifact import Artifact
 from generators.dates import chinese_date
+from generators.formats.status_colours import paint_status_series, shade_statuses
 from generators.formats.xlsx import default_font, first_sheet, set_properties
 from generators.formats.xlsx_bytes import workbook_bytes, workbook_members
 from generators.formspec import QUARTERS
@@ -90,12 +89,7 @@ def _grid(
     first_q, last_q_col = get_column_letter(4), get_column_letter(3 + len(year.periods))
     if rows:
         area = f"{first_q}{HEADER_ROW + 1}:{last_q_col}{last}"
-        for status, colour in year.lspec.workbook["colours"].items():
-            fill = PatternFill(start_color=colour, end_color=colour, fill_type="solid")
-            fill.bgColor = colour  # a differential fill is painted with its background colour
-            ws.conditional_formatting.add(
-                area, CellIsRule(operator="equal", formula=[f'"{status}"'], fill=fill)
-            )
+        shade_statuses(ws, area, year.statuses, layout)  # the one palette, as the charts' series
 
 
 def _units(wb: Workbook, year: Year, styles: sheets.SheetStyles, title: str, sheet: str) -> None:
@@ -176,7 +170,13 @@ def _leaders(wb: Workbook, year: Year, styles: sheets.SheetStyles, title: str, s
 
 
 def _mix(
-    wb: Workbook, year: Year, styles: sheets.SheetStyles, title: str, sheet: str, chart_title: str
+    wb: Workbook,
+    year: Year,
+    layout: Layout,
+    styles: sheets.SheetStyles,
+    title: str,
+    sheet: str,
+    chart_title: str,
 ) -> None:
     ws = wb.create_sheet(sheet)
     header = (
@@ -196,6 +196,7 @@ def _mix(
         ws, min_col=2, max_col=1 + len(year.statuses), min_row=HEADER_ROW, max_row=HEADER_ROW + 4
     )
     chart.add_data(data, titles_from_data=True)
+    paint_status_series(chart, year.statuses, layout)
     chart.set_categories(Reference(ws, min_col=1, min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 4))
     chart.y_axis.title = "任务数"
     chart.height, chart.width = 9, 18
@@ -213,7 +214,7 @@ def build_workbook(year: Year, layout: Layout, deferred: list[sheets.Deferred] |
     _grid(wb, year, layout, styles, f"{title}（{names['grid']}）", names["grid"], deferred)
     _units(wb, year, styles, f"{title}（{names['units']}）", names["units"])
     _leaders(wb, year, styles, f"{title}（{names['leaders']}）", names["leaders"])
-    _mix(wb, year, styles, f"{title}（{names['mix']}）", names["mix"], w["chart_title"])
+    _mix(wb, year, layout, styles, f"{title}（{names['mix']}）", names["mix"], w["chart_title"])
     for ws in wb.worksheets:
         sheets.printable(ws, layout, year.spec)
     set_properties(wb, title=title, author=year.plan.meta.office, when=meta_datetime(year.plan.meta))

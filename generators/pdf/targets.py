@@ -26,6 +26,7 @@ CONVERTED_KINDS = (
     "form",
     "summary",
     "summary-report",
+    "return-notice",  # 退回通知 (plandocs collect)
     "supervision",  # 督办单 (plandocs supervise)
     "ledger",  # 年度推进台账 (plandocs ledger)
     "year-summary",  # 年度完成情况 (.docx and .xlsx)
