@@ -288,8 +288,11 @@ def test_any_returned_text_is_summarised_or_refused_never_a_formula(
     (folder / "区应急局.xlsx").write_bytes(_with_text(marked_return, text))
     collection = collect(plan, views, layout, 1, folder)
     (verdict,) = collection.verdicts
-    summary, _ = summary_artifacts(plan, views, layout, collection)  # always written
+    summary, report, *notices = summary_artifacts(plan, views, layout, collection)  # always written
     assert_no_formula(summary.data, "summary")
+    for notice in notices:  # a refused return's 退回通知 quotes what the unit typed: still a valid .docx
+        assert notice.kind == "return-notice"
+        Document(io.BytesIO(notice.data))
     if cells.text(text) and verdict.outcome is Outcome.ACCEPTED:
         spec = FormsLayout.of(layout)
         detail = load_workbook(io.BytesIO(summary.data))[spec.summary.sheets["rows"]]
