@@ -196,7 +196,7 @@ def _rows_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables,
     ]
     tables.write(ws, title, header, rows)
     if rows:  # the status column shaded in the palette of the charts and the year workbook
-        status = get_column_letter(5)
+        status = get_column_letter([name for name, _ in header].index(col("status").name) + 1)
         shade_statuses(
             ws, f"{status}{HEADER_ROW + 1}:{status}{HEADER_ROW + len(rows)}", tally.statuses, tables.layout
         )
