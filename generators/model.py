@@ -24,7 +24,7 @@ class Category(StrEnum):
 
 
 class GroupRole(StrEnum):
-    """What a printed group reference asks of the units it stands for (README, 计划数据: 分组如何展开)."""
+    """What a printed group reference asks of the units it stands for (docs/reference.md, 计划数据: 分组如何展开)."""
 
     ALL = "全体"  # every member is responsible (区安委会各成员单位, 各乡镇, 牵头部门)
     CONCERNED = "有关"  # only members concerned: 结合职责落实 (区安委会有关成员单位, 区有关直属单位)

@@ -209,7 +209,7 @@ def test_a_doc_or_odt_draft_is_read_through_a_libreoffice_copy(suffix, tmp_path)
     from generators.pdf.soffice import converter_env, find_soffice
 
     soffice = find_soffice()
-    assert soffice is not None  # installed on this machine kind (README)
+    assert soffice is not None  # installed on this machine kind (docs/pdf.md)
     source = docx_of(HESHAN, tmp_path / "heshan.docx")
     subprocess.run(
         [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to",

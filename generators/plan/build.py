@@ -1,4 +1,4 @@
-"""From located YAML to the frozen model, checking every rule of the plan data (README, 计划数据) on the way."""
+"""From located YAML to the frozen model, checking every rule of the plan data (docs/reference.md, 计划数据) on the way."""
 
 from __future__ import annotations
 
