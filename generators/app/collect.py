@@ -36,7 +36,7 @@ class CollectOutcome:
     counted: Collection | None = None
     ledger: LedgerPaths | None = None
     recorded: Recorded | None = None  # what the ledger took (None with no_ledger or when it refused)
-    ledger_error: str | None = None  # the ledger refused the returns (exit 2): the message says what was written
+    ledger_error: str | None = None  # the ledger refused (exit 2); the message says what was written
 
 
 def collect(
