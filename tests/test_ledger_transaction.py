@@ -482,3 +482,22 @@ def test_a_ledger_that_cannot_take_the_collect_changes_nothing(offices, tmp_path
     (line,) = [x for x in result.output.splitlines() if said in x]
     assert "Traceback" not in result.output and "写入  " not in result.output
     assert tree(office, offices["b"]) == before
+
+
+def test_a_collect_while_another_command_holds_the_ledger_changes_nothing(offices, tmp_path):
+    """Two collects into different output folders share one ledger: the second says the ledger is busy
+    (exit 1, the environment) and writes neither its summary nor the ledger."""
+    import fcntl
+
+    office = copy(offices["after_a"], tmp_path / "office")
+    before = tree(office, offices["b"])
+    fd = os.open(office / "ledger" / ".plandocs.lock", os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        result = collect(office, offices["b"])
+    finally:
+        os.close(fd)
+    assert result.exit_code == 1
+    (line,) = [x for x in result.output.splitlines() if "台账" in x]
+    assert "另一个 plandocs 命令正在写入台账" in line and "写入  " not in result.output
+    assert tree(office, offices["b"]) == before
