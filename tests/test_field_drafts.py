@@ -487,3 +487,24 @@ def test_a_red_head_typed_with_spaces_is_read_without_them():
     assert found is not None and found.start == 6
     assert found.meta["印发通知"]["发文机关标志"] == "鹤山区人民政府文件"
     assert "主送机关" in found.meta["印发通知"]["待核实"]  # this notice names no addressees
+
+
+@pytest.mark.parametrize("draft", ["QINGTIAN", "HESHAN", "XINJIN", "WUYUAN"])
+def test_each_new_plan_diffs_against_its_stored_round_into_a_changes_table(draft, tmp_path):
+    plan_dir, out = new_checked_built(globals()[draft], tmp_path)
+    assert run("存稿", "第1稿", "--plan", plan_dir).exit_code == 0
+    opinion = plan_dir / "opinion.yaml"
+    text = opinion.read_text(encoding="utf-8")
+    edited = re.sub(r"(内容: )(\S)", r"\1进一步\2", text, count=1)  # the first measure's (or lead's) words
+    assert edited != text
+    opinion.write_text(edited, encoding="utf-8")
+    meta = plan_dir / "meta.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace('比较基准: ""', "比较基准: 第1稿"), "utf-8")
+    diff = run("diff", "第1稿", "--plan", plan_dir)
+    assert diff.exit_code == 0 and "修改" in diff.output, diff.output
+    result = run("build", "--plan", plan_dir, "--out", out)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (changes,) = [out / e["path"] for e in manifest["artifacts"] if e["kind"] == "changes"]
+    table = document_text(changes)
+    assert "进一步" in table and not [bad for bad in BAD_TEXT if bad in table]
