@@ -228,3 +228,29 @@ def test_the_face_rule_sees_what_it_forbids(tmp_path):
         "generators.commands.common",
         "generators.commands.common.Command",
     }
+
+
+# What `plandocs --help` and `plandocs check` load before they do anything: the CLI and its commands'
+# modules, not the document stacks (each command imports its own in its body, from generators/app/).
+HEAVY_STACKS = ("docx", "docxtpl", "openpyxl", "pdfplumber", "pypdf", "starlette", "generators.pipeline")
+
+
+def _loaded_by(statement: str) -> set[str]:
+    import subprocess
+    import sys
+
+    probe = f"import sys\n{statement}\nprint('\\n'.join(sorted(sys.modules)))"
+    run = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=PACKAGE.parent
+    )
+    return set(run.stdout.split())
+
+
+def test_the_cli_starts_without_the_document_stacks():
+    loaded = _loaded_by("import generators.cli")
+    assert "generators.commands.build" in loaded  # the probe sees what the CLI imports
+    assert sorted(m for m in HEAVY_STACKS if m in loaded) == []
+
+
+def test_the_startup_probe_sees_a_stack_that_is_loaded():
+    assert {"openpyxl", "docx"} <= _loaded_by("import generators.cli, generators.render.forms")

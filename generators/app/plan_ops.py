@@ -5,13 +5,16 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generators.model import Plan
-from generators.pipeline import BuildResult
 from generators.plan import load_plan
 
 from .common import Refused
 from .notes import PlanNotes, open_notes, proofreading
+
+if TYPE_CHECKING:  # the build stack loads with build, letters and forms, not with check
+    from generators.pipeline import BuildResult
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from generators.app.plan_ops import build as run_build
 from generators.commands.common import Command, out_option, plan_option, templates_option
 from generators.commands.plan_notes import echo_proofreading
 
@@ -18,6 +17,8 @@ from generators.commands.plan_notes import echo_proofreading
 @click.option("--clean", is_flag=True, help="先清空输出目录再全部重新生成")
 def build(plan_dir: Path, out_dir: Path, templates_dir: Path, clean: bool) -> None:
     """检查计划数据并生成 output/ 中的全部文件（只重新生成输入有变化的文件）。"""
+    from generators.app.plan_ops import build as run_build
+
     done = run_build(plan_dir, out_dir, templates_dir, clean=clean)
     echo_proofreading(done.findings)
     result, report = done.result, done.result.report

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from generators.app.plan_ops import check as run_check
 from generators.commands.common import Command, plan_option
 from generators.commands.plan_notes import echo_open, echo_proofreading
 
@@ -15,6 +14,8 @@ from generators.commands.plan_notes import echo_open, echo_proofreading
 @plan_option
 def check(plan_dir: Path) -> None:
     """只检查计划数据，报告全部问题。"""
+    from generators.app.plan_ops import check as run_check
+
     done = run_check(plan_dir)
     echo_proofreading(done.findings)
     plan = done.plan

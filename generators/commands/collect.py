@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from generators.app.collect import EMPTY_EXIT, collect
-from generators.app.ledger import withdraw as withdraw_return
-from generators.app.plan_ops import forms
-from generators.collect import Outcome, Verdict, cells
-from generators.collect.checking import Problem
-from generators.collect.collection import Collection
 from generators.commands.common import (
     BAD_INPUT,
     Command,
@@ -24,7 +19,10 @@ from generators.commands.ledger import echo_recorded
 from generators.numerals import to_chinese
 from generators.periods import DEFAULT as CYCLE_DEFAULT
 from generators.periods import Cycle
-from generators.plan import load_plan
+
+if TYPE_CHECKING:  # the collect stack (openpyxl, docx) loads with the command that runs, not with the CLI
+    from generators.collect import Verdict
+    from generators.collect.collection import Collection
 
 quarter_choice = click.IntRange(
     1, 12
@@ -36,6 +34,8 @@ def cycle_of(plan_dir: Path) -> Cycle:
     """The plan's reporting cycle, to name periods on the console (季度 when the plan does not load: the
     command itself then reports why)."""
     try:
+        from generators.plan import load_plan
+
         return Cycle(load_plan(plan_dir).meta.cycle)
     except Exception:  # noqa: BLE001 — naming only; the operation reports the plan's problems
         return Cycle(CYCLE_DEFAULT)
@@ -58,6 +58,8 @@ SHOWN_PROBLEMS = 8  # per file and kind on the console; an empty form has over a
 @templates_option
 def forms_command(quarter: int | None, plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
     """生成各单位的季度进展情况报表（.xlsx）。"""
+    from generators.app.plan_ops import forms
+
     done = forms(plan_dir, out_dir, templates_dir, quarter)
     cycle = cycle_of(plan_dir)
     shown = "、".join(cycle.name_of(q) for q in done.quarters)
@@ -78,6 +80,8 @@ def _echo_list(label: str, items: list[str]) -> None:
 
 
 def _echo_verdict(verdict: Verdict, folder: Path) -> None:
+    from generators.collect import Outcome, cells
+
     name = cells.shown(str(verdict.path.relative_to(folder)))
     quarter = f"，第{to_chinese(verdict.quarter)}季度" if verdict.quarter else ""
     if verdict.unit:
@@ -102,6 +106,8 @@ def _echo_verdict(verdict: Verdict, folder: Path) -> None:
 
 def _located(problem: str) -> str:
     """A problem with its cell or detail, for the office (the unit is told the text alone)."""
+    from generators.collect.checking import Problem
+
     return problem.located if isinstance(problem, Problem) else problem
 
 
@@ -169,6 +175,8 @@ def collect_command(
     if folder is None:
         click.echo("缺少参数“文件夹”：请给出各单位交回的报表所在的文件夹", err=True)
         sys.exit(BAD_INPUT)
+    from generators.app.collect import EMPTY_EXIT, collect
+
     done = collect(plan_dir, out_dir, templates_dir, quarter, folder, no_ledger)
     for verdict in done.collection.verdicts:
         _echo_verdict(verdict, folder)
@@ -186,6 +194,8 @@ def collect_command(
 
 
 def _withdraw(plan_dir: Path, out_dir: Path, templates_dir: Path, unit: str, quarter: int) -> None:
+    from generators.app.ledger import withdraw as withdraw_return
+
     done = withdraw_return(plan_dir, out_dir, templates_dir, unit, quarter)
     w = done.withdrawn
     kept = f"，存档移至 {w.archive}" if w.archive else ""

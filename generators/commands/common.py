@@ -6,16 +6,17 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from generators import click_zh
-from generators.app.common import INTERRUPTED, failure
 from generators.errors import BAD_INPUT, FAILED
-from generators.plan import PlanError
 
-__all__ = ["BAD_INPUT", "FAILED", "INTERRUPTED", "failure"]
+if TYPE_CHECKING:
+    from generators.plan import PlanError
+
+__all__ = ["BAD_INPUT", "FAILED"]
 
 click_zh.install()
 
@@ -47,6 +48,8 @@ class Group(click.Group):
         except (Exception, KeyboardInterrupt) as err:
             if os.environ.get("PLANDOCS_DEBUG"):
                 raise
+            from generators.app.common import failure  # the plan stack only when a command has failed
+
             lines, code = failure(err)
             for line in lines:
                 click.echo(line, err=True)
@@ -54,6 +57,8 @@ class Group(click.Group):
 
 
 def fail_on_plan(err: PlanError) -> NoReturn:
+    from generators.app.common import failure
+
     lines, code = failure(err)
     for line in lines:
         click.echo(line, err=True)

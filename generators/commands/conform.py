@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from generators.app.conform import conform as run_conform
 from generators.commands.common import Command, out_option, plan_option, templates_option
 
 
@@ -20,6 +19,7 @@ from generators.commands.common import Command, out_option, plan_option, templat
 @plan_option
 def conform(files: tuple[Path, ...], out_dir: Path, templates_dir: Path, plan_dir: Path) -> None:
     """按 GB/T 9704-2012 检查版式（默认检查 output/ 中的意见正文及其 PDF，印发通知、印发件的 PDF，以及汇总表、台账图表的状态颜色）；有不合格项时退出码为 1。"""
+    from generators.app.conform import conform as run_conform
     from generators.conform import format_table
 
     done = run_conform(files, out_dir, templates_dir, plan_dir)

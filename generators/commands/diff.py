@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from generators.app.diff import diff as run_diff
 from generators.commands.common import Command, plan_option
 
 
@@ -20,6 +19,7 @@ from generators.commands.common import Command, plan_option
 )
 def diff(old: str, new: str | None, plan_dir: Path, as_json: bool, docx_path: Path | None) -> None:
     """比较两版计划：旧版、新版为计划目录或 git 版本（如 HEAD~1），新版缺省为 --plan 目录。"""
+    from generators.app.diff import diff as run_diff
     from generators.diff.report import format_json, format_text
 
     done = run_diff(old, new, plan_dir, docx_path)

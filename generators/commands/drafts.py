@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from generators.app.drafts import DraftOutcome
-from generators.app.drafts import import_draft as run_import
-from generators.app.drafts import new_plan as run_new
-from generators.app.notes import open_notes
 from generators.commands.common import BAD_INPUT, Command, folder_option
 from generators.commands.plan_notes import echo_open
+
+if TYPE_CHECKING:  # the importer stack loads with the command that runs, not with the CLI
+    from generators.app.drafts import DraftOutcome
 
 draft_argument = click.argument(
     "draft", metavar="草稿", type=click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -41,6 +41,8 @@ def _stop_on(problems: list[str], summary: str) -> None:
 @renumber_option
 def import_draft(draft: Path, into: Path, add_units: bool, no_annex: bool, renumber: bool) -> None:
     """把修改后的草稿（.docx 或 .txt）导入计划数据。"""
+    from generators.app.drafts import import_draft as run_import
+
     done = run_import(draft, into, add_units, no_annex, renumber)
     report = done.report
     _stop_on(report.problems, "草稿有 {count} 处无法导入，计划数据未作任何修改。")
@@ -57,6 +59,8 @@ def import_draft(draft: Path, into: Path, add_units: bool, no_annex: bool, renum
 
 
 def _echo_plan_notes(done: DraftOutcome) -> None:
+    from generators.app.notes import open_notes
+
     assert done.plan is not None
     if done.year_changed:
         click.echo(
@@ -73,6 +77,8 @@ def _echo_plan_notes(done: DraftOutcome) -> None:
 @renumber_option
 def new_plan(draft: Path, target: Path, renumber: bool) -> None:
     """由任一区、任一年度的草稿（.docx 或 .txt）新建计划数据目录。"""
+    from generators.app.drafts import new_plan as run_new
+
     done = run_new(draft, target, renumber)
     report = done.report
     _stop_on(report.problems, "共 {count} 处问题，未建立计划目录。")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from generators.app.ledger import ledger_workbook, supervise, year_summary
 from generators.commands.common import Command, out_option, plan_option, templates_option
-from generators.ledger.record import Recorded
-from generators.ledger.store import LedgerPaths
 from generators.numerals import to_chinese
+
+if TYPE_CHECKING:  # the ledger stack loads with the command that runs, not with the CLI
+    from generators.ledger.record import Recorded
+    from generators.ledger.store import LedgerPaths
 
 
 def echo_recorded(paths: LedgerPaths, quarter: int, done: Recorded) -> None:
@@ -48,6 +50,8 @@ def echo_written(paths: list[str]) -> None:
 @templates_option
 def ledger_command(rebuild_summaries: bool, plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
     """由年度台账（ledger/）生成年度推进台账工作簿：逐任务逐季度状态、各单位完成情况、区领导重点任务、状态分布图。"""
+    from generators.app.ledger import ledger_workbook
+
     done = ledger_workbook(plan_dir, out_dir, templates_dir, rebuild_summaries)
     echo_written(done.written)
     shown = "、".join(done.year.period_names[q - 1] for q in done.year.collected)
@@ -69,6 +73,8 @@ def ledger_command(rebuild_summaries: bool, plan_dir: Path, out_dir: Path, templ
 @templates_option
 def supervise_command(quarter: int, plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
     """为第 N 季度有滞后、未启动任务或未报送的单位各生成一份督办单（.docx），并生成督办清单（.xlsx）。"""
+    from generators.app.ledger import supervise
+
     done = supervise(plan_dir, out_dir, templates_dir, quarter)
     echo_written(done.written)
     click.echo(
@@ -84,6 +90,8 @@ def supervise_command(quarter: int, plan_dir: Path, out_dir: Path, templates_dir
 @templates_option
 def year_summary_command(plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
     """由年度台账生成年度完成情况报告草稿（.docx）和统计表（.xlsx）。"""
+    from generators.app.ledger import year_summary
+
     done = year_summary(plan_dir, out_dir, templates_dir)
     echo_written(done.written)
     end = done.end

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from generators.app.plan_ops import letters as run_letters
 from generators.commands.common import Command, out_option, plan_option, templates_option
 
 
@@ -23,6 +22,8 @@ from generators.commands.common import Command, out_option, plan_option, templat
 @templates_option
 def letters(units: tuple[str, ...], plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
     """生成各单位的任务分工函（letters/）和合订打印本；其余文件不动。"""
+    from generators.app.plan_ops import letters as run_letters
+
     done = run_letters(plan_dir, out_dir, templates_dir, units)
     for path in done.written:
         click.echo(f"写入  {path}")

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from generators.app.lint import lint as run_lint
 from generators.commands.common import Command, plan_option
 
 
@@ -22,6 +21,8 @@ from generators.commands.common import Command, plan_option
 )
 def lint(plan_dir: Path, fix_kinds: tuple[str, ...]) -> None:
     """校对计划文字：文号格式、括号配对、半角标点、多余空格、重复标点、句末标点、年份。有提示时退出码为 1。"""
+    from generators.app.lint import lint as run_lint
+
     done = run_lint(plan_dir, fix_kinds)
     for finding in done.fixed:
         click.echo(

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from generators.app.pack import pack as run_pack
 from generators.commands.common import Command, out_option, plan_option, templates_option
 
 
@@ -23,6 +22,8 @@ from generators.commands.common import Command, out_option, plan_option, templat
 @templates_option
 def pack(units: tuple[str, ...], plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
     """为每个单位打一个分发包（.zip：分工函及其 PDF、季度报表、督办单等，附说明），并生成分发清单（.xlsx）。"""
+    from generators.app.pack import pack as run_pack
+
     done = run_pack(plan_dir, out_dir, templates_dir, units)
     for path in done.written:
         click.echo(f"写入  {path}")

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from generators.app.pdf import pdf as run_pdf
 from generators.commands.common import Command, out_option, plan_option, templates_option
 
 
@@ -25,6 +24,8 @@ def pdf(
     """把 output/ 中要打印的文件转为 PDF（只转换有变化的）；可指定文件、文件夹或 --kind。
 
     分工函另合订一册，每单位一个书签。"""
+    from generators.app.pdf import pdf as run_pdf
+
     progress = PdfProgress(sys.stdout.isatty())
     try:
         done = run_pdf(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from generators.app.notes import PlanNotes
+if TYPE_CHECKING:
+    from generators.app.notes import PlanNotes
 
 
 def echo_proofreading(findings: list) -> None:

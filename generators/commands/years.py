@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from generators.app.notes import open_notes
 from generators.commands.common import Command, out_option, plan_option
 from generators.commands.drafts import _stop_on, draft_argument
 from generators.commands.plan_notes import echo_open
@@ -19,6 +18,7 @@ from generators.commands.plan_notes import echo_open
 @out_option
 def new_year(draft: Path, year: int | None, plan_dir: Path, out_dir: Path) -> None:
     """新的一年：把 plan/、ledger/、output/、稿次/ 整体移入 归档/<年度>/（不删除任何文件），再由新草稿建立 plan/。"""
+    from generators.app.notes import open_notes
     from generators.app.years import new_year as run
 
     turn, plan = run(draft, plan_dir, out_dir, year)
