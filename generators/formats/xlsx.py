@@ -16,6 +16,7 @@ the pin moves.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from collections.abc import Mapping
 from copy import copy
@@ -125,9 +126,14 @@ def text_lines(text: object, width_mm: float, size_pt: float) -> int:
     """How many lines a wrapped cell needs, filled character by character: a Chinese character (or
     full-width mark) is one character wide, a Latin letter or digit half of one; explicit line breaks
     start new lines."""
+    return _text_lines(str(text), width_mm, size_pt)
+
+
+@functools.lru_cache(maxsize=8192)  # the same measure's text is measured for every unit that holds it
+def _text_lines(text: str, width_mm: float, size_pt: float) -> int:
     room = max(2, int(2 * (width_mm - CELL_PADDING_MM) / (size_pt * MM_PER_PT)))  # in half characters
     lines = 0
-    for part in str(text).split("\n"):
+    for part in text.split("\n"):
         lines += 1
         used = 0
         for ch in part:

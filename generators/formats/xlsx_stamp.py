@@ -19,6 +19,7 @@ treat specially (control characters, see stampable) must go through openpyxl ins
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ def stampable(value: object) -> bool:
     return value is None or type(value) in (int, float)
 
 
+@functools.lru_cache(maxsize=8192)  # a measure's text recurs in the form of every unit that holds it
 def sheet_text(text: str) -> str:
     """A text node as openpyxl's worksheet writer emits it: ASCII, everything else as &#N; references."""
     return escape(text).replace("\r", "&#13;").encode("ascii", "xmlcharrefreplace").decode("ascii")

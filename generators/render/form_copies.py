@@ -78,15 +78,20 @@ class QuarterForms:
         workbook = Prototype.of(members)
         return _FormPrototype(workbook, SheetRows.cut(workbook.text(SHEET), forms.HEADER_ROW + 1))
 
-    def form(self, held: UnitAssignments, prefill: Prefill | None = None) -> bytes:
-        """The unit's form; with `prefill` (一表通) its rows carry what the unit last reported."""
-        cached = self._rows.get(id(held))  # (held, rows): keeping held keeps its id from being reused
+    def form(
+        self, held: UnitAssignments, prefill: Prefill | None = None, ids: dict[str, str] | None = None
+    ) -> bytes:
+        """The unit's form; with `prefill` (一表通) its rows carry what the unit last reported. `ids`: its
+        identification (formspec.identification) when the caller has it already."""
+        cached = self._rows.get(id(held))  # (held, rows, body): keeping held keeps its id from being reused
         if cached is None:
-            cached = self._rows[id(held)] = (held, forms.task_rows(self.views, self.spec, self.layout, held))
+            rows = forms.task_rows(self.views, self.spec, self.layout, held)
+            cached = self._rows[id(held)] = (held, rows, {})
         rows = cached[1]
         if prefill:
             rows = forms.task_rows(self.views, self.spec, self.layout, held, prefill)
-        ids = identification(self.views, self.quarter, held.unit.name)
+        if ids is None:
+            ids = identification(self.views, self.quarter, held.unit.name)
         texts = [v for values, _ in rows for v in values] + [held.unit.full_name, *ids.values()]
         prototype = self._prototype
         if not rows or prototype is None or not all(stampable(v) for v in texts):
@@ -101,26 +106,38 @@ class QuarterForms:
             id_sheet = set_text_cell(id_sheet, f"D{row}", value)
         return workbook.copy(
             {
-                SHEET: self._sheet(prototype.rows, held, rows),
+                SHEET: self._sheet(prototype.rows, held, rows, None if prefill else cached[2]),
                 ID_SHEET: id_sheet,
                 CORE: set_title(workbook.text(CORE), title),
                 CUSTOM: custom,
             }
         )
 
-    def _sheet(self, sheet: SheetRows, held: UnitAssignments, rows: TaskRows) -> str:
+    def _sheet(
+        self, sheet: SheetRows, held: UnitAssignments, rows: TaskRows, bodies: dict[tuple, str] | None
+    ) -> str:
+        """The main sheet; `bodies`: the unit's task rows as XML by cell styles, the same in every quarter
+        (None for rows of this quarter only: prefilled)."""
         first, last = forms.HEADER_ROW + 1, forms.HEADER_ROW + len(rows)
         letters = [get_column_letter(col) for col in range(1, len(self.spec.columns) + 1)]
-        body = [
-            row_xml(
-                row,
-                height,
-                [cell_xml(f"{c}{row}", s, v) for c, s, v in zip(letters, sheet.styles, values, strict=True)],
+        key = tuple(sheet.styles)
+        body = None if bodies is None else bodies.get(key)
+        if body is None:
+            body = "".join(
+                row_xml(
+                    row,
+                    height,
+                    [
+                        cell_xml(f"{c}{row}", s, v)
+                        for c, s, v in zip(letters, sheet.styles, values, strict=True)
+                    ],
+                )
+                for row, (values, height) in enumerate(rows, start=first)
             )
-            for row, (values, height) in enumerate(rows, start=first)
-        ]
+            if bodies is not None:
+                bodies[key] = body
         unit_line = self.spec.unit_line.format(unit=held.unit.full_name)
         head = set_last_row(set_text_cell(sheet.head, f"A{forms.UNIT_ROW}", unit_line), last)
         status = letters[self.spec.columns.index(self.spec.column("status"))]
         tail = set_validation_range(sheet.tail, f"{status}{first}:{status}{last}")
-        return head + "".join(body) + tail
+        return head + body + tail

@@ -46,6 +46,8 @@ def quarter_jobs(
     shown = shown if shown is not None else shown_rows(views, spec)
     copies = QuarterForms(plan, views, layout, quarter, rows)
     prefills = {unit: prefill_of(carried, held, quarter) for unit, held in views.assignments.items()}
+    # hashed once per form: the job's inputs and the form's hidden sheet print the same values
+    ids = {unit: identification(views, quarter, unit) for unit in views.assignments}
     return [
         Job(
             kind="form",
@@ -58,11 +60,11 @@ def quarter_jobs(
                 "unit": [held.unit.name, held.unit.full_name],
                 "rows": shown[unit],
                 "meta": plan.meta,
-                "identification": identification(views, quarter, unit),
+                "identification": ids[unit],
                 **({"carried": sorted(prefills[unit].items())} if prefills[unit] else {}),
             },
             templates=(),
-            make=functools.partial(copies.form, held, prefills[unit] or None),
+            make=functools.partial(copies.form, held, prefills[unit] or None, ids[unit]),
             unit=unit,
             quarter=quarter,
         )
