@@ -175,3 +175,41 @@ def test_the_compact_letter_shows_the_deadline(tmp_path):
     (entry,) = [e for e in manifest(out, "letter") if e["unit"] == "区住建局"]
     text = docx_text(out / entry["path"])
     assert "加强燃气安全管理。（时限：年底前）" in text
+
+
+def test_the_next_forms_carry_what_the_ledger_holds(played, tmp_path, layout):
+    """一表通: after the second quarter is collected, a build prefills the third quarter's forms with each
+    unit's last status and progress; a form sent back unchanged is counted as carried."""
+    out, _, _ = played
+    plan_dir = out.parent / "plan"
+    run("build", "--plan", str(plan_dir), "--out", str(out))
+    forms = {(e["unit"], e["quarter"]): out / e["path"] for e in manifest(out, "form")}
+    ws = load_workbook(forms[("区应急管理局", 3)]).worksheets[0]
+    header = [c.value for c in ws[4]]
+    rows = {
+        ws.cell(r, 2).value: (
+            ws.cell(r, header.index("完成状态") + 1).value,
+            ws.cell(r, header.index("进展情况") + 1).value,
+        )
+        for r in range(5, 8)
+    }
+    assert rows["（二）"] == ("按计划推进", "（二） 已按计划推进 & <检查>")
+    assert rows["（四）"] == ("已完成", "（四） 已按计划推进 & <检查>")  # 已完成 is carried as such
+    first = load_workbook(forms[("区应急管理局", 2)]).worksheets[0]
+    assert first.cell(5, header.index("完成状态") + 1).value is None  # nothing reported before Q2
+    plan = load_plan(plan_dir)
+    views = Views(plan)
+    returns = tmp_path / "q3"
+    for unit in views.assignments:
+        data = forms[(unit, 3)].read_bytes()
+        fill(
+            data,
+            returns / f"{unit}.xlsx",
+            FormsLayout.of(layout),
+            date=dt.date(2025, 10, 5),
+            status=lambda key, unit=unit: (
+                "按计划推进" if unit == "区应急管理局" and key == "（二）" else "已完成"
+            ),
+        )
+    shown = run("collect", "--quarter", "3", str(returns), "--plan", str(plan_dir), "--out", str(out))
+    assert "项沿用上期状态和进展（未改动），0 项为新填报" in shown

@@ -13,6 +13,7 @@ from generators.collect.tally import Tally
 from generators.errors import FAILED
 from generators.formspec import FormsLayout
 from generators.layout import Layout, load_layout
+from generators.ledger.carry import carried
 from generators.ledger.rebuild import quarter_tally
 from generators.ledger.record import Recorded
 from generators.ledger.store import LedgerError, LedgerPaths
@@ -37,6 +38,8 @@ class CollectOutcome:
     ledger: LedgerPaths | None = None
     recorded: Recorded | None = None  # what the ledger took (None with no_ledger or when it refused)
     ledger_error: str | None = None  # the ledger refused (exit 2); the message says what was written
+    carried: int = 0  # 一表通: accepted rows whose status and progress are the unit's last ones, unchanged
+    changed: int = 0  # accepted rows the unit wrote anew (or reported for the first time)
 
 
 def collect(
@@ -68,6 +71,7 @@ def collect(
         outcome.empty = _empty(folder, out_dir, plan, layout, collection)
         return outcome
     tally = Tally(views, FormsLayout.of(layout), collection)  # one tally: summary, 通报 and ledger
+    outcome.carried, outcome.changed = _carried_rows(plan, views, layout, collection)
     artifacts = summary_artifacts(plan, views, layout, collection, tally)
     with transaction(out_dir, COLLECTED_KINDS) as tx:  # this quarter's summary replaced, the others kept
         if no_ledger:
@@ -97,6 +101,22 @@ def collect(
                     return outcome
     outcome.written = [str(out_dir / artifact.path) for artifact in artifacts]
     return outcome
+
+
+def _carried_rows(plan: Plan, views: Views, layout: Layout, collection: Collection) -> tuple[int, int]:
+    """一表通: of the accepted rows, how many carry the unit's last status and progress unchanged (the form
+    came prefilled with them) and how many the unit wrote anew."""
+    before = carried(plan, views, layout)  # the ledger before this period's returns are recorded
+    kept = new = 0
+    for unit, verdict in collection.reports.items():
+        for key, row in verdict.rows.items():
+            last = before.before(unit, key, collection.quarter)
+            same = last is not None and (row.values.get("status"), row.values.get("progress")) == (
+                last.status,
+                last.progress,
+            )
+            kept, new = (kept + 1, new) if same else (kept, new + 1)
+    return kept, new
 
 
 def _empty(folder: Path, out_dir: Path, plan: Plan, layout: Layout, collection: Collection) -> str:

@@ -189,6 +189,8 @@ def collect_command(
     if done.ledger is not None and done.recorded is not None:
         echo_recorded(done.ledger, done.collection.quarter, done.recorded)
     _echo_groups(done.counted or done.collection, cycle_of(plan_dir), done.collection)
+    if done.carried:  # 一表通: the forms came prefilled with what the ledger held
+        click.echo(f"  其中 {done.carried} 项沿用上期状态和进展（未改动），{done.changed} 项为新填报。")
     for path in done.written:
         click.echo(f"写入  {path}")
 
