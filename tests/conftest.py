@@ -227,8 +227,12 @@ def full_output(tmp_path_factory) -> Path:
     """output/ after one full build of the real plan (never modify it: copy it with `output_copy`)."""
     from generators.pipeline import build
 
-    out = tmp_path_factory.mktemp("full") / "output"
-    build(PLAN_DIR, out)
+    # from a copy of plan/: the repository plan's ledger (a session folder other tests collect into) would
+    # prefill its forms (一表通) depending on which tests ran first
+    root = tmp_path_factory.mktemp("full")
+    shutil.copytree(PLAN_DIR, root / "plan")
+    out = root / "output"
+    build(root / "plan", out)
     return out
 
 
