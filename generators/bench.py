@@ -2,20 +2,24 @@
 
     .venv/bin/python -m generators.bench [--plan plan] [--sizes 1000 2000] [--measures 400]
 
-(a) naive: every document of every renderer made one after another the plain way — a fresh DocxTemplate
-    per .docx (load, render with the strict autoescaping env, save), the openpyxl workbook per .xlsx
-    saved with wb.save();
-(b) `plandocs build --clean`; (c) the same build again (nothing to do);
+(a) naive: the frozen baseline (generators/bench_naive.py, the same loop every release), against
+(b) `plandocs build --clean` in the same process, in pairs (a, b, a, b …, --rounds): the median of the
+    pairs' ratios is speedup_vs_naive; (c) the same build again (nothing to do);
 (d) synthetic city-scale plans (tools/make_city_plan.py), each built in its own process so that its
     peak memory is its own (the largest of that process and its workers);
 (e) `plandocs pdf` on (b)'s output: every document converted, then again with nothing to do (the
     command as `make pdf` runs it, in its own process; skipped without LibreOffice);
 (f) the year at city scale: four quarters of synthetic returns from every unit of the largest plan
     (generators/ledger/synthetic.py, not timed) collected and recorded in the ledger, then the year
-    workbook built — in its own process, timed together, with its peak memory.
-Ends with the lines the issues ask for: speedup_vs_naive, noop_fraction, scale_units_per_s,
-scale_peak_rss_mb, pdf_full_s, pdf_noop_s, ledger_s (and ledger_peak_rss_mb). Timings depend on the
-machine and its load; run it on a quiet machine.
+    workbook built — in its own process, timed together, with its peak memory;
+(g) whole processes as the office runs them — build --clean, build with nothing changed, --help, check —
+    taken in turn, --rounds times, medians;
+(h) the workbench (generators/bench_serve.py): every page of a real `plandocs serve` on 127.0.0.1
+    requested --requests times, for the seed plan and the largest city plan.
+Ends with the lines the issues ask for: speedup_vs_naive, naive_s, noop_fraction, scale_units_per_s,
+scale_peak_rss_mb, pdf_full_s, pdf_noop_s, build_clean_s, build_noop_s, help_s, check_s, serve_p95_ms,
+serve_city_p95_ms, ledger_s (and ledger_peak_rss_mb). Timings depend on the machine and its load: compare
+ratios taken in one run, and medians.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import gc
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,47 +39,13 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+from generators import bench_serve
+from generators.bench_naive import naive
+
 T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parent.parent
 CITY_TOOL = ROOT / "tools" / "make_city_plan.py"
-
-
-def naive(plan_dir: Path, out: Path) -> int:
-    """Make every artifact with plain docxtpl / openpyxl calls, one after another; return the count."""
-    from docxtpl import DocxTemplate
-    from jinja2 import Environment, StrictUndefined
-
-    from generators.context import BuildContext
-    from generators.layout import load_layout
-    from generators.pipeline import _modules
-    from generators.plan import load_plan
-    from generators.render import annex_xlsx, forms, matrix
-    from generators.views import Views
-
-    plan = load_plan(plan_dir)
-    views, layout = Views(plan), load_layout()
-    workbooks = {  # the renderers' own openpyxl code, per xlsx kind
-        "annex-xlsx": lambda job: annex_xlsx.build(job.inputs["context"], layout, plan),
-        "matrix": lambda job: matrix.workbook(plan, views, layout),
-        "form": lambda job: forms.build_form(plan, views, layout, job.quarter, views.assignments[job.unit]),
-    }
-    count = 0
-    for _, module in _modules(None):
-        for job in module.jobs(BuildContext.of(plan, layout, views)):
-            target = out / f"{count:05d}{Path(job.path).suffix}"
-            if job.kind in workbooks:
-                workbooks[job.kind](job).save(target)
-            elif isinstance(job.inputs, dict) and "context" in job.inputs:
-                document = DocxTemplate(job.templates[0])
-                document.render(
-                    job.inputs["context"], Environment(autoescape=True, undefined=StrictUndefined)
-                )
-                document.save(target)
-            else:  # a document whose context is not plain data (修改对照表): its own renderer
-                target.write_bytes(job.make())
-            count += 1
-    return count
 
 
 def timed(action: Callable[[], T]) -> tuple[float, T]:
@@ -197,6 +168,32 @@ def pdf_run(plan_dir: Path, out: Path) -> float:
     return time.perf_counter() - started
 
 
+def whole_process(*arguments: str) -> float:
+    """Seconds of one `plandocs ARGUMENTS` as the office runs it: a fresh process, start-up included."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "generators", *arguments],
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+def process_figures(plan_dir: Path, out: Path, rounds: int) -> dict[str, float]:
+    """Medians over `rounds` of whole-process runs, taken in turn (clean build, no-op build, --help, check)
+    so that a drift in the machine's speed touches each figure alike."""
+    folders = ("--plan", str(plan_dir), "--out", str(out))
+    runs: dict[str, list[float]] = {"build_clean_s": [], "build_noop_s": [], "help_s": [], "check_s": []}
+    for _ in range(rounds):
+        runs["build_clean_s"].append(whole_process("build", "--clean", *folders))
+        runs["build_noop_s"].append(whole_process("build", *folders))
+        runs["help_s"].append(whole_process("--help"))
+        runs["check_s"].append(whole_process("check", "--plan", str(plan_dir)))
+    return {name: statistics.median(values) for name, values in runs.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plan", type=Path, default=ROOT / "plan")
@@ -205,6 +202,8 @@ def main() -> None:
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--ledger-child", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--ledger-only", action="store_true", help="只测 (e) 年度台账")
+    parser.add_argument("--rounds", type=int, default=3, help="成对测量的轮数（取中位数）")
+    parser.add_argument("--requests", type=int, default=10, help="工作台每个页面请求的次数")
     args = parser.parse_args()
     if args.child:
         build_child(*args.child)
@@ -224,8 +223,15 @@ def main() -> None:
         work = Path(tmp)
         for name in ("naive", "build"):
             (work / name).mkdir()
-        naive_s, count = timed(lambda: naive(args.plan, work / "naive"))
-        build_s, result = timed(lambda: build(args.plan, work / "build", clean=True))
+        # (a) against (b) in pairs, naive then build, round after round: the ratio of each pair, the median
+        pairs = []
+        for _ in range(max(1, args.rounds)):
+            naive_s, count = timed(lambda: naive(args.plan, work / "naive"))
+            build_s, result = timed(lambda: build(args.plan, work / "build", clean=True))
+            pairs.append((naive_s, build_s))
+        naive_s = statistics.median(n for n, _ in pairs)
+        build_s = statistics.median(b for _, b in pairs)
+        speedup = statistics.median(n / b for n, b in pairs)
         noop_s, again = timed(lambda: build(args.plan, work / "build"))
         print(f"{'':<30}{'files':>8}{'seconds':>10}")
         for label, files, seconds in (
@@ -254,15 +260,33 @@ def main() -> None:
             print(f"\n(e) plandocs pdf: full conversion {pdf_times[0]:.1f} s, no-op {pdf_times[1]:.2f} s")
         else:
             print("\n(e) plandocs pdf: skipped, LibreOffice (soffice) not installed")
+        print(f"\n(g) whole processes, median of {args.rounds} rounds taken in turn")
+        figures = process_figures(args.plan, work / "process", args.rounds)
+        for name, seconds in figures.items():
+            print(f"    {name[:-2]:<14}{seconds:>8.2f} s")
+        print(f"\n(h) the workbench: each page requested {args.requests} times (plandocs serve, 127.0.0.1)")
+        serve_seed = bench_serve.report(
+            "seed", bench_serve.serve_pages(ROOT, args.plan, work / "build", args.requests)
+        )
+        largest_plan = work / f"plan{max(args.sizes)}"
+        serve_city = bench_serve.report(
+            f"city {max(args.sizes)} units",
+            bench_serve.serve_pages(ROOT, largest_plan, work / f"out{max(args.sizes)}", args.requests),
+        )
         year = ledger_year(max(args.sizes), args.measures, work)
     largest = scale[-1]
-    print(f"speedup_vs_naive={naive_s / build_s:.2f}")
+    print(f"speedup_vs_naive={speedup:.2f}  (median of {len(pairs)} paired ratios)")
+    print(f"naive_s={naive_s:.2f}")
     print(f"noop_fraction={noop_s / build_s:.4f}")
     print(f"scale_units_per_s={largest['units'] / largest['seconds']:.1f}")
     print(f"scale_peak_rss_mb={max(row['peak_mb'] for row in scale):.0f}")
     if pdf_times:
         print(f"pdf_full_s={pdf_times[0]:.1f}")
         print(f"pdf_noop_s={pdf_times[1]:.2f}")
+    for name, seconds in figures.items():
+        print(f"{name}={seconds:.2f}")
+    print(f"serve_p95_ms={serve_seed:.0f}")
+    print(f"serve_city_p95_ms={serve_city:.0f}")
     report_ledger(year)
 
 
