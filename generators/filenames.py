@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from .errors import UnsafePath
+from .invisible import is_invisible
 
 FORBIDDEN = '/\\:*?"<>|'  # not allowed in a file name on Windows (and / nowhere)
 MAX_CHARS = 60
@@ -47,8 +48,20 @@ def name_problem(name: str) -> tuple[int, str] | None:
 
 def shown(text: str, limit: int = 70) -> str:
     """Text for a message: control characters written as escapes, long text shortened."""
-    out = "".join(ch if ch.isprintable() or ch == " " else f"\\u{ord(ch):04x}" for ch in text)
+    out = escaped(text)
     return out if len(out) <= limit else out[: limit - 1] + "…"
+
+
+def escaped(text: str) -> str:
+    """Text for a console line, every character that could hide or forge something written as an escape:
+    control characters and line breaks (a newline in a file name would start a line of its own), format
+    characters (zero-width joiners, bidi marks), odd spaces and fillers (invisible.py)."""
+    return "".join(f"\\u{ord(ch):04x}" if is_invisible(ch) else ch for ch in text)
+
+
+def shown_path(path: object) -> str:
+    """A path for a message (see escaped)."""
+    return escaped(str(path))
 
 
 def safe_name(name: str) -> str:

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 from .artifact import Artifact
 from .errors import BuildLocked, OutputDamaged, UnsafePath
+from .filenames import shown_path
+from .guard import MARKER, Inputs, claim_output
 from .model import Plan
 
 if TYPE_CHECKING:
@@ -31,6 +33,9 @@ __all__ = ["BuildLocked", "OutputDamaged", "UnsafePath"]
 
 MANIFEST = "manifest.json"
 LOCK = ".plandocs.lock"
+# plandocs' own bookkeeping in output/ (the marker, the lock, the switch's journal and its report); the
+# staging folders (.staging-<pid>) and temporary files (.tmp-<hex>) are its own too (own_file).
+BOOKKEEPING = (MARKER, LOCK, ".plandocs-switch.json", ".plandocs-unreported.json")
 CLEAN_ADVICE = "请运行 plandocs build --clean 重新生成"
 
 
@@ -60,6 +65,11 @@ def atomic_write(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def own_file(name: str) -> bool:
+    """A name in output/ that only plandocs' own bookkeeping uses (not the manifest: that one is read)."""
+    return name in BOOKKEEPING or name.startswith((".staging-", ".tmp-"))
 
 
 def path_problem(relative: object) -> str | None:
@@ -151,16 +161,21 @@ def read_only(out_dir: Path) -> str:
 
 
 @contextlib.contextmanager
-def build_lock(out_dir: Path) -> Iterator[int]:
-    """Serialise builds into the same output/: a second one fails at once with a clear message. On taking
-    the lock, a switch a killed command left half done is finished (staging.recover).
+def build_lock(out_dir: Path, inputs: Inputs | None = None) -> Iterator[int]:
+    """Serialise builds into the same output/: a second one fails at once with a clear message. First the
+    folder is claimed (guard.claim_output: never one of the user's folders, never a folder of other
+    files); on taking the lock, a switch a killed command left half done is finished (staging.recover).
     Yields the lock's file descriptor (worker processes close their inherited copy)."""
     from .staging import recover, sweep
 
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        claim_output(out_dir, inputs or Inputs(), own_file)
     except (FileExistsError, NotADirectoryError) as err:
-        raise OutputDamaged(f"{out_dir} 是一个文件，应是输出文件夹：请移走或改名后重新运行") from err
+        raise OutputDamaged(
+            f"{shown_path(out_dir)} 是一个文件，应是输出文件夹：请移走或改名后重新运行"
+        ) from err
+    if not out_dir.is_dir():
+        raise OutputDamaged(f"{shown_path(out_dir)} 是一个文件，应是输出文件夹：请移走或改名后重新运行")
     # Read-only is enough for flock: a read-only output/ can still be checked when nothing changes.
     try:
         fd = os.open(out_dir / LOCK, os.O_RDONLY | os.O_CREAT, 0o666)
@@ -200,12 +215,14 @@ def transaction(
     rewrite: bool = False,
     tolerant: bool = False,
     strict: bool = False,
+    inputs: Inputs | None = None,
 ) -> Iterator[Transaction]:
     """Hold the lock on output/ (build_lock) and open one command's transaction over it: `kinds` are the
     manifest kinds the command owns (build, collect, pdf … each declares its own). Read the manifest as
     read_manifest does (`tolerant`, `strict`); `rewrite` (build --clean) stages every file even when
-    output/ already holds its bytes. Whatever is staged and not committed is discarded on the way out."""
-    with build_lock(out_dir) as lock_fd:
+    output/ already holds its bytes. `inputs` are the command's own folders (plan, templates, returns),
+    never taken as output/. Whatever is staged and not committed is discarded on the way out."""
+    with build_lock(out_dir, inputs) as lock_fd:
         tx = Transaction(out_dir, kinds, read_manifest(out_dir, tolerant, strict), lock_fd, rewrite, strict)
         try:
             yield tx

@@ -7,6 +7,7 @@ import ctypes
 import importlib
 import multiprocessing
 import os
+import re
 import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -19,6 +20,7 @@ from .context import Base, BuildContext
 from .diff import diff_plans
 from .diff.revision import load_base
 from .fingerprint import build_key, fingerprint
+from .guard import Inputs
 from .layout import TEMPLATES_DIR, load_layout
 from .ledger.carry import carried, ledger_digest
 from .model import Plan
@@ -75,6 +77,7 @@ class BuildResult:
     reprint_units: list[str] = field(default_factory=list)  # units whose existing letters changed
     new_letter_units: list[str] = field(default_factory=list)  # units that get a letter for the first time
     withdrawn_units: list[str] = field(default_factory=list)  # units whose letters were removed
+    kept: list[str] = field(default_factory=list)  # build --clean: files in output/ plandocs did not write
 
 
 BUILD_KEY = "build"  # manifest key: the inputs of the last full build (fingerprint.build_key)
@@ -217,25 +220,31 @@ def produce(
     return entries, len(pending)
 
 
-def _unlisted(out_dir: Path, listed: set[str]) -> list[str]:
-    """For build --clean: what output/ holds that no manifest entry names (strays, a file where a folder
-    belongs, a folder where a file belongs), but for plandocs' own files; folders that hold listed files
-    are walked, any other is taken whole."""
+TEMPORARY = re.compile(r"\.tmp-[0-9a-f]{12}")  # output.atomic_write's temporary names
+
+
+def _unlisted(out_dir: Path, listed: set[str]) -> tuple[list[str], list[str]]:
+    """For build --clean: what output/ holds that no manifest entry names, but for plandocs' own files,
+    split into (the temporary files a killed write of plandocs left: removed, everything else: kept).
+    --clean deletes only what plandocs wrote; a file someone put into output/ is named, never deleted.
+    Folders that hold listed files are walked, any other is named whole."""
     folders = {"/".join(p.split("/")[:depth]) for p in listed for depth in range(1, p.count("/") + 1)}
-    found = []
+    leftovers, strays = [], []
     for top, dirs, files in os.walk(out_dir):
         rel = Path(top).relative_to(out_dir).as_posix()
         prefix = "" if rel == "." else rel + "/"
         for name in sorted(files):
             path = prefix + name
-            if path not in listed and not (prefix == "" and (name in RESERVED or name.startswith(STAGING))):
-                found.append(path)
+            if TEMPORARY.fullmatch(name):
+                leftovers.append(path)
+            elif path not in listed and not (prefix == "" and (name in RESERVED or name.startswith(STAGING))):
+                strays.append(path)
         for name in sorted(dirs):
             path = prefix + name
             if path not in folders and not (prefix == "" and name.startswith(STAGING)):
-                found.append(path)
+                strays.append(path)
         dirs[:] = sorted(d for d in dirs if prefix + d in folders)
-    return found
+    return leftovers, strays
 
 
 def build(
@@ -251,8 +260,9 @@ def build(
     Nothing in output/ changes until every artifact has rendered, and then all of it changes at once: a bad
     plan, a broken template, an exception or a kill leaves the previous output/ and manifest as they were
     (a kill during the switch itself is finished by the next command). With `clean`, every artifact is
-    rendered and written again and whatever output/ holds besides is removed, but for the files of the
-    other commands (pdf, collect) the manifest lists and that are intact.
+    rendered and written again, and what the old manifest listed and the new one does not is removed (the
+    other commands' files, pdf and collect, are kept when intact); a file plandocs did not write is kept
+    and named (BuildResult.kept). output/ is claimed first (guard.claim_output).
     """
     plan = load_plan(plan_dir)  # raises PlanError before anything is rendered or written
     workers = workers or os.cpu_count() or 1
@@ -264,7 +274,8 @@ def build(
     # the forms carry what ledger/ holds (一表通): a new return there is a new input
     inputs = plan.digest + ledger_digest(plan_dir, plan.meta.year)
     key = build_key(inputs, folders) if full else None
-    with transaction(out_dir, BUILD_KINDS, rewrite=clean, tolerant=clean, strict=True) as tx:
+    own = Inputs(plan=plan_dir, templates=templates_dir)
+    with transaction(out_dir, BUILD_KINDS, rewrite=clean, tolerant=clean, strict=True, inputs=own) as tx:
         unreported = read_unreported(out_dir)  # what a killed build switched in but never reported
         old = {e["path"]: e for e in tx.entries}
         if not clean and key and _up_to_date(tx, key):
@@ -292,12 +303,13 @@ def build(
         report = tx.commit(
             entries,
             fields=manifest_for(plan, [], extra={BUILD_KEY: key} if key else None),
-            more_removes=(lambda listed: _unlisted(out_dir, listed)) if clean else None,
+            more_removes=(lambda listed: _unlisted(out_dir, listed)[0]) if clean else None,
             summary=reported,
         )
         forget_unreported(out_dir)
+        kept = _unlisted(out_dir, {e["path"] for e in tx.entries})[1] if clean else []
     result = BuildResult(
-        plan, entries, report, rendered, summary["reprint"], summary["new"], summary["withdrawn"]
+        plan, entries, report, rendered, summary["reprint"], summary["new"], summary["withdrawn"], kept
     )
     return _with_unreported(result, unreported)
 

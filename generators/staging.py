@@ -20,12 +20,14 @@ import time
 from pathlib import Path
 
 from .errors import OutputDamaged, UnsafePath
+from .filenames import shown_path
+from .guard import MARKER
 from .output import LOCK, MANIFEST, atomic_write, inside, manifest_source, read_only, sha256
 
 STAGING = ".staging"  # prefix: each command stages into its own .staging-<pid>
 JOURNAL = ".plandocs-switch.json"
 UNREPORTED = ".plandocs-unreported.json"  # what an interrupted build did, for the next build to report
-RESERVED = (MANIFEST, LOCK, JOURNAL, UNREPORTED)
+RESERVED = (MANIFEST, LOCK, JOURNAL, UNREPORTED, MARKER)
 GENERATED = "生成的文件名"
 NAME_ADVICE = "请运行 plandocs check 检查 plan/ 中的名称"
 # For tests of a kill during the switch: "N:FILE" makes the switch touch FILE and wait after N moves.
@@ -266,13 +268,13 @@ def _preflight(out_dir: Path, moves: list[str], removes: list[str]) -> None:
             place = out_dir / ancestor
             if os.path.lexists(place) and not place.is_dir():
                 raise OutputDamaged(
-                    f"{place} 是一个文件，这里应是文件夹：请移走或删除它（或运行 plandocs build --clean）后重新运行"
+                    f"{shown_path(place)} 是一个文件，这里应是文件夹：请移走或删除它后重新运行（它不是 plandocs 写的，--clean 也不会删除它）"
                 )
             folders.add(place)
         target = out_dir / path
         if target.is_dir() and path not in removing:
             raise OutputDamaged(
-                f"{target} 是一个文件夹，这里应是文件：请移走或删除它（或运行 plandocs build --clean）后重新运行"
+                f"{shown_path(target)} 是一个文件夹，这里应是文件：请移走或删除它后重新运行（它不是 plandocs 写的，--clean 也不会删除它）"
             )
     folders |= {(out_dir / path).parent for path in removes}
     for folder in sorted(folders):

@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 from generators.cli import main
 
 LOCK = ".plandocs.lock"
+MARKER = ".plandocs-output"  # the claim on output/ (generators/guard.py)
 
 
 def tree(*folders: Path) -> dict[str, str]:
@@ -44,7 +45,9 @@ def assert_manifest_holds(out: Path) -> None:
     for entry in listed:
         data = (out / entry["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["path"]
-    files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != LOCK}
+    files = {
+        p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name not in (LOCK, MARKER)
+    }
     assert files == {e["path"] for e in listed} | {"manifest.json"}
 
 

@@ -1,9 +1,11 @@
 """`plandocs build --clean` on a full output/: every file rebuilt and present with its sha256, the files of
-other commands (pdf, collect) kept, strays gone, and the same result every time."""
+other commands (pdf, collect) kept, a file plandocs did not write named and kept (never deleted), and the
+same result every time."""
 
 from __future__ import annotations
 
 import hashlib
+import shutil
 
 from promises import assert_manifest_holds, manifest, plandocs, tree, write_manifest
 
@@ -36,13 +38,14 @@ def test_clean_on_a_full_output_rebuilds_every_file_and_keeps_other_commands_fil
     assert result.exit_code == 0, result.output
     n = len(before_build)
     assert f"写入 {n} 个" in result.output and f"重新生成 {n} 个" in result.output
-    assert "删除  stray.txt" in result.output
+    assert "保留  stray.txt（不是 plandocs 写的文件，--clean 不删除它）" in result.output
+    assert (out / "stray.txt").read_text() == "x"
+    (out / "stray.txt").unlink()
     assert_manifest_holds(out)
     after = {e["path"]: e["sha256"] for e in manifest(out)["artifacts"]}
     assert {p: s for p, s in after.items() if p not in extra} == before_build  # same bytes, all rebuilt
     for path, content in extra.items():
         assert (out / path).read_bytes() == content
-    assert not (out / "stray.txt").exists()
     assert tree(plan_dir) == plan_before
 
 
@@ -59,22 +62,53 @@ def test_clean_twice_gives_the_same_output(output_copy):
 
 
 def test_clean_mends_a_damaged_output(output_copy):
-    """A garbage manifest, a file where a folder belongs and a folder where a file belongs: --clean
-    starts over and ends with the full, listed output/."""
+    """A garbage manifest: --clean starts over and ends with the full, listed output/."""
     out, plan_dir = output_copy, output_copy.parent / "plan"
     expected = {e["path"]: e["sha256"] for e in manifest(out)["artifacts"]}
     (out / "manifest.json").write_text("{not json", encoding="utf-8")
-    for path in (out / "leaders").iterdir():
-        path.unlink()
-    (out / "leaders").rmdir()
-    (out / "leaders").write_text("a file where a folder belongs")
-    letter = out / "letters" / "区应急局.docx"
-    letter.unlink()
-    letter.mkdir()
-    (letter / "note.txt").write_text("a folder where a file belongs")
+    (out / "letters" / "区应急局.docx").unlink()
 
     result = plandocs("build", "--plan", str(plan_dir), "--out", str(out), "--clean")
 
     assert result.exit_code == 0, result.output
     assert_manifest_holds(out)
     assert {e["path"]: e["sha256"] for e in manifest(out)["artifacts"]} == expected
+
+
+def test_clean_does_not_delete_what_someone_put_where_a_generated_file_goes(output_copy):
+    """A file where a folder belongs, a folder (holding the user's note) where a file belongs: neither was
+    written by plandocs, so --clean names it and stops, changing nothing; moved away, --clean mends."""
+    out, plan_dir = output_copy, output_copy.parent / "plan"
+    expected = {e["path"]: e["sha256"] for e in manifest(out)["artifacts"]}
+    (out / "manifest.json").write_text("{not json", encoding="utf-8")
+    letter = out / "letters" / "区应急局.docx"
+    letter.unlink()
+    letter.mkdir()
+    (letter / "note.txt").write_text("a folder where a file belongs")
+    before = tree(out, plan_dir)
+
+    result = plandocs("build", "--plan", str(plan_dir), "--out", str(out), "--clean")
+
+    assert result.exit_code == 1
+    assert "区应急局.docx 是一个文件夹" in one_line_of(result)
+    assert tree(out, plan_dir) == before
+    for path in (out / "leaders").iterdir():
+        path.unlink()
+    (out / "leaders").rmdir()
+    (out / "leaders").write_text("a file where a folder belongs")
+    shutil.move(letter, out.parent / "moved")
+
+    result = plandocs("build", "--plan", str(plan_dir), "--out", str(out), "--clean")
+    assert result.exit_code == 1
+    assert "leaders 是一个文件" in one_line_of(result)
+    (out / "leaders").unlink()
+    result = plandocs("build", "--plan", str(plan_dir), "--out", str(out), "--clean")
+    assert result.exit_code == 0, result.output
+    assert_manifest_holds(out)
+    assert {e["path"]: e["sha256"] for e in manifest(out)["artifacts"]} == expected
+    assert (out.parent / "moved" / "note.txt").exists()
+
+
+def one_line_of(result):
+    """The failure's line, after the proofreading notes on plan/ the build printed before it."""
+    return [line for line in result.output.splitlines() if "plan/" not in line][-1]

@@ -12,6 +12,7 @@ from generators.collect.collection import Collection
 from generators.collect.tally import Tally
 from generators.errors import FAILED
 from generators.formspec import FormsLayout
+from generators.guard import Inputs, refuse_protected
 from generators.layout import Layout, load_layout
 from generators.ledger.carry import carried
 from generators.ledger.rebuild import quarter_tally
@@ -52,6 +53,8 @@ def collect(
 ) -> CollectOutcome:
     if not folder.is_dir():
         raise Refused(f"{folder}：找不到回收报表所在的文件夹")
+    inputs = Inputs(plan=plan_dir, templates=templates_dir, returns=folder)
+    refuse_protected(out_dir, "output", inputs)  # before any return is read: said first and alone
     if folder.resolve().is_relative_to(out_dir.resolve()):
         # output/forms/… holds the blank forms plandocs sent out: summarising them would send back every unit
         raise Refused(
@@ -73,7 +76,9 @@ def collect(
     tally = Tally(views, FormsLayout.of(layout), collection)  # one tally: summary, 通报 and ledger
     outcome.carried, outcome.changed = _carried_rows(plan, views, layout, collection)
     artifacts = summary_artifacts(plan, views, layout, collection, tally)
-    with transaction(out_dir, COLLECTED_KINDS) as tx:  # this quarter's summary replaced, the others kept
+    with transaction(
+        out_dir, COLLECTED_KINDS, inputs=inputs
+    ) as tx:  # this quarter's summary replaced, others kept
         if no_ledger:
             tx.write(artifacts, plan, replaced=lambda entry: entry.get("quarter") == quarter)
         else:

@@ -44,9 +44,9 @@ def _os_message(err: OSError) -> str:
     if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"没有权限写入 {where}（只读或权限不足）：请检查该文件或文件夹的权限后重新运行。"
     if err.errno == errno.ENOTDIR:
-        return f"{where} 的路径上有一个文件占着文件夹的位置：请移走它（或运行 plandocs build --clean）后重新运行。"
+        return f"{where} 的路径上有一个文件占着文件夹的位置：请移走它后重新运行。"
     if err.errno == errno.EISDIR:
-        return f"{where} 是一个文件夹，这里应是文件：请移走它（或运行 plandocs build --clean）后重新运行。"
+        return f"{where} 是一个文件夹，这里应是文件：请移走它后重新运行。"
     if err.errno == errno.ENOENT:
         return f"找不到 {where}：请检查路径后重新运行。"
     if err.errno == errno.ENAMETOOLONG:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generators.diff import PlanDiff
+from generators.guard import Inputs, check_generated_file
 from generators.model import Plan
 
 from .common import Refused
@@ -24,6 +25,8 @@ def diff(old: str | None, new: str | None, plan_dir: Path, docx_path: Path | Non
     from generators.diff import diff_plans
     from generators.diff.revision import RevisionError, load_side
 
+    if docx_path is not None:  # refused before anything is read or printed
+        check_generated_file(docx_path, ".docx", Inputs(plan=plan_dir))
     try:
         old_plan, old_label = load_side(old, plan_dir)
         new_plan, new_label = load_side(new, plan_dir)

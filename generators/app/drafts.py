@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generators.guard import Inputs, check_plan_folder
 from generators.importer import ImportReport
 from generators.model import Plan
 from generators.plan import PlanError, load_plan
@@ -45,6 +46,7 @@ def import_draft(
     """A revised draft read into plan/; with problems nothing is written."""
     from generators.importer import import_draft as run_import
 
+    check_plan_folder(into, Inputs(plan=into))
     before = _year_of(into)
     report = run_import(draft, into, add_units, no_annex, renumber)
     if report.problems:
@@ -56,6 +58,7 @@ def new_plan(draft: Path, target: Path, renumber: bool = False) -> DraftOutcome:
     """A new plan folder from any district's draft of any year; with problems nothing is made."""
     from generators.importer.newplan import new_plan as run_new
 
+    check_plan_folder(target, Inputs(plan=target))
     report = run_new(draft, target, renumber)
     if report.problems:
         return DraftOutcome(report, None, None)

@@ -12,6 +12,7 @@ from generators.collect.collection import Collection
 from generators.collect.tally import Tally
 from generators.errors import FAILED
 from generators.formspec import FormsLayout
+from generators.guard import Inputs
 from generators.layout import Layout, load_layout
 from generators.ledger.journal import LedgerBusy, ledger_lock
 from generators.ledger.record import Pending, prepare
@@ -73,7 +74,7 @@ def write(
     out_dir: Path, plan: Plan, artifacts: list[Artifact], kinds: frozenset[str], replaced: Callable
 ) -> list[str]:
     """The command's own kinds written as one transaction (every other entry is kept); the paths written."""
-    with transaction(out_dir, kinds) as tx:
+    with transaction(out_dir, kinds, inputs=Inputs.of(plan.directory)) as tx:
         tx.write(artifacts, plan, replaced=replaced)
     return [str(out_dir / artifact.path) for artifact in artifacts]
 

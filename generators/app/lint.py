@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generators.guard import Inputs, check_plan_folder
+
 from .common import Refused
 
 
@@ -20,6 +22,8 @@ def lint(plan_dir: Path, fix_kinds: tuple[str, ...] = ()) -> LintOutcome:
     unknown = [kind for kind in fix_kinds if kind not in KINDS]
     if unknown:
         raise Refused(f"未知的提示类型“{unknown[0]}”，可用：{'、'.join(KINDS)}")
+    if fix_kinds:
+        check_plan_folder(plan_dir, Inputs(plan=plan_dir))
     findings = lint_plan(plan_dir)
     fixed: list = []
     if fix_kinds:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generators.artifact import Artifact
 from generators.filenames import safe_name
+from generators.guard import Inputs
 from generators.output import transaction
 from generators.plan import load_plan
 from generators.views import Views
@@ -46,7 +47,7 @@ def pack(plan_dir: Path, out_dir: Path, templates_dir: Path, units: tuple[str, .
         raise Refused(f"版式配置 {templates_dir / 'layout.yaml'} 中缺少 packages 一节", 1)
     names = {u.name: u.full_name for u in plan.units}
     outcome = PackOutcome()
-    with transaction(out_dir, PACKAGE_KINDS) as tx:
+    with transaction(out_dir, PACKAGE_KINDS, inputs=Inputs(plan=plan_dir, templates=templates_dir)) as tx:
         by_unit: dict[str, list[dict]] = {}
         for entry in tx.entries:
             if entry.get("unit") in holders and entry["kind"] not in PACKAGE_KINDS:

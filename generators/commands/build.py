@@ -8,6 +8,7 @@ import click
 
 from generators.commands.common import Command, out_option, plan_option, templates_option
 from generators.commands.plan_notes import echo_proofreading
+from generators.filenames import shown_path
 
 
 @click.command(cls=Command)
@@ -23,9 +24,11 @@ def build(plan_dir: Path, out_dir: Path, templates_dir: Path, clean: bool) -> No
     echo_proofreading(done.findings)
     result, report = done.result, done.result.report
     for path in report.written:
-        click.echo(f"写入  {path}")
+        click.echo(f"写入  {shown_path(path)}")
     for path in report.removed:
-        click.echo(f"删除  {path}")
+        click.echo(f"删除  {shown_path(path)}")
+    for path in result.kept:
+        click.echo(f"保留  {shown_path(path)}（不是 plandocs 写的文件，--clean 不删除它）")
     for units, what in (
         (result.reprint_units, "分工函有变化、需重新印发的单位"),
         (result.new_letter_units, "新生成分工函的单位"),

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from generators.commands.common import Command, plan_option
+from generators.filenames import shown_path
 
 
 @click.command(cls=Command)
@@ -25,4 +26,4 @@ def diff(old: str, new: str | None, plan_dir: Path, as_json: bool, docx_path: Pa
     done = run_diff(old, new, plan_dir, docx_path)
     click.echo(format_json(done.result) if as_json else format_text(done.result))
     if done.docx is not None:
-        click.echo(f"写入  {done.docx}", err=True)
+        click.echo(f"写入  {shown_path(done.docx)}", err=True)

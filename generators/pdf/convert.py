@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..guard import Inputs
 from ..layout import load_layout
 from ..model import Plan
 from ..output import MANIFEST, Transaction, read_bytes_or_none, sha256, transaction
@@ -112,7 +113,7 @@ def convert_outputs(
     started = time.perf_counter()
     if letters_per_volume is None:
         letters_per_volume = load_layout().letters_per_volume
-    with transaction(out_dir, frozenset({PDF_KIND})) as tx:
+    with transaction(out_dir, frozenset({PDF_KIND}), inputs=Inputs.of(plan.directory)) as tx:
         everything = targets(tx.manifest, letters_per_volume)
         chosen = select(everything, out_dir, paths, kinds)
         run = _Run(tx, plan.meta.date, converter_key())

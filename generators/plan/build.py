@@ -35,6 +35,7 @@ from ..model import (
 from ..numerals import from_chinese, to_chinese
 from ..periods import CYCLES, Cycle, monthly_due_dates
 from ..periods import DEFAULT as CYCLE_DEFAULT
+from .names import fold, how_they_differ, invisible, visible
 from .problems import Location, did_you_mean
 from .schema import Checker, text
 from .yamlnodes import Node
@@ -53,6 +54,39 @@ def check_file_name(node: Node, what: str, check: Checker) -> None:
         lead = len(raw) - len(raw.lstrip())
         where = node.where.shifted(lead + index) if node.plain_one_line else node.where
         check.report(where, f"{what}“{shown(raw.strip())}”{message}（它要用作文件名）")
+
+
+def check_visible(node: Node, what: str, check: Checker) -> None:
+    """A name holds no character nobody can see (names.py): it would make one name two."""
+    raw = str(node.value)
+    found = invisible(raw)
+    if found:
+        index, char = found
+        where = node.where.shifted(index) if node.plain_one_line else node.where
+        check.report(
+            where,
+            f"{what}“{shown(raw.strip())}”含有看不见的{char}，在第 {index + 1} 个字符处，会让同一个名称成为两个："
+            f"请删去它，是否应为“{visible(raw).strip()}”？",
+        )
+
+
+class LookAlikes:
+    """Names of one kind seen so far, by how they read (names.fold): a second name that reads like a first
+    one but is other text (區應急局 beside 区应急局, full-width beside half-width) is reported."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, tuple[str, Location]] = {}
+
+    def add(self, node: Node, what: str, check: Checker) -> None:
+        name = text(node)
+        first = self.seen.setdefault(fold(name), (name, node.where))
+        if first[0] != name and not invisible(name):  # (a hidden character is reported by check_visible)
+            name_at = f"{first[1].file}:{first[1].line}:{first[1].col}"
+            check.report(
+                node.where,
+                f"{what}“{shown(name)}”与 {name_at} 的“{shown(first[0])}”{how_they_differ(name, first[0])}，"
+                f"会被当作两个名称（两份函件、两张报表）：是否应为“{shown(first[0])}”？",
+            )
 
 
 def check_date(node: Node, what: str, check: Checker) -> None:
@@ -573,6 +607,7 @@ def build_units(root: Node, check: Checker) -> tuple[tuple[Unit, ...], tuple[Gro
     units: list[Unit] = []
     seen: dict[str, Location] = {}
     categories = {c.value: c for c in Category}
+    look_alikes = LookAlikes()  # units and groups: one pool of names a task can name
     for cat_name, cat_node in f["单位"].value.items() if "单位" in f else ():
         where = f["单位"].keys[cat_name]
         if cat_name not in categories:
@@ -587,6 +622,10 @@ def build_units(root: Node, check: Checker) -> tuple[tuple[Unit, ...], tuple[Gro
                 continue
             name = text(uf["简称"])
             check_file_name(uf["简称"], "单位简称", check)
+            check_visible(uf["简称"], "单位简称", check)
+            if "全称" in uf:
+                check_visible(uf["全称"], "单位全称", check)
+            look_alikes.add(uf["简称"], "单位简称", check)
             if name in seen:
                 check.report(uf["简称"].where, f"单位“{name}”重复（第一次出现在第 {seen[name].line} 行）")
                 continue
@@ -612,6 +651,8 @@ def build_units(root: Node, check: Checker) -> tuple[tuple[Unit, ...], tuple[Gro
         if gf is None or "名称" not in gf:
             continue
         name = text(gf["名称"])
+        check_visible(gf["名称"], "分组名称", check)
+        look_alikes.add(gf["名称"], "分组名称", check)
         if name in raw or name in seen:
             check.report(gf["名称"].where, f"分组名称“{name}”重复")
             continue
@@ -626,6 +667,7 @@ def build_units(root: Node, check: Checker) -> tuple[tuple[Unit, ...], tuple[Gro
         if "成员" in gf:
             for item in check.text_list(gf["成员"], "成员"):
                 member = text(item)
+                check_visible(item, "分组成员", check)
                 if member not in seen:
                     check.report(item.where, f"分组成员“{member}”不在单位名册中{did_you_mean(member, seen)}")
                 else:
@@ -654,6 +696,7 @@ def build_leaders(root: Node, check: Checker) -> tuple[Leader, ...]:
         return ()
     leaders = []
     seen: set[str] = set()
+    look_alikes = LookAlikes()
     for node in f["区领导"].value:
         lf = check.fields(
             node, "区领导", {"姓名": "text"}, {"职务": "text?", "分管": "text?", "待核实": "bool"}
@@ -661,6 +704,8 @@ def build_leaders(root: Node, check: Checker) -> tuple[Leader, ...]:
         if lf is None or "姓名" not in lf:
             continue
         name = text(lf["姓名"])
+        check_visible(lf["姓名"], "区领导姓名", check)
+        look_alikes.add(lf["姓名"], "区领导姓名", check)
         if " " in name or "\u3000" in name:
             check.report(lf["姓名"].where, f"姓名“{name}”中不要加空格（两字姓名的补位由模板处理）")
         else:

@@ -6,6 +6,8 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .names import fold
+
 
 @dataclass(frozen=True, order=True)
 class Location:
@@ -36,5 +38,7 @@ class PlanError(Exception):
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """'，是否应为“X”？' when a close candidate exists, else ''."""
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
+    candidates = list(candidates)
+    same = [c for c in candidates if fold(c) == fold(name)]  # the same name written otherwise comes first
+    close = same or difflib.get_close_matches(name, candidates, n=1, cutoff=0.5)
     return f"，是否应为“{close[0]}”？" if close else ""

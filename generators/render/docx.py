@@ -10,19 +10,27 @@ template reported to the clerk in one line.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 
 from generators.errors import TemplateBroken
+from generators.filenames import shown, shown_path
 from generators.formats.docx_fast import LOAD_ERRORS, DocProps, PreparedDocx
 from generators.formats.docx_sections import drop_empty_last_section
 from generators.model import Meta
 
+# Sandboxed: a template is a Word file that may come from anywhere; its markup reads the plan's data and
+# nothing else (no attribute walk to os or builtins: `lipsum.__globals__` is a SecurityError).
 # autoescape: a '&' or '<' in the data would otherwise break the XML and silently delete text.
 # StrictUndefined: a misspelt field in a template is an error, not an empty paragraph.
-ENV = Environment(autoescape=True, undefined=StrictUndefined)
+ENV = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
 
 # (template path, mtime_ns) → the template prepared for rendering: a template saved again is prepared
 # again; docxtpl would recompile every part on every render (about 40 % of a render).
@@ -59,7 +67,34 @@ def render(template_path: Path, context: dict[str, Any], meta: Meta, title: str 
     props = DocProps(title=title or meta.title, author=meta.issuer, when=meta_datetime(meta))
     try:
         return prepared.render(context, props, drop_empty_last_section)
+    except SecurityError as err:
+        raise TemplateBroken(
+            f"模板 {shown_path(template_path)} 中的标记“{unsafe_expression(template_path, err)}”试图访问程序内部"
+            f"（不安全的属性），已拒绝，什么也没有生成：模板只能使用计划数据；请改正模板，或从版本库恢复"
+            f"（git checkout -- {shown_path(template_path)}）"
+        ) from err
     except TemplateError as err:  # e.g. a field the template names that the data does not have
         raise TemplateBroken(
             f"模板 {template_path} 中的标记有误（{err}）：请改正模板，或从版本库恢复（git checkout -- {template_path}）"
         ) from err
+
+
+def unsafe_expression(template_path: Path, err: SecurityError) -> str:
+    """The {{ … }} or {% … %} of the template that the sandbox stopped (its text, tags removed): the
+    one naming the refused attribute, else the first that reaches for a _private name."""
+    attribute = re.search(r"attribute '([^']+)'", str(err))
+    wanted = attribute.group(1) if attribute else "_"
+    try:
+        with zipfile.ZipFile(template_path) as docx:
+            xml = " ".join(
+                docx.read(name).decode("utf-8", "replace")
+                for name in docx.namelist()
+                if name.startswith("word/")
+            )
+    except (OSError, zipfile.BadZipFile):
+        return wanted
+    text = html.unescape(re.sub(r"<[^>]+>", "", xml))
+    for found in re.finditer(r"\{[{%].*?[}%]\}", text, re.DOTALL):
+        if wanted in found.group():
+            return shown(found.group(), 120)
+    return wanted

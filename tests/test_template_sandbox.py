@@ -1,0 +1,61 @@
+"""Templates cannot run code: a template is a Word file that may come from anywhere, so its markup is
+rendered in Jinja's sandbox. An attribute walk to os or builtins fails the build with one line naming the
+template and the expression; nothing runs, nothing in output/ or plan/ changes."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import PLAN_DIR, TEMPLATES_DIR
+from docx import Document
+from promises import plandocs, tree
+
+ATTACKS = [
+    "{{ lipsum.__globals__['os'].popen('touch PWNED').read() }}",
+    "{{ cycler.__init__.__globals__.os.system('touch PWNED') }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{% for c in [].__class__.__base__.__subclasses__() %}{{ c }}{% endfor %}",
+    "{{ self._TemplateReference__context }}",
+    "{{ namespace.__init__.__globals__['__builtins__']['open']('PWNED', 'w') }}",
+]
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    shutil.copytree(PLAN_DIR, tmp_path / "plan")
+    shutil.copytree(TEMPLATES_DIR, tmp_path / "templates")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_a_template_that_reaches_for_the_os_fails_the_build_and_runs_nothing(project, attack):
+    template = project / "templates" / "letter.docx"
+    document = Document(str(template))
+    document.add_paragraph(attack)
+    document.save(str(template))
+    assert plandocs("build", "--out", "output").exit_code == 1  # (a first build with the bad template)
+    before = tree(project)
+
+    result = plandocs("build", "--out", "output", "--plan", "plan", "--templates", "templates")
+
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if not line.startswith("plan/")]
+    assert len(lines) == 1, result.output
+    line = lines[0]
+    assert "letter.docx" in line and "不安全" in line and "已拒绝" in line, line
+    assert attack.split("(")[0][:20] in line, line  # the expression itself, as the template has it
+    assert "Traceback" not in result.output and "access to attribute" not in line
+    assert not (project / "PWNED").exists()
+    assert tree(project) == before
+
+
+def test_the_environment_is_sandboxed_strict_and_escaping():
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from generators.render.docx import ENV
+
+    assert isinstance(ENV, SandboxedEnvironment)
+    assert ENV.undefined is StrictUndefined and ENV.autoescape is True
