@@ -40,7 +40,9 @@ def add_unit(plan_dir, name: str) -> int:
     path = plan_dir / "units.yaml"
     content = path.read_text(encoding="utf-8")
     line = content[: content.index(UNITS_LINE)].count("\n") + 1
-    path.write_text(content.replace(UNITS_LINE, f"    - {{简称: {name}, 全称: 某单位}}\n{UNITS_LINE}", 1), "utf-8")
+    path.write_text(
+        content.replace(UNITS_LINE, f"    - {{简称: {name}, 全称: 某单位}}\n{UNITS_LINE}", 1), "utf-8"
+    )
     return line
 
 
