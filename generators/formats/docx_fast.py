@@ -33,6 +33,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import html
 import io
 import re
 import zipfile
@@ -189,3 +190,19 @@ class PreparedDocx:
 def _deflated(data: bytes) -> Deflated:
     """Headers and footers mostly come out the same in every document: compress each version once."""
     return Deflated.of(data)
+
+
+def markup(data: bytes) -> list[str]:
+    """The Jinja markup of a .docx template ({{ … }}, {% … %}) as its text reads, XML tags removed (Word
+    splits one expression over runs): for messages that quote a template."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as docx:
+            xml = " ".join(
+                docx.read(name).decode("utf-8", "replace")
+                for name in docx.namelist()
+                if name.startswith("word/")
+            )
+    except zipfile.BadZipFile:
+        return []
+    text = html.unescape(re.sub(r"<[^>]+>", "", xml))
+    return [found.group() for found in re.finditer(r"\{[{%].*?[}%]\}", text, re.DOTALL)]

@@ -10,9 +10,7 @@ template reported to the clerk in one line.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from generators.errors import TemplateBroken
 from generators.filenames import shown, shown_path
-from generators.formats.docx_fast import LOAD_ERRORS, DocProps, PreparedDocx
+from generators.formats.docx_fast import LOAD_ERRORS, DocProps, PreparedDocx, markup
 from generators.formats.docx_sections import drop_empty_last_section
 from generators.model import Meta
 
@@ -80,21 +78,12 @@ def render(template_path: Path, context: dict[str, Any], meta: Meta, title: str 
 
 
 def unsafe_expression(template_path: Path, err: SecurityError) -> str:
-    """The {{ … }} or {% … %} of the template that the sandbox stopped (its text, tags removed): the
-    one naming the refused attribute, else the first that reaches for a _private name."""
+    """The {{ … }} or {% … %} of the template that the sandbox stopped: the one naming the refused
+    attribute, else the first that reaches for a _private name."""
     attribute = re.search(r"attribute '([^']+)'", str(err))
     wanted = attribute.group(1) if attribute else "_"
     try:
-        with zipfile.ZipFile(template_path) as docx:
-            xml = " ".join(
-                docx.read(name).decode("utf-8", "replace")
-                for name in docx.namelist()
-                if name.startswith("word/")
-            )
-    except (OSError, zipfile.BadZipFile):
-        return wanted
-    text = html.unescape(re.sub(r"<[^>]+>", "", xml))
-    for found in re.finditer(r"\{[{%].*?[}%]\}", text, re.DOTALL):
-        if wanted in found.group():
-            return shown(found.group(), 120)
-    return wanted
+        found = [m for m in markup(template_path.read_bytes()) if wanted in m]
+    except OSError:
+        found = []
+    return shown(found[0], 120) if found else wanted
