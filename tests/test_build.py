@@ -46,7 +46,7 @@ def test_manifest_lists_every_file_with_its_hash(built):
         data = (out / entry["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
         assert len(entry["inputs"]) == 64
-    files = set(digests(out)) - {"manifest.json"}
+    files = set(digests(out)) - {"manifest.json", ".plandocs-output"}  # + the claim on output/
     assert files == {e["path"] for e in manifest["artifacts"]}
 
 
@@ -113,13 +113,17 @@ def test_broken_template_leaves_output_untouched(plan_copy, tmp_path):
     assert digests(out) == before
 
 
-def test_clean_build_removes_strays(plan_copy, tmp_path):
+def test_clean_build_keeps_and_names_strays_and_removes_its_own_leftovers(plan_copy, tmp_path):
+    """--clean deletes only what plandocs wrote: a file someone put there is named and kept; a temporary
+    file a killed write of plandocs left (.tmp-<hex>) goes."""
     out = tmp_path / "out"
     build(plan_copy, out)
     (out / "stray.txt").write_text("x")
+    (out / "letters" / ".tmp-0123456789ab").write_bytes(b"half a letter")
     result = CliRunner().invoke(main, ["build", "--plan", str(plan_copy), "--out", str(out), "--clean"])
     assert result.exit_code == 0, result.output
-    assert not (out / "stray.txt").exists()
+    assert (out / "stray.txt").read_text() == "x" and "保留  stray.txt" in result.output
+    assert not (out / "letters" / ".tmp-0123456789ab").exists()
     assert "manifest.json" in os.listdir(out)
 
 

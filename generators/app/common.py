@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 
 from generators.errors import BAD_INPUT, FAILED, UserError
+from generators.filenames import escaped
 from generators.periods import Cycle
 from generators.plan import PlanError
 
@@ -26,10 +27,10 @@ def failure(err: BaseException) -> tuple[list[str], int]:
     if isinstance(err, PlanError):
         lines = [str(problem) for problem in err.problems]
         return [*lines, f"计划数据有 {len(err.problems)} 处问题，未生成任何文件。"], BAD_INPUT
-    if isinstance(err, UserError):
-        return [str(err)], err.exit_code
+    if isinstance(err, UserError):  # (paths and names in it: a control character forges no line)
+        return [escaped(str(err))], err.exit_code
     if isinstance(err, OSError):
-        return [_os_message(err)], FAILED
+        return [escaped(_os_message(err))], FAILED
     if isinstance(err, MemoryError):
         return ["内存不足，命令已停止：请关闭其他程序后重新运行。"], FAILED
     if isinstance(err, KeyboardInterrupt):

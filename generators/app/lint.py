@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generators.guard import Inputs, check_plan_folder
+from generators.plan import PlanError, undecodable
 
 from .common import Refused
 
@@ -24,6 +25,8 @@ def lint(plan_dir: Path, fix_kinds: tuple[str, ...] = ()) -> LintOutcome:
         raise Refused(f"未知的提示类型“{unknown[0]}”，可用：{'、'.join(KINDS)}")
     if fix_kinds:
         check_plan_folder(plan_dir, Inputs(plan=plan_dir))
+    if unreadable := undecodable(plan_dir):  # said first and alone: no hint from text read wrongly
+        raise PlanError(unreadable)
     findings = lint_plan(plan_dir)
     fixed: list = []
     if fix_kinds:

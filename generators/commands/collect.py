@@ -16,6 +16,7 @@ from generators.commands.common import (
     templates_option,
 )
 from generators.commands.ledger import echo_recorded
+from generators.filenames import shown_path
 from generators.numerals import to_chinese
 from generators.periods import DEFAULT as CYCLE_DEFAULT
 from generators.periods import Cycle
@@ -82,7 +83,7 @@ def _echo_list(label: str, items: list[str]) -> None:
 def _echo_verdict(verdict: Verdict, folder: Path) -> None:
     from generators.collect import Outcome, cells
 
-    name = cells.shown(str(verdict.path.relative_to(folder)))
+    name = shown_path(cells.shown(str(verdict.path.relative_to(folder))))  # a newline in it forges no line
     quarter = f"，第{to_chinese(verdict.quarter)}季度" if verdict.quarter else ""
     if verdict.unit:
         who = f"{verdict.unit}{quarter}"
@@ -95,7 +96,7 @@ def _echo_verdict(verdict: Verdict, folder: Path) -> None:
     elif verdict.outcome is Outcome.REJECTED:
         click.echo(f"拒收  {name}：{who + '；' if who else ''}{_located(verdict.errors[0])}")
     elif verdict.outcome is Outcome.SUPERSEDED:
-        click.echo(f"不采用  {name}：{who}；采用 {verdict.superseded_by}")
+        click.echo(f"不采用  {name}：{who}；采用 {shown_path(verdict.superseded_by)}")
     else:
         click.echo(f"{verdict.outcome.value}  {name}：{verdict.warnings[0]}")
         return
@@ -128,11 +129,11 @@ def _echo_groups(collection: Collection, cycle: Cycle, batch: Collection) -> Non
     if collection.returned:
         click.echo(f"  退回（{len(collection.returned)} 个，请通知其修改后重报）：")
         for unit, verdict in collection.returned.items():
-            click.echo(f"    {unit}：{verdict.name}：{collection.reason(unit)}")
+            click.echo(f"    {unit}：{shown_path(verdict.name)}：{collection.reason(unit)}")
     if collection.not_reported:
         click.echo(f"  未报送（{len(collection.not_reported)} 个）：{'、'.join(collection.not_reported)}")
     if batch.unmatched:
-        names = "、".join(v.name for v in batch.unmatched)
+        names = "、".join(shown_path(v.name) for v in batch.unmatched)
         click.echo(f"  另有 {len(batch.unmatched)} 个文件无法对应到任何单位，未计入：{names}")
 
 
@@ -206,4 +207,4 @@ def _withdraw(plan_dir: Path, out_dir: Path, templates_dir: Path, unit: str, qua
         f"该单位本季度改为未报送{kept}（记录.csv 中记有此次撤回）。"
     )
     for path in done.written:
-        click.echo(f"写入  {path}")
+        click.echo(f"写入  {shown_path(path)}")

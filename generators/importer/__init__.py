@@ -16,7 +16,8 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from ..plan import PLAN_FILES, PlanError, load_plan
+from ..plan import PLAN_FILES, PlanError, load_plan, undecodable
+from ..textstyle import TextStyle
 from .context import ImportContext
 from .cycle import CYCLE_KEYS
 from .docx import DocxUnreadable
@@ -67,6 +68,9 @@ def import_draft(
             f"{into / 'meta.yaml'}：缺少计划基本信息（发文机关、成文日期等不在草稿中），请先放入"
         )
         return report
+    if unreadable := undecodable(into):  # said first and alone
+        report.problems.extend(str(problem) for problem in unreadable)
+        return report
     ctx = ImportContext(shown, read_registry(into), add_unknown=add_units, renumber=renumber)
     imported = parse_draft(draft, ctx)
     if imported.tasks is None and (into / "tasks.yaml").exists() and not no_annex:
@@ -96,6 +100,8 @@ def import_draft(
                     target.unlink()
                     report.removed.append(target)
                 continue
+            if target.exists():  # the office's file keeps its line endings and its BOM, byte for byte
+                TextStyle.of(target.read_bytes()).restyle(staged)
             if target.exists() and target.read_bytes() == staged.read_bytes():
                 report.unchanged.append(target)
             else:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..output import atomic_write
 from ..plan import PLAN_FILES, PlanError, load_plan
+from ..textstyle import TextStyle
 from .scan import Finding
 
 
@@ -63,6 +64,6 @@ def apply_fixes(plan_dir: Path, warnings: list[Finding], kinds: set[str]) -> lis
             raise FixError(first.replace(str(trial), str(plan_dir))) from err
     for path, text in new_texts.items():
         mode = path.stat().st_mode
-        atomic_write(path, text.encode("utf-8"))
+        atomic_write(path, TextStyle.of(path.read_bytes()).encode(text))  # its CRLF and BOM kept
         path.chmod(mode)
     return chosen

@@ -199,10 +199,15 @@ class _Run:
         if todo and find_soffice() is None:
             raise LibreOfficeMissing
         work = [Source(t.source, sources[t.source]) for t in todo]
+        if work:
+            from .join import pdf_problem  # pypdf: only when there is something to check
         for result in convert_many(work, batch_size=batch_size, on_progress=on_progress):
             target = by_source[result.name]
             if result.pdf is None:
                 report.failed.append((target.source, result.reason))
+                continue
+            if problem := pdf_problem(result.pdf):  # checked before the manifest records it
+                report.failed.append((target.source, f"LibreOffice 生成的 PDF {problem}，未记录"))
                 continue
             source = sources[target.source]
             pdf = stable_pdf(result.pdf, source, self.date)

@@ -22,6 +22,20 @@ def page_count(data: bytes) -> int:
     return len(PdfReader(BytesIO(data)).pages)
 
 
+def pdf_problem(data: bytes) -> str | None:
+    """Why bytes a converter handed back are not a PDF to record (None when it opens and has pages)."""
+    if not data.startswith(b"%PDF-"):
+        return "不是 PDF 文件"
+    try:
+        reader = PdfReader(BytesIO(data), strict=False)
+        pages = len(reader.pages)
+        if pages:
+            reader.pages[0].mediabox  # noqa: B018 — a page without a size is no page to print
+    except Exception:  # noqa: BLE001 — pypdf raises many kinds for damaged files: every one means "damaged"
+        return "已损坏，无法打开"
+    return None if pages else "没有任何页"
+
+
 def join_letters(letters: Iterable[tuple[str, bytes]]) -> bytes:
     """letters: (unit name, PDF bytes) in print order. A blank page follows every odd-length letter."""
     writer = PdfWriter()

@@ -47,8 +47,10 @@ def converter_env() -> dict[str, str]:
     return {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)}
 
 
-# A converter that prints no "convert …" line for this long is taken to hang: LibreOffice reports each
-# file as it goes, and the slowest document here (the opinion) takes a few seconds.
+# A converter that reports no new file ("convert … -> …") for this long is taken to hang: LibreOffice
+# reports each file as it goes, and the slowest document here (the opinion) takes a few seconds. Other
+# output does not count as progress (a converter that keeps printing warnings still hangs), and a batch
+# never runs longer than one such period per file and one more, whatever it prints.
 IDLE_TIMEOUT_S = 120.0
 
 
@@ -99,16 +101,20 @@ def run_soffice(
             errors="replace",
             start_new_session=True,  # so a timeout can end soffice and the helpers it starts
         )
-        watchdog = _Watchdog(process.pid, idle_timeout_s)
+        total_s = idle_timeout_s * (len(sources) + 1)
+        watchdog = _Watchdog(process.pid, idle_timeout_s, total_s)
         output: list[str] = []
+        seen: set[Path] = set()
         try:
             assert process.stdout is not None
             for line in process.stdout:
                 output.append(line)
-                watchdog.reset()
+                del output[:-10]  # (a converter printing without end must not fill the memory)
                 if line.startswith("convert ") and " -> " in line:
                     source = by_name.get(line[len("convert ") :].split(" -> ", 1)[0])
-                    if source is not None:
+                    if source is not None and source not in seen:
+                        seen.add(source)
+                        watchdog.reset()  # progress: a file it had not reported yet
                         on_converted(source)
             process.wait()
         finally:
@@ -118,7 +124,9 @@ def run_soffice(
         pdf = out_dir / f"{source.stem}.pdf"
         if pdf.is_file() and pdf.stat().st_size > 0:
             outcome.pdfs[source] = pdf
-    if watchdog.fired:
+    if watchdog.fired == "total":
+        outcome.problem = f"超时（{total_s:.0f} 秒内未转换完）"
+    elif watchdog.fired:
         outcome.problem = f"超时（{idle_timeout_s:.0f} 秒无进展）"
     elif process.returncode != 0:
         outcome.problem = f"LibreOffice 异常退出（退出码 {process.returncode}）"
@@ -126,16 +134,20 @@ def run_soffice(
 
 
 class _Watchdog:
-    """Kills the converter's process group when it has been silent for too long."""
+    """Kills the converter's process group when it has made no progress for too long (reset), or when
+    it has run for `total` seconds in all. `fired` says which: "" (not), "idle" or "total"."""
 
-    def __init__(self, pid: int, seconds: float) -> None:
-        self.pid, self.seconds, self.fired = pid, seconds, False
+    def __init__(self, pid: int, seconds: float, total: float) -> None:
+        self.pid, self.seconds, self.fired = pid, seconds, ""
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
+        self._deadline = threading.Timer(total, self._fire, args=("total",))
+        self._deadline.daemon = True
+        self._deadline.start()
         self.reset()
 
-    def _fire(self) -> None:
-        self.fired = True
+    def _fire(self, why: str = "idle") -> None:
+        self.fired = self.fired or why
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.pid, signal.SIGKILL)
 
@@ -149,6 +161,7 @@ class _Watchdog:
 
     def stop(self) -> None:
         with self._lock:
+            self._deadline.cancel()
             if self._timer is not None:
                 self._timer.cancel()
 

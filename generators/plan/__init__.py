@@ -17,7 +17,7 @@ from .yamlnodes import Node, read_yaml
 PLAN_FILES = ("meta.yaml", "opinion.yaml", "tasks.yaml", "units.yaml", "leaders.yaml")
 OPTIONAL_FILES = ("tasks.yaml",)  # a plan without an annex task list has none
 
-__all__ = ["PLAN_FILES", "PlanError", "Problem", "load_plan", "plan_digest"]
+__all__ = ["PLAN_FILES", "PlanError", "Problem", "load_plan", "plan_digest", "undecodable"]
 
 
 def plan_digest(plan_dir: Path) -> str:
@@ -40,10 +40,43 @@ def _shown(plan_dir: Path, name: str) -> str:
         return str(path)
 
 
+def encoding_problem(shown: str, data: bytes, err: UnicodeDecodeError) -> Problem:
+    """A plan file that is not UTF-8: where the first undecodable byte is, and what it looks like."""
+    line = data.count(b"\n", 0, err.start) + 1
+    col = len(data[data.rfind(b"\n", 0, err.start) + 1 : err.start].decode("utf-8", "replace")) + 1
+    try:
+        data.decode("gb18030")
+        guess = "，看来是 GBK（GB18030）编码"
+    except UnicodeDecodeError:
+        guess = ""
+    return Problem(
+        Location(shown, line, col),
+        f"文件不是 UTF-8 编码（第一个无法识别的字节 0x{data[err.start]:02X}{guess}）："
+        "请在编辑器中以 UTF-8 编码另存后重新运行",
+    )
+
+
+def undecodable(plan_dir: Path | str) -> list[Problem]:
+    """The plan files that are not UTF-8, one problem each (for the commands that read plan/ before or
+    besides load_plan: lint, import)."""
+    found = []
+    for name in PLAN_FILES:
+        path = Path(plan_dir) / name
+        try:
+            data = path.read_bytes()
+            data.decode("utf-8")
+        except FileNotFoundError:
+            continue
+        except UnicodeDecodeError as err:
+            found.append(encoding_problem(_shown(Path(plan_dir), name), data, err))
+    return found
+
+
 def load_plan(plan_dir: Path | str = "plan") -> Plan:
     plan_dir = Path(plan_dir)
     check = Checker()
     roots: dict[str, Node | None] = {}
+    undecodable: list[Problem] = []
     for name in PLAN_FILES:
         shown = _shown(plan_dir, name)
         path = plan_dir / name
@@ -57,14 +90,15 @@ def load_plan(plan_dir: Path | str = "plan") -> Plan:
         try:
             content = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as err:
-            check.report(Location(shown, 1, 1), f"文件不是 UTF-8 编码：{err.reason}")
-            roots[name] = Node({}, Location(shown, 1, 1))
+            undecodable.append(encoding_problem(shown, path.read_bytes(), err))
             continue
         root, problems = read_yaml(content, shown)
         check.problems.extend(problems)
         roots[name] = root if root is not None else Node({}, Location(shown, 1, 1))
         if root is None:
             roots[name] = None  # unreadable: its own problem is reported; skip its checks
+    if undecodable:  # said first and alone: every other check of a file read wrongly would be wrong too
+        raise PlanError(undecodable)
     names: list[tuple[str, Location]] = []
     leader_refs: list[tuple[str, Location]] = []
     meta = build_meta(roots["meta.yaml"], check) if roots["meta.yaml"] else None
