@@ -148,7 +148,9 @@ def test_a_really_full_disk(output_copy, tmp_path):
     assert lines[-2] == "rc=1", run.stdout + run.stderr
     assert len(messages) == 1 and "磁盘空间不足" in messages[0], messages
     assert after == before
-    assert len(before) == len(manifest(out)["artifacts"]) + 2  # + manifest.json and the claim (.plandocs-output)
+    assert (
+        len(before) == len(manifest(out)["artifacts"]) + 2
+    )  # + manifest.json and the claim (.plandocs-output)
 
 
 @needs_mounts
