@@ -15,7 +15,8 @@ from pathlib import Path
 def naive(plan_dir: Path, out: Path) -> int:
     """Make every artifact with plain docxtpl / openpyxl calls, one after another; return the count."""
     from docxtpl import DocxTemplate
-    from jinja2 import Environment, StrictUndefined
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
 
     from generators.context import BuildContext
     from generators.layout import load_layout
@@ -40,7 +41,7 @@ def naive(plan_dir: Path, out: Path) -> int:
             elif isinstance(job.inputs, dict) and "context" in job.inputs:
                 document = DocxTemplate(job.templates[0])
                 document.render(
-                    job.inputs["context"], Environment(autoescape=True, undefined=StrictUndefined)
+                    job.inputs["context"], SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
                 )
                 document.save(target)
             else:  # a document whose context is not plain data (修改对照表): its own renderer
