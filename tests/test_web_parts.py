@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+from urllib.parse import quote
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -129,3 +130,54 @@ def test_the_basic_facts_are_saved_only_when_the_plan_loads(plan_copy):
         if a != b
     ]
     assert len(changed) == 1 and "王五" in changed[0][1]
+
+
+def _rendered(out, template: str, **values) -> str:
+    """A workbench page as the server renders it (no browser, no request)."""
+    from conftest import PLAN_DIR, TEMPLATES_DIR
+
+    from generators.web.server import KIND_NAMES, PAGES, Workbench
+
+    wb = Workbench(PLAN_DIR, out, TEMPLATES_DIR, False, frozenset())
+    common = {"pages": PAGES, "path": "/", "csrf": "x", "notes": [], "login": False, "nav": True}
+    return wb.env.get_template(template).render(kinds=KIND_NAMES, quote=quote, **common, **values)
+
+
+def test_the_workbench_counts_the_quarter_as_the_summary_and_supervise_do(
+    tmp_path, plan_copy, plan, views, layout, monkeypatch
+):
+    """A second upload: the page and the job count the quarter ledger-wide (the unit of the first upload
+    stays 已报), and supervise says 退回 and 未报送 apart, the counts adding up to 应报."""
+    from conftest import TEMPLATES_DIR
+    from returns_kit import fill, form_bytes, made_forms
+
+    from generators.app.collect import collect
+    from generators.app.ledger import supervise
+    from generators.collect import convert
+    from generators.formspec import FormsLayout
+    from generators.web.jobs import Job
+    from generators.web.server import collect_said, supervise_said
+
+    monkeypatch.setattr(convert, "find_soffice", lambda: None)
+    spec = FormsLayout.of(layout)
+    out = made_forms(tmp_path / "output")
+    first, second = tmp_path / "第一批", tmp_path / "第二批"
+    fill(form_bytes(plan, views, layout, 1, "区应急局"), first / "区应急局.xlsx", spec, date="2023年4月3日")
+    fill(form_bytes(plan, views, layout, 1, "城桥镇"), second / "城桥镇.xlsx", spec, date="2023年4月4日")
+    (second / "新河镇.xlsx").write_text("这不是工作簿", encoding="utf-8")
+    assert collect(plan_copy, out, TEMPLATES_DIR, 1, first).recorded is not None
+    done = collect(plan_copy, out, TEMPLATES_DIR, 1, second)
+    total = len(views.assignments)
+    assert collect_said(done) == [
+        f"第一季度：应报 {total} 个单位，已报 2 个，退回 1 个，未报送 {total - 3} 个。",
+        "台账中此前已记入本季度的 1 个单位计为已报：区应急局",
+    ]
+    html = _rendered(out, "collect.html", job=None, result=done)
+    assert "已报（2）</th><td>区应急局、城桥镇<" in html
+    assert "退回（1）</th><td><div><b>新河镇</b>" in html and f"未报送（{total - 3}）" in html
+    assert html.count("<td>接收</td>") + html.count("<td>拒收</td>") == 2  # this upload's files, checked
+    supervised = supervise(plan_copy, out, TEMPLATES_DIR, 1)
+    said = f"报表被退回 1 个，未报送 {total - 3} 个"
+    assert said in supervise_said(supervised)
+    job = Job("j", "督办", "/supervise", state="done", result=supervised)
+    assert said in _rendered(out, "supervise.html", job=job, entries=[])

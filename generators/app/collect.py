@@ -42,6 +42,25 @@ class CollectOutcome:
     carried: int = 0  # 一表通: accepted rows whose status and progress are the unit's last ones, unchanged
     changed: int = 0  # accepted rows the unit wrote anew (or reported for the first time)
 
+    @property
+    def period(self) -> Collection:
+        """The quarter as the summary, the 通报, supervise and the 督办清单 count it (`counted`), or this
+        folder alone when nothing was recorded; the faces show these counts, never the batch's."""
+        return self.counted or self.collection
+
+    @property
+    def earlier(self) -> list[str]:
+        """Units counted 已报 from what the ledger held before this folder's returns."""
+        return [u for u in self.period.reports if u not in self.collection.reports]
+
+
+def counts(collection: Collection, period_name: str) -> str:
+    """已报 / 退回 / 未报送: three disjoint counts adding up to 应报, as the summary and the 通报 count them."""
+    return (
+        f"{period_name}：应报 {collection.expected} 个单位，已报 {len(collection.reports)} 个，"
+        f"退回 {len(collection.returned)} 个，未报送 {len(collection.not_reported)} 个。"
+    )
+
 
 def collect(
     plan_dir: Path,

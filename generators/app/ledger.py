@@ -136,6 +136,11 @@ class SuperviseOutcome:
     def units(self) -> list[str]:
         return [c.unit.name for c in self.found]
 
+    @property
+    def counts(self) -> str:
+        """The units supervised with 退回 and 未报送 apart, as the 督办清单 and the 通报 tell them."""
+        return f"{len(self.found)} 个单位（其中报表被退回 {self.returned} 个，未报送 {self.missing} 个）"
+
 
 def supervise(plan_dir: Path, out_dir: Path, templates_dir: Path, quarter: int) -> SuperviseOutcome:
     """A 督办单 for each unit with lagging or unstarted tasks or no return in `quarter`, and the 督办清单."""

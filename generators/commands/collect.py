@@ -120,10 +120,9 @@ def _echo_groups(collection: Collection, cycle: Cycle, batch: Collection) -> Non
         click.echo(
             f"台账中此前已记入{cycle.name_of(collection.quarter)}的 {len(earlier)} 个单位计为已报：{'、'.join(earlier)}"
         )
-    click.echo(
-        f"{cycle.name_of(collection.quarter)}：应报 {collection.expected} 个单位，已报 {len(collection.reports)} 个，"
-        f"退回 {len(collection.returned)} 个，未报送 {len(collection.not_reported)} 个。"
-    )
+    from generators.app.collect import counts
+
+    click.echo(counts(collection, cycle.name_of(collection.quarter)))
     if collection.reports:
         click.echo(f"  已报（{len(collection.reports)} 个）：{'、'.join(collection.reports)}")
     if collection.returned:
@@ -189,7 +188,7 @@ def collect_command(
         sys.exit(BAD_INPUT)
     if done.ledger is not None and done.recorded is not None:
         echo_recorded(done.ledger, done.collection.quarter, done.recorded)
-    _echo_groups(done.counted or done.collection, cycle_of(plan_dir), done.collection)
+    _echo_groups(done.period, cycle_of(plan_dir), done.collection)
     if done.carried:  # 一表通: the forms came prefilled with what the ledger held
         click.echo(f"  其中 {done.carried} 项沿用上期状态和进展（未改动），{done.changed} 项为新填报。")
     for path in done.written:

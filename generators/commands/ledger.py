@@ -78,8 +78,7 @@ def supervise_command(quarter: int, plan_dir: Path, out_dir: Path, templates_dir
     done = supervise(plan_dir, out_dir, templates_dir, quarter)
     echo_written(done.written)
     click.echo(
-        f"{done.year.period_names[quarter - 1]}督办：{len(done.found)} 个单位（其中报表被退回 {done.returned} 个，"
-        f"未报送 {done.missing} 个），"
+        f"{done.year.period_names[quarter - 1]}督办：{done.counts}，"
         f"其余 {len(done.year.views.assignments) - len(done.found)} 个单位无需督办。"
     )
 

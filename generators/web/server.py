@@ -774,11 +774,29 @@ async def collect_post(request: Request) -> Response:
             raise Refused(done.empty, 1)
         if done.ledger_error:
             raise Refused(done.ledger_error)
-        c = done.collection
-        job.say(f"已报 {len(c.reports)} 个，退回 {len(c.returned)} 个，未报送 {len(c.not_reported)} 个。")
+        for line in collect_said(done):
+            job.say(line)
         return done
 
     return start_job(request, "collect", f"回收第{to_chinese(quarter)}季度报表", "/collect", work)
+
+
+def collect_said(done: Any) -> list[str]:
+    """What a collect tells the page: the quarter's counts as the summary and the 通报 hold them (with what
+    the ledger held before this upload), not this upload's alone."""
+    from generators.app.collect import counts
+
+    period = done.period
+    lines = [counts(period, f"第{to_chinese(period.quarter)}季度")]
+    if done.earlier:
+        lines.append(
+            f"台账中此前已记入本季度的 {len(done.earlier)} 个单位计为已报：{'、'.join(done.earlier)}"
+        )
+    return lines
+
+
+def supervise_said(done: Any) -> str:
+    return f"督办 {done.counts}。"
 
 
 async def collect_withdraw(request: Request) -> Response:
@@ -824,7 +842,7 @@ async def supervise_post(request: Request) -> Response:
         from generators.app.ledger import supervise
 
         done = supervise(wb.plan_dir, wb.out_dir, wb.templates_dir, quarter)
-        job.say(f"督办 {len(done.found)} 个单位（其中未报送 {done.missing} 个）。")
+        job.say(supervise_said(done))
         return done
 
     return start_job(request, "supervise", f"第{to_chinese(quarter)}季度督办", "/supervise", work)
