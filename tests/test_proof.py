@@ -68,10 +68,48 @@ def test_one_sheet_per_document_with_its_first_and_last_page_labelled(printed):
     assert "2 份文件" in made.output
     first, second = _pages(printed / PROOF_PATH)
     assert "督办督办/2023Q1/区应急局.docx" in first and "第1页（共1页）" in first
-    assert "甲单位督办正文" in first
     assert "分工函letters/区司法局.docx" in second
     assert "第1页（共3页）" in second and "第3页（共3页）" in second
-    assert "乙函第一页" in second and "乙函第三页" in second and "乙函第二页" not in second
+    # the pages themselves, drawn as pictures: one on the one-page document's sheet, two on the other's
+    assert [len(_pictures(printed / PROOF_PATH, i)) for i in (0, 1)] == [1, 2]
+
+
+def test_the_pictures_are_the_first_and_the_last_page(printed, tmp_path):
+    """The thumbnails are the documents' own pages: each matches its page rendered alone (the letter's
+    first and third pages, not its second)."""
+    from pypdf import PdfReader
+
+    proof = PdfReader(printed / PROOF_PATH)
+    letter = PdfReader(printed / "pdf/letters/区司法局.pdf")
+    first, last = _pictures(printed / PROOF_PATH, 1)
+    assert first.size[0] < first.size[1]  # portrait pages, upright
+    own = [_ink(picture_of(letter, i)) for i in range(3)]
+    assert _ink(first) == pytest.approx(own[0], rel=0.02) and _ink(last) == pytest.approx(own[2], rel=0.02)
+    assert len(proof.pages) == 2
+
+
+def picture_of(reader, index):
+    from generators.pdf.proof import picture
+
+    data = io.BytesIO()
+    writer = __import__("pypdf").PdfWriter()
+    writer.add_page(reader.pages[index])
+    writer.write(data)
+    page = picture(data.getvalue(), 0)
+    assert page is not None
+    return next(iter(page.images)).image
+
+
+def _pictures(path, index):
+    from pypdf import PdfReader
+
+    return [image.image for image in PdfReader(path).pages[index].images]
+
+
+def _ink(image) -> float:
+    """How much of the picture is printed (dark): the same page gives the same ink."""
+    grey = image.convert("L")
+    return sum(1 for v in grey.tobytes() if v < 128) / (grey.size[0] * grey.size[1])
 
 
 def test_registered_in_the_manifest_and_made_once(printed):
