@@ -18,7 +18,6 @@ from generators.views import Views
 
 from .spec import LedgerLayout
 from .store import LedgerError, LedgerPaths, load
-from .year import Year
 
 
 @dataclass(frozen=True)
@@ -62,6 +61,10 @@ def carried(plan: Plan, views: Views, layout: Layout) -> Carried:
     paths = LedgerPaths.beside(Path(plan.directory), plan.meta.year)
     if not paths.csv.is_file():
         return Carried()
+    # the year's registers bring openpyxl and docx: loaded only when there is a ledger to carry, so a
+    # build with nothing to do starts without them
+    from .year import Year
+
     try:
         ledger = load(paths)
         year = Year(ledger, plan, views, FormsLayout.of(layout), LedgerLayout.of(layout))
