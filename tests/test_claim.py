@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 from conftest import PLAN_DIR, SEED, TEMPLATES_DIR
-from promises import manifest, plandocs, tree
+from promises import MARKER, manifest, plandocs, tree
 from returns_kit import fill, form_bytes
 
 from generators.formspec import FormsLayout
-from generators.guard import MARKER, Inputs, UnsafeTarget, check_generated_file, claim_output
 
 REFUSED = 2
 
@@ -133,6 +132,8 @@ def test_collect_never_writes_into_its_returns_folder(project, plan, views, layo
 
 def test_the_returns_folder_is_never_an_output_folder():
     """(the guard itself: collect names its returns; a build never had them)"""
+    from generators.guard import Inputs, UnsafeTarget, claim_output
+
     with pytest.raises(UnsafeTarget, match="就是回收报表文件夹"):
         claim_output(Path("/tmp/r"), Inputs(returns=Path("/tmp/r")), lambda name: False)
 
@@ -173,6 +174,8 @@ def test_diff_docx_stays_out_of_an_output_folder(project):
 
 
 def test_the_guard_follows_links(project):
+    from generators.guard import Inputs, UnsafeTarget, check_generated_file
+
     (project / "look").symlink_to(project / "plan", target_is_directory=True)
     with pytest.raises(UnsafeTarget, match="位于计划数据目录"):
         check_generated_file(Path("look/x.docx"), ".docx", Inputs(plan=Path("plan")))

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from promises import plandocs, tree
 
 from generators.plan import PlanError, load_plan
-from generators.plan.names import fold, invisible, visible
 
 WHERE = re.compile(r"^(\S+?):(\d+):(\d+): ")
 UNITS_LINE = "    - {简称: 区经委,"
@@ -127,6 +126,8 @@ def test_a_reference_written_with_a_hidden_character_suggests_the_real_unit(plan
 
 
 def test_the_real_plan_has_no_hidden_or_look_alike_names():
+    from generators.plan.names import fold, invisible
+
     plan = load_plan(PLAN_DIR)
     names = [u.name for u in plan.units] + [g.name for g in plan.groups]
     assert all(invisible(n) is None for n in names + [leader.name for leader in plan.leaders])
@@ -136,6 +137,8 @@ def test_the_real_plan_has_no_hidden_or_look_alike_names():
 @settings(max_examples=200, deadline=None)
 @given(st.text(min_size=1, max_size=12))
 def test_fold_ignores_exactly_what_cannot_be_seen(name):
+    from generators.plan.names import fold, invisible, visible
+
     assert invisible(visible(name)) is None
     assert fold(name) == fold(visible(name))
     if invisible(name) is None:
