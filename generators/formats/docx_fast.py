@@ -68,6 +68,11 @@ class DocProps:
     when: dt.datetime  # created and modified
 
 
+LISTING_CHARACTERS = "\n\a\t\f"  # what docxtpl's resolve_listing turns into breaks, paragraphs, tabs
+# docxtpl's own paragraph pattern in resolve_listing: run on one match, it matches that paragraph whole
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+
+
 class _CompilingTemplate(DocxTemplate):
     """A DocxTemplate whose parts are patched and compiled once, then rendered many times."""
 
@@ -92,9 +97,17 @@ class _CompilingTemplate(DocxTemplate):
         # docxtpl would also turn "{_{" into "{{" here, in the data too; our templates never need it.
         # Its listing pass (\n → line break, \a → paragraph, \t, \f) is a regex over every paragraph:
         # run it only when the data brought such a character.
-        if any(c in xml for c in "\n\a\t\f"):
-            xml = self.resolve_listing(xml)
+        if any(c in xml for c in LISTING_CHARACTERS):
+            xml = _PARAGRAPH.sub(self._resolve_paragraph, xml)
         return xml
+
+    def _resolve_paragraph(self, match: re.Match[str]) -> str:
+        """docxtpl's listing pass over one paragraph, skipped when the paragraph holds none of its
+        characters (it would give the paragraph back unchanged: same bytes, no per-run regexes)."""
+        paragraph = match.group(0)
+        if not any(c in paragraph for c in LISTING_CHARACTERS):
+            return paragraph
+        return str(self.resolve_listing(paragraph))
 
     def headers_footers(self) -> Iterator[tuple[str, Part]]:
         """(zip member name, part) of every header and footer."""
