@@ -24,7 +24,7 @@ class DraftOutcome:
     @property
     def groups(self) -> list[str]:
         """Added collective names (分组) whose members are still to be filled in."""
-        from generators.importer.registry import is_collective
+        from generators.importer.names import is_collective
 
         return [name for name in self.report.added_units if is_collective(name)]
 

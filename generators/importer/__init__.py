@@ -21,8 +21,9 @@ from ..textstyle import TextStyle
 from .context import ImportContext
 from .cycle import CYCLE_KEYS
 from .docx import DocxUnreadable
+from .names import is_collective
 from .parse import DraftUnreadable, Imported, parse_draft, read_draft
-from .registry import is_collective, read_registry, with_groups, with_leaders, with_units
+from .registry import read_registry, with_groups, with_leaders, with_units
 from .yamlwrite import (
     OPINION_HEADER,
     TASKS_HEADER,

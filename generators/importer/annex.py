@@ -88,7 +88,7 @@ def _task(row: Row, columns: list[str], ctx: ImportContext) -> dict:
         "区领导": ctx.leader_names(cells.get("区领导", ()), row.where),
         "责任单位": ctx.unit_names(cells.get("责任单位", ()), row.where),
     }
-    supports = ctx.unit_names(cells.get("配合单位", ()), row.where)
+    supports = ctx.unit_names(cells.get("配合单位", ()), row.where, supporting=True)
     if supports:
         task["配合单位"] = supports
     task["工作内容"] = "".join(line.strip() for line in cells.get("工作内容", ()))

@@ -52,6 +52,15 @@ UNIT_ENDINGS = (
 )
 
 
+# A collective phrase names many units at once (各镇(街道), 各有关部门, 区其他相关部门, 市安委会有关成员单位及
+# 有关产业园区): it becomes a group whose members the office fills in, never an addressee of its own.
+_COLLECTIVE = re.compile(r"^各|有关|相关|其他|成员单位|各成员|各专委会|牵头部门$")
+
+
+def is_collective(name: str) -> bool:
+    return bool(_COLLECTIVE.search(name))
+
+
 def looks_like_unit(name: str) -> bool:
     return 2 <= len(name) <= 30 and name.endswith(UNIT_ENDINGS) and not any(c in name for c in "。；：")
 
@@ -65,6 +74,34 @@ def pieces(lines: Iterable[str]) -> list[str]:
             if piece:
                 out.append(piece)
     return out
+
+
+def unit_pieces(lines: Iterable[str]) -> list[str]:
+    """pieces() for unit names, with a name a table cell breaks over two lines joined again: the last
+    piece of a line that does not end like a unit (区建筑施工安全专业) takes the first piece of the next
+    line (委员会成员单位) when together they end like one."""
+    out: list[str] = []
+    for line in lines:
+        parts = pieces([line])
+        if parts and out and not looks_like_unit(out[-1]) and looks_like_unit(out[-1] + parts[0]):
+            out[-1] += parts.pop(0)
+        out.extend(parts)
+    return out
+
+
+# where one collective phrase ends and the next may begin when a draft runs two together with no separator
+# (区安委会有关成员单位区有关直属单位)
+_RUN_END = re.compile(r"(?:单位|部门|乡镇|街道)(?=[区县市各])")
+
+
+def split_run(name: str) -> list[str]:
+    """A name printed as two collective phrases run together → the two phrases; any other name as is.
+    Split only where both halves read as names and the first is a collective phrase."""
+    for found in _RUN_END.finditer(name):
+        head, tail = name[: found.end()], name[found.end() :]
+        if is_collective(head) and looks_like_unit(head) and looks_like_unit(tail):
+            return [head, *split_run(tail)]
+    return [name]
 
 
 def resolve(typed: list[str], known: set[str]) -> list[str]:

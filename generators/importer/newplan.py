@@ -19,8 +19,9 @@ from ..plan import PLAN_FILES, PlanError, load_plan
 from . import ImportReport
 from .context import ImportContext, Registry
 from .docx import DocxUnreadable
+from .names import is_collective
 from .parse import DraftUnreadable, Imported, parse_draft, read_draft
-from .registry import is_collective, with_groups, with_leaders, with_units
+from .registry import town_members, with_groups, with_leaders, with_units
 from .yamlwrite import OPINION_HEADER, TASKS_HEADER, dump, fresh, update_opinion, update_tasks
 
 DISTRICT = re.compile(r"^(?:.{2,3}[省市])?(.{1,8}?[区县市旗])")
@@ -76,7 +77,13 @@ def _write(staging: Path, imported: Imported, ctx: ImportContext) -> None:
     units = [n for n in ctx.new_units if not is_collective(n)]
     groups = [n for n in ctx.new_units if is_collective(n)]  # 各镇(街道): a group, never an addressee
     (staging / "units.yaml").write_text(
-        with_groups(with_units(UNITS_HEADER, units), groups), encoding="utf-8"
+        with_groups(
+            with_units(UNITS_HEADER, units),
+            groups,
+            supporting={g for g in groups if g not in ctx.leading},
+            members={g: town_members(g, units) for g in groups},
+        ),
+        encoding="utf-8",
     )
     leaders = with_leaders(LEADERS_HEADER, ctx.new_leaders) if ctx.new_leaders else LEADERS_HEADER + "  []\n"
     (staging / "leaders.yaml").write_text(leaders.replace("区领导:\n  []", "区领导: []"), encoding="utf-8")

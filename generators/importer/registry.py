@@ -7,12 +7,14 @@ is marked 待核实 for the office to complete (category, full name, title).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from .context import Registry
+from .names import is_collective
 
 _NEEDS_QUOTES = re.compile(r"""[,:\[\]{}#&*!|>'"%@`]|^\s|\s$""")
 
@@ -45,17 +47,24 @@ def _scalar(text: str) -> str:
 
 def category_of(name: str) -> str:
     """A first guess for the office to check (the entry is marked 待核实)."""
-    return "乡镇" if name.endswith(("镇", "乡")) else "区级部门"
+    return "乡镇" if name.endswith(_TOWN_ENDINGS) else "区级部门"
 
 
-# A collective phrase names many units at once (各镇(街道), 各有关部门, 区其他相关部门, 市安委会有关成员单位及
-# 有关产业园区): it becomes a group whose members the office fills in, never an addressee of its own.
-_COLLECTIVE = re.compile(r"^各|有关|相关|其他|成员单位|各成员|各专委会|牵头部门$")
+_TOWN_ENDINGS = ("镇", "乡", "街道")
+# 各乡镇, 各镇, 各街道, 各镇(街道), 各街镇: every town of the kinds it names
+_ALL_TOWNS = re.compile(r"^各(?:乡镇|镇|乡|街道|街镇|镇[（(]街道[）)]|镇街|乡镇[（(]街道[）)])$")
+
+
+def town_members(group: str, units: Iterable[str]) -> list[str]:
+    """The towns a draft names elsewhere, as the members of its 各乡镇/各镇(街道) (in the draft's order);
+    none for any other group. The office still confirms them (the group stays 待核实)."""
+    if not _ALL_TOWNS.match(group):
+        return []
+    kinds = tuple(k for k in _TOWN_ENDINGS if k in group.replace("街镇", "街道镇").replace("镇街", "镇街道"))
+    return [u for u in units if not is_collective(u) and u.endswith(kinds)]
+
+
 _CONCERNED = re.compile(r"有关|相关|其他")
-
-
-def is_collective(name: str) -> bool:
-    return bool(_COLLECTIVE.search(name))
 
 
 def group_role(name: str) -> str:
@@ -63,13 +72,25 @@ def group_role(name: str) -> str:
     return "有关" if _CONCERNED.search(name) else "全体"
 
 
-def with_groups(text: str, names: list[str]) -> str:
-    """Groups appended to units.yaml's 分组 list, empty and 待核实: the office lists their members."""
+def with_groups(
+    text: str,
+    names: list[str],
+    supporting: Collection[str] = (),
+    members: Mapping[str, list[str]] | None = None,
+) -> str:
+    """Groups appended to units.yaml's 分组 list, 待核实: the office lists (or confirms) their members.
+    A group printed only among 配合单位 gets 作用 配合; members: those the draft itself shows (towns)."""
     lines = text.splitlines() if text.strip() else ["单位: {}", "分组: []"]
     if not names:
         return "\n".join(lines) + "\n"  # 分组: [] stays a list (an empty "分组:" would be null)
+    members = members or {}
     entries = [
-        f"  - {{名称: {_scalar(name)}, 作用: {group_role(name)}, 成员: [], 待核实: true}}  # 成员待办公室填写"
+        f"  - {{名称: {_scalar(name)}, 作用: {'配合' if name in supporting else group_role(name)}, "
+        + (
+            f"成员: [{', '.join(_scalar(m) for m in members[name])}], 待核实: true}}  # 草稿中列出的，请核实是否齐全"
+            if members.get(name)
+            else "成员: [], 待核实: true}  # 成员待办公室填写"
+        )
         for name in names
     ]
     at = next((i for i, line in enumerate(lines) if line.startswith("分组:")), None)

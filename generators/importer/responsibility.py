@@ -147,7 +147,8 @@ def _resolved(line: Responsibility, where: str, ctx: ImportContext) -> Responsib
     clauses = []
     for clause in line.clauses:
         blocks = tuple(
-            tuple(n for name in block for n in ctx.unit_names([name], where)) for block in clause.blocks
+            tuple(n for name in block for n in ctx.unit_names([name], where, clause.supports))
+            for block in clause.blocks
         )
         clauses.append(Clause(blocks, clause.label, clause.verb))
     resolved = replace(line, clauses=tuple(clauses))
