@@ -115,6 +115,7 @@ def test_a_name_broken_over_a_cells_lines_is_joined_and_whole_names_are_not():
         "区有关直属单位",
     ]
     assert unit_pieces(["区应急局", "区公安分局、区交通委"]) == ["区应急局", "区公安分局", "区交通委"]
+    assert unit_pieces(["区应急局（牵头）", "区公安分局"]) == ["区应急局（牵头）", "区公安分局"]
     assert unit_pieces(["区建设管理委、区住房保障", "房屋管理局"]) == ["区建设管理委", "区住房保障房屋管理局"]
 
 

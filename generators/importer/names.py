@@ -83,10 +83,15 @@ def unit_pieces(lines: Iterable[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
         parts = pieces([line])
-        if parts and out and not looks_like_unit(out[-1]) and looks_like_unit(out[-1] + parts[0]):
+        if parts and out and _broken(out[-1]) and looks_like_unit(out[-1] + parts[0]):
             out[-1] += parts.pop(0)
         out.extend(parts)
     return out
+
+
+def _broken(piece: str) -> bool:
+    """A piece that stops mid-name: no unit ending, and no closing bracket (区应急局（牵头） is whole)."""
+    return not looks_like_unit(piece) and not piece.endswith(("）", ")", "〕", "】"))
 
 
 # where one collective phrase ends and the next may begin when a draft runs two together with no separator
