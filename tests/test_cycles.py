@@ -144,3 +144,22 @@ def test_a_month_beyond_the_year_is_refused(played):
     plan_dir, out, _, _ = played
     shown = run("supervise", "--period", "13", "--plan", str(plan_dir), "--out", str(out), code=2)
     assert "13" in shown
+
+
+def test_letters_go_to_the_named_units_and_diff_reads_the_monthly_plan(played, tmp_path):
+    plan_dir, out, _, _ = played
+    letters = {e["unit"]: docx_text(out / e["path"]) for e in entries(out, "letter")}
+    assert set(letters) == {"区应急局", "区司法局", "区住建局", "北岭镇", "石门乡"}
+    assert (
+        "配合单位" in letters["区司法局"]
+        and "牵头单位" not in letters["区司法局"].split("报送要求")[0][-200:]
+    )
+    edited = tmp_path / "edited"
+    shutil.copytree(plan_dir, edited, ignore=shutil.ignore_patterns("ledger"))
+    opinion = edited / "opinion.yaml"
+    opinion.write_text(
+        opinion.read_text(encoding="utf-8").replace("9月30日前", "10月31日前"), encoding="utf-8"
+    )
+    shown = run("diff", str(plan_dir), "--plan", str(edited), "--docx", str(tmp_path / "对照表.docx"))
+    assert "修改第3条表述" in shown and "区住建局" in shown
+    assert "10月31日前" in docx_text(tmp_path / "对照表.docx")

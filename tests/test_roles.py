@@ -148,3 +148,24 @@ def test_diff_of_a_plan_without_sections(built, tmp_path):
     assert "修改（五）表述" in shown and "区住建局" in shown
     table = docx_text(tmp_path / "对照表.docx")
     assert "（五）" in table and "None" not in table
+
+
+def test_build_with_a_base_makes_the_changes_table_of_a_plan_without_sections(tmp_path):
+    plan_dir, out = tmp_path / "plan", tmp_path / "output"
+    shutil.copytree(YAODIAN, plan_dir)
+    run("存稿", "第1稿", "--plan", str(plan_dir))
+    opinion, meta = plan_dir / "opinion.yaml", plan_dir / "meta.yaml"
+    opinion.write_text(
+        opinion.read_text(encoding="utf-8").replace("长期坚持。", "长期坚持，每季度通报一次。"),
+        encoding="utf-8",
+    )
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace('比较基准: ""', "比较基准: 第1稿"), encoding="utf-8"
+    )
+    run("check", "--plan", str(plan_dir))
+    run("build", "--plan", str(plan_dir), "--out", str(out))
+    (entry,) = entries(out, "changes")
+    table = docx_text(out / entry["path"])
+    assert "修改（六）表述" in table and "每季度通报一次" in table
+    for word in ("None", "null", "{{", "[]"):
+        assert word not in table
