@@ -91,6 +91,14 @@ def _text(value: object) -> str:
 
 
 def read_roster(plan_dir: Path) -> Roster:
+    """The roster of units.yaml and leaders.yaml (kept while neither file changes: app/memo.py)."""
+    from generators.app.memo import kept
+
+    files = (plan_dir / "units.yaml", plan_dir / "leaders.yaml")
+    return kept(f"roster {plan_dir}", files, lambda: _read_roster(plan_dir))
+
+
+def _read_roster(plan_dir: Path) -> Roster:
     units_doc = load_yaml(plan_dir / "units.yaml")
     leaders_doc = load_yaml(plan_dir / "leaders.yaml")
     units = tuple(

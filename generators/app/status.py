@@ -8,9 +8,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generators.app.memo import kept
 from generators.model import Plan
 from generators.numerals import to_chinese
-from generators.plan import PlanError, load_plan
+from generators.plan import PLAN_FILES, PlanError, load_plan
 
 
 @dataclass
@@ -59,7 +60,8 @@ def overview(plan_dir: Path, out_dir: Path, templates_dir: Path, today: dt.date 
     if not (plan_dir / "meta.yaml").is_file():
         return Overview(False, next_steps=["在“草稿”页上传意见草稿（.docx 或 .txt），建立计划。"])
     try:
-        plan = load_plan(plan_dir)
+        # the frozen plan, kept while its files stay the same (app/memo.py): the page is asked for often
+        plan = kept(f"plan {plan_dir}", [plan_dir / name for name in PLAN_FILES], lambda: load_plan(plan_dir))
     except PlanError as err:
         return Overview(
             True,
