@@ -7,9 +7,11 @@ per page the median and p95 in milliseconds, and the p95 over all requests (serv
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -25,7 +27,17 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def serve_pages(root: Path, plan_dir: Path, out_dir: Path, times: int = 10) -> dict[str, list[float]]:
-    """Milliseconds of each request to each page of a workbench serving plan_dir/out_dir."""
+    """Milliseconds of each request to each page of a workbench serving a copy of plan_dir (with the
+    ledger/ beside it: the workbench writes its log there) and out_dir."""
+    with tempfile.TemporaryDirectory(prefix="plandocs-bench-serve-") as tmp:
+        copy = Path(tmp) / "plan"
+        shutil.copytree(plan_dir, copy)
+        if (plan_dir.parent / "ledger").is_dir():
+            shutil.copytree(plan_dir.parent / "ledger", Path(tmp) / "ledger")
+        return _timed_pages(root, copy, out_dir, times)
+
+
+def _timed_pages(root: Path, plan_dir: Path, out_dir: Path, times: int) -> dict[str, list[float]]:
     server = subprocess.Popen(
         [sys.executable, "-m", "generators", "serve", "--plan", str(plan_dir), "--out", str(out_dir)]
         + ["--templates", str(root / "templates"), "--port", "0"],
