@@ -230,6 +230,50 @@ def test_the_face_rule_sees_what_it_forbids(tmp_path):
     }
 
 
+# Each document has its renderer in one place (generators/render/, one module per artifact): the engines
+# (collect/, ledger/) compute what a document says (tallies, chases, year-end figures) and borrow no piece
+# of the letters' renderer; the 通报, 退回通知, 督办单 and year summary are rendered in render/ alone, and the
+# collect package's one assembly point (summary_artifacts in collect/__init__.py) is the only engine
+# module that calls them.
+LETTER_PIECES = ("generators.render.letters", "generators.render.letter_parts")
+DOCUMENT_RENDERERS = (
+    "generators.render.summary_report",
+    "generators.render.return_notice",
+    "generators.render.supervision",
+    "generators.render.year_summary",
+)
+DATA_ENGINE_FILES = sorted([*(PACKAGE / "collect").glob("*.py"), *(PACKAGE / "ledger").glob("*.py")])
+ASSEMBLY = PACKAGE / "collect" / "__init__.py"
+
+
+def _borrowed(path: Path) -> set[str]:
+    """What an engine module takes from a document's renderer."""
+    renderers = DOCUMENT_RENDERERS if path != ASSEMBLY else ()
+    return _reaches(path, (*LETTER_PIECES, *renderers))
+
+
+@pytest.mark.parametrize("path", DATA_ENGINE_FILES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_engines_compute_data_and_render_no_document(path):
+    assert _borrowed(path) == set()
+
+
+def test_the_renderer_rule_sees_what_it_forbids(tmp_path):
+    engine = tmp_path / "supervision.py"
+    engine.write_text(
+        "from generators.render.letters import date_indent\n"
+        "from generators.render import letter_parts\n"
+        "from generators.render.supervision import render\n",
+        encoding="utf-8",
+    )
+    assert _borrowed(engine) == {
+        "generators.render.letters",
+        "generators.render.letters.date_indent",
+        "generators.render.letter_parts",
+        "generators.render.supervision",
+        "generators.render.supervision.render",
+    }
+
+
 # What `plandocs --help` and `plandocs check` load before they do anything: the CLI and its commands'
 # modules, not the document stacks (each command imports its own in its body, from generators/app/).
 HEAVY_STACKS = ("docx", "docxtpl", "openpyxl", "pdfplumber", "pypdf", "starlette", "generators.pipeline")

@@ -271,7 +271,7 @@ def test_supervision_letter_lists_the_tasks_with_last_progress_and_reply_due(yea
 def test_missing_tasks_are_listed_in_runs():
     from types import SimpleNamespace as T
 
-    from generators.ledger.supervision import runs
+    from generators.render.supervision import runs
 
     tasks = [T(kind="measure", number=n, key_text=f"措施{n}") for n in (1, 2, 3, 5, 7, 8)]
     tasks += [T(kind="task", number=4, key_text="任务4")]

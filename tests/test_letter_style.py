@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from test_validation import edit, one_problem
 
 from generators.formspec import FormsLayout
-from generators.render import letters
+from generators.render import letter_parts, letters
 from generators.views import Views
 
 TITLE = re.compile(r"^关于落实《(.*)》任务分工的函$", re.S)
@@ -54,8 +54,8 @@ def test_title_breaks_after_a_whole_word_and_keeps_the_plan_text(style, full, co
         lines = paragraph.text.split("\n")
         assert TITLE.match("".join(lines)).group(1) == plan.meta.title  # exactly the plan's title
         assert lines == ["关于落实《上海市崇明区2023年", "安全生产工作意见》任务分工的函"]
-        capacity = letters.title_capacity(layout)
-        assert all(letters.text_width(line) <= capacity for line in lines)
+        capacity = letter_parts.title_capacity(layout)
+        assert all(letter_parts.text_width(line) <= capacity for line in lines)
 
 
 def rich_text(rich) -> str:
@@ -64,19 +64,19 @@ def rich_text(rich) -> str:
 
 
 def test_title_break_rule():
-    assert rich_text(letters.broken_title("短标题", 2023, 20)) == "短标题"  # fits: no break
+    assert rich_text(letter_parts.broken_title("短标题", 2023, 20)) == "短标题"  # fits: no break
     # too long: broken after the year, never inside a word
-    assert rich_text(letters.broken_title("上海市崇明区2023年安全生产工作意见", 2023, 20)) == (
+    assert rich_text(letter_parts.broken_title("上海市崇明区2023年安全生产工作意见", 2023, 20)) == (
         "上海市崇明区2023年\n安全生产工作意见"
     )
     # no word boundary gives lines short enough: no break is forced into a word
-    assert "\n" not in rich_text(letters.broken_title("上海市崇明区安全生产工作意见", 2023, 12))
+    assert "\n" not in rich_text(letter_parts.broken_title("上海市崇明区安全生产工作意见", 2023, 12))
 
 
 @given(st.text(alphabet="区镇安全生产工作意见上海市", min_size=1, max_size=40), st.integers(2000, 2100))
 def test_title_break_never_changes_the_text(title, year):
     whole = f"{title}{year}年{title}"
-    text = rich_text(letters.broken_title(whole, year, 20))
+    text = rich_text(letter_parts.broken_title(whole, year, 20))
     assert text.replace("\n", "") == whole
     if "\n" in text:  # the only place a line may end inside the title: right after the year
         assert text.split("\n")[0].endswith(f"{year}年")

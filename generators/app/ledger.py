@@ -144,7 +144,7 @@ class SuperviseOutcome:
 
 def supervise(plan_dir: Path, out_dir: Path, templates_dir: Path, quarter: int) -> SuperviseOutcome:
     """A 督办单 for each unit with lagging or unstarted tasks or no return in `quarter`, and the 督办清单."""
-    from generators.ledger.supervision import render
+    from generators.render.supervision import render
 
     plan, layout, year = load_year(plan_dir, templates_dir)
     check_period(Cycle(plan.meta.cycle), quarter)
@@ -173,7 +173,7 @@ class YearSummaryOutcome:
 
 def year_summary(plan_dir: Path, out_dir: Path, templates_dir: Path) -> YearSummaryOutcome:
     """The year's completion report draft (.docx) and its tables (.xlsx) from the ledger."""
-    from generators.ledger.year_summary import render
+    from generators.render.year_summary import render
 
     plan, layout, year = load_year(plan_dir, templates_dir)
     artifacts, end = render(year, layout)

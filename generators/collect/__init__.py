@@ -10,12 +10,12 @@ from generators.artifact import Artifact
 from generators.formspec import FormsLayout
 from generators.layout import Layout
 from generators.model import Plan
+from generators.render.return_notice import render_return_notices
+from generators.render.summary_report import render_report
 from generators.views import Views
 
 from .checking import Outcome, Verdict
 from .collection import Collection, collect
-from .return_notice import render_return_notices
-from .summary_report import render_report
 from .summary_xlsx import render_summary
 from .tally import Tally
 

@@ -5,6 +5,8 @@ at once. No file name, cell address or exception text: the problems are the Prob
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from generators.artifact import Artifact
 from generators.dates import chinese_date
 from generators.filenames import safe_name
@@ -12,10 +14,11 @@ from generators.formspec import FormsLayout
 from generators.layout import Layout
 from generators.model import Plan
 from generators.render import docx
-from generators.render.letters import common_context, date_indent
+from generators.render.letter_parts import common_context, date_indent
 from generators.render.titles import break_title
 
-from .collection import Collection
+if TYPE_CHECKING:  # the engine computes the collection; this module only renders it
+    from generators.collect.collection import Collection
 
 
 def context(plan: Plan, layout: Layout, collection: Collection, unit: str) -> dict:

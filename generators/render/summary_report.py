@@ -4,25 +4,25 @@ units that sent nothing: 已报 + 退回 + 未报送 = 应报, the same three gr
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from generators.artifact import Artifact
 from generators.dates import chinese_date
 from generators.formspec import FormsLayout
 from generators.layout import Layout
 from generators.model import Plan
 from generators.render import docx
-from generators.render.letters import date_indent
+from generators.render.letter_parts import date_indent
 from generators.render.titles import break_title
 from generators.views import Views
 
-from .collection import Collection
-from .tally import Tally
+if TYPE_CHECKING:  # the engine tallies the collection; this module only renders the tally
+    from generators.collect.collection import Collection
+    from generators.collect.tally import Tally
 
 
-def context(
-    plan: Plan, views: Views, layout: Layout, collection: Collection, tally: Tally | None = None
-) -> dict:
+def context(plan: Plan, views: Views, layout: Layout, collection: Collection, tally: Tally) -> dict:
     spec = FormsLayout.of(layout)
-    tally = tally or Tally(views, spec, collection)
     names = spec.names(plan, collection.quarter)
     # The 通报 is dated on the quarter's due date: plan data, never the clock.
     date = chinese_date(plan.meta.due_dates[collection.quarter - 1])
@@ -56,9 +56,7 @@ def context(
     }
 
 
-def render_report(
-    plan: Plan, views: Views, layout: Layout, collection: Collection, tally: Tally | None = None
-) -> Artifact:
+def render_report(plan: Plan, views: Views, layout: Layout, collection: Collection, tally: Tally) -> Artifact:
     spec = FormsLayout.of(layout)
     ctx = context(plan, views, layout, collection, tally)
     return Artifact(
