@@ -268,6 +268,19 @@ def _grid(pages: list[Page], layout: Layout) -> list[Check]:
                     "pdf",
                 )
             ]
+        if _text_never_fills_a_page(pages, layout):
+            # A short letter (退回通知, 督办单): its text ends on the page it starts on, or on the page after
+            # the title's: no page is a full body page, so the grid has nothing to measure.
+            return [
+                Check(
+                    clause,
+                    "每面行数",
+                    f"{layout.lines_per_page} 行",
+                    "正文不足一整页（末页不是整页正文），不适用",
+                    True,
+                    "pdf",
+                )
+            ]
         return [Check(clause, "每面行数", f"{layout.lines_per_page} 行", "无整页正文", False, "pdf")]
     counts = Counter(len(page.lines) for page in full)
     over = [p.number for p in full if len(p.lines) > layout.lines_per_page]
@@ -303,6 +316,15 @@ def _grid(pages: list[Page], layout: Layout) -> list[Check]:
         "pdf",
     )
     return [lines_check, chars_check]
+
+
+def _text_never_fills_a_page(pages: list[Page], layout: Layout) -> bool:
+    """One portrait page, or two whose first carries the title (larger than the body): the last page ends
+    the text and the first is not all body text, so no page could be a full body page."""
+    portrait = [p for p in pages if not p.landscape]
+    if len(portrait) != len(pages) or not 1 <= len(portrait) <= 2:
+        return False
+    return len(portrait) == 1 or any(line.size > _body_size(layout) + 1 for line in portrait[0].lines)
 
 
 def _only_tables_after_the_first(pages: list[Page], layout: Layout) -> bool:
@@ -466,6 +488,10 @@ def _page_numbers(pages: list[Page], layout: Layout, first_unnumbered: bool = Fa
             "pdf",
         ),
     ]
+    if not numbered and not wrong_text:
+        # A one-page letter: its only page is the first, which carries no page number (10.1), and none is
+        # printed there (a number on it fails 页码文字): no number to measure.
+        checks[1] = replace(checks[1], measured="仅一页，信函首页不印页码，不适用", passed=True)
     if len(landscape) < len(numbered):
         checks += [
             Check(
