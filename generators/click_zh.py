@@ -58,7 +58,8 @@ MESSAGES: dict[str, str] = {
     "{name} {filename!r} is not readable.": "{name}“{filename}”不可读。",
     "{name} {filename!r} is not writable.": "{name}“{filename}”不可写。",
     "{name} {filename!r} is not executable.": "{name}“{filename}”不可执行。",
-    "{value!r} is not a valid {number_type}.": "“{value}”不是有效的{number_type}。",
+    # (number_type is click's English type name, "integer"/"float": left out)
+    "{value!r} is not a valid {number_type}.": "“{value}”不是有效的数值，请写阿拉伯数字。",
     "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
     "{value!r} is not a valid boolean. Recognized values: {states}": "“{value}”不是是/否值。可用：{states}",
     "{value!r} is not a valid UUID.": "“{value}”不是有效的 UUID。",

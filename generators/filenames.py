@@ -38,7 +38,7 @@ def name_problem(name: str) -> tuple[int, str] | None:
     if name != name.strip(" .\u3000"):
         return 0, "不能以空格或“.”开头或结尾"
     if _RESERVED.match(name):
-        return 0, f"“{name}”是 Windows 的保留设备名，不能用作文件名"
+        return 0, "是 Windows 的保留设备名（CON、NUL、COM1 等），不能用作文件名"
     if len(name) > MAX_CHARS:
         return MAX_CHARS, f"过长（{len(name)} 个字符，最多 {MAX_CHARS} 个）"
     if len(name.encode("utf-8")) > MAX_BYTES:

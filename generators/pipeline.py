@@ -19,6 +19,7 @@ from .artifact import Artifact, Job
 from .context import Base, BuildContext
 from .diff import diff_plans
 from .diff.revision import load_base
+from .errors import as_os_error
 from .fingerprint import build_key, fingerprint
 from .guard import Inputs
 from .layout import TEMPLATES_DIR, load_layout
@@ -134,7 +135,10 @@ PARALLEL_FROM = 24  # below this many renders, starting workers costs more than 
 def _render_pending(index: int, staging_root: str, out_dir: str, rewrite: bool) -> tuple[int, str]:
     job = _PENDING[index]
     staging = Staging.attached(Path(out_dir), Path(staging_root), rewrite)
-    return index, staging.put(job.path, job.make())
+    try:
+        return index, staging.put(job.path, job.make())
+    except Exception as err:  # lxml's SerialisationError cannot travel back to the build: its OSError can
+        raise (as_os_error(err) or err) from None
 
 
 def _worker_init(lock_fd: int | None) -> None:

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import BAD_INPUT, UserError
+from .filenames import name_problem, shown
 from .plan import PLAN_FILES, load_plan
 
 ROUNDS_DIR = "稿次"
@@ -28,20 +29,40 @@ def rounds_dir(plan_dir: Path) -> Path:
     return plan_dir.resolve().parent / ROUNDS_DIR
 
 
+def _not_linked(*folders: Path) -> None:
+    """稿次/ and its rounds are plain folders beside plan/: a link would store a round elsewhere, or read a
+    round (and compare against it) from anywhere."""
+    for folder in folders:
+        if folder.is_symlink():
+            raise RoundError(
+                f"{folder}：是指向别处的链接，稿次只存放在 plan/ 旁的 稿次/ 中；请删去该链接后重新运行"
+            )
+
+
 def round_dir(name: str, plan_dir: Path) -> Path | None:
     """The folder of the round so named, when it exists."""
-    if not _NAME.match(name):
+    if not _usable(name):
         return None
     folder = rounds_dir(plan_dir) / name
+    _not_linked(folder.parent, folder)
     return folder if (folder / "meta.yaml").is_file() else None
+
+
+def _usable(name: str) -> bool:
+    """A folder name without separators, dots in front, control or invisible characters (a NUL, a \x01 or
+    a zero-width joiner would make a round that looks like another or cannot be made at all), no CON or NUL."""
+    return bool(_NAME.match(name)) and name.isprintable() and name_problem(name) is None
 
 
 def store_round(name: str, plan_dir: Path) -> Path:
     """Copies plan/'s files to 稿次/<name>/; the plan must load (a round is compared with later)."""
-    if not _NAME.match(name):
-        raise RoundError(f"稿次名称“{name}”不可用：请用不含空格、斜杠、冒号等符号的名称，如“第2稿”")
+    if not _usable(name):
+        raise RoundError(
+            f"稿次名称“{shown(name, 50)}”不可用：请用不含空格、斜杠、冒号等符号、不超过 40 个字的名称，如“第2稿”"
+        )
     load_plan(plan_dir)  # PlanError: an unusable plan is not stored
     target = rounds_dir(plan_dir) / name
+    _not_linked(target.parent)
     if target.exists():
         raise RoundError(f"{target}：稿次“{name}”已存下，稿次存下后不再改动；请换一个名称（如“第3稿”）")
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BAD_INPUT, UserError
+from .errors import BAD_INPUT, UserError, os_reason
 from .importer import ImportReport
 from .importer.newplan import new_plan
 from .ledger.store import LEDGER_DIR
@@ -51,6 +51,11 @@ def turn_year(draft: Path, plan_dir: Path, out_dir: Path, year: int | None = Non
     turn.restored = _resume(plan_dir)
     turn.year = year if year is not None else _year_of(plan_dir)
     turn.archive = archive_of(plan_dir, turn.year)
+    if turn.archive.parent.is_symlink():  # the year's folders would leave the project through it
+        raise YearTurnError(
+            f"{turn.archive.parent}：是指向别处的链接，年度归档只移入计划目录旁的 {ARCHIVE_DIR}/ 本身；"
+            "请删去该链接后重新运行"
+        )
     if turn.archive.exists():
         raise YearTurnError(
             f"{turn.archive}：{turn.year} 年度已经归档过，不再覆盖；如要归档别的年度请用 --year"
@@ -122,7 +127,7 @@ def _archive(folders: list[tuple[str, Path]], archive: Path) -> list[tuple[Path,
                 os.rename(path, partial / name)
             except OSError as err:
                 raise YearTurnError(
-                    f"{path}：无法移入 {archive}（{err.strerror}）；{path} 须与计划目录在同一磁盘上，且没有被其他程序打开"
+                    f"{path}：无法移入 {archive}（{os_reason(err)}）；{path} 须与计划目录在同一磁盘上，且没有被其他程序打开"
                 ) from err
             moved.append((path, archive / name))
         os.rename(partial, archive)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import errno
 
-from generators.errors import BAD_INPUT, FAILED, UserError
+from generators.errors import BAD_INPUT, FAILED, UserError, as_os_error, os_reason
 from generators.filenames import escaped
 from generators.periods import Cycle
 from generators.plan import PlanError
@@ -31,6 +31,8 @@ def failure(err: BaseException) -> tuple[list[str], int]:
         return [escaped(str(err))], err.exit_code
     if isinstance(err, OSError):
         return [escaped(_os_message(err))], FAILED
+    if as_os_error(err):  # lxml's: a full disk or ulimit -f while openpyxl writes
+        return [escaped(_os_message(as_os_error(err) or OSError()))], FAILED
     if isinstance(err, MemoryError):
         return ["内存不足，命令已停止：请关闭其他程序后重新运行。"], FAILED
     if isinstance(err, KeyboardInterrupt):
@@ -52,7 +54,9 @@ def _os_message(err: OSError) -> str:
         return f"找不到 {where}：请检查路径后重新运行。"
     if err.errno == errno.ENAMETOOLONG:
         return f"文件名过长：{where}。请缩短 plan/ 中的名称（plandocs check 会指出）。"
-    return f"无法读写 {where}（{err.strerror or err}）：请检查后重新运行。"
+    if err.errno == errno.EFBIG:
+        return f"无法写入 {where}：{os_reason(err)}，请解除限制后重新运行（输出目录中已有的文件未改动）。"
+    return f"无法读写 {where}（{os_reason(err)}）：请检查后重新运行。"
 
 
 def check_period(cycle: Cycle, period: int) -> None:

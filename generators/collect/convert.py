@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from generators.errors import os_reason
 from generators.pdf.soffice import converter_env, find_soffice
 
 CONVERT_SECONDS = 120  # one form converts in a few seconds; a hung LibreOffice must not stop collect
@@ -59,7 +60,7 @@ def converted(data: bytes, suffix: str, target: str) -> bytes:
                 start_new_session=True,  # so a timeout ends soffice and the helpers it starts
             )
         except OSError as err:
-            raise NotConverted(f"无法运行 LibreOffice（{err.strerror}）") from err
+            raise NotConverted(f"无法运行 LibreOffice（{os_reason(err)}）") from err
         try:
             process.wait(timeout=CONVERT_SECONDS)
         except subprocess.TimeoutExpired as err:

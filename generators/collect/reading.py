@@ -32,6 +32,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from generators.errors import os_reason
 from generators.formspec import ID_FIELDS, ID_SHEET, PROPERTY_NAMES, PROPERTY_PREFIX, FormsLayout
 
 from . import cells, fast_book
@@ -108,7 +109,7 @@ def read_form(path: Path, spec: FormsLayout, limits: Limits | None = None) -> Re
             raise NotAForm(HOSTILE, f"文件过大：{_mb(size)}，上限 {_mb(limits.file_bytes)}")
         data = path.read_bytes()
     except OSError as err:
-        raise NotAForm("文件无法读取，请重新发送", cells.text(err.strerror or type(err).__name__)) from err
+        raise NotAForm("文件无法读取，请重新发送", os_reason(err)) from err
     notes: list[str] = []
     if data.startswith(OLE_MAGIC) and _encrypted(data):
         raise NotAForm("文件设有密码，请去掉密码后重报")

@@ -372,6 +372,7 @@ def _read(
     2023.csv is 40 MB, and holding its text, a copy and every row at once cost more than the entries.
     Fields are unescaped in a file with the byte-order mark; one without it is an older ledger's, read as
     it is and marked for rewriting (ledger.migrated)."""
+    _not_a_link(path)
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except FileNotFoundError:
@@ -403,6 +404,13 @@ def _read(
             ) from err
         except (OSError, UnicodeDecodeError) as err:
             raise LedgerError(unreadable(path, err)) from err
+
+
+def _not_a_link(path: Path) -> None:
+    """A ledger file is read as the file it is: a link in ledger/ would read (and print the first line of)
+    a file elsewhere, and the next collect would put the ledger in the link's place."""
+    if path.is_symlink():
+        raise LedgerError(f"{path}：是指向别处的链接，台账只读 ledger/ 中的文件本身，请把它换回台账文件")
 
 
 def _int(path: Path, number: int, value: str) -> int:
@@ -439,6 +447,7 @@ def _split(path: Path, wanted: int, ledger: Ledger) -> list[tuple[int, list[str]
     rows before and after it (set as ledger.kept), every row's width and quarter checked. None when the
     file is an older ledger's (no byte-order mark, or the older header): then it is read whole and
     rewritten (load's other branch)."""
+    _not_a_link(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
