@@ -53,6 +53,7 @@ class StyleSpec:
     snap_to_grid: bool = True
     outline_level: int | None = None
     keep_next: bool = False
+    widow_control: bool = False  # 孤行控制: no paragraph leaves a single line at a page's foot or head
     clause: str = ""
 
 

@@ -260,7 +260,7 @@ def add_style(doc, spec: StyleSpec) -> None:
     else:
         pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
     pf.keep_with_next = spec.keep_next
-    pf.widow_control = False
+    pf.widow_control = spec.widow_control
     pPr = style.element.get_or_add_pPr()
     if not spec.snap_to_grid:
         insert_ordered(pPr, w_el("w:snapToGrid", val="0"), PPR_SEQ)
@@ -447,9 +447,18 @@ def para(container, text: str, style: str):
     return container.add_paragraph(text, style=style)
 
 
-def paras(container, style: str, *texts: str) -> None:
-    for text in texts:
-        container.add_paragraph(text, style=style)
+def paras(container, style: str, *texts: str) -> list:
+    return [container.add_paragraph(text, style=style) for text in texts]
+
+
+def keep_with_next(*paragraphs) -> None:
+    """Each paragraph on the page of the one after it (w:keepNext, honoured by Word, WPS and LibreOffice).
+
+    Set on the last lines of body text before a 署名 and on the lines between: when the signature and date
+    do not fit the page, the word processor carries these body lines over with them, so the signature's
+    page always has body text (GB/T 9704-2012 7.3.5.4) — no blank text is inserted."""
+    for paragraph in paragraphs:
+        paragraph.paragraph_format.keep_with_next = True
 
 
 def block_tags(kind: str, statement: str) -> tuple[str, str]:

@@ -57,7 +57,7 @@ def make_supervision(layout) -> None:
         table = add_table(doc, SUPERVISION_COLUMNS, layout)
         with row_block(table, "for task in tasks"):
             add_body_row(table, SUPERVISION_COLUMNS)
-    paras(doc, "正文", "联系人：{{ contact }}；联系电话：{{ phone }}。", "")
+    build.keep_with_next(*paras(doc, "正文", "联系人：{{ contact }}；联系电话：{{ phone }}。", ""))
     letters.add_signature(doc, "{{ office }}")
     build.finish(doc, layout.template("supervision"))
 
@@ -99,8 +99,8 @@ def make_year_summary(layout) -> None:
         with paragraph_block(doc, "for task in leader.tasks", "正文"):
             para(doc, "{{ task.key_text }}（{{ task.task }}）：{{ task.status }}。", "正文")
     para(doc, "六、下一步工作", "一级标题")
-    para(doc, "（请{{ office }}根据全年情况补充下一步工作安排。）", "正文")
-    paras(doc, "正文", "", "")
+    closing = para(doc, "（请{{ office }}根据全年情况补充下一步工作安排。）", "正文")
+    build.keep_with_next(closing, *paras(doc, "正文", "", ""))  # goes over with the signature (7.3.5.4)
     letters.add_signature(doc, "{{ office_full_name }}")
     build.finish(doc, layout.template("year_summary"))
 

@@ -186,13 +186,12 @@ def add_letter_body(doc, layout: Layout) -> None:
     paras(
         doc,
         "正文",
-        "为全面贯彻落实《{{ opinion_title }}》（以下简称《意见》），压紧压实安全生产责任，现将《意见》"
+        "为全面贯彻落实《{{ opinion_title }}》（以下简称《{{ doc_short }}》），压紧压实安全生产责任，现将《{{ doc_short }}》"
         "{% if annex_title %}及其附件《{{ annex_title }}》{% endif %}中明确由贵单位承担的任务函告如下，"
         "请结合本单位职责认真抓好落实。",
         # A count of nothing is not printed ("结合职责落实0条"): each part only when it has tasks.
-        "贵单位共承担{% if letter.counts.measures %}《意见》工作措施{{ letter.counts.measures }}条"
-        "{% if letter.counts.named and letter.counts.shared %}（其中列为责任单位{{ letter.counts.named }}条、"
-        "结合职责落实{{ letter.counts.shared }}条）{% endif %}{% endif %}"
+        "贵单位共承担{% if letter.counts.measures %}《{{ doc_short }}》{{ item_word }}{{ letter.counts.measures }}条"
+        "{{ letter.breakdown }}{% endif %}"
         "{% if letter.counts.measures and letter.counts.tasks %}，{% endif %}"
         "{% if letter.counts.tasks %}重点工作任务{{ letter.counts.tasks }}项{% endif %}。",
     )
@@ -201,15 +200,27 @@ def add_letter_body(doc, layout: Layout) -> None:
     para(doc, "{%p else %}", "一级标题")
     add_measure_section(
         doc,
+        "prime",
+        "牵头任务",
+        "以下{{ item_word }}由贵单位牵头，请牵头抓好落实，会同配合单位按期完成。",
+    )
+    add_measure_section(
+        doc,
         "named",
         "责任单位任务",
-        "《意见》在以下工作措施的责任单位中列明了贵单位（含以集合称谓列明），请牵头抓好落实。",
+        "《{{ doc_short }}》在以下{{ item_word }}的责任单位中列明了贵单位（含以集合称谓列明），请牵头抓好落实。",
+    )
+    add_measure_section(
+        doc,
+        "support",
+        "配合任务",
+        "以下{{ item_word }}中贵单位为配合单位（牵头、责任单位见各条括号内），请积极配合抓好落实。",
     )
     add_measure_section(
         doc,
         "shared",
         "结合职责落实任务",
-        "以下工作措施的责任单位为{% for via in letter.shared_via %}“{{ via }}”"
+        "以下{{ item_word }}的责任单位为{% for via in letter.shared_via %}“{{ via }}”"
         "{% if not loop.last %}、{% endif %}{% endfor %}，请结合本单位职责抓好落实。",
     )
     with paragraph_block(doc, "if letter.tasks", "一级标题"):
@@ -229,20 +240,20 @@ def add_letter_body(doc, layout: Layout) -> None:
                     para(doc, "配合单位：{{ task.supports }}", "正文")
                 para(doc, "工作内容：{{ task.content }}", "正文")
     para(doc, "{%p endif %}", "正文")
-    para(doc, "{{ letter.no.report }}、季度报送要求", "一级标题")
-    paras(
+    para(doc, "{{ letter.no.report }}、{{ cycle.title }}报送要求", "一级标题")
+    _, *closing = paras(
         doc,
         "正文",
-        "请于每季度结束后，对照上述任务逐项梳理落实情况，按时报送{{ office_short }}。报送截止日期："
-        "{% for q in quarters %}第{{ q.numeral }}季度{{ q.due }}{% if not loop.last %}；{% else %}。{% endif %}"
-        "{% endfor %}",
+        "请于{{ cycle.when }}，对照上述任务逐项梳理落实情况，按时报送{{ office_short }}。{% if cycle.listed %}报送截止日期："
+        "{% for q in quarters %}{{ q.name }}{{ q.due }}{% if not loop.last %}；{% else %}。{% endif %}"
+        "{% endfor %}{% endif %}",
         "联系人：{{ contact }}；联系电话：{{ phone }}。",
         "特此函告。",
         "",
     )
     with paragraph_block(doc, "if compact", "正文"):  # 7.3.7: the opinion goes with the letter
-        para(doc, "附件：{{ opinion_title }}", "正文")
-        para(doc, "", "正文")
+        closing += [para(doc, "附件：{{ opinion_title }}", "正文"), para(doc, "", "正文")]
+    build.keep_with_next(*closing)  # 联系人 and 特此函告 go over with the signature (7.3.5.4)
     add_signature(doc, "{{ office }}")
     add_letter_imprint(doc, layout)
 
@@ -277,7 +288,7 @@ def add_task_table(doc, layout: Layout) -> None:
     )
     columns = build.layout_columns(layout.letter_columns, (), prefix="row")
     columns[-1] = build.TableColumn(
-        columns[-1].name, columns[-1].width_mm, columns[-1].style, ("季度报表第{{ row.form_row }}项",)
+        columns[-1].name, columns[-1].width_mm, columns[-1].style, ("{{ cycle.form }}第{{ row.form_row }}项",)
     )
     table = build.add_table(doc, columns, layout)
     with build.row_block(table, "for row in letter.rows", "表格文字"):
@@ -285,9 +296,12 @@ def add_task_table(doc, layout: Layout) -> None:
 
 
 def add_signature(doc, organ: str) -> None:
-    """Organ name and date at the end of the text, in the letter's own styles (7.3.5.2)."""
-    para(doc, organ, "发文机关署名")
-    para(doc, "{{ date_indent }}{{ date }}", "成文日期")
+    """Organ name and date at the end of the text, in the letter's own styles (7.3.5.2): kept on one page,
+    and with what follows (a 版记), so neither is left alone on a page (7.3.5.4). The caller keeps its last
+    body lines with the signature (docx_build.keep_with_next)."""
+    build.keep_with_next(
+        para(doc, organ, "发文机关署名"), para(doc, "{{ date_indent }}{{ date }}", "成文日期")
+    )
 
 
 def add_measure_section(doc, key: str, heading: str, intro: str) -> None:

@@ -91,13 +91,18 @@ def add_notice(doc, layout: Layout) -> None:
         para(doc, "{{ line }}", "公文标题")
     para(doc, "", "正文")  # 主送机关: one line below the title, flush left (7.3.2)
     para(doc, "{{ notice.addressees }}：", "主送机关")
-    with paragraph_block(doc, "for text in notice.body", "正文"):
+    # The last paragraph of the body goes over with the 附件说明, signature and date when they do not fit
+    # the page (7.3.5.4): kept with the next paragraph, as each line after it is.
+    with paragraph_block(doc, "for text in notice.body[:-1]", "正文"):
         para(doc, "{{ text }}", "正文")
-    para(doc, "", "正文")  # 附件说明: one line below the body (7.3.4)
-    para(doc, n["attachment_label"] + "{{ notice.attachment }}", "附件说明")
-    for _ in range(n["seal_lines"]):
-        para(doc, "", "正文")
-    para(doc, "{{ notice.signature_indent }}{{ notice.signature }}", "发文机关署名")
+    closing = []
+    with paragraph_block(doc, "if notice.body", "正文"):
+        closing.append(para(doc, "{{ notice.body[-1] }}", "正文"))
+    closing.append(para(doc, "", "正文"))  # 附件说明: one line below the body (7.3.4)
+    closing.append(para(doc, n["attachment_label"] + "{{ notice.attachment }}", "附件说明"))
+    closing += [para(doc, "", "正文") for _ in range(n["seal_lines"])]
+    closing.append(para(doc, "{{ notice.signature_indent }}{{ notice.signature }}", "发文机关署名"))
+    build.keep_with_next(*closing)
     para(doc, "{{ notice.date }}", "成文日期")
 
 

@@ -64,8 +64,11 @@ def make_summary_report() -> None:
     with paragraph_block(doc, "if not_reported", "正文"):
         para(doc, "未报送的单位（{{ not_reported | length }}个）：{{ not_reported | join('、') }}。", "正文")
     with paragraph_block(doc, "if not_reported or returned", "正文"):
-        paras(doc, "正文", "请上述单位尽快向{{ office }}报送。", "{%p else %}", "各单位均已按时报送。")
-    paras(doc, "正文", "", "")
+        request, _, done = paras(
+            doc, "正文", "请上述单位尽快向{{ office }}报送。", "{%p else %}", "各单位均已按时报送。"
+        )
+    # the last sentence, whichever it is, goes over with the signature (7.3.5.4)
+    build.keep_with_next(request, done, *paras(doc, "正文", "", ""))
     letters.add_signature(doc, "{{ office_full_name }}")
     build.finish(doc, layout.template("summary_report"))
 

@@ -31,6 +31,7 @@ from .pdf_checks import (
     read_pages,
 )
 from .result import MM_PER_PT, Check
+from .signature import signature_checks
 from .status_checks import issued_status_check
 
 DOC_NUMBER = re.compile(r"^\S+〔\d{4}〕[1-9]\d*号$")
@@ -410,7 +411,7 @@ def _notice_pdf(path: Path, layout: Layout) -> list[Check]:
     pages = read_pages(path, layout)
     rules = read_rules(path)
     notice = _notice_pages(pages, layout)
-    checks = [_paper(pages, layout), *notice_checks(notice, rules, layout)]
+    checks = [_paper(pages, layout), *notice_checks(notice, rules, layout), *signature_checks(notice, layout)]
     rest = pages[len(notice) :]
     if not rest:  # the notice alone
         return checks + [_type_area(pages, layout), *_page_numbers(pages, layout)]
@@ -664,6 +665,7 @@ def check_letter_pdf(path: Path, layout: Layout, source: Path | None = None) -> 
         *_page_numbers(body, layout, first_unnumbered=True),
         *letter_checks(pages, rules, layout),
         *letter_imprint_checks(pages, rules, layout),
+        *signature_checks(pages, layout),
     ]
     if source is not None:
         checks += _fidelity(check_fidelity(source, path, layout), layout)

@@ -15,6 +15,7 @@ from ..layout import Layout, PageSpec
 from .fidelity import Fidelity, check_fidelity, page_number_pattern
 from .fonts import same_face, short_name
 from .result import MM_PER_PT, Check
+from .signature import signature_checks
 from .source import first_page_unnumbered
 
 PT_PER_MM = 1 / MM_PER_PT
@@ -144,6 +145,7 @@ def check_pdf(path: Path, layout: Layout, source: Path | None = None) -> list[Ch
         *_fonts(pages, layout),
         *_page_numbers(pages, layout, first_unnumbered=unnumbered),
         *_annexes(pages, layout),
+        *signature_checks(pages, layout),  # a report or summary that ends with a 署名 (7.3.5.4)
     ]
     if all(page.landscape for page in pages):
         # A table document (annex, leader sheet, 修改对照表) has no running text in 3号 and is no annex of
