@@ -7,14 +7,12 @@ fail it."""
 from __future__ import annotations
 
 import io
-import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
 from docx import Document
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls
 
 from generators.conform.issue_checks import check_letter_pdf
 from generators.conform.pdf_checks import PT_PER_MM, Line, Page, read_pages
@@ -59,7 +57,14 @@ def verdicts(pages: list[Page], layout) -> dict[str, tuple[bool, str]]:
 def test_a_signature_under_its_last_lines_of_text_passes(layout):
     pages = [
         page(layout, 1, *body(range(22))),
-        page(layout, 2, *body(range(3)), line("特此函告。", 3, 2), *signature_at(5), line("抄送：区委办公室。", 20, 1)),
+        page(
+            layout,
+            2,
+            *body(range(3)),
+            line("特此函告。", 3, 2),
+            *signature_at(5),
+            line("抄送：区委办公室。", 20, 1),
+        ),
     ]
     found = verdicts(pages, layout)
     assert list(found) == RULE_NAMES
