@@ -73,6 +73,7 @@ class RowSplit:
     other_width_em: float  # estimated width of a character that is not full-width (digits, Latin)
     reserve_lines: int  # lines left free on each page: the estimate may differ from the real breaks by one
     continued_number: str  # the 序号 printed on a continuation row; {number} is the task's
+    first_page_min_lines: int = 3  # the first annex page takes part of a row only if this many lines fit
 
 
 @dataclass(frozen=True)

@@ -39,21 +39,26 @@ def sheet(plan, layout):
 
 
 def docx_rows(table) -> tuple[tuple[str, ...], list[tuple[str, ...]], list[list[list[str]]]]:
-    """(header, rows with whitespace squashed, the paragraphs of every task cell)."""
+    """(header, rows with whitespace squashed, the paragraphs of every task cell). A task cut into several
+    rows (its continuation repeats its 序号: the first annex page is filled, row_split) is one row here,
+    its cells' texts put together again."""
     header, rows, paragraphs = (), [], []
     for i, tr in enumerate(table._tbl.tr_lst):
         cells = tr.tc_lst
         texts = tuple(squash("".join(t.text or "" for t in tc.iter(qn("w:t")))) for tc in cells)
+        cell_paragraphs = [
+            ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.findall(qn("w:p"))] for tc in cells
+        ]
         if i == 0:
             header = texts
+        elif len(texts) > 1 and rows and len(rows[-1]) == len(texts) and rows[-1][0] == texts[0]:
+            rows[-1] = (texts[0], *(a + b for a, b in zip(rows[-1][1:], texts[1:], strict=True)))
+            paragraphs[-1] = [
+                a + [p for p in b if p] for a, b in zip(paragraphs[-1], cell_paragraphs, strict=True)
+            ]
         else:
             rows.append(texts)
-            paragraphs.append(
-                [
-                    ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.findall(qn("w:p"))]
-                    for tc in cells
-                ]
-            )
+            paragraphs.append(cell_paragraphs)
     return header, rows, paragraphs
 
 

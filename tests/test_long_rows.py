@@ -148,10 +148,79 @@ def test_a_row_cut_into_rows_keeps_every_cell_and_repeats_the_number(layout, row
 
 
 def test_a_short_row_is_left_alone(plan, layout):
+    """Rows that fit a page are whole; the one exception is the row that starts at the foot of the first
+    page (test_the_first_annex_page_is_filled)."""
     (artifact,) = annex.render(plan, layout)
     table = Document(io.BytesIO(artifact.data)).tables[0]
     numbers = [r.cells[0].text for r in table.rows[1:] if len({id(c._tc) for c in r.cells}) > 1]
-    assert numbers == [str(t.number) for t in plan.key_tasks]
+    assert list(dict.fromkeys(numbers)) == [str(t.number) for t in plan.key_tasks]
+    assert [n for n in set(numbers) if numbers.count(n) > 1] == [FIRST_PAGE_CUT]
+
+
+# --- the first annex page: filled, not left half empty by a tall row kept whole ---
+
+FIRST_PAGE_CUT = "2"  # the seed's task 2 (13 lines) does not fit under task 1 and the group rows
+
+
+def _first_rows(context: dict) -> list[dict]:
+    return [row for group in context["groups"] for row in group["tasks"]]
+
+
+def test_the_first_annex_page_is_filled(plan, layout):
+    """The first row that does not fit the first page under the title is cut, its first part filling the
+    room left there (estimated as row_split estimates), the parts together exactly the task's text."""
+    context = annex.context(plan, layout)
+    rows = _first_rows(context)
+    assert [r["number"] for r in rows[:3]] == ["1", FIRST_PAGE_CUT, FIRST_PAGE_CUT]
+    task = next(t for t in plan.key_tasks if str(t.number) == FIRST_PAGE_CUT)
+    assert rows[1]["content"] + rows[2]["content"] == task.content
+    splitter = RowSplitter(layout, layout.columns)
+    first_page = annex.FirstPage(plan, layout, splitter)
+    group_rows = 3  # 总体目标, the 任务分解 banner, the first part's group
+    used = (
+        splitter.height_pt(rows[0]) + splitter.height_pt(rows[1]) + group_rows * splitter.row_pt("表格分组")
+    )
+    assert used <= first_page.room_pt
+    # filled: less than the next row's minimum and the reserve is left
+    assert first_page.room_pt - used < (layout.row_split.first_page_min_lines + 2) * 12 * 1.45
+
+
+def test_the_cut_moves_with_the_data(plan, layout):
+    """A short second task fits the first page whole; the next task, which does not, is the one cut."""
+    import dataclasses
+
+    tasks = list(plan.annex.groups[1].tasks)
+    tasks[0] = dataclasses.replace(tasks[0], content="加强安全生产。")
+    groups = list(plan.annex.groups)
+    groups[1] = dataclasses.replace(groups[1], tasks=tuple(tasks))
+    short = dataclasses.replace(plan, annex=dataclasses.replace(plan.annex, groups=tuple(groups)))
+    numbers = [r["number"] for r in _first_rows(annex.context(short, layout))]
+    assert numbers[:4] == ["1", "2", "3", "3"]
+    assert numbers[4:] == [str(t.number) for t in short.key_tasks[3:]]
+
+
+def test_the_printed_first_annex_page_is_filled(printed, layout):
+    """In the opinion's PDF the first landscape page ends with the first part of task 2, its lowest line in
+    the last quarter of the type area; the rest of task 2 opens the next page under its 序号."""
+    from test_pdf import pdf_of
+
+    (entry,) = pdf_of(printed, "opinion")
+    with pdfplumber.open(printed / entry["path"]) as pdf:
+        pages = [p for p in pdf.pages if p.width > p.height]
+        first, second = pages[0], pages[1]
+        page = layout.landscape
+        bottom = (page.height_mm - page.margin_bottom_mm) / MM_PER_PT
+        top = page.margin_top_mm / MM_PER_PT
+        words = [w for w in first.extract_words() if w["upright"] and w["bottom"] < bottom + 1]
+        lowest = max(w["bottom"] for w in words)
+        assert lowest > bottom - (bottom - top) / 4, (lowest, bottom)
+        number_column = (page.margin_left_mm + layout.columns[0].width_mm) / MM_PER_PT
+        numbers = [
+            w["text"]
+            for w in second.extract_words()
+            if w["upright"] and top < w["top"] < bottom and w["x1"] < number_column and w["text"].isdigit()
+        ]
+        assert numbers[0] == FIRST_PAGE_CUT
 
 
 # --- in the documents, and printed ---------------------------------------------------------------------

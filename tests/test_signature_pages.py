@@ -7,12 +7,13 @@ fail it."""
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import pytest
 from docx import Document
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 
 from generators.conform.issue_checks import check_letter_pdf
 from generators.conform.pdf_checks import PT_PER_MM, Line, Page, read_pages
@@ -126,11 +127,25 @@ PLANTED = ("署名另起一页", "成文日期另起一页", "版记另起一页
 PLANTED_UNIT = "区应急局"
 
 
+PAGE_BREAK = f'<w:r {nsdecls("w")}><w:br w:type="page"/></w:r>'
+
+
 def _page_break_before(data: bytes, style: str) -> bytes:
-    """The letter with a page break at the start of the last paragraph in `style`: a defect planted."""
+    """The letter with a page break at the start of the last paragraph in `style`: a defect planted. For
+    the 版记 (a table floating at the foot of the last page) the table is set in the text after a break."""
     doc = Document(io.BytesIO(data))
-    target = [p for p in doc.paragraphs if p.style is not None and p.style.name == style][-1]
-    target._p.insert(1, parse_xml(f'<w:r {nsdecls("w")}><w:br w:type="page"/></w:r>'))
+    if style == "版记":
+        table = next(
+            t
+            for t in doc.element.body.iter(qn("w:tbl"))
+            if t.find(f"{qn('w:tblPr')}/{qn('w:tblpPr')}") is not None
+        )
+        position = table.find(f"{qn('w:tblPr')}/{qn('w:tblpPr')}")
+        position.getparent().remove(position)
+        table.addprevious(parse_xml(f"<w:p {nsdecls('w')}>{PAGE_BREAK}</w:p>"))
+    else:
+        target = [p for p in doc.paragraphs if p.style is not None and p.style.name == style][-1]
+        target._p.insert(1, parse_xml(PAGE_BREAK))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -156,7 +171,7 @@ def printed_letters(tmp_path_factory, plan, views, layout) -> dict[str, Path]:
             sources[name] = work / f"{name}.docx"
             sources[name].write_bytes(artifact.data)
     whole = sources[f"全文-{PLANTED_UNIT}"].read_bytes()
-    for name, style in zip(PLANTED, ("发文机关署名", "成文日期", "版记末行"), strict=True):
+    for name, style in zip(PLANTED, ("发文机关署名", "成文日期", "版记"), strict=True):
         sources[name] = work / f"{name}.docx"
         sources[name].write_bytes(_page_break_before(whole, style))
     pdfs = convert_batch(list(sources.values()), work / "pdf", timeout_s=300)
@@ -195,3 +210,42 @@ def test_planted_defects_fail_conform_naming_the_page(printed_letters, layout):
     assert "署名与成文日期同页" in split and "成文日期在第" in split["署名与成文日期同页"]
     imprint = failed("版记另起一页")
     assert list(imprint) == ["无只印版记的页"] and imprint["无只印版记的页"].endswith("页只印版记")
+
+
+# --- Bold 仿宋 is an emboldened 仿宋, never another face (fonts/fonts.conf). ---
+
+FANGSONG_NAMES = ("仿宋_GB2312", "仿宋", "FangSong")
+
+
+@pytest.mark.parametrize("family", FANGSONG_NAMES)
+def test_bold_fangsong_is_fandolfang_emboldened(family):
+    import subprocess
+
+    from generators.pdf.soffice import converter_env
+
+    if shutil.which("fc-match") is None:
+        pytest.skip("未安装 fontconfig（fc-match）")
+    shown = subprocess.run(
+        ["fc-match", "--format=%{family}|%{embolden}|%{file}", f"{family}:bold"],
+        capture_output=True,
+        text=True,
+        env=converter_env(),
+        check=True,
+    ).stdout
+    names, embolden, file = shown.split("|")
+    assert "FandolFang" in names.split(",") and embolden == "True" and "FandolFang" in file
+
+
+def test_bold_task_titles_print_in_fangsong(printed_letters, layout):
+    """第N项… (任务标题, bold 仿宋) of a 全文 letter: every CJK glyph in a FandolFang subset."""
+    from generators.conform.fonts import short_name
+
+    titles = [
+        ln
+        for page in read_pages(printed_letters[f"全文-{PLANTED_UNIT}"], layout)
+        for ln in page.lines
+        if ln.text.startswith("第") and "项" in ln.text[:6]
+    ]
+    assert titles
+    faces = {short_name(c["fontname"]) for ln in titles for c in ln.chars if ord(c["text"]) > 0x2E80}
+    assert faces and all("FandolFang" in face for face in faces), faces

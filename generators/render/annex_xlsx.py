@@ -31,7 +31,7 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 def context(plan: Plan, layout: Layout) -> dict:
     """Model → rows: a title, an optional status line, the header, then banner/group/task rows."""
-    data = annex.context(plan, layout)
+    data = annex.context(plan, layout, fill_first_page=False)
     rows: list[dict] = []
     for group in data["groups"]:
         if group["banner"]:

@@ -134,6 +134,25 @@ def _chunks(paragraphs: Sequence[str], lines: Callable[[str], int], budget: int)
     return parts
 
 
+def _chunks_after(
+    paragraphs: Sequence[str], lines: Callable[[str], int], budget: int, first: int
+) -> list[list[str]]:
+    """As _chunks, but the first part holds at most `first` lines (the room left on a page): whole
+    paragraphs while they fit, then the longest head of the next one that fits, cut where split_text cuts."""
+    head: list[str] = []
+    rest = list(paragraphs)
+    used = 0
+    while rest and lines(rest[0]) <= first - used:
+        used += lines(rest[0])
+        head.append(rest.pop(0))
+    if rest and first - used > 0:
+        pieces = split_text(rest[0], lambda s: lines(s) <= first - used)
+        if len(pieces) > 1 and lines(pieces[0]) <= first - used:
+            head.append(pieces[0])
+            rest[0] = "".join(pieces[1:])
+    return [head, *(_chunks(rest, lines, budget) if rest else [])]
+
+
 class RowSplitter:
     """Cuts the body rows of one landscape table (the annex, a leader sheet, the 修改对照表)."""
 
@@ -171,20 +190,51 @@ class RowSplitter:
         room = self.type_height_pt - self.header_pt - lead_pt - 2 * self.margin_pt
         return max(1, math.floor(room / self._pitch(column.style)) - self.spec.reserve_lines)
 
-    def split(self, row: Row, lead_rows: int = 0) -> list[dict[str, object]]:
+    def _paragraphs(self, row: Row, column: Column) -> list[str]:
+        value = row[column.field]
+        return [value] if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+
+    def height_pt(self, row: Row) -> float:
+        """The row's estimated height: its tallest cell, lines at the column style's pitch, cell margins."""
+        assert self.spec is not None
+        cells = [
+            sum(self._lines(column, text) for text in self._paragraphs(row, column))
+            * self._pitch(column.style)
+            for column in self.columns
+            if column.field in row
+        ]
+        return max(cells, default=0.0) + 2 * self.margin_pt
+
+    def row_pt(self, style: str) -> float:
+        """A one-line row (a group row) in `style`."""
+        return self._pitch(style) + 2 * self.margin_pt
+
+    def first_lines(self, column: Column, room_pt: float) -> int:
+        """Lines of a body cell of this column that fit `room_pt` of a page, less the reserve."""
+        assert self.spec is not None
+        return (
+            math.floor((room_pt - 2 * self.margin_pt) / self._pitch(column.style)) - self.spec.reserve_lines
+        )
+
+    def split(self, row: Row, lead_rows: int = 0, room_pt: float | None = None) -> list[dict[str, object]]:
         """row (field → text, or → list of paragraphs) as one row, or as several rows each fitting a page:
         a text field cut into parts (joined they are the text), the paragraphs of a list field shared out,
-        the 序号 repeated on every part."""
+        the 序号 repeated on every part. With `room_pt`, the first part fits the room left on the page
+        where the row starts (the rest on the pages after)."""
         if self.spec is None:
             return [dict(row)]
         chunks: dict[str, list[list[str]]] = {}
         for column in self.columns:
             if column.field == NUMBER_FIELD or column.field not in row:
                 continue
-            value = row[column.field]
-            paragraphs = [value] if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+            paragraphs = self._paragraphs(row, column)
             wrap = self.wrap(column)
-            chunks[column.field] = _chunks(paragraphs, wrap.lines, self.budget(column, lead_rows))
+            budget = self.budget(column, lead_rows)
+            if room_pt is None:
+                chunks[column.field] = _chunks(paragraphs, wrap.lines, budget)
+            else:
+                first = min(budget, self.first_lines(column, room_pt))
+                chunks[column.field] = _chunks_after(paragraphs, wrap.lines, budget, first)
         count = max((len(c) for c in chunks.values()), default=1)
         if count == 1:
             return [dict(row)]
