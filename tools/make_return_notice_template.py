@@ -45,7 +45,8 @@ def make_return_notice(layout) -> None:
         "请对照以上各项逐一修改（每一处都需改正，否则报表仍将退回），修改后尽快重新报送{{ office_short }}。",
         "正文",
     )
-    paras(doc, "正文", "联系人：{{ contact }}；联系电话：{{ phone }}。", "")
+    # the 联系人 line goes over with the signature when it does not fit the page (7.3.5.4)
+    build.keep_with_next(*paras(doc, "正文", "联系人：{{ contact }}；联系电话：{{ phone }}。", ""))
     letters.add_signature(doc, "{{ office }}")
     build.finish(doc, layout.template("return_notice"))
 
