@@ -59,3 +59,15 @@ def test_the_environment_is_sandboxed_strict_and_escaping():
 
     assert isinstance(ENV, SandboxedEnvironment)
     assert ENV.undefined is StrictUndefined and ENV.autoescape is True
+
+
+def test_a_template_that_asks_for_a_huge_range_is_one_line(project):
+    template = project / "templates" / "letter.docx"
+    document = Document(str(template))
+    document.add_paragraph("{{ range(10**9)|list|length }}")
+    document.save(str(template))
+    result = plandocs("build", "--out", "output", "--plan", "plan", "--templates", "templates")
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if not line.startswith("plan/")]
+    assert len(lines) == 1 and "letter.docx" in lines[0] and "范围过大" in lines[0], result.output
+    assert not (project / "output" / "letters").exists()

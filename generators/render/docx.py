@@ -71,6 +71,11 @@ def render(template_path: Path, context: dict[str, Any], meta: Meta, title: str 
             f"（不安全的属性），已拒绝，什么也没有生成：模板只能使用计划数据；请改正模板，或从版本库恢复"
             f"（git checkout -- {shown_path(template_path)}）"
         ) from err
+    except OverflowError as err:  # the sandbox's bound on range(): a template cannot spin the build
+        raise TemplateBroken(
+            f"模板 {shown_path(template_path)} 中的标记要求的循环范围过大（沙箱上限 100000），已拒绝，什么也没有生成："
+            f"请改正模板，或从版本库恢复（git checkout -- {shown_path(template_path)}）"
+        ) from err
     except TemplateError as err:  # e.g. a field the template names that the data does not have
         raise TemplateBroken(
             f"模板 {template_path} 中的标记有误（{err}）：请改正模板，或从版本库恢复（git checkout -- {template_path}）"
