@@ -438,3 +438,126 @@ def test_a_bare_environment_still_speaks_chinese(project, env):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     assert "完成：共".encode() in done.stdout and b"Traceback" not in done.stderr
+
+
+# --- the workbench ---
+
+
+@pytest.fixture
+def served(project):
+    from web_kit import Server
+
+    server = Server(project)
+    yield server
+    server.stop()
+
+
+def test_the_workbench_does_not_serve_a_listed_file_turned_into_a_link(served):
+    """Held: letters/区应急局.docx replaced by a link to /etc/passwd is not served (404, no content)."""
+    from web_kit import Client
+
+    letter = served.project / "output" / "letters" / "区应急局.docx"
+    letter.unlink()
+    letter.symlink_to("/etc/passwd")
+    status, _, text = Client(served.url).request(
+        "/download?path=letters/%E5%8C%BA%E5%BA%94%E6%80%A5%E5%B1%80.docx"
+    )
+    assert status == 404 and "root:" not in text
+
+
+def test_the_workbench_answers_no_foreign_host(served):
+    """Held: a page of another site rebinding its name to 127.0.0.1 (Host: evil.example) gets nothing."""
+    from web_kit import Client
+
+    status, _, text = Client(served.url).request("/files", headers={"Host": "evil.example"})
+    assert status in (400, 403, 421) and "分工函" not in text
+
+
+def test_a_workbench_killed_during_a_build_leaves_output_the_next_build_finishes(served):
+    """Held: SIGKILL of `plandocs serve` while its build job writes, then a CLI build: exit 0, every file the
+    manifest lists there with its sha256, nothing else."""
+    import time
+
+    from promises import assert_manifest_holds
+    from web_kit import Client
+
+    tasks = served.project / "plan" / "tasks.yaml"
+    tasks.write_text(tasks.read_text(encoding="utf-8") + "# 改动\n", encoding="utf-8")
+    client = Client(served.url)
+    token = client.csrf("/files")
+    status, _, _ = client.post_form("/files/build", {"csrf_token": token})
+    assert status == 303
+    time.sleep(1.5)  # the job is rendering (a full build takes several seconds)
+    served.proc.kill()
+    served.proc.wait()
+    result = plandocs(
+        "build", "--plan", str(served.project / "plan"), "--out", str(served.project / "output"),
+        "--templates", str(served.project / "templates"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert_manifest_holds(served.project / "output")
+
+
+# --- more arguments and links ---
+
+
+@pytest.mark.parametrize("args", [["/etc/passwd"], ["../plan/meta.yaml"], ["--kind", "../../x"]])
+def test_pdf_of_a_file_outside_output_is_refused(project, args):
+    """Held: pdf converts only what output/manifest.json lists."""
+    before = everything(project)
+    result = plandocs("pdf", *args, "--out", str(project / "output"))
+    assert result.exit_code == 2
+    chinese_line(result)
+    assert everything(project) == before
+
+
+def test_lint_fix_replaces_a_linked_plan_file_never_writing_through_it(project, tmp_path_factory):
+    """Held: plan/tasks.yaml a link to a file elsewhere: lint --fix 文号 writes plan/tasks.yaml itself (the
+    link replaced by the fixed file), the file elsewhere keeps its bytes."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "tasks.yaml"
+    tasks = project / "plan" / "tasks.yaml"
+    shutil.copyfile(tasks, elsewhere)
+    tasks.unlink()
+    tasks.symlink_to(elsewhere)
+    before = tree(elsewhere.parent)
+    result = plandocs("lint", "--fix", "文号", "--plan", str(project / "plan"))
+    assert result.exit_code in (0, 1), result.output
+    assert tree(elsewhere.parent) == before
+    assert not tasks.is_symlink() and "82号）" in tasks.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.6, 0.9])
+def test_ctrl_c_during_new_year_loses_no_file(project, returns, tmp_path_factory, delay):
+    """Held: a real SIGINT at some moment of new-year leaves either the project as it was (exit 130, 已中断)
+    or last year whole under 归档/2023 with a new plan/: every file of plan/, ledger/ and output/ is in
+    one place or the other, byte for byte."""
+    import signal
+    import time
+
+    assert collect(project, returns).exit_code == 0
+    draft = _new_draft(tmp_path_factory.mktemp("draft"))
+    before = {
+        str(p.relative_to(project)): h
+        for p, h in (
+            (Path(k), v) for k, v in tree(project / "plan", project / "ledger", project / "output").items()
+        )
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-m", "generators", "new-year", str(draft), "--plan", "plan", "--out", "output"],
+        cwd=project, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    time.sleep(delay)
+    child.send_signal(signal.SIGINT)
+    output = child.communicate(timeout=120)[0]
+    assert "Traceback" not in output, output
+    archive = project / "归档" / "2023"
+    after = {str(Path(k).relative_to(project)): v for k, v in tree(project).items()}
+    if archive.exists():
+        moved = {k.removeprefix("归档/2023/"): v for k, v in after.items() if k.startswith("归档/2023/")}
+        assert {k: v for k, v in moved.items() if k in before} == before
+        assert (project / "plan" / "meta.yaml").is_file()
+    else:
+        assert child.returncode == 130 and output.strip().splitlines()[-1] == "已中断。"
+        assert {k: v for k, v in after.items() if k in before} == before
+        assert set(before) <= set(after)
