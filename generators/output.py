@@ -113,6 +113,15 @@ def manifest_source(out_dir: Path) -> str:
     return str(out_dir / MANIFEST)
 
 
+def _why_not_json(err: ValueError | OSError) -> str:
+    """json's and the codec's own text is English: where the manifest stops being JSON, in Chinese."""
+    if isinstance(err, json.JSONDecodeError):
+        return f"不是有效的 JSON：第 {err.lineno} 行第 {err.colno} 列"
+    if isinstance(err, UnicodeDecodeError):
+        return f"不是 UTF-8 文本：第 {err.start + 1} 个字节"
+    return "不是文件，是文件夹或指向别处的链接"
+
+
 def read_manifest(out_dir: Path, tolerant: bool = False, strict: bool = False) -> dict:
     """The manifest, checked: a dict with a list of artifacts, each with a text kind, path and sha256.
     A file that is not that is refused with advice (OutputDamaged); an odd entry is skipped, or refused too
@@ -122,13 +131,15 @@ def read_manifest(out_dir: Path, tolerant: bool = False, strict: bool = False) -
     output/ first (`inside`)."""
     path = out_dir / MANIFEST
     try:
+        if path.is_symlink():  # a manifest is a file plandocs wrote: a link would read a file elsewhere
+            raise IsADirectoryError(path)
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {"artifacts": []}
     except (UnicodeDecodeError, json.JSONDecodeError, IsADirectoryError) as err:
         if tolerant:
             return {"artifacts": []}
-        raise OutputDamaged(f"{path} 已损坏（不是有效的 JSON：{err}）。{CLEAN_ADVICE}") from err
+        raise OutputDamaged(f"{path} 已损坏（{_why_not_json(err)}）。{CLEAN_ADVICE}") from err
     if not isinstance(manifest, dict) or not isinstance(manifest.get("artifacts", []), list):
         if tolerant:
             return {"artifacts": []}

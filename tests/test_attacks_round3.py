@@ -23,7 +23,16 @@ from returns_kit import fill, form_bytes
 
 from generators.formspec import FormsLayout
 
-ENGLISH = re.compile(r"Traceback|Error\b|[A-Za-z]{4,} [a-z]{3,}")  # an exception's class or sentence
+_ENGLISH = re.compile(r"Traceback|Error\b|[A-Za-z]{4,} [a-z]{3,}")  # an exception's class or sentence
+_COMMAND = re.compile(r"plandocs [a-z-]+( --[a-z-]+)*|ulimit -f")  # advice naming a command is Chinese text
+
+
+class ENGLISH:
+    @staticmethod
+    def search(line: str) -> re.Match | None:
+        return _ENGLISH.search(_COMMAND.sub("", line))
+
+
 SEED = Path(__file__).parent / "fixtures" / "seed.txt"
 
 
@@ -561,3 +570,26 @@ def test_ctrl_c_during_new_year_loses_no_file(project, returns, tmp_path_factory
         assert child.returncode == 130 and output.strip().splitlines()[-1] == "已中断。"
         assert {k: v for k, v in after.items() if k in before} == before
         assert set(before) <= set(after)
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [("{bad", "第 1 行第 2 列"), (b"\xff\xfe", "不是 UTF-8 文本"), ("/etc/passwd", "指向别处的链接")],
+)
+def test_a_damaged_or_linked_manifest_is_said_in_chinese(output_copy, content, said):
+    """BROKE: `（不是有效的 JSON：Expecting value: line 1 column 1 (char 0)）`, json's English text, and a
+    manifest linked to /etc/passwd was read."""
+    manifest = output_copy / "manifest.json"
+    manifest.unlink()
+    if content == "/etc/passwd":
+        manifest.symlink_to(content)
+    elif isinstance(content, bytes):
+        manifest.write_bytes(content)
+    else:
+        manifest.write_text(content, encoding="utf-8")
+    before = everything(output_copy.parent)
+    result = plandocs("build", "--plan", str(output_copy.parent / "plan"), "--out", str(output_copy))
+    assert result.exit_code == 1
+    line = chinese_line(result)
+    assert "manifest.json 已损坏" in line and said in line
+    assert everything(output_copy.parent) == before
