@@ -247,6 +247,9 @@ def _xlsx(raw: dict[str, Any]) -> XlsxSpec:
     return XlsxSpec(**values, fit=FitSpec(**fit) if fit is not None else None)
 
 
+MAX_LAYOUT_BYTES = 1024 * 1024  # the profile is some 20 KB
+
+
 def load_layout(path: Path = DEFAULT_PATH) -> Layout:
     """The profile; a missing, unreadable or incomplete one is one message naming the file (TemplateBroken)."""
     advice = f"请改正它，或从版本库恢复（git checkout -- {path}）"
@@ -260,8 +263,12 @@ def load_layout(path: Path = DEFAULT_PATH) -> Layout:
         raise TemplateBroken(
             f"{where}: 版式配置 YAML 语法错误（{err.problem or err.context}）：{advice}"
         ) from err
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise TemplateBroken(f"版式配置 {path} 无法读取（{err}）：{advice}") from err
+    except UnicodeDecodeError as err:
+        raise TemplateBroken(
+            f"版式配置 {path} 不是 UTF-8 文本（第 {err.start + 1} 个字节）：{advice}"
+        ) from err
+    except yaml.YAMLError as err:
+        raise TemplateBroken(f"版式配置 {path} 无法读取（YAML 有误）：{advice}") from err
     except KeyError as err:
         raise TemplateBroken(f"版式配置 {path} 缺少键或名称 {err}：{advice}") from err
     except (TypeError, ValueError, AttributeError) as err:
@@ -271,6 +278,8 @@ def load_layout(path: Path = DEFAULT_PATH) -> Layout:
 def _load_layout(path: Path) -> Layout:
     # libyaml when present: the profile is read on every build
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    if not Path(path).is_file() or Path(path).stat().st_size > MAX_LAYOUT_BYTES:  # /dev/zero: never ends
+        raise TemplateBroken(f"版式配置 {path} 不是普通文件或过大（上限 {MAX_LAYOUT_BYTES // 1024} KB）")
     raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)
     clauses: dict[str, str] = {}
     d = _strip(raw, "", clauses)

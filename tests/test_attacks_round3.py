@@ -593,3 +593,42 @@ def test_a_damaged_or_linked_manifest_is_said_in_chinese(output_copy, content, s
     line = chinese_line(result)
     assert "manifest.json 已损坏" in line and said in line
     assert everything(output_copy.parent) == before
+
+
+# --- templates/ ---
+
+
+@pytest.mark.parametrize("how", ["link to /etc/passwd", "random bytes"])
+def test_a_template_that_is_no_docx_is_said_in_chinese(project, how):
+    """BROKE: `（BadZipFile: File is not a zip file）` in the message."""
+    letter = project / "templates" / "letter.docx"
+    letter.unlink()
+    if how.startswith("link"):
+        letter.symlink_to("/etc/passwd")
+    else:
+        letter.write_bytes(os.urandom(5000))
+    before = everything(project)
+    result = plandocs(
+        "build", "--plan", str(project / "plan"), "--out", str(project / "output"),
+        "--templates", str(project / "templates"),
+    )  # fmt: skip
+    assert result.exit_code == 1
+    line = chinese_line(result)
+    assert "letter.docx 已损坏或不是 Word 文档" in line and "root:" not in line
+    assert everything(project) == before
+
+
+def test_a_layout_that_never_ends_is_refused_before_it_is_read(project):
+    """BROKE: templates/layout.yaml → /dev/zero was read until memory ran out (内存不足 under a limit; the
+    whole machine's memory without one)."""
+    layout = project / "templates" / "layout.yaml"
+    layout.unlink()
+    layout.symlink_to("/dev/zero")
+    before = everything(project)
+    result = plandocs(
+        "build", "--plan", str(project / "plan"), "--out", str(project / "output"),
+        "--templates", str(project / "templates"),
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "不是普通文件或过大" in chinese_line(result)
+    assert everything(project) == before

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 
 from generators.errors import TemplateBroken
 from generators.filenames import shown, shown_path
@@ -35,6 +37,21 @@ ENV = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
 _PREPARED: dict[tuple[str, int], PreparedDocx] = {}
 
 
+def _why_broken(err: Exception) -> str:
+    """What is wrong with a template, in Chinese (the libraries' own text is English)."""
+    if isinstance(err, zipfile.BadZipFile):
+        return "不是 zip 格式的 .docx 文件"
+    if isinstance(err, KeyError):
+        return "缺少 .docx 必需的部件"
+    if isinstance(err, etree.XMLSyntaxError):
+        return f"XML 有误，第 {err.lineno} 行"
+    if isinstance(err, TemplateSyntaxError):
+        return f"模板标记有误，第 {err.lineno} 行"
+    if isinstance(err, TemplateError):
+        return "模板标记有误"
+    return "内容无法读取"
+
+
 def _prepared(path: Path) -> PreparedDocx:
     key = str(path.resolve()), path.stat().st_mtime_ns
     prepared = _PREPARED.get(key)
@@ -43,7 +60,7 @@ def _prepared(path: Path) -> PreparedDocx:
             prepared = _PREPARED[key] = PreparedDocx.load(path.read_bytes(), ENV)
         except LOAD_ERRORS as err:
             raise TemplateBroken(
-                f"模板 {path} 已损坏或不是 Word 文档（{type(err).__name__}: {err}）："
+                f"模板 {path} 已损坏或不是 Word 文档（{_why_broken(err)}）："
                 f"请用 Word/WPS 打开检查，或从版本库恢复（git checkout -- {path}）"
             ) from err
     return prepared
