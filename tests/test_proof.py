@@ -53,7 +53,8 @@ def printed(tmp_path_factory):
         assert data is not None
         (out / pdf).write_bytes(data)
         entries.append({"kind": "pdf", "path": pdf, "sha256": sha256(data), "source": path})
-    (out / "manifest.json").write_text(json.dumps({"artifacts": entries}, ensure_ascii=False))
+    manifest = {"plan": {}, "artifacts": entries}  # as plandocs writes it: the output guard knows it
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False))
     return out
 
 
@@ -89,21 +90,28 @@ def test_the_pictures_are_the_first_and_the_last_page(printed, tmp_path):
 
 
 def picture_of(reader, index):
-    from generators.pdf.proof import picture
+    from PIL import Image
+
+    from generators.pdf.proof import render
 
     data = io.BytesIO()
     writer = __import__("pypdf").PdfWriter()
     writer.add_page(reader.pages[index])
     writer.write(data)
-    page = picture(data.getvalue(), 0)
-    assert page is not None
-    return next(iter(page.images)).image
+    thumb = render(data.getvalue(), 0)
+    assert thumb is not None
+    return Image.open(io.BytesIO(thumb.jpeg))
 
 
 def _pictures(path, index):
+    """The sheet's pictures as the proof holds them: the JPEG streams decoded by Pillow (pypdf's own image
+    extraction decodes them a little differently, which blurs the ink comparison)."""
+    from PIL import Image
     from pypdf import PdfReader
 
-    return [image.image for image in PdfReader(path).pages[index].images]
+    xobjects = PdfReader(path).pages[index]["/Resources"]["/XObject"]
+    streams = [ref.get_object() for _, ref in sorted(xobjects.items())]
+    return [Image.open(io.BytesIO(s.get_data())) for s in streams if s["/Subtype"] == "/Image"]
 
 
 def _ink(image) -> float:
@@ -141,3 +149,49 @@ def test_without_pdfs_it_says_to_run_pdf_first(tmp_path):
     assert made.exit_code == 1
     assert "请先运行 plandocs pdf" in made.output and "Traceback" not in made.output
     assert not (out / "pdf").exists()
+
+
+def test_a_changed_pdf_redraws_only_its_own_pictures_and_the_proof_is_as_made_afresh(
+    printed, tmp_path, monkeypatch
+):
+    """The pictures are kept in the proof under their PDF's sha256: after one PDF changed, only its pages
+    are rendered again, and the proof is byte for byte the one a first run makes from the same PDFs."""
+    from pypdf import PdfWriter
+
+    import generators.pdf.proof as proof_module
+
+    out, fresh = tmp_path / "output", tmp_path / "fresh"
+    shutil.copytree(printed, out)
+    assert CliRunner().invoke(main, ["proof", "--out", str(out)]).exit_code == 0
+    # the 督办单's PDF replaced by a new one (the letter's three pages), listed as plandocs pdf would
+    writer = PdfWriter(clone_from=out / "pdf/letters/区司法局.pdf")
+    writer.add_metadata({"/Subject": "改过"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    new = buffer.getvalue()
+    (out / "pdf/督办/2023Q1/区应急局.pdf").write_bytes(new)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["artifacts"]:
+        if entry["path"] == "pdf/督办/2023Q1/区应急局.pdf":
+            entry["sha256"] = sha256(new)
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    shutil.copytree(out, fresh)
+    (fresh / PROOF_PATH).unlink()
+    fresh_manifest = [e for e in manifest["artifacts"] if e["kind"] != PROOF_KIND]
+    (fresh / "manifest.json").write_text(
+        json.dumps({**manifest, "artifacts": fresh_manifest}), encoding="utf-8"
+    )
+    rendered: list[int] = []
+    real = proof_module.render
+
+    def counted(pdf: bytes, index: int):
+        rendered.append(index)
+        return real(pdf, index)
+
+    monkeypatch.setattr(proof_module, "render", counted)
+    assert CliRunner().invoke(main, ["proof", "--out", str(out)]).exit_code == 0
+    assert sorted(rendered) == [0, 2]  # the changed PDF's first and last page, nothing else
+    rendered.clear()
+    assert CliRunner().invoke(main, ["proof", "--out", str(fresh)]).exit_code == 0
+    assert len(rendered) == 4  # a first run renders every picture
+    assert (out / PROOF_PATH).read_bytes() == (fresh / PROOF_PATH).read_bytes()

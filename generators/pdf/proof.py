@@ -14,8 +14,8 @@ import hashlib
 import io
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from docx.shared import Mm, Pt
 from PIL import Image
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.errors import PdfReadError
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, NumberObject, StreamObject
 
 from ..errors import UserError
 from ..layout import MM_PER_PT
@@ -75,6 +75,7 @@ class Document_:
     title: str  # what it is and its file: 分工函　letters/区应急局.docx
     pdf: bytes
     pages: int
+    sha256: str  # of the PDF: names its thumbnails
 
 
 class ProofBroken(Exception):
@@ -95,7 +96,7 @@ def printed(entries: Sequence[dict]) -> list[tuple[dict, str]]:
 
 def document(title: str, data: bytes) -> Document_:
     """A PDF as the proof shows it; ValueError (pypdf's errors are) when it cannot be read."""
-    return Document_(title, data, len(PdfReader(io.BytesIO(data)).pages))
+    return Document_(title, data, len(PdfReader(io.BytesIO(data)).pages), sha256(data))
 
 
 def page_labels(doc: Document_) -> list[str]:
@@ -143,34 +144,47 @@ def _frame(x: float, y: float, w: float, h: float) -> bytes:
     return f"q {FRAME_GREY} G 0.6 w {x:.2f} {y:.2f} {w:.2f} {h:.2f} re S Q\n".encode("ascii")
 
 
-def compose(labels_pdf: bytes, docs: Sequence[Document_]) -> bytes:
-    """The proof: each label sheet with its document's first and last page drawn into the boxes."""
+def compose(labels_pdf: bytes, docs: Sequence[Document_], kept: dict[str, Thumbnail] | None = None) -> bytes:
+    """The proof: each label sheet with its document's first and last page drawn into the boxes. `kept`
+    holds thumbnails of an earlier proof by name (see thumbnail_name): those are not rendered again."""
     sheets = PdfReader(io.BytesIO(labels_pdf)).pages
     if len(sheets) != len(docs):
         raise ProofBroken(f"{len(sheets)} label pages for {len(docs)} documents")
+    shown = [[0] if doc.pages == 1 else [0, doc.pages - 1] for doc in docs]
+    thumbs = thumbnails(docs, shown, kept or {}) if shutil.which("pdftoppm") else {}
     writer = PdfWriter()
-    raster = shutil.which("pdftoppm") is not None
-    for sheet, doc in zip(sheets, docs, strict=True):
+    for sheet, doc, numbers in zip(sheets, docs, shown, strict=True):
         page = writer.add_page(sheet)
         _own_resources(page)
-        reader = PdfReader(io.BytesIO(doc.pdf))
-        shown = [0] if doc.pages == 1 else [0, doc.pages - 1]
-        frames = b""
-        for slot, number in enumerate(shown):
-            thumb = (picture(doc.pdf, number) if raster else None) or reader.pages[number]
-            if thumb.rotation:  # drawn upright as it prints
-                thumb = PdfWriter().add_page(thumb)
-                thumb.transfer_rotation_to_content()
-            box = thumb.mediabox
-            width, height = float(box.width), float(box.height)
+        reader: PdfReader | None = None
+        drawn = b""
+        for slot, number in enumerate(numbers):
+            name = thumbnail_name(doc, number)
+            thumb = thumbs.get(name)
+            if thumb is not None:  # the picture, its pixels at 72 dpi: its size in points
+                width, height = float(thumb.width), float(thumb.height)
+                left = bottom = 0.0
+            else:  # pdftoppm failed or is missing: the page is drawn as it is
+                reader = reader or PdfReader(io.BytesIO(doc.pdf))
+                vector = reader.pages[number]
+                if vector.rotation:  # drawn upright as it prints
+                    vector = PdfWriter().add_page(vector)
+                    vector.transfer_rotation_to_content()
+                box = vector.mediabox
+                width, height = float(box.width), float(box.height)
+                left, bottom = float(box.left), float(box.bottom)
             scale = min(_pt(BOX_W) / width, _pt(BOX_H) / height)
             x = _pt(MARGIN + slot * (BOX_W + GAP)) + (_pt(BOX_W) - width * scale) / 2
             y = _pt(MARGIN) + (_pt(BOX_H) - height * scale)  # the thumbnail's top at the box's top
-            placed = Transformation().translate(-float(box.left), -float(box.bottom)).scale(scale, scale)
-            page.merge_transformed_page(thumb, placed.translate(x, y))
-            frames += _frame(x, y, width * scale, height * scale)
+            if thumb is not None:
+                _place(writer, page, name, thumb)
+                drawn += f"q {width * scale:.4f} 0 0 {height * scale:.4f} {x:.4f} {y:.4f} cm {name} Do Q\n".encode()
+            else:
+                placed = Transformation().translate(-left, -bottom).scale(scale, scale)
+                page.merge_transformed_page(vector, placed.translate(x, y))
+            drawn += _frame(x, y, width * scale, height * scale)
         stream = DecodedStreamObject()
-        stream.set_data(frames)
+        stream.set_data(drawn)
         overlay = PageObject.create_blank_page(None, _pt(SHEET_W), _pt(SHEET_H))
         overlay[NameObject("/Contents")] = stream
         page.merge_page(overlay)
@@ -178,6 +192,29 @@ def compose(labels_pdf: bytes, docs: Sequence[Document_]) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _place(writer: PdfWriter, page: PageObject, name: str, thumb: Thumbnail) -> None:
+    """The thumbnail as an image XObject in the sheet's own resources, the JPEG as pdftoppm wrote it."""
+    image = DecodedStreamObject()
+    image.set_data(thumb.jpeg)
+    image.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(thumb.width),
+            NameObject("/Height"): NumberObject(thumb.height),
+            NameObject("/ColorSpace"): NameObject("/DeviceRGB"),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+            NameObject("/Filter"): NameObject("/DCTDecode"),
+        }
+    )
+    resources = page[NameObject("/Resources")].get_object()
+    assert isinstance(resources, DictionaryObject)  # _own_resources made it the sheet's own
+    xobjects = resources.get("/XObject")
+    xobjects = DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
+    xobjects[NameObject(name)] = writer._add_object(image)
+    resources[NameObject("/XObject")] = xobjects
 
 
 def _own_resources(page: PageObject) -> None:
@@ -200,22 +237,70 @@ PICTURE_DPI = 72
 PICTURE_QUALITY = 65
 
 
-def picture(pdf: bytes, index: int) -> PageObject | None:
-    """Page `index` of the PDF as a one-page PDF holding its picture (poppler's pdftoppm, JPEG), at
-    the page's size in points; None when pdftoppm fails (the page is then drawn as it is)."""
-    with tempfile.TemporaryDirectory(prefix="plandocs-proof-") as work:
-        source, target = Path(work) / "page.pdf", Path(work) / "page"
-        source.write_bytes(pdf)
-        command = ["pdftoppm", "-f", str(index + 1), "-l", str(index + 1), "-r", str(PICTURE_DPI)]
-        command += ["-jpeg", "-jpegopt", f"quality={PICTURE_QUALITY}", "-singlefile"]
-        try:
-            subprocess.run([*command, str(source), str(target)], check=True, capture_output=True, timeout=120)
-            with Image.open(target.with_suffix(".jpg")) as image:
-                out = io.BytesIO()
-                image.save(out, "PDF", resolution=PICTURE_DPI)
-        except (OSError, subprocess.SubprocessError):
-            return None
-    return PdfReader(out).pages[0]
+@dataclass(frozen=True)
+class Thumbnail:
+    """One page as a picture: the JPEG pdftoppm wrote and its size in pixels (= points at 72 dpi)."""
+
+    jpeg: bytes
+    width: int
+    height: int
+
+
+def thumbnail_name(doc: Document_, index: int) -> str:
+    """The picture's resource name in the proof: what was drawn (dpi, quality), from which PDF (its
+    sha256) and which page, so a later proof takes the pictures of the PDFs that did not change."""
+    return f"/T{PICTURE_DPI}q{PICTURE_QUALITY}-{doc.sha256}-{index}"
+
+
+def render(pdf: bytes, index: int) -> Thumbnail | None:
+    """Page `index` of the PDF as a JPEG picture (poppler's pdftoppm, the PDF on its standard input and
+    the picture on its output); None when pdftoppm fails (the page is then drawn as it is)."""
+    command = ["pdftoppm", "-f", str(index + 1), "-l", str(index + 1), "-r", str(PICTURE_DPI)]
+    command += ["-jpeg", "-jpegopt", f"quality={PICTURE_QUALITY}", "-singlefile", "-"]
+    try:
+        done = subprocess.run(command, input=pdf, check=True, capture_output=True, timeout=120)
+        with Image.open(io.BytesIO(done.stdout)) as image:
+            if image.format != "JPEG" or image.mode != "RGB":
+                return None
+            width, height = image.size
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return Thumbnail(done.stdout, width, height)
+
+
+# pdftoppm runs outside Python: two at a time keep both cores of an office computer busy.
+RENDER_WORKERS = 2
+
+
+def thumbnails(docs: Sequence[Document_], shown: Sequence[Sequence[int]], kept: dict[str, Thumbnail]) -> dict:
+    """The pictures of the pages shown, by name: those of `kept` as they are, the others rendered."""
+    wanted = {
+        thumbnail_name(doc, n): (doc, n) for doc, numbers in zip(docs, shown, strict=True) for n in numbers
+    }
+    out = {name: kept[name] for name in wanted if name in kept}
+    missing = sorted(name for name in wanted if name not in out)
+    with ThreadPoolExecutor(max_workers=RENDER_WORKERS) as pool:
+        made = pool.map(lambda name: render(wanted[name][0].pdf, wanted[name][1]), missing)
+        out.update({name: thumb for name, thumb in zip(missing, made, strict=True) if thumb is not None})
+    return out
+
+
+def kept_thumbnails(proof: bytes) -> dict[str, Thumbnail]:
+    """The pictures an earlier proof holds, by name (nothing when it cannot be read)."""
+    out: dict[str, Thumbnail] = {}
+    prefix = f"/T{PICTURE_DPI}q{PICTURE_QUALITY}-"
+    try:
+        for page in PdfReader(io.BytesIO(proof)).pages:
+            xobjects = page.get("/Resources", DictionaryObject()).get_object().get("/XObject")
+            for name, ref in (xobjects.get_object() if xobjects is not None else {}).items():
+                image = ref.get_object()
+                jpeg = isinstance(image, StreamObject) and image.get("/Filter") == "/DCTDecode"
+                if jpeg and str(name).startswith(prefix):
+                    size = int(image["/Width"]), int(image["/Height"])
+                    out[str(name)] = Thumbnail(image._data, *size)
+    except (PdfReadError, ValueError, KeyError, TypeError):
+        return {}
+    return out
 
 
 class NothingToProof(UserError):
@@ -254,30 +339,42 @@ def make_proof(out_dir: Path) -> ProofReport:
     Nothing is converted again when the PDFs and their titles are those the proof was made from."""
     with transaction(out_dir, frozenset({PROOF_KIND})) as tx:
         report = ProofReport(PROOF_PATH)
-        docs: list[Document_] = []
+        found: list[tuple[str, str, bytes]] = []  # path, title, PDF
         shas: list[str] = []
         for entry, title in printed(tx.entries):
             try:
                 data = tx.read(entry["path"])
                 if sha256(data) != entry.get("sha256"):
                     raise ValueError("changed since plandocs pdf")
-                docs.append(document(title, data))
-            except (OSError, ValueError, UserError, PdfReadError):
+            except (OSError, ValueError, UserError):
                 report.skipped.append(entry["path"])
                 continue
+            found.append((entry["path"], title, data))
             shas.append(f"{title}\n{entry['sha256']}")
-        if not docs:
+        if not found:
             raise NothingToProof
-        drawn = f"jpeg {PICTURE_DPI} {PICTURE_QUALITY}" if shutil.which("pdftoppm") else "pages"
+        drawn = f"pdftoppm-jpeg {PICTURE_DPI} {PICTURE_QUALITY}" if shutil.which("pdftoppm") else "pages"
         key = hashlib.sha256(
             "\n".join([drawn, *shas]).encode("utf-8")
         ).hexdigest()  # remade when either changes
         old = next((e for e in tx.entries if tx.owns(e) and e["path"] == PROOF_PATH), None)
-        report.documents = len(docs)
-        if old is not None and old.get("sources_sha256") == key and tx.intact(old):
-            report.unchanged, report.pages = True, int(old.get("pages", 0))
+        intact = old is not None and tx.intact(old)
+        if old is not None and old.get("sources_sha256") == key and intact:
+            # the PDFs are those it was made from: none is parsed (an unreadable one was named then)
+            report.documents, report.pages = int(old.get("documents", 0)), int(old.get("pages", 0))
+            report.unchanged = True
             return report
-        data = compose(_labels_pdf(docs), docs)  # pypdf writes no clock and no random file ID
+        docs: list[Document_] = []
+        for path, title, data in found:
+            try:
+                docs.append(document(title, data))
+            except (ValueError, PdfReadError):
+                report.skipped.append(path)
+        if not docs:
+            raise NothingToProof
+        report.documents = len(docs)
+        kept = kept_thumbnails(tx.read(PROOF_PATH)) if intact else {}
+        data = compose(_labels_pdf(docs), docs, kept)  # pypdf writes no clock and no random file ID
         report.pages = len(docs)
         entry = {
             "kind": PROOF_KIND,
