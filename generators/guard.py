@@ -125,6 +125,12 @@ def claim_output(out_dir: Path, inputs: Inputs, own: Callable[[str], bool]) -> N
     )
 
 
+def is_output_folder(folder: Path) -> bool:
+    """Whether `folder` is a plandocs output folder (marked, or holding plandocs' manifest.json): its forms/
+    are the blank forms sent out, never anybody's return."""
+    return (folder / MARKER).is_file() or _plandocs_manifest(folder / "manifest.json")
+
+
 def _mark(out_dir: Path) -> None:
     from .output import atomic_write
 

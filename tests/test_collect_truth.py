@@ -239,4 +239,4 @@ def test_the_output_folder_is_not_a_returns_folder(tmp_path, collected, monkeypa
     folder = out / "forms" / "2023Q1"
     result, changed = run(["collect", "--quarter", "1", str(folder), "--out", str(out)], [out], monkeypatch)
     assert result.exit_code == 2 and changed == [set()]
-    assert f"{folder}：在输出目录 {out} 之内，是生成的文件，不是各单位交回的报表" in result.output
+    assert f"输出目录 {out} 包含了回收报表文件夹 {folder}" in result.output

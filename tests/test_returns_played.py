@@ -215,7 +215,8 @@ def test_a_form_renamed_to_another_unit_is_that_units_refusal(tmp_path, plan, vi
 
 def test_the_blank_forms_plandocs_wrote_are_never_returns(tmp_path, plan, views, layout, spec):
     """`collect --quarter 1 .` from the project root: output/forms/ (and the ledger, and hidden folders) are
-    not read; the one return in the root's own folder is."""
+    not read; the one return in the root's own folder is. Its summary may not go into output/ there, inside the
+    returns folder (the guard: nothing is written into a returns folder), so it goes elsewhere."""
     root = tmp_path / "project"
     shutil.copytree(PLAN_DIR, root / "plan")
     made_forms(root / "output")
@@ -224,16 +225,12 @@ def test_the_blank_forms_plandocs_wrote_are_never_returns(tmp_path, plan, views,
     fill(
         form_bytes(plan, views, layout, 1, "城桥镇"), root / "交回" / "城桥镇.xlsx", spec, date="2023年4月3日"
     )
-    args = [
-        "collect",
-        "--quarter",
-        "1",
-        str(root),
-        "--plan",
-        str(root / "plan"),
-        "--out",
-        str(root / "output"),
-    ]
+    base = ["collect", "--quarter", "1", str(root), "--plan", str(root / "plan"), "--out"]
+    before = tree_hashes(root)
+    inside = CliRunner().invoke(main, [*base, str(root / "output")])
+    assert inside.exit_code == 2 and "位于回收报表文件夹" in inside.output, inside.output
+    assert tree_hashes(root) == before
+    args = [*base, str(tmp_path / "summaries")]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     read = [line for line in result.output.splitlines() if line.startswith(("接收", "拒收", "不采用"))]

@@ -18,6 +18,7 @@ from generators.layout import Layout
 from generators.model import Plan
 from generators.views import Views
 
+from ..guard import MARKER, is_output_folder
 from .checking import PROBLEM_SEPARATOR, Outcome, Verdict, check_file, resolve_duplicates
 
 NOT_REPORTED = "未报送"
@@ -68,6 +69,9 @@ def returned_files(folder: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:
     """The files of the returns folder, in path order: not inside a hidden folder (.git, .venv) nor inside
     `exclude` (plandocs' own output, whose forms/ holds the blank forms it sent out, and the ledger)."""
     here = folder.resolve()  # a folder the returns folder is inside is not left out (ledger/2023/Q1 re-read)
+    # any plandocs output folder below it too (output/ of `collect .` from a project root, whatever --out says)
+    outputs = [m.parent for m in folder.rglob(MARKER)] + [m.parent for m in folder.rglob("manifest.json")]
+    exclude = (*exclude, *(o for o in outputs if o != folder and is_output_folder(o)))
     skipped = tuple(p for p in (e.resolve() for e in exclude) if not here.is_relative_to(p))
     left_out: dict[Path, bool] = {}  # per folder, resolved once
     found = []
