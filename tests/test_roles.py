@@ -122,6 +122,14 @@ def test_the_matrix_marks_the_same_roles(built):
     assert "工作任务（要点正文）" in texts
 
 
+def test_the_matrix_numbers_a_measure_as_the_draft_prints_it(built):
+    _, out = built
+    (entry,) = entries(out, "matrix")
+    ws = load_workbook(out / entry["path"]).active
+    numbers = [ws.cell(4, c).value for c in range(2, 6)]
+    assert numbers == ["（一）", "（二）", "（三）", "（四）"]  # not 1 2 3 4: forms and 督办单 say （一） too
+
+
 def test_forms_name_a_measure_as_the_draft_prints_it(built):
     _, out = built
     (form,) = [e for e in entries(out, "form") if e["unit"] == "区应急管理局" and e["quarter"] == 1]

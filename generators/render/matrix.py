@@ -73,8 +73,12 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def columns(plan: Plan, views: Views) -> list[tuple[str, str, str]]:
-    """(key, group label, number) per item column: measures by part, then key tasks by annex group."""
-    cols = [(f"M{m.number}", views.place_of(m)[0].number, str(m.number)) for m in plan.measures]
+    """(key, group label, number) per item column: measures by part, then key tasks by annex group. A measure
+    the draft numbers itself (（一）, a restarted 1.) is named as forms and 督办单 name it (Measure.reference)."""
+    cols = [
+        (f"M{m.number}", views.place_of(m)[0].number, m.reference if m.label else str(m.number))
+        for m in plan.measures
+    ]
     for task in plan.key_tasks:
         group = views.task_group[task.number]
         cols.append((f"K{task.number}", group.part or group.name, str(task.number)))
@@ -197,7 +201,7 @@ def build_sheet(ws: Worksheet, plan: Plan, views: Views, layout: Layout) -> None
     cuts = set(starts)
     header_runs = [_merge_runs(ws, 2, parts, cuts), _merge_runs(ws, 3, [group for _, group, _ in cols], cuts)]
     for i, (_, _, number) in enumerate(cols):
-        ws.cell(HEADER_ROWS, FIRST_ITEM_COL + i, int(number))
+        ws.cell(HEADER_ROWS, FIRST_ITEM_COL + i, int(number) if number.isdigit() else number)
     for j, label in enumerate(HEAD_COUNTS):
         ws.cell(2, last_item + 1 + j, label)
         ws.merge_cells(
