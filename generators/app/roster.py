@@ -80,7 +80,7 @@ def load_yaml(path: Path) -> CommentedMap:
     try:
         data = _yaml().load(path.read_text(encoding="utf-8"))
     except Exception as err:  # a file the loader would refuse: check/build say where
-        raise Refused(f"{path}：无法读取（{type(err).__name__}），请先运行 plandocs check 查看问题") from err
+        raise Refused(f"{path}：无法读取（编码或 YAML 格式有误），请先运行 plandocs check 查看问题") from err
     if not isinstance(data, CommentedMap):
         raise Refused(f"{path}：不是名册格式，请先运行 plandocs check 查看问题")
     return data
@@ -308,7 +308,7 @@ def roster_from_xlsx(data: bytes, source: str = "名册.xlsx") -> Roster:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:
-        raise Refused(f"{source}：不是可读取的 .xlsx 名册（{type(err).__name__}）") from err
+        raise Refused(f"{source}：不是可读取的 .xlsx 名册（文件损坏或不是 .xlsx 格式）") from err
     rows: dict[str, list[tuple[str, ...]]] = {}
     for title, header in SHEETS.items():
         if title not in wb.sheetnames:

@@ -256,9 +256,21 @@ def _mb(size: int) -> str:
 
 
 def _why(err: Exception) -> str:
-    """The exception's class and first line, cleaned, for the console and the summary."""
-    first = cells.text(str(err).splitlines()[0] if str(err) else "")[:80]
-    return f"{type(err).__name__}: {first}" if first else type(err).__name__
+    """What kind of damage, in Chinese for the console and the summary: the library's class name and English
+    text mean nothing to the office (and the project never shows them)."""
+    if isinstance(err, OSError):
+        return os_reason(err)
+    if isinstance(err, zipfile.BadZipFile | zipfile.LargeZipFile | EOFError):
+        return "压缩结构损坏或不完整"
+    if isinstance(err, KeyError):
+        return "缺少工作簿的必要部件"
+    if (
+        isinstance(err, SyntaxError) or "xml" in type(err).__module__.lower()
+    ):  # lxml and ElementTree parse errors
+        return "工作簿中的 XML 内容不完整或格式有误"
+    if isinstance(err, ValueError | TypeError):
+        return "工作簿中有无法识别的值"
+    return "工作簿结构无法解析"
 
 
 def _encrypted(data: bytes) -> bool:
@@ -289,7 +301,7 @@ def _check_archive(data: bytes, limits: Limits) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as err:
-        raise NotAForm(DAMAGED, f"不是 zip 压缩包：{_why(err)}") from err
+        raise NotAForm(DAMAGED, f"不是 zip 压缩包（{_why(err)}）") from err
     if len(members) > limits.members:
         raise NotAForm(HOSTILE, f"压缩包内有 {len(members)} 个文件（上限 {limits.members}）")
     unpacked = sum(m.file_size for m in members)

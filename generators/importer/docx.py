@@ -9,6 +9,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from generators.errors import os_reason
+
 from .draft import Draft, Paragraph, Row, Table
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -37,6 +39,14 @@ def _w(name: str) -> str:
     return f"{{{W}}}{name}"
 
 
+# why a draft cannot be read, in Chinese: the library's English text is never shown
+_DAMAGE: dict[type, str] = {
+    zipfile.BadZipFile: "不是 zip 格式的 .docx 文件",
+    zipfile.LargeZipFile: "压缩包过大",
+    KeyError: "缺少正文部分 word/document.xml",
+}
+
+
 def read_docx(path: Path, name: str) -> Draft:
     try:
         size = path.stat().st_size
@@ -57,7 +67,8 @@ def read_docx(path: Path, name: str) -> Draft:
         OSError,
         etree.XMLSyntaxError,
     ) as err:
-        raise DocxUnreadable(f"{name}：不是可读的 .docx 文件（{err}）") from err
+        why = os_reason(err) if isinstance(err, OSError) else _DAMAGE.get(type(err), "内容不完整或格式有误")
+        raise DocxUnreadable(f"{name}：不是可读的 .docx 文件（{why}）") from err
     if body is None:
         raise DocxUnreadable(f"{name}：不是可读的 .docx 文件（word/document.xml 中没有正文）")
     draft = Draft(name)
