@@ -40,7 +40,7 @@ def browser():
 
 
 def _page(browser):
-    return browser.new_page(viewport={"width": 1100, "height": 760}, accept_downloads=True, locale="zh-CN")
+    return browser.new_page(viewport={"width": 1280, "height": 800}, accept_downloads=True, locale="zh-CN")
 
 
 def _run_job(page, button: str) -> None:
