@@ -180,10 +180,14 @@ def merge_summaries(first: dict, second: dict) -> dict:
     return {k: list(dict.fromkeys([*first.get(k, []), *second.get(k, [])])) for k in keys}
 
 
-def _places(out_dir: Path, journal: dict, path: str) -> tuple[Path, Path, Path]:
+def _root(out_dir: Path, journal: dict) -> tuple[Path, str]:
+    """The journal's staging folder (held inside output/) and the name paths are reported under."""
+    return inside(out_dir, journal["staging"], JOURNAL), manifest_source(out_dir)
+
+
+def _places(out_dir: Path, root_source: tuple[Path, str], path: str) -> tuple[Path, Path, Path]:
     """(staged, target, backup) of one path of the journal, each held inside its folder."""
-    root = inside(out_dir, journal["staging"], JOURNAL)
-    source = manifest_source(out_dir)
+    root, source = root_source
     return (
         inside(root / "new", path, source),
         inside(out_dir, path, source),
@@ -194,8 +198,9 @@ def _places(out_dir: Path, journal: dict, path: str) -> tuple[Path, Path, Path]:
 def _forward(out_dir: Path, journal: dict, pause: tuple[int, str, bool] | None = None) -> None:
     """Do the switch; every step can be done again after a kill (it looks at what is where)."""
     renamed = 0
+    at = _root(out_dir, journal)
     for path in journal["remove"]:
-        _, target, backup = _places(out_dir, journal, path)
+        _, target, backup = _places(out_dir, at, path)
         if os.path.lexists(target) and not os.path.lexists(backup):
             backup.parent.mkdir(parents=True, exist_ok=True)
             os.replace(target, backup)
@@ -203,7 +208,7 @@ def _forward(out_dir: Path, journal: dict, pause: tuple[int, str, bool] | None =
             if pause and pause[2] and renamed == pause[0]:
                 _wait(pause[1])
     for count, path in enumerate(journal["moves"], 1):
-        staged, target, backup = _places(out_dir, journal, path)
+        staged, target, backup = _places(out_dir, at, path)
         if not os.path.lexists(staged):
             continue  # moved before the kill
         if os.path.lexists(target) and not os.path.lexists(backup):
@@ -222,8 +227,9 @@ def _forward(out_dir: Path, journal: dict, pause: tuple[int, str, bool] | None =
 
 def _backward(out_dir: Path, journal: dict) -> None:
     """Undo a switch: the new files go back to staging, the old ones back into place."""
+    at = _root(out_dir, journal)
     for path in reversed(journal["moves"]):
-        staged, target, backup = _places(out_dir, journal, path)
+        staged, target, backup = _places(out_dir, at, path)
         if not os.path.lexists(staged) and os.path.lexists(target):
             staged.parent.mkdir(parents=True, exist_ok=True)
             os.replace(target, staged)
@@ -232,7 +238,7 @@ def _backward(out_dir: Path, journal: dict) -> None:
             os.replace(backup, target)
         _remove_empty_parents(out_dir, target)
     for path in journal["remove"]:
-        _, target, backup = _places(out_dir, journal, path)
+        _, target, backup = _places(out_dir, at, path)
         if os.path.lexists(backup):
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(backup, target)
@@ -257,8 +263,9 @@ def _preflight(out_dir: Path, moves: list[str], removes: list[str]) -> None:
     folder where a file should be, a folder without write permission."""
     removing = set(removes)
     folders = {out_dir}
+    source = manifest_source(out_dir)
     for path in [*moves, *removes]:  # no link on the way out, before the journal makes it a promise
-        inside(out_dir, path, manifest_source(out_dir))
+        inside(out_dir, path, source)
     for path in moves:
         parts = path.split("/")
         for depth in range(1, len(parts)):
