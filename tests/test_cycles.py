@@ -163,3 +163,42 @@ def test_letters_go_to_the_named_units_and_diff_reads_the_monthly_plan(played, t
     shown = run("diff", str(plan_dir), "--plan", str(edited), "--docx", str(tmp_path / "对照表.docx"))
     assert "修改第3条表述" in shown and "区住建局" in shown
     assert "10月31日前" in docx_text(tmp_path / "对照表.docx")
+
+
+def test_the_console_names_the_month_never_a_quarter(played, tmp_path):
+    plan_dir, out, collected, _ = played
+    assert "接收  区住建局.xlsx：区住建局，3月，" in collected
+    assert "3月新记 5 个单位" in collected
+    assert "季度" not in collected
+    root = tmp_path / "copy"
+    shutil.copytree(plan_dir.parent, root)
+    withdrawn = run(
+        "collect",
+        "--period",
+        "3",
+        "--withdraw",
+        "区住建局",
+        "--plan",
+        str(root / "plan"),
+        "--out",
+        str(root / "output"),
+    )
+    assert "撤回  区住建局 3月的报表" in withdrawn and "该单位本月改为未报送" in withdrawn
+    assert "季度" not in withdrawn
+
+
+def test_the_workbench_names_the_month():
+    from generators.web.server import collect_said
+
+    cycle = Cycle("月度")
+
+    class Done:  # what collect_said reads of a collect's outcome
+        period = type(
+            "P", (), {"quarter": 3, "expected": 5, "reports": ["a"], "returned": [], "not_reported": []}
+        )
+        earlier = ["a"]
+
+    lines = collect_said(Done(), cycle)
+    assert lines[0].startswith("3月：应报 5 个单位") and lines[1].startswith(
+        "台账中此前已记入本月的 1 个单位"
+    )

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generators.app.roster import read_roster, roster_from_xlsx, roster_xlsx, save_roster
+from generators.periods import Cycle
 from generators.web import audit, uploads
 from generators.web.security import RateLimit, hash_password, verify_password
 
@@ -168,11 +169,11 @@ def test_the_workbench_counts_the_quarter_as_the_summary_and_supervise_do(
     assert collect(plan_copy, out, TEMPLATES_DIR, 1, first).recorded is not None
     done = collect(plan_copy, out, TEMPLATES_DIR, 1, second)
     total = len(views.assignments)
-    assert collect_said(done) == [
+    assert collect_said(done, Cycle("季度")) == [
         f"第一季度：应报 {total} 个单位，已报 2 个，退回 1 个，未报送 {total - 3} 个。",
         "台账中此前已记入本季度的 1 个单位计为已报：区应急局",
     ]
-    html = _rendered(out, "collect.html", job=None, result=done)
+    html = _rendered(out, "collect.html", job=None, result=done, cycle=Cycle("季度"))
     assert "已报（2）</th><td>区应急局、城桥镇<" in html
     assert "退回（1）</th><td><div><b>新河镇</b>" in html and f"未报送（{total - 3}）" in html
     assert html.count("<td>接收</td>") + html.count("<td>拒收</td>") == 2  # this upload's files, checked
@@ -181,3 +182,13 @@ def test_the_workbench_counts_the_quarter_as_the_summary_and_supervise_do(
     assert said in supervise_said(supervised)
     job = Job("j", "督办", "/supervise", state="done", result=supervised)
     assert said in _rendered(out, "supervise.html", job=job, entries=[])
+
+
+def test_the_collect_page_offers_the_periods_of_the_plan_cycle(tmp_path):
+    monthly = _rendered(tmp_path, "collect.html", job=None, result=None, cycle=Cycle("月度"))
+    assert '<option value="12">12月</option>' in monthly and "本月的记录" in monthly
+    assert "季度" not in monthly
+    half = _rendered(tmp_path, "collect.html", job=None, result=None, cycle=Cycle("半年"))
+    assert '<option value="2">下半年</option>' in half and '<option value="3">' not in half
+    quarterly = _rendered(tmp_path, "collect.html", job=None, result=None, cycle=Cycle("季度"))
+    assert '<option value="4">第四季度</option>' in quarterly and "撤回该单位本季度的记录" in quarterly

@@ -17,7 +17,6 @@ from generators.commands.common import (
 )
 from generators.commands.ledger import echo_recorded
 from generators.filenames import shown_path
-from generators.numerals import to_chinese
 from generators.periods import DEFAULT as CYCLE_DEFAULT
 from generators.periods import Cycle
 
@@ -80,11 +79,11 @@ def _echo_list(label: str, items: list[str]) -> None:
         click.echo(f"      ……另有 {len(fresh) - SHOWN_PROBLEMS} 条{label}")
 
 
-def _echo_verdict(verdict: Verdict, folder: Path) -> None:
+def _echo_verdict(verdict: Verdict, folder: Path, cycle: Cycle) -> None:
     from generators.collect import Outcome, cells
 
     name = shown_path(cells.shown(str(verdict.path.relative_to(folder))))  # a newline in it forges no line
-    quarter = f"，第{to_chinese(verdict.quarter)}季度" if verdict.quarter else ""
+    quarter = f"，{cycle.name_of(verdict.quarter)}" if verdict.quarter else ""
     if verdict.unit:
         who = f"{verdict.unit}{quarter}"
     elif verdict.claimed:
@@ -178,8 +177,9 @@ def collect_command(
     from generators.app.collect import EMPTY_EXIT, collect
 
     done = collect(plan_dir, out_dir, templates_dir, quarter, folder, no_ledger)
+    cycle = cycle_of(plan_dir)
     for verdict in done.collection.verdicts:
-        _echo_verdict(verdict, folder)
+        _echo_verdict(verdict, folder, cycle)
     if done.empty is not None:
         click.echo(done.empty, err=True)
         sys.exit(EMPTY_EXIT)
@@ -187,8 +187,8 @@ def collect_command(
         click.echo(done.ledger_error, err=True)
         sys.exit(BAD_INPUT)
     if done.ledger is not None and done.recorded is not None:
-        echo_recorded(done.ledger, done.collection.quarter, done.recorded)
-    _echo_groups(done.period, cycle_of(plan_dir), done.collection)
+        echo_recorded(done.ledger, cycle.name_of(done.collection.quarter), done.recorded)
+    _echo_groups(done.period, cycle, done.collection)
     if done.carried:  # 一表通: the forms came prefilled with what the ledger held
         click.echo(f"  其中 {done.carried} 项沿用上期状态和进展（未改动），{done.changed} 项为新填报。")
     for path in done.written:
@@ -199,11 +199,11 @@ def _withdraw(plan_dir: Path, out_dir: Path, templates_dir: Path, unit: str, qua
     from generators.app.ledger import withdraw as withdraw_return
 
     done = withdraw_return(plan_dir, out_dir, templates_dir, unit, quarter)
-    w = done.withdrawn
+    w, cycle = done.withdrawn, cycle_of(plan_dir)
     kept = f"，存档移至 {w.archive}" if w.archive else ""
     click.echo(
-        f"撤回  {w.unit} 第{to_chinese(w.quarter)}季度的报表 {w.file}：台账删去 {w.rows} 行，"
-        f"该单位本季度改为未报送{kept}（记录.csv 中记有此次撤回）。"
+        f"撤回  {w.unit} {cycle.name_of(w.quarter)}的报表 {w.file}：台账删去 {w.rows} 行，"
+        f"该单位本{cycle.unit}改为未报送{kept}（记录.csv 中记有此次撤回）。"
     )
     for path in done.written:
         click.echo(f"写入  {shown_path(path)}")

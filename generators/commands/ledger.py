@@ -8,16 +8,14 @@ from typing import TYPE_CHECKING
 import click
 
 from generators.commands.common import Command, out_option, plan_option, templates_option
-from generators.numerals import to_chinese
 
 if TYPE_CHECKING:  # the ledger stack loads with the command that runs, not with the CLI
     from generators.ledger.record import Recorded
     from generators.ledger.store import LedgerPaths
 
 
-def echo_recorded(paths: LedgerPaths, quarter: int, done: Recorded) -> None:
-    """What collect's record changed in the ledger."""
-    q = to_chinese(quarter)
+def echo_recorded(paths: LedgerPaths, period: str, done: Recorded) -> None:
+    """What collect's record changed in the ledger; `period` as the plan's cycle names it (第一季度, 3月, 上半年)."""
     if done.migrated:
         click.echo(
             f"台账 {paths.root} 由较早版本的 plandocs 记下，已按新格式重写（CSV 加字节顺序标记、以 = + - @ 开头的"
@@ -25,7 +23,7 @@ def echo_recorded(paths: LedgerPaths, quarter: int, done: Recorded) -> None:
             "此前收取的季度要只凭台账重做汇总，请对各季度的存档文件夹重新运行 collect。"
         )
     click.echo(
-        f"台账 {paths.csv}：第{q}季度新记 {len(done.added)} 个单位，替换 {len(done.replaced)} 个，"
+        f"台账 {paths.csv}：{period}新记 {len(done.added)} 个单位，替换 {len(done.replaced)} 个，"
         f"未变 {len(done.unchanged)} 个。"
     )
     for line in done.replaced:
@@ -90,11 +88,12 @@ def supervise_command(quarter: int, plan_dir: Path, out_dir: Path, templates_dir
 def year_summary_command(plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
     """由年度台账生成年度完成情况报告草稿（.docx）和统计表（.xlsx）。"""
     from generators.app.ledger import year_summary
+    from generators.commands.collect import cycle_of  # collect imports this module
 
     done = year_summary(plan_dir, out_dir, templates_dir)
     echo_written(done.written)
     end = done.end
     click.echo(
-        f"截至第{to_chinese(end.quarter)}季度：{len(end.lines)} 项，{end.status_text(end.by_status)}；"
+        f"截至{cycle_of(plan_dir).name_of(end.quarter)}：{len(end.lines)} 项，{end.status_text(end.by_status)}；"
         f"全年未报送的单位 {len(end.never_reported)} 个。"
     )

@@ -32,6 +32,8 @@ from starlette.staticfiles import StaticFiles
 from generators.app.common import Refused, failure
 from generators.errors import UserError
 from generators.numerals import to_chinese
+from generators.periods import DEFAULT as CYCLE_DEFAULT
+from generators.periods import Cycle
 from generators.plan import PlanError
 
 from . import audit, uploads
@@ -739,21 +741,34 @@ def _year(wb: Workbench) -> int | None:
         return None
 
 
+def _cycle(wb: Workbench) -> Cycle:
+    """The plan's 报送周期, to offer and name its periods (第一季度, 3月, 上半年); 季度 while the plan does not
+    load (the 总览 page says why)."""
+    from generators.plan import load_plan
+
+    try:
+        return Cycle(load_plan(wb.plan_dir).meta.cycle)
+    except PlanError:
+        return Cycle(CYCLE_DEFAULT)
+
+
 async def collect_page(request: Request) -> Response:
     wb = bench(request)
     job = wb.jobs.last.get("collect")
-    return page(request, "collect.html", job=job, result=job.result if job and job.state == "done" else None)
+    result = job.result if job and job.state == "done" else None
+    return page(request, "collect.html", job=job, result=result, cycle=await run_in_threadpool(_cycle, wb))
 
 
 async def collect_post(request: Request) -> Response:
     wb = bench(request)
     form = await form_of(request)
+    cycle = await run_in_threadpool(_cycle, wb)
     try:
         quarter = int(str(form.get("quarter") or ""))
-        if quarter not in (1, 2, 3, 4):
+        if quarter not in cycle.periods:
             raise ValueError
     except ValueError:
-        return go("/collect", "请选择季度。", request)
+        return go("/collect", "请选择报送期。", request)
     year = await run_in_threadpool(_year, wb)
     if year is None:
         return go("/collect", "计划数据有问题，请先在总览页查看。", request)
@@ -768,7 +783,7 @@ async def collect_post(request: Request) -> Response:
             refused.append(str(err))
     for line in refused:
         session(request).notes.append(line)
-    wb.audit(f"上传第{to_chinese(quarter)}季度报表", f"接收 {stored} 个文件，拒收 {len(refused)} 个")
+    wb.audit(f"上传{cycle.name_of(quarter)}报表", f"接收 {stored} 个文件，拒收 {len(refused)} 个")
 
     def work(job: Job) -> Any:
         from generators.app.collect import collect
@@ -779,23 +794,23 @@ async def collect_post(request: Request) -> Response:
             raise Refused(done.empty, 1)
         if done.ledger_error:
             raise Refused(done.ledger_error)
-        for line in collect_said(done):
+        for line in collect_said(done, cycle):
             job.say(line)
         return done
 
-    return start_job(request, "collect", f"回收第{to_chinese(quarter)}季度报表", "/collect", work)
+    return start_job(request, "collect", f"回收{cycle.name_of(quarter)}报表", "/collect", work)
 
 
-def collect_said(done: Any) -> list[str]:
+def collect_said(done: Any, cycle: Cycle) -> list[str]:
     """What a collect tells the page: the quarter's counts as the summary and the 通报 hold them (with what
     the ledger held before this upload), not this upload's alone."""
     from generators.app.collect import counts
 
     period = done.period
-    lines = [counts(period, f"第{to_chinese(period.quarter)}季度")]
+    lines = [counts(period, cycle.name_of(period.quarter))]
     if done.earlier:
         lines.append(
-            f"台账中此前已记入本季度的 {len(done.earlier)} 个单位计为已报：{'、'.join(done.earlier)}"
+            f"台账中此前已记入本{cycle.unit}的 {len(done.earlier)} 个单位计为已报：{'、'.join(done.earlier)}"
         )
     return lines
 
@@ -809,8 +824,9 @@ async def collect_withdraw(request: Request) -> Response:
     form = await form_of(request)
     unit = str(form.get("unit") or "").strip()
     quarter_text = str(form.get("quarter") or "")
-    if not unit or quarter_text not in ("1", "2", "3", "4"):
-        return go("/collect", "请填写要撤回记录的单位并选择季度。", request)
+    cycle = await run_in_threadpool(_cycle, wb)
+    if not unit or quarter_text not in [str(q) for q in cycle.periods]:
+        return go("/collect", "请填写要撤回记录的单位并选择报送期。", request)
     quarter = int(quarter_text)
 
     def work(job: Job) -> Any:
@@ -819,11 +835,12 @@ async def collect_withdraw(request: Request) -> Response:
         done = withdraw(wb.plan_dir, wb.out_dir, wb.templates_dir, unit, quarter)
         w = done.withdrawn
         job.say(
-            f"已撤回 {w.unit} 第{to_chinese(w.quarter)}季度的报表 {w.file}：该单位本季度改为未报送，汇总和通报已重做。"
+            f"已撤回 {w.unit} {cycle.name_of(w.quarter)}的报表 {w.file}：该单位本{cycle.unit}改为未报送，"
+            "汇总和通报已重做。"
         )
         return done
 
-    return start_job(request, "withdraw", f"撤回{unit}第{to_chinese(quarter)}季度的记录", "/collect", work)
+    return start_job(request, "withdraw", f"撤回{unit}{cycle.name_of(quarter)}的记录", "/collect", work)
 
 
 # --- 督办、年度 ---
