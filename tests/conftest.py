@@ -47,10 +47,10 @@ def _ledger_of_the_repo_plan_in_tmp(tmp_path_factory):
     real = store.LedgerPaths.beside.__func__
     REPO_LEDGER[:] = [tmp_path_factory.mktemp("repo-ledger")]
 
-    def beside(cls, plan_dir, year):
+    def beside(cls, plan_dir, year, periods=store.QUARTER_COUNT):
         if Path(plan_dir).resolve() == PLAN_DIR.resolve():
-            return cls(REPO_LEDGER[0] / "ledger", year)
-        return real(cls, plan_dir, year)
+            return cls(REPO_LEDGER[0] / "ledger", year, periods)
+        return real(cls, plan_dir, year, periods)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(store.LedgerPaths, "beside", classmethod(beside))

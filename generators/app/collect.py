@@ -85,7 +85,7 @@ def collect(
     layout, views = load_layout(templates_dir / "layout.yaml"), Views(plan)
     # never the blank forms plandocs wrote (output/forms/), the ledger's archive, the plan or the templates,
     # when the folder holds them (`collect --quarter 1 .` in the project root)
-    ledger_root = LedgerPaths.beside(plan_dir, plan.meta.year).root
+    ledger_root = LedgerPaths.beside(plan_dir, plan.meta.year, Cycle(plan.meta.cycle).count).root
     exclude = (out_dir, ledger_root, plan_dir, templates_dir)
     collection = run_collect(plan, views, layout, quarter, folder, exclude=exclude)
     outcome = CollectOutcome(collection)

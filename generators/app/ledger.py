@@ -42,7 +42,7 @@ def recording(
     """collect's hook, around its write of output/: ledger/ locked (a switch a killed collect left is
     finished first), read whole, checked, and the recording prepared, all before output/ changes
     (LedgerError: nothing written anywhere). The caller commits the Pending after the summary is in."""
-    paths = LedgerPaths.beside(plan_dir, plan.meta.year)
+    paths = LedgerPaths.beside(plan_dir, plan.meta.year, Cycle(plan.meta.cycle).count)
     try:
         with ledger_lock(paths):
             yield paths, prepare(paths, plan, views, FormsLayout.of(layout), collection, tally)
@@ -54,7 +54,7 @@ def load_year(plan_dir: Path, templates_dir: Path) -> tuple[Plan, Layout, Year]:
     """The plan, the layout and the year as the ledger holds it (Refused when it holds nothing yet)."""
     plan = load_plan(plan_dir)
     layout = load_layout(templates_dir / "layout.yaml")
-    paths = LedgerPaths.beside(plan_dir, plan.meta.year)
+    paths = LedgerPaths.beside(plan_dir, plan.meta.year, Cycle(plan.meta.cycle).count)
     try:
         with ledger_lock(paths, create=False):  # a switch a killed collect left is finished first
             ledger = load(paths)
@@ -100,7 +100,7 @@ def ledger_workbook(
         from generators.collect import COLLECTED_KINDS, summary_artifacts
         from generators.ledger.rebuild import quarter_tally, recorded_quarters
 
-        paths = LedgerPaths.beside(plan_dir, plan.meta.year)
+        paths = LedgerPaths.beside(plan_dir, plan.meta.year, Cycle(plan.meta.cycle).count)
         quarters = recorded_quarters(year.ledger)
         for q in quarters:
             try:
@@ -197,7 +197,7 @@ def withdraw(plan_dir: Path, out_dir: Path, templates_dir: Path, unit: str, quar
 
     plan = load_plan(plan_dir)
     layout, views = load_layout(templates_dir / "layout.yaml"), Views(plan)
-    paths = LedgerPaths.beside(plan_dir, plan.meta.year)
+    paths = LedgerPaths.beside(plan_dir, plan.meta.year, Cycle(plan.meta.cycle).count)
     try:
         with transaction(out_dir, COLLECTED_KINDS) as tx, ledger_lock(paths, create=False):
             done, ledger, change = prepare_withdrawal(paths, unit, quarter)

@@ -11,6 +11,7 @@ from pathlib import Path
 from generators.app.memo import kept
 from generators.model import Plan
 from generators.numerals import to_chinese
+from generators.periods import Cycle
 from generators.plan import PLAN_FILES, PlanError, load_plan
 
 
@@ -100,7 +101,7 @@ def _ledger_status(plan_dir: Path, templates_dir: Path, plan: Plan, view: Overvi
 
     view.quarters = [QuarterStatus(q, due) for q, due in enumerate(plan.meta.due_dates, start=1)]
     view.next_due = [(s.name, s.due) for s in view.quarters if dt.date.fromisoformat(s.due) >= today][:2]
-    paths = LedgerPaths.beside(plan_dir, plan.meta.year)
+    paths = LedgerPaths.beside(plan_dir, plan.meta.year, Cycle(plan.meta.cycle).count)
     if not paths.csv.exists():
         return
     try:

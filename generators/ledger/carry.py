@@ -14,6 +14,7 @@ from pathlib import Path
 from generators.formspec import FormsLayout
 from generators.layout import Layout
 from generators.model import Plan
+from generators.periods import Cycle
 from generators.views import Views
 
 from .spec import LedgerLayout
@@ -58,7 +59,7 @@ def carried(plan: Plan, views: Views, layout: Layout) -> Carried:
     ledger commands report a damaged one)."""
     if not plan.directory:
         return Carried()
-    paths = LedgerPaths.beside(Path(plan.directory), plan.meta.year)
+    paths = LedgerPaths.beside(Path(plan.directory), plan.meta.year, Cycle(plan.meta.cycle).count)
     if not paths.csv.is_file():
         return Carried()
     # the year's registers bring openpyxl and docx: loaded only when there is a ledger to carry, so a

@@ -41,8 +41,9 @@ from operator import attrgetter
 from pathlib import Path
 
 LEDGER_DIR = "ledger"
-QUARTER_COUNT = 4
-QUARTER_OF = {str(q): q for q in range(1, QUARTER_COUNT + 1)}  # a city's year is 250,000 rows to parse
+QUARTER_COUNT = 4  # periods of the default cycle (季度)
+PERIOD_MAX = 12  # 月度: the most periods a reporting cycle has in a year
+QUARTER_OF = {str(q): q for q in range(1, PERIOD_MAX + 1)}  # a city's year is 250,000 rows to parse
 
 
 class LedgerError(Exception):
@@ -115,11 +116,12 @@ def _addressed(unit_id: str, sha: str) -> str:
 class LedgerPaths:
     root: Path  # <project>/ledger
     year: int
+    periods: int = QUARTER_COUNT  # the plan's reporting periods a year (月度: 12): the rows' 季度 column
     _folders: dict[Path, Path] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def beside(cls, plan_dir: Path, year: int) -> LedgerPaths:
-        return cls(Path(plan_dir).resolve().parent / LEDGER_DIR, year)
+    def beside(cls, plan_dir: Path, year: int, periods: int = QUARTER_COUNT) -> LedgerPaths:
+        return cls(Path(plan_dir).resolve().parent / LEDGER_DIR, year, periods)
 
     @property
     def csv(self) -> Path:
@@ -442,7 +444,9 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
-def _split(path: Path, wanted: int, ledger: Ledger) -> list[tuple[int, list[str]]] | None:
+def _split(
+    path: Path, wanted: int, ledger: Ledger, periods: int = QUARTER_COUNT
+) -> list[tuple[int, list[str]]] | None:
     """Read 2023.csv for one quarter: its rows (with their line numbers, unescaped), and the text of the
     rows before and after it (set as ledger.kept), every row's width and quarter checked. None when the
     file is an older ledger's (no byte-order mark, or the older header): then it is read whole and
@@ -488,11 +492,11 @@ def _split(path: Path, wanted: int, ledger: Ledger) -> list[tuple[int, list[str]
             break
         end = reader.line_num
         quarter = QUARTER_OF.get(row[0]) if row else None
-        if len(row) != width or quarter is None:
+        if len(row) != width or quarter is None or quarter > periods:
             number = start + 1
             if len(row) != width:
                 raise LedgerError(f"{path}:{number}:1: 应有 {width} 列，实际 {len(row)} 列")
-            raise LedgerError(f"{path}:{number}:1: 季度应为 1–{QUARTER_COUNT}，实际为“{row[0]}”")
+            raise LedgerError(f"{path}:{number}:1: {_period_word(periods)}应为 1–{periods}，实际为“{row[0]}”")
         if quarter == wanted:
             rows.append((start + 1, [v[1:] if v[:1] == "'" else v for v in row]))
         else:
@@ -530,7 +534,7 @@ def load(paths: LedgerPaths, only: int | None = None) -> Ledger:
     known_tasks = {t.task_id for t in ledger.tasks}
     table = paths.csv
     entries = ledger.entries
-    rows = None if only is None else _split(table, only, ledger)
+    rows = None if only is None else _split(table, only, ledger, paths.periods)
     if rows is None:
         if table.is_file() and not _has_bom(table):
             ledger.migrated = True
@@ -539,7 +543,7 @@ def load(paths: LedgerPaths, only: int | None = None) -> Ledger:
             if len(row) == len(ENTRY_HEADER_V1):
                 row.insert(ROLE_COLUMN, "")
                 ledger.migrated = True
-            row[0] = str(QUARTER_OF.get(row[0]) or _quarter(table, n, row[0]))
+            row[0] = str(_quarter(table, n, row[0], paths.periods))
             rows.append((n, row))
     for n, row in rows:
         _date(table, n, DATE_COLUMN + 1, row[DATE_COLUMN])
@@ -551,10 +555,10 @@ def load(paths: LedgerPaths, only: int | None = None) -> Ledger:
     history = paths.history
     for n, row in enumerate(_read(history, EVENT_HEADER, ledger=ledger), start=2):
         _date(history, n, 7, row[6])
-        ledger.events.append(Event(_quarter(history, n, row[0]), *row[1:]))
+        ledger.events.append(Event(_quarter(history, n, row[0], paths.periods), *row[1:]))
     asked = paths.expected
     for n, row in enumerate(_read(asked, EXPECTED_HEADER, ledger=ledger), start=2):
-        quarter = QUARTER_OF.get(row[0]) or _quarter(asked, n, row[0])
+        quarter = _quarter(asked, n, row[0], paths.periods)
         if row[4] not in (REPORTED, RETURNED, NOT_REPORTED):
             raise LedgerError(f"{asked}:{n}:5: 报送情况应为已报、退回或未报送，实际为“{row[4]}”")
         _date(asked, n, 8, row[7])
@@ -566,15 +570,20 @@ def load(paths: LedgerPaths, only: int | None = None) -> Ledger:
         )
     listed = paths.quarter_tasks
     for n, row in enumerate(_read(listed, QUARTER_TASK_HEADER, ledger=ledger), start=2):
-        ledger.quarter_tasks.append(QuarterTask(_quarter(listed, n, row[0]), *row[1:]))
+        ledger.quarter_tasks.append(QuarterTask(_quarter(listed, n, row[0], paths.periods), *row[1:]))
     return ledger
 
 
-def _quarter(path: Path, number: int, value: str) -> int:
-    quarter = _int(path, number, value)
-    if not 1 <= quarter <= QUARTER_COUNT:
-        raise LedgerError(f"{path}:{number}:1: 季度应为 1–{QUARTER_COUNT}，实际为“{value}”")
+def _quarter(path: Path, number: int, value: str, periods: int) -> int:
+    quarter = QUARTER_OF.get(value) or _int(path, number, value)
+    if not 1 <= quarter <= periods:
+        raise LedgerError(f"{path}:{number}:1: {_period_word(periods)}应为 1–{periods}，实际为“{value}”")
     return quarter
+
+
+def _period_word(periods: int) -> str:
+    """The 季度 column as the office reads it: 季度 for a quarterly plan, else 期次 (月度 1–12, 半年 1–2)."""
+    return "季度" if periods == QUARTER_COUNT else "期次"
 
 
 def _csv_bytes(header: tuple[str, ...], rows: Iterable[Iterable[object]]) -> bytes:
