@@ -196,7 +196,7 @@ ENGINE_FILES = sorted(
     path
     for path in PACKAGE.rglob("*.py")
     if path.relative_to(PACKAGE).parts[0]
-    not in ("app", "commands", "web", "cli.py", "__main__.py", "click_zh.py")
+    not in ("app", "commands", "web", "cli.py", "__main__.py", "launch.py", "click_zh.py")
 )
 
 

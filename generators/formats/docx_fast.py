@@ -219,3 +219,15 @@ def markup(data: bytes) -> list[str]:
         return []
     text = html.unescape(re.sub(r"<[^>]+>", "", xml))
     return [found.group() for found in re.finditer(r"\{[{%].*?[}%]\}", text, re.DOTALL)]
+
+
+def unreadable_reason(err: Exception) -> str | None:
+    """What is wrong with a .docx that could not be opened, in Chinese (the libraries' own text is English):
+    the file-format failures this kit knows (zip, parts, XML); None for anything else."""
+    if isinstance(err, zipfile.BadZipFile):
+        return "不是 zip 格式的 .docx 文件"
+    if isinstance(err, KeyError):
+        return "缺少 .docx 必需的部件"
+    if isinstance(err, etree.XMLSyntaxError):
+        return f"XML 有误，第 {err.lineno} 行"
+    return None

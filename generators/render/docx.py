@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from pathlib import Path
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
-from lxml import etree
 
 from generators.errors import TemplateBroken
 from generators.filenames import shown, shown_path
-from generators.formats.docx_fast import LOAD_ERRORS, DocProps, PreparedDocx, markup
+from generators.formats.docx_fast import LOAD_ERRORS, DocProps, PreparedDocx, markup, unreadable_reason
 from generators.formats.docx_sections import drop_empty_last_section
 from generators.model import Meta
 
@@ -39,12 +37,9 @@ _PREPARED: dict[tuple[str, int], PreparedDocx] = {}
 
 def _why_broken(err: Exception) -> str:
     """What is wrong with a template, in Chinese (the libraries' own text is English)."""
-    if isinstance(err, zipfile.BadZipFile):
-        return "不是 zip 格式的 .docx 文件"
-    if isinstance(err, KeyError):
-        return "缺少 .docx 必需的部件"
-    if isinstance(err, etree.XMLSyntaxError):
-        return f"XML 有误，第 {err.lineno} 行"
+    reason = unreadable_reason(err)
+    if reason is not None:
+        return reason
     if isinstance(err, TemplateSyntaxError):
         return f"模板标记有误，第 {err.lineno} 行"
     if isinstance(err, TemplateError):
