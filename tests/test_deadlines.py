@@ -213,3 +213,50 @@ def test_the_next_forms_carry_what_the_ledger_holds(played, tmp_path, layout):
         )
     shown = run("collect", "--quarter", "3", str(returns), "--plan", str(plan_dir), "--out", str(out))
     assert "项沿用上期状态和进展（未改动），0 项为新填报" in shown
+
+
+def test_the_summary_tells_new_text_from_carried_text(played, tmp_path, layout):
+    """一表通: a third quarter where 区应急管理局 changes （二） only: the summary's 明细 gains 本期是否更新, 新填报
+    on that row and 沿用上期 on every other; the second quarter's summary (nothing carried) has no such column."""
+    out, _, _ = played
+    root = tmp_path / "copy"
+    shutil.copytree(out.parent, root, ignore=shutil.ignore_patterns("returns"))
+    plan_dir, out = root / "plan", root / "output"
+    spec = FormsLayout.of(layout)
+    run("build", "--plan", str(plan_dir), "--out", str(out))
+    forms = {(e["unit"], e["quarter"]): out / e["path"] for e in manifest(out, "form")}
+    returns = tmp_path / "q3"
+    for unit in Views(load_plan(plan_dir)).assignments:
+        fill(
+            forms[(unit, 3)].read_bytes(),
+            returns / f"{unit}.xlsx",
+            spec,
+            date=dt.date(2025, 10, 5),
+            status=lambda key, unit=unit: (
+                "按计划推进" if unit == "区应急管理局" and key == "（二）" else "已完成"
+            ),
+            progress=lambda key, unit=unit: (
+                "（二） 已完成改造"
+                if unit == "区应急管理局" and key == "（二）"
+                else f"{key} 已按计划推进 & <检查>"
+            ),
+        )
+    shown = run("collect", "--quarter", "3", str(returns), "--plan", str(plan_dir), "--out", str(out))
+    assert "项为新填报" in shown and "，1 项为新填报" in shown
+    summaries = {e["quarter"]: out / e["path"] for e in manifest(out, "summary")}
+    rows_sheet = spec.summary.sheets["rows"]
+
+    def marks(path: Path) -> tuple[list, dict]:
+        ws = load_workbook(path)[rows_sheet]
+        header = [c.value for c in ws[2]]
+        if "本期是否更新" not in header:
+            return header, {}
+        at, key_at = header.index("本期是否更新"), header.index("编号")
+        return header, {(r[0].value, r[key_at].value): r[at].value for r in ws.iter_rows(min_row=3)}
+
+    header, third = marks(summaries[3])
+    assert header.index("本期是否更新") == header.index("进展情况") + 1
+    assert third.pop(("区应急管理局", "（二）")) == "新填报"
+    assert third and set(third.values()) == {"沿用上期"}
+    second_header, second = marks(summaries[2])
+    assert second == {} and "本期是否更新" not in second_header

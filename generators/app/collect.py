@@ -131,16 +131,8 @@ def _carried_rows(plan: Plan, views: Views, layout: Layout, collection: Collecti
     """一表通: of the accepted rows, how many carry the unit's last status and progress unchanged (the form
     came prefilled with them) and how many the unit wrote anew."""
     before = carried(plan, views, layout)  # the ledger before this period's returns are recorded
-    kept = new = 0
-    for unit, verdict in collection.reports.items():
-        for key, row in verdict.rows.items():
-            last = before.before(unit, key, collection.quarter)
-            same = last is not None and (row.values.get("status"), row.values.get("progress")) == (
-                last.status,
-                last.progress,
-            )
-            kept, new = (kept + 1, new) if same else (kept, new + 1)
-    return kept, new
+    kept = len(before.unchanged(collection))
+    return kept, sum(len(v.rows) for v in collection.reports.values()) - kept
 
 
 def _empty(folder: Path, out_dir: Path, plan: Plan, layout: Layout, collection: Collection) -> str:

@@ -163,7 +163,18 @@ def cell_lines(value: object, width_mm: float, size_pt: float) -> int:
     return text_lines(value, width_mm, size_pt)
 
 
-def _rows_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables, title: str) -> None:
+UPDATED = "本期是否更新"  # 一表通: only when some row carries the unit's last answer unchanged
+UPDATE_MARKS = {True: "沿用上期", False: "新填报"}
+
+
+def _rows_sheet(
+    ws: Worksheet,
+    tally: Tally,
+    spec: FormsLayout,
+    tables: _Tables,
+    title: str,
+    unchanged: frozenset[tuple[str, str]] = frozenset(),
+) -> None:
     labels, col = spec.summary.labels, spec.column
     header = [
         (labels["unit"], True),
@@ -194,6 +205,11 @@ def _rows_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables,
         ]
         for r in tally.rows
     ]
+    if unchanged:  # after 进展情况: tells the text the unit wrote this period from the text carried over
+        at = [name for name, _ in header].index(col("progress").name) + 1
+        header.insert(at, (UPDATED, True))
+        for r, row in zip(tally.rows, rows, strict=True):
+            row.insert(at, UPDATE_MARKS[(r.unit, r.key) in unchanged])
     tables.write(ws, title, header, rows)
     if rows:  # the status column shaded in the palette of the charts and the year workbook
         status = get_column_letter([name for name, _ in header].index(col("status").name) + 1)
@@ -408,7 +424,17 @@ def _build(
     ws.title = sheets["units"]
     unit_rows = _units_sheet(ws, tally, spec, tables, f"{title}（{sheets['units']}）", plan)
     _tasks_sheet(wb.create_sheet(sheets["tasks"]), tally, spec, tables, f"{title}（{sheets['tasks']}）")
-    _rows_sheet(wb.create_sheet(sheets["rows"]), tally, spec, tables, f"{title}（{sheets['rows']}）")
+    from generators.ledger.carry import carried  # the ledger stack loads only when a summary is made
+
+    carry, quarter = carried(plan, views, layout), collection.quarter
+    unchanged = frozenset(
+        (r.unit, r.key)
+        for r in tally.rows
+        if carry and carry.same(r.unit, r.key, quarter, r.status, r.progress)
+    )
+    _rows_sheet(
+        wb.create_sheet(sheets["rows"]), tally, spec, tables, f"{title}（{sheets['rows']}）", unchanged
+    )
     _missing_sheet(
         wb.create_sheet(sheets["missing"]), tally, spec, tables, f"{title}（{sheets['missing']}）", plan
     )

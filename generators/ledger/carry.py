@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generators.formspec import FormsLayout
 from generators.layout import Layout
@@ -18,6 +19,9 @@ from generators.periods import Cycle
 from generators.views import Views
 
 from .spec import LedgerLayout
+
+if TYPE_CHECKING:
+    from generators.collect.collection import Collection
 from .store import LedgerError, LedgerPaths, load
 
 
@@ -35,6 +39,7 @@ class Carried:
     """Per (unit, task key): every period it was reported in, with what was reported, oldest first."""
 
     reports: dict[tuple[str, str], tuple[Reported, ...]] = field(default_factory=dict)
+    key_of_id: dict[str, str] = field(default_factory=dict)  # the ledger's task id → M12 / K5
 
     def before(self, unit: str, key: str, period: int) -> Reported | None:
         """The unit's latest report of the task in a period before `period` (None: never reported)."""
@@ -43,6 +48,22 @@ class Carried:
 
     def __bool__(self) -> bool:
         return bool(self.reports)
+
+    def unchanged(self, collection: Collection) -> frozenset[tuple[str, str]]:
+        """(unit, task key) of the accepted rows whose status and progress are the unit's last ones, as the
+        form came prefilled with them (沿用上期); every other accepted row the unit wrote anew."""
+        return frozenset(
+            (unit, key)
+            for unit, verdict in collection.reports.items()
+            for key, row in verdict.rows.items()
+            if self.same(unit, key, collection.quarter, row.values.get("status"), row.values.get("progress"))
+        )
+
+    def same(self, unit: str, key: str, period: int, status: object, progress: object) -> bool:
+        """The unit reported this task before `period` with this status and progress (key: M12 / K5, or the
+        ledger's task id when the period is rebuilt from the ledger)."""
+        last = self.before(unit, key, period) or self.before(unit, self.key_of_id.get(key, ""), period)
+        return last is not None and (status, progress) == (last.status, last.progress)
 
 
 def ledger_digest(plan_dir: Path, year: int) -> str:
@@ -84,4 +105,4 @@ def carried(plan: Plan, views: Views, layout: Layout) -> Carried:
         )
         if shown:
             reports[(line.unit.name, key)] = shown
-    return Carried(reports)
+    return Carried(reports, {i: k for i, k in year.key_of.items() if k is not None})
