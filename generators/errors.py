@@ -51,6 +51,12 @@ class UserError(Exception):
     exit_code = FAILED
 
 
+class PlanMissing(UserError):
+    """The plan folder is not there (a command run from the wrong folder): one line, not every missing key."""
+
+    exit_code = BAD_INPUT
+
+
 class BuildLocked(UserError):
     """Another build holds output/."""
 

@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from .artifact import Artifact
-from .errors import BuildLocked, OutputDamaged, UnsafePath
+from .errors import BuildLocked, OutputDamaged, UnsafePath, os_reason
 from .filenames import shown_path
 from .guard import MARKER, Inputs, claim_output
 from .model import Plan
@@ -148,7 +148,8 @@ def read_manifest(out_dir: Path, tolerant: bool = False, strict: bool = False) -
     output/ first (`inside`)."""
     path = out_dir / MANIFEST
     try:
-        if path.is_symlink():  # a manifest is a file plandocs wrote: a link would read a file elsewhere
+        # a manifest is a regular file plandocs wrote: a link would read a file elsewhere, a fifo never ends
+        if not stat.S_ISREG(path.lstat().st_mode):
             raise IsADirectoryError(path)
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -194,6 +195,30 @@ def build_lock(out_dir: Path, inputs: Inputs | None = None) -> Iterator[int]:
     folder is claimed (guard.claim_output: never one of the user's folders, never a folder of other
     files); on taking the lock, a switch a killed command left half done is finished (staging.recover).
     Yields the lock's file descriptor (worker processes close their inherited copy)."""
+    created = not os.path.lexists(out_dir)
+    try:
+        yield from _locked(out_dir, inputs)
+    except BaseException:
+        if created:
+            _forget_new_folder(out_dir)
+        raise
+
+
+def _forget_new_folder(out_dir: Path) -> None:
+    """A command that failed on an --out folder it created itself leaves no empty claimed folder behind:
+    removed when it holds nothing but plandocs' own marker and lock."""
+    try:
+        if not set(os.listdir(out_dir)) <= {MARKER, LOCK}:
+            return
+        for name in (MARKER, LOCK):
+            with contextlib.suppress(FileNotFoundError):
+                (out_dir / name).unlink()
+        out_dir.rmdir()
+    except OSError:
+        pass  # kept: a folder plandocs cannot tidy is harmless, and claimed by its marker
+
+
+def _locked(out_dir: Path, inputs: Inputs | None) -> Iterator[int]:
     from .staging import recover, sweep
 
     try:
@@ -231,6 +256,32 @@ def manifest_for(plan: Plan, artifacts: Iterable[Artifact], extra: dict | None =
     return manifest
 
 
+SET_ASIDE = "manifest.json.已损坏"
+
+
+def set_aside_manifest(out_dir: Path) -> str | None:
+    """build --clean starts over: a manifest that is a link, no regular file, or unreadable is renamed inside
+    output/ (never followed, never deleted) so the build can write a new one; returns the new name. Whatever
+    the old manifest listed is then a file plandocs cannot prove it wrote, and is kept."""
+    path = out_dir / MANIFEST
+    try:
+        read_manifest(out_dir)
+        return None
+    except OutputDamaged:
+        pass
+    name, number = SET_ASIDE, 1
+    while os.path.lexists(out_dir / name):
+        number += 1
+        name = f"{SET_ASIDE}{number}"
+    try:
+        os.rename(path, out_dir / name)  # renames the link or the folder itself, never what it points to
+    except OSError as err:
+        raise OutputDamaged(
+            f"{shown_path(path)} 已损坏，也无法改名移开（{os_reason(err)}）：请移走它后重新运行"
+        ) from err
+    return name
+
+
 def manifest_bytes(manifest: dict) -> bytes:
     return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -251,11 +302,18 @@ def transaction(
     output/ already holds its bytes. `inputs` are the command's own folders (plan, templates, returns),
     never taken as output/. Whatever is staged and not committed is discarded on the way out."""
     with build_lock(out_dir, inputs) as lock_fd:
+        set_aside = set_aside_manifest(out_dir) if tolerant else None
         tx = Transaction(out_dir, kinds, read_manifest(out_dir, tolerant, strict), lock_fd, rewrite, strict)
+        tx.set_aside = set_aside
         try:
             yield tx
         finally:
             tx.discard()
+            if set_aside and not os.path.lexists(
+                out_dir / MANIFEST
+            ):  # failed: nothing changes, not even that
+                with contextlib.suppress(OSError):
+                    os.rename(out_dir / set_aside, out_dir / MANIFEST)
 
 
 class Transaction:
@@ -269,6 +327,7 @@ class Transaction:
         self.out_dir, self.kinds, self.manifest = out_dir, kinds, manifest
         self.lock_fd, self.rewrite, self.strict = lock_fd, rewrite, strict
         self._staging: Staging | None = None
+        self.set_aside: str | None = None  # build --clean: the damaged manifest's new name in output/
 
     @property
     def entries(self) -> list[dict]:

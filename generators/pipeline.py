@@ -79,6 +79,7 @@ class BuildResult:
     new_letter_units: list[str] = field(default_factory=list)  # units that get a letter for the first time
     withdrawn_units: list[str] = field(default_factory=list)  # units whose letters were removed
     kept: list[str] = field(default_factory=list)  # build --clean: files in output/ plandocs did not write
+    set_aside: str | None = None  # build --clean: the damaged manifest, renamed inside output/
 
 
 BUILD_KEY = "build"  # manifest key: the inputs of the last full build (fingerprint.build_key)
@@ -312,8 +313,17 @@ def build(
         )
         forget_unreported(out_dir)
         kept = _unlisted(out_dir, {e["path"] for e in tx.entries})[1] if clean else []
+        set_aside = tx.set_aside
     result = BuildResult(
-        plan, entries, report, rendered, summary["reprint"], summary["new"], summary["withdrawn"], kept
+        plan,
+        entries,
+        report,
+        rendered,
+        summary["reprint"],
+        summary["new"],
+        summary["withdrawn"],
+        kept,
+        set_aside,
     )
     return _with_unreported(result, unreported)
 

@@ -5,8 +5,10 @@ same result every time."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 
+import pytest
 from promises import assert_manifest_holds, manifest, plandocs, tree, write_manifest
 
 
@@ -71,6 +73,8 @@ def test_clean_mends_a_damaged_output(output_copy):
     result = plandocs("build", "--plan", str(plan_dir), "--out", str(out), "--clean")
 
     assert result.exit_code == 0, result.output
+    assert (out / "manifest.json.已损坏").read_text(encoding="utf-8") == "{not json"  # set aside, kept
+    (out / "manifest.json.已损坏").unlink()
     assert_manifest_holds(out)
     assert {e["path"]: e["sha256"] for e in manifest(out)["artifacts"]} == expected
 
@@ -104,6 +108,7 @@ def test_clean_does_not_delete_what_someone_put_where_a_generated_file_goes(outp
     (out / "leaders").unlink()
     result = plandocs("build", "--plan", str(plan_dir), "--out", str(out), "--clean")
     assert result.exit_code == 0, result.output
+    (out / "manifest.json.已损坏").unlink()  # the garbage manifest, set aside and kept
     assert_manifest_holds(out)
     assert {e["path"]: e["sha256"] for e in manifest(out)["artifacts"]} == expected
     assert (out.parent / "moved" / "note.txt").exists()
@@ -112,3 +117,49 @@ def test_clean_does_not_delete_what_someone_put_where_a_generated_file_goes(outp
 def one_line_of(result):
     """The failure's line, after the proofreading notes on plan/ the build printed before it."""
     return [line for line in result.output.splitlines() if "plan/" not in line][-1]
+
+
+@pytest.mark.parametrize("damage", ["link", "dangling link", "folder", "fifo", "garbage"])
+def test_clean_sets_a_damaged_manifest_aside_and_recovers(output_copy, tmp_path, damage):
+    """A manifest that is a link, a folder, a fifo or garbage: build refuses with the advice to run
+    --clean, and --clean then recovers: the manifest is renamed inside output/ (never followed, never deleted),
+    one line says so, the build writes a new one; what a link pointed to is untouched."""
+    out, plan_dir = output_copy, output_copy.parent / "plan"
+    expected = {e["path"]: e["sha256"] for e in manifest(out)["artifacts"]}
+    elsewhere = tmp_path / "elsewhere.json"
+    shutil.copyfile(out / "manifest.json", elsewhere)
+    (out / "manifest.json").unlink()
+    target = out / "manifest.json"
+    if damage == "link":
+        target.symlink_to(elsewhere)
+    elif damage == "dangling link":
+        target.symlink_to(tmp_path / "nothing-here.json")
+    elif damage == "folder":
+        target.mkdir()
+    elif damage == "fifo":
+        os.mkfifo(target)
+    else:
+        target.write_bytes(b"\xff\xfe garbage")
+    outside = hashlib.sha256(elsewhere.read_bytes()).hexdigest()
+
+    refused = plandocs("build", "--plan", str(plan_dir), "--out", str(out))
+    assert refused.exit_code != 0 and "plandocs build --clean" in refused.output, refused.output
+
+    result = plandocs("build", "--plan", str(plan_dir), "--out", str(out), "--clean")
+
+    assert result.exit_code == 0, result.output
+    assert (
+        "旧的 manifest.json 已损坏，已改名为 manifest.json.已损坏 留在输出目录中；"
+        "它所列的文件无法证明是 plandocs 写的，一律保留"
+    ) in result.output.splitlines()
+    aside = out / "manifest.json.已损坏"
+    assert os.path.lexists(aside) and not os.path.lexists(tmp_path / "nothing-here.json")
+    assert hashlib.sha256(elsewhere.read_bytes()).hexdigest() == outside  # the link's target untouched
+    if damage == "folder":
+        aside.rmdir()
+    else:
+        aside.unlink()
+    assert_manifest_holds(out)
+    assert {e["path"]: e["sha256"] for e in manifest(out)["artifacts"]} == expected
+    again = plandocs("build", "--plan", str(plan_dir), "--out", str(out))
+    assert again.exit_code == 0 and "写入 0 个" in again.output, again.output

@@ -260,3 +260,13 @@ def test_pdf_and_conform_on_a_bad_manifest(output_copy):
         assert result.exit_code == 1, result.output
         assert "manifest.json 已损坏" in one_line(result)
     assert tree(out, plan_dir) == before
+
+
+def test_build_from_a_folder_without_plan_says_so_in_one_line(tmp_path, monkeypatch):
+    """`plandocs build` run inside output/ (no plan/ there): one line naming the folder, not every missing key."""
+    monkeypatch.chdir(tmp_path)
+    for command in ("build", "check"):
+        result = plandocs(command)
+        assert result.exit_code == 2
+        assert result.output.splitlines() == [f"找不到计划数据目录 plan/（当前目录 {tmp_path}）"]
+    assert list(tmp_path.iterdir()) == []

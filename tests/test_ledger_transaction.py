@@ -501,3 +501,15 @@ def test_a_collect_while_another_command_holds_the_ledger_changes_nothing(office
     (line,) = [x for x in result.output.splitlines() if "台账" in x]
     assert "另一个 plandocs 命令正在写入台账" in line and "写入  " not in result.output
     assert tree(office, offices["b"]) == before
+
+
+def test_withdraw_before_any_ledger_says_the_quarter_has_no_records(tmp_path):
+    """--withdraw with no ledger yet: one line that the quarter has no records, not a path to 单位.csv that
+    does not exist; nothing is created."""
+    shutil.copytree(PLAN_DIR, tmp_path / "plan")
+    before = tree(tmp_path)
+    flags = ["--plan", str(tmp_path / "plan"), "--out", str(tmp_path / "output")]
+    refused = plandocs("collect", "--quarter", "1", "--withdraw", "区应急局", *flags)
+    assert refused.exit_code == 2, refused.output
+    assert one_line(refused) == "台账中还没有第一季度的记录，无从撤回区应急局的报表"
+    assert tree(tmp_path) == before

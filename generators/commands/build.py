@@ -21,6 +21,11 @@ def build(plan_dir: Path, out_dir: Path, templates_dir: Path, clean: bool) -> No
     from generators.app.plan_ops import build as run_build
 
     done = run_build(plan_dir, out_dir, templates_dir, clean=clean)
+    if done.result.set_aside:
+        click.echo(
+            f"旧的 manifest.json 已损坏，已改名为 {shown_path(done.result.set_aside)} 留在输出目录中；"
+            "它所列的文件无法证明是 plandocs 写的，一律保留"
+        )
     echo_proofreading(done.findings)
     result, report = done.result, done.result.report
     for path in report.written:

@@ -36,6 +36,8 @@ def withdraw(paths: LedgerPaths, unit: str, quarter: int) -> tuple[Withdrawn, Le
         (u for u in ledger.units if unit in u.former), None
     )
     q = to_chinese(quarter)
+    if not any(e.quarter == quarter for e in ledger.events):  # no ledger yet, or nothing of that quarter
+        raise LedgerError(f"台账中还没有第{q}季度的记录，无从撤回{unit}的报表")
     if record is None:
         raise LedgerError(f"{paths.units}：台账中没有单位“{unit}”，无从撤回；请用计划中的单位名称")
     event = current(ledger).get((quarter, record.unit_id))

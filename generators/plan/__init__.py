@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from ..errors import PlanMissing
 from ..model import Annex, Plan
 from .build import build_annex, build_leaders, build_meta, build_opinion, build_units
 from .problems import Location, PlanError, Problem, did_you_mean
@@ -74,6 +75,8 @@ def undecodable(plan_dir: Path | str) -> list[Problem]:
 
 def load_plan(plan_dir: Path | str = "plan") -> Plan:
     plan_dir = Path(plan_dir)
+    if not plan_dir.is_dir():
+        raise PlanMissing(f"找不到计划数据目录 {plan_dir.as_posix().rstrip('/')}/（当前目录 {Path.cwd()}）")
     check = Checker()
     roots: dict[str, Node | None] = {}
     undecodable: list[Problem] = []
