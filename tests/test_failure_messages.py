@@ -270,3 +270,13 @@ def test_build_from_a_folder_without_plan_says_so_in_one_line(tmp_path, monkeypa
         assert result.exit_code == 2
         assert result.output.splitlines() == [f"找不到计划数据目录 plan/（当前目录 {tmp_path}）"]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_build_failing_on_a_new_out_folder_leaves_no_folder(tmp_path, plan_copy):
+    """The folder plandocs created for this build holds only its marker and lock when the build fails: gone."""
+    empty = tmp_path / "no-templates"
+    empty.mkdir()
+    out = tmp_path / "new-output"
+    result = plandocs("build", "--plan", str(plan_copy), "--out", str(out), "--templates", str(empty))
+    assert result.exit_code == 1 and "layout.yaml" in one_line(result)
+    assert not out.exists()
