@@ -567,7 +567,11 @@ def test_ctrl_c_during_new_year_loses_no_file(project, returns, tmp_path_factory
         assert {k: v for k, v in moved.items() if k in before} == before
         assert (project / "plan" / "meta.yaml").is_file()
     else:
-        assert child.returncode == 130 and output.strip().splitlines()[-1] == "已中断。"
+        if child.returncode == -signal.SIGINT:
+            # on a loaded machine the signal can come before Python has set up its handler: nothing ran yet
+            assert output == ""
+        else:
+            assert child.returncode == 130 and output.strip().splitlines()[-1] == "已中断。"
         assert {k: v for k, v in after.items() if k in before} == before
         assert set(before) <= set(after)
 

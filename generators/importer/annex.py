@@ -40,7 +40,14 @@ def parse_annex(rest: list[Paragraph], tables: list[Table], parts: list[dict], c
             if not groups:
                 ctx.report(row.where, "任务行之前没有分组行", first)
                 groups.append({"名称": "", "任务": []})
-            groups[-1]["任务"].append(_task(row, columns, ctx))
+            task = _task(row, columns, ctx)
+            tasks_so_far = groups[-1]["任务"]
+            if tasks_so_far and tasks_so_far[-1]["序号"] == task["序号"]:
+                _continue(
+                    tasks_so_far[-1], task
+                )  # a row cut to fit a page (render/row_split) goes back whole
+            else:
+                tasks_so_far.append(task)
         elif len({row.cell_text(i) for i in range(len(row.cells))}) == 1 and first:
             _group_row(row, first, groups, headings, tasks, ctx)
         elif any(row.cell_text(i) for i in range(len(row.cells))):
@@ -49,6 +56,18 @@ def parse_annex(rest: list[Paragraph], tables: list[Table], parts: list[dict], c
         ctx.report(table.where, "附件表最后一个分组没有任务", groups[-1].get("名称", ""))
     tasks["分组"] = groups
     return tasks
+
+
+def _continue(task: dict, more: dict) -> None:
+    """A continuation row repeats its task's 序号 and holds the rest of the cut texts: joined, they are the
+    task's texts exactly (the cut never drops or adds a character); names it repeats are not added twice."""
+    for key, value in more.items():
+        if key == "序号" or not value:
+            continue
+        if isinstance(value, str):
+            task[key] = task.get(key, "") + value
+        else:
+            task[key] = task.get(key, []) + [name for name in value if name not in task.get(key, [])]
 
 
 def _is_header(row: Row) -> bool:
