@@ -46,11 +46,12 @@ def conform(
 def roster_names(plan_dir: Path) -> tuple[str, ...] | None:
     """The units' short and full names (units.yaml), longest first; None when the plan does not load (the
     unit-name rule is then not applicable: conform checks files, it does not judge the plan)."""
+    from generators.errors import PlanMissing
     from generators.plan import PlanError, load_plan
 
     try:
         plan = load_plan(plan_dir)
-    except (PlanError, OSError):
+    except (PlanError, PlanMissing, OSError):
         return None
     names = {n for unit in plan.units for n in (unit.name, unit.full_name) if len(n) > 1}
     return tuple(sorted(names, key=lambda n: (-len(n), n)))
