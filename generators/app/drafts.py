@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generators.errors import PlanMissing
 from generators.guard import Inputs, check_plan_folder
 from generators.importer import ImportReport
 from generators.model import Plan
@@ -37,7 +36,7 @@ class DraftOutcome:
 def _year_of(plan_dir: Path) -> int | None:
     try:
         return load_plan(plan_dir).meta.year
-    except (PlanError, PlanMissing):
+    except PlanError:
         return None
 
 

@@ -30,7 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from generators.app.common import Refused, failure
-from generators.errors import PlanMissing, UserError
+from generators.errors import UserError
 from generators.numerals import to_chinese
 from generators.periods import DEFAULT as CYCLE_DEFAULT
 from generators.periods import Cycle
@@ -737,7 +737,7 @@ def _year(wb: Workbench) -> int | None:
 
     try:
         return load_plan(wb.plan_dir).meta.year
-    except (PlanError, PlanMissing):
+    except PlanError:
         return None
 
 
@@ -748,7 +748,7 @@ def _cycle(wb: Workbench) -> Cycle:
 
     try:
         return Cycle(load_plan(wb.plan_dir).meta.cycle)
-    except (PlanError, PlanMissing):
+    except PlanError:
         return Cycle(CYCLE_DEFAULT)
 
 
