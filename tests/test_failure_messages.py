@@ -272,6 +272,36 @@ def test_build_from_a_folder_without_plan_says_so_in_one_line(tmp_path, monkeypa
     assert list(tmp_path.iterdir()) == []
 
 
+def test_import_into_a_missing_plan_folder_says_so_and_names_new(tmp_path, monkeypatch):
+    """A revision imported where there is no plan/: the missing folder is said (with the command that makes
+    a plan), not a missing meta.yaml; nothing is made."""
+    from conftest import SEED
+
+    monkeypatch.chdir(tmp_path)
+    draft = tmp_path / "草稿.txt"
+    draft.write_bytes(SEED.read_bytes())
+    for into in ("plan", "别处/plan"):
+        result = plandocs("import", str(draft), "--into", into)
+        assert result.exit_code == 2, result.output
+        assert result.output.splitlines() == [
+            f"找不到计划数据目录 {into}/（当前目录 {tmp_path}）：导入修改稿需要已有的计划数据；新建计划请用 plandocs new"
+        ]
+    assert [p.name for p in tmp_path.iterdir()] == ["草稿.txt"]
+
+
+def test_the_roster_of_a_plan_without_units_yaml_says_the_file_is_missing(plan_copy):
+    from generators.app.roster import read_roster
+    from generators.errors import PlanMissing, UserError
+
+    (plan_copy / "units.yaml").unlink()
+    with pytest.raises(UserError) as refused:
+        read_roster(plan_copy)
+    assert str(refused.value) == f"{plan_copy / 'units.yaml'}：文件不存在，请先运行 plandocs check 查看问题"
+    with pytest.raises(PlanMissing) as missing:
+        read_roster(plan_copy / "nothere")
+    assert "找不到计划数据目录" in str(missing.value) and "无法读取" not in str(missing.value)
+
+
 def test_a_build_failing_on_a_new_out_folder_leaves_no_folder(tmp_path, plan_copy):
     """The folder plandocs created for this build holds only its marker and lock when the build fails: gone."""
     empty = tmp_path / "no-templates"

@@ -231,6 +231,34 @@ def test_an_upload_name_never_becomes_a_path(served):
     assert not (served.project / "evil.xlsx").exists() and not (served.project.parent / "evil.xlsx").exists()
 
 
+def test_a_project_without_a_plan_says_so_on_the_pages_that_consult_it(tmp_path):
+    """No plan/ yet (load_plan's PlanMissing): the pages that read the plan's year or cycle say there is no
+    plan in Chinese and keep working, as the 总览 does; never the 500 page or 内部错误."""
+    project = project_with(tmp_path / "office", plan=False)
+    server = Server(project)
+    no_plan = "还没有计划：请先在“草稿”页上传意见草稿，建立今年的计划。"
+    try:
+        client = Client(server.url)
+        for path in ("/", "/draft", "/roster", "/files", "/collect", "/supervise", "/year"):
+            status, _, html = client.request(path)
+            assert status == 200 and "内部错误" not in html and "未完成" not in html, (path, html)
+        for path in ("/roster", "/collect"):
+            html = client.request(path)[2]
+            assert no_plan in html and "无法读取" not in html, (path, html)
+        token = client.csrf("/collect")
+        for path, fields in (
+            ("/collect", {"quarter": "1"}),
+            ("/collect/withdraw", {"unit": "区应急局", "quarter": "1"}),
+        ):
+            status, headers, _ = client.post_form(path, {"csrf_token": token, **fields})
+            assert status == 303 and headers["location"] == "/collect", (path, headers)
+            html = client.request("/collect")[2]
+            assert html.count(no_plan) == 1, html  # the POST's note, not said twice
+        assert not (project / "plan").exists() and not (project / "回收").exists()
+    finally:
+        server.stop()
+
+
 def test_a_non_loopback_bind_without_a_password_does_not_start(tmp_path):
     project = project_with(tmp_path / "office", plan=True)
     done = subprocess.run(

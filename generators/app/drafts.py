@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generators.errors import PlanMissing
 from generators.guard import Inputs, check_plan_folder
 from generators.importer import ImportReport
 from generators.model import Plan
@@ -34,8 +35,13 @@ class DraftOutcome:
 
 
 def _year_of(plan_dir: Path) -> int | None:
+    """The plan's year before a revision comes in (None when it does not load: the import says why). A
+    revision goes into a plan that is there: a missing folder is said as such, with the command that makes
+    one."""
     try:
         return load_plan(plan_dir).meta.year
+    except PlanMissing as err:
+        raise PlanMissing(f"{err}：导入修改稿需要已有的计划数据；新建计划请用 plandocs new") from err
     except PlanError:
         return None
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from generators.errors import PlanMissing
 from generators.model import Category
 from generators.output import atomic_write
 from generators.plan import PlanError, load_plan
@@ -79,6 +80,12 @@ def _yaml() -> YAML:
 def load_yaml(path: Path) -> CommentedMap:
     try:
         data = _yaml().load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:  # not a file the loader would refuse: one that is not there
+        if not path.parent.is_dir():
+            raise PlanMissing(
+                f"找不到计划数据目录 {path.parent}/：请先建立计划（plandocs new 或工作台的“草稿”页）"
+            ) from err
+        raise Refused(f"{path}：文件不存在，请先运行 plandocs check 查看问题") from err
     except Exception as err:  # a file the loader would refuse: check/build say where
         raise Refused(f"{path}：无法读取（编码或 YAML 格式有误），请先运行 plandocs check 查看问题") from err
     if not isinstance(data, CommentedMap):

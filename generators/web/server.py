@@ -30,7 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from generators.app.common import Refused, failure
-from generators.errors import UserError
+from generators.errors import PlanMissing, UserError
 from generators.numerals import to_chinese
 from generators.periods import DEFAULT as CYCLE_DEFAULT
 from generators.periods import Cycle
@@ -393,9 +393,15 @@ def _roster_page(request: Request, status_code: int = 200, **values: Any) -> Res
     from generators.app.roster import read_roster
 
     wb = bench(request)
+    if _no_plan(wb):  # said as on the other pages, not as a roster problem
+        if NO_PLAN not in session(request).notes:
+            session(request).notes.append(NO_PLAN)
+        values.update(roster=None, basics=None)
     try:
-        values.setdefault("roster", read_roster(wb.plan_dir))
-        values.setdefault("basics", read_basics(wb.plan_dir))
+        if "roster" not in values:
+            values["roster"] = read_roster(wb.plan_dir)
+        if "basics" not in values:
+            values["basics"] = read_basics(wb.plan_dir)
     except (UserError, OSError) as err:
         values.update(roster=None, basics=None, problems=problem_lines(err))
     values.setdefault("problems", [])
@@ -732,12 +738,20 @@ async def preview(request: Request) -> Response:
 # --- 回收 ---
 
 
+NO_PLAN = "还没有计划：请先在“草稿”页上传意见草稿，建立今年的计划。"
+
+
+def _no_plan(wb: Workbench) -> bool:
+    """No plan yet (the 总览 says 还没有计划): the pages that consult the plan say so instead of failing."""
+    return not (wb.plan_dir / "meta.yaml").is_file()
+
+
 def _year(wb: Workbench) -> int | None:
     from generators.plan import load_plan
 
     try:
         return load_plan(wb.plan_dir).meta.year
-    except PlanError:
+    except (PlanError, PlanMissing):
         return None
 
 
@@ -748,7 +762,7 @@ def _cycle(wb: Workbench) -> Cycle:
 
     try:
         return Cycle(load_plan(wb.plan_dir).meta.cycle)
-    except PlanError:
+    except (PlanError, PlanMissing):
         return Cycle(CYCLE_DEFAULT)
 
 
@@ -756,6 +770,8 @@ async def collect_page(request: Request) -> Response:
     wb = bench(request)
     job = wb.jobs.last.get("collect")
     result = job.result if job and job.state == "done" else None
+    if _no_plan(wb) and NO_PLAN not in session(request).notes:
+        session(request).notes.append(NO_PLAN)
     return page(request, "collect.html", job=job, result=result, cycle=await run_in_threadpool(_cycle, wb))
 
 
@@ -770,6 +786,8 @@ async def collect_post(request: Request) -> Response:
     except ValueError:
         return go("/collect", "请选择报送期。", request)
     year = await run_in_threadpool(_year, wb)
+    if year is None and _no_plan(wb):
+        return go("/collect", NO_PLAN, request)
     if year is None:
         return go("/collect", "计划数据有问题，请先在总览页查看。", request)
     folder = wb.returns_folder(year, quarter)
@@ -825,6 +843,8 @@ async def collect_withdraw(request: Request) -> Response:
     unit = str(form.get("unit") or "").strip()
     quarter_text = str(form.get("quarter") or "")
     cycle = await run_in_threadpool(_cycle, wb)
+    if _no_plan(wb):
+        return go("/collect", NO_PLAN, request)
     if not unit or quarter_text not in [str(q) for q in cycle.periods]:
         return go("/collect", "请填写要撤回记录的单位并选择报送期。", request)
     quarter = int(quarter_text)
