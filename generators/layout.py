@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Literal
@@ -258,10 +259,12 @@ def load_layout(path: Path = DEFAULT_PATH) -> Layout:
     except FileNotFoundError as err:
         raise TemplateBroken(f"找不到版式配置 {path}：{advice}") from err
     except yaml.MarkedYAMLError as err:
+        from .plan.yamlnodes import describe_yaml_error
+
         mark = err.problem_mark or err.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         raise TemplateBroken(
-            f"{where}: 版式配置 YAML 语法错误（{err.problem or err.context}）：{advice}"
+            f"{where}: 版式配置 YAML 语法错误（{describe_yaml_error(err)}）：{advice}"
         ) from err
     except UnicodeDecodeError as err:
         raise TemplateBroken(
@@ -271,8 +274,12 @@ def load_layout(path: Path = DEFAULT_PATH) -> Layout:
         raise TemplateBroken(f"版式配置 {path} 无法读取（YAML 有误）：{advice}") from err
     except KeyError as err:
         raise TemplateBroken(f"版式配置 {path} 缺少键或名称 {err}：{advice}") from err
-    except (TypeError, ValueError, AttributeError) as err:
-        raise TemplateBroken(f"版式配置 {path} 中有值或键不对（{err}）：{advice}") from err
+    except (TypeError, ValueError, AttributeError) as err:  # (their text is English: only the name it quotes)
+        from .filenames import shown
+
+        quoted = re.search(r"'([^']{1,60})'", str(err))
+        what = f"“{shown(quoted.group(1))}”不对（值或键）" if quoted else "有值或键不对"
+        raise TemplateBroken(f"版式配置 {path} 中{what}：{advice}") from err
 
 
 def _load_layout(path: Path) -> Layout:

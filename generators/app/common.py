@@ -37,7 +37,32 @@ def failure(err: BaseException) -> tuple[list[str], int]:
         return ["内存不足，命令已停止：请关闭其他程序后重新运行。"], FAILED
     if isinstance(err, KeyboardInterrupt):
         return ["已中断。"], INTERRUPTED
-    return [f"内部错误（{type(err).__name__}: {err}）：请把这一行和所用的 plan/ 报告给维护者。"], FAILED
+    return [f"内部错误（{_where_raised(err)}），命令未完成：请把这一行和所用的 plan/ 报告给维护者。"], FAILED
+
+
+def internal_detail(err: BaseException) -> str | None:
+    """An unexpected failure's class and text, for the workbench's log (ledger/工作台日志.csv, which the office
+    can send to the maintainers); None for the failures `failure` says in Chinese. Never shown to the user:
+    it is English."""
+    lines, _ = failure(err)
+    if not lines[-1].startswith("内部错误"):
+        return None
+    return f"{type(err).__name__}: {err}"[:500]
+
+
+def _where_raised(err: BaseException) -> str:
+    """Where in plandocs the failure was raised (the innermost frame of ours): a file and a line the
+    maintainers can find, and no English exception text (the user's output never carries it)."""
+    import traceback
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent
+    found = "位置不明"
+    for frame in traceback.extract_tb(err.__traceback__):
+        path = Path(frame.filename)
+        if path.is_relative_to(package):
+            found = f"{path.relative_to(package.parent).as_posix()}:{frame.lineno}"
+    return found
 
 
 def _os_message(err: OSError) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..layout import Layout
 from ..output import read_manifest
-from ..pdf.soffice import convert_batch, find_soffice
+from ..pdf.soffice import ConversionFailed, convert_batch, find_soffice
 from .chart_checks import check_chart_colours
 from .docx_checks import check_docx
 from .issue_checks import check_letter_pdf, check_notice_pdf, letterhead
@@ -91,7 +91,14 @@ def check_opinion(out_dir: Path, layout: Layout) -> tuple[list[Check], str]:
     if find_soffice() is None:
         return checks, f"未找到 LibreOffice，只检查了 {docx}（版面行数、字数、页码位置未检查）"
     with tempfile.TemporaryDirectory(prefix="plandocs-conform-") as work:
-        (rendered,) = convert_batch([docx], Path(work), timeout_s=CONVERT_TIMEOUT_S)
+        try:
+            (rendered,) = convert_batch([docx], Path(work), timeout_s=CONVERT_TIMEOUT_S)
+        except (
+            ConversionFailed
+        ) as err:  # its first line is ours; the lines after it are LibreOffice's (English)
+            raise NothingToCheck(
+                f"{str(err).splitlines()[0]}：未做版式检查，请用 plandocs pdf 转换后再运行"
+            ) from err
         return checks + check_pdf(rendered, layout, docx), f"检查 {docx} 及其临时转换的 PDF"
 
 

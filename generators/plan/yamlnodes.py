@@ -45,14 +45,16 @@ def read_yaml(text: str, shown_name: str) -> tuple[Node | None, list[Problem]]:
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = Location(shown_name, mark.line + 1, mark.column + 1) if mark else Location(shown_name, 1, 1)
-        return None, [Problem(where, f"YAML 语法错误：{_describe(err)}")]
+        return None, [Problem(where, f"YAML 语法错误：{describe_yaml_error(err)}")]
     except ReaderError as err:  # a control character: it has a position but no mark
         line = text.count("\n", 0, err.position) + 1
         col = err.position - (text.rfind("\n", 0, err.position) + 1) + 1
         where = Location(shown_name, line, col)
         return None, [Problem(where, f"YAML 语法错误：不允许的控制字符 U+{err.character:04X}")]
-    except YAMLError as err:
-        return None, [Problem(Location(shown_name, 1, 1), f"YAML 语法错误：格式不正确（{err}）")]
+    except YAMLError:
+        return None, [
+            Problem(Location(shown_name, 1, 1), "YAML 语法错误：格式不正确")
+        ]  # (its text is English)
     except RecursionError:
         return None, [Problem(Location(shown_name, 1, 1), "YAML 嵌套层次过深，无法读取")]
     problems: list[Problem] = []
@@ -97,10 +99,16 @@ def _alias_bomb(text: str, shown_name: str) -> Problem | None:
     return None
 
 
-def _describe(err: MarkedYAMLError) -> str:
+def describe_yaml_error(err: MarkedYAMLError) -> str:
+    """A YAML syntax error in Chinese (the parser's own words are English)."""
     text = (err.problem or err.context or "无法解析").strip()
     known = {
-        "mapping values are not allowed here": "此处不能出现“: ”（值中含冒号时请加引号）",
+        "mapping values are not allowed": "此处不能出现“: ”（值中含冒号时请加引号）",
+        "did not find expected ',' or '}'": "缺少“,”或“}”（花括号未闭合？）",
+        "did not find expected ',' or ']'": "缺少“,”或“]”（方括号未闭合？）",
+        "did not find expected key": "缩进不一致（或列表项“- ”与键混在同一层）",
+        "found unknown escape character": "双引号中有不认识的“\\”转义（请改用单引号，或写成“\\\\”）",
+        "found duplicate %": "重复的 % 指令",
         "could not find expected ':'": "缺少“:”",
         "found character '\\t' that cannot start any token": "不能用制表符缩进",
         "expected <block end>": "缩进不一致或缺少“- ”",
@@ -112,7 +120,7 @@ def _describe(err: MarkedYAMLError) -> str:
     for english, chinese in known.items():
         if english in text:
             return chinese
-    return f"格式不正确（{text}）"
+    return "格式不正确"  # (the parser's own words are English: the location says where)
 
 
 def _where(node: yaml.Node | yaml.Event, shown_name: str) -> Location:

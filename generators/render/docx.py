@@ -90,17 +90,33 @@ def render(template_path: Path, context: dict[str, Any], meta: Meta, title: str 
         ) from err
     except TemplateError as err:  # e.g. a field the template names that the data does not have
         raise TemplateBroken(
-            f"模板 {template_path} 中的标记有误（{err}）：请改正模板，或从版本库恢复（git checkout -- {template_path}）"
+            f"模板 {shown_path(template_path)} 中的标记{_what_failed(template_path, err)}，已拒绝，什么也没有生成："
+            f"请改正模板，或从版本库恢复（git checkout -- {shown_path(template_path)}）"
         ) from err
+
+
+def _what_failed(template_path: Path, err: TemplateError) -> str:
+    """A template's markup that failed while rendering, in Chinese (Jinja's own text is English): the
+    expression naming the missing field when it is one, else only that the markup is wrong."""
+    missing = re.search(r"has no attribute '([^']+)'|'([^']+)' is undefined", str(err))
+    if missing is None:
+        return "有误"
+    name = missing.group(1) or missing.group(2)
+    return f"“{_expression(template_path, name)}”用到了计划数据中没有的名称“{shown(name, 40)}”"
+
+
+def _expression(template_path: Path, needle: str) -> str:
+    """The first {{ … }} or {% … %} of the template that contains needle, as the template has it (needle
+    itself when none does)."""
+    try:
+        found = [m for m in markup(template_path.read_bytes()) if needle in m]
+    except OSError:
+        found = []
+    return shown(found[0], 120) if found else shown(needle, 120)
 
 
 def unsafe_expression(template_path: Path, err: SecurityError) -> str:
     """The {{ … }} or {% … %} of the template that the sandbox stopped: the one naming the refused
     attribute, else the first that reaches for a _private name."""
     attribute = re.search(r"attribute '([^']+)'", str(err))
-    wanted = attribute.group(1) if attribute else "_"
-    try:
-        found = [m for m in markup(template_path.read_bytes()) if wanted in m]
-    except OSError:
-        found = []
-    return shown(found[0], 120) if found else wanted
+    return _expression(template_path, attribute.group(1) if attribute else "_")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from generators.app.common import failure
+from generators.app.common import failure, internal_detail
 
 
 @dataclass
@@ -64,6 +64,7 @@ class Jobs:
         return job
 
     def _run(self, kind: str, job: Job, work: Callable[[Job], Any]) -> None:
+        detail = None
         try:
             job.result = work(job)
             job.state = "done"
@@ -71,8 +72,10 @@ class Jobs:
             lines, _ = failure(err)
             job.lines.extend(lines)
             job.state = "failed"
+            detail = internal_detail(err)
         self.last[kind] = job
-        self.audit(job.title, "完成" if job.state == "done" else "失败：" + " ".join(job.lines[-1:]))
+        result = "完成" if job.state == "done" else "失败：" + " ".join(job.lines[-1:])
+        self.audit(job.title, result + (f"（详情：{detail}）" if detail else ""))  # the log, not the page
 
     def get(self, job_id: str) -> Job | None:
         return self.by_id.get(job_id)

@@ -29,7 +29,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from generators.app.common import Refused, failure
+from generators.app.common import Refused, failure, internal_detail
 from generators.errors import PlanMissing, UserError
 from generators.numerals import to_chinese
 from generators.periods import DEFAULT as CYCLE_DEFAULT
@@ -962,7 +962,11 @@ async def http_error(request: Request, exc: Exception) -> Response:
 async def failed(request: Request, exc: Exception) -> Response:
     """Any other failure: the Chinese lines the command line would print, never a traceback."""
     lines = problem_lines(exc)
-    bench(request).audit(f"{request.method} {request.url.path}", "失败：" + " ".join(lines[-1:]))
+    detail = internal_detail(exc)  # the log the office can send: the page never shows it (it is English)
+    bench(request).audit(
+        f"{request.method} {request.url.path}",
+        "失败：" + " ".join(lines[-1:]) + (f"（详情：{detail}）" if detail else ""),
+    )
     return page(request, "error.html", status_code=500, lines=lines)
 
 
