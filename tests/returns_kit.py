@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -101,15 +102,24 @@ def rezip(data: bytes, change, member: str = "xl/worksheets/sheet1.xml") -> byte
 
 
 def task_table(ws) -> dict[str, dict]:
-    """The summary's 按任务 sheet by 编号, each task's continuation rows folded into its first row: their
-    unit lists joined on, their empty counts dropped."""
+    """The summary's 按任务 sheet by 编号, each task's continuation rows folded into its first row, and its
+    各单位完成情况 column read back into one list per status as "<status>单位" ("已完成单位", "退回单位",
+    "未报送单位": names joined by 、); "本期未报送的全部单位" stands for the 未报送 units of 退回和未报送.
+    Also "<status>单位数": the count its label states."""
     header = [c.value for c in ws[2]]
+    lists: dict[str, list[str]] = {}
     out: dict[str, dict] = {}
     for values in ws.iter_rows(min_row=3, values_only=True):
         row = dict(zip(header, values, strict=True))
-        first = out.setdefault(values[0], row)
-        if first is not row:
-            for name, value in row.items():
-                if name.endswith("单位") and value:
-                    first[name] = "、".join(filter(None, (first[name], value)))
+        out.setdefault(values[0], row)
+        lists.setdefault(values[0], []).append((values[-1] or "").replace("\n", ""))
+    missing_sheet = ws.parent[ws.parent.sheetnames[ws.parent.sheetnames.index(ws.title) + 2]]
+    everyone = [r[1] for r in missing_sheet.iter_rows(min_row=3, values_only=True) if r[3] == "未报送"]
+    for key, parts in lists.items():
+        first = out[key]
+        for group in filter(None, "".join(parts).split("；")):
+            status, count, names = re.fullmatch(r"(.+?)（(\d+)）：(.*)", group).groups()
+            units = everyone if names.startswith("本期未报送的全部单位") else names.split("、")
+            first[f"{status}单位"] = "、".join(units)
+            first[f"{status}单位数"] = int(count)
     return out

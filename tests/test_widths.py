@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generators.formats.widths import ColumnText, fit_widths, text_em
+from generators.formats.widths import ColumnText, fit_widths, pack_lines, text_em
 from generators.layout import MM_PER_PT, FitSpec
 
 SPEC = FitSpec(header_lines=2, text_min_em=4, keep_max_em=12, slack_mm=1, other_em=0.5)
@@ -84,3 +84,27 @@ def test_widths_fill_the_room_and_never_go_under_a_columns_least(table, room):
             assert sum(widths) == pytest.approx(room)
     else:
         assert sum(widths) == pytest.approx(room)
+
+
+def test_pack_lines_breaks_only_between_atoms_and_fills_each_line():
+    atoms = ["已完成（3）：区教育局、", "区人力资源社会保障局、", "庙镇；", "滞后（1）：崇明海事局"]
+    lines = pack_lines(atoms, 12.0)
+    assert "".join(lines) == "".join(atoms)  # nothing added, nothing lost
+    assert lines == ["已完成（3）：区教育局、", "区人力资源社会保障局、", "庙镇；", "滞后（1）：崇明海事局"]
+    assert pack_lines(atoms, 30.0) == [
+        "已完成（3）：区教育局、区人力资源社会保障局、庙镇；",
+        "滞后（1）：崇明海事局",
+    ]
+    # an atom wider than the line stands alone; no line is empty and none starts with a mark
+    narrow = pack_lines(atoms, 3.0)
+    assert narrow == atoms and all(line[:1] not in "、；" for line in narrow)
+    assert pack_lines([], 10.0) == []
+
+
+@given(st.lists(st.text(alphabet="区镇局委、；ab1", min_size=1, max_size=12), max_size=30), st.floats(2, 40))
+def test_pack_lines_keeps_every_atom_whole_and_lines_within_room(atoms, room):
+    lines = pack_lines(atoms, room)
+    assert "".join(lines) == "".join(atoms)
+    for line in lines:
+        # a line wider than the room holds one atom only
+        assert text_em(line) <= room + 1e-9 or line in atoms

@@ -8,6 +8,7 @@ import bisect
 import datetime as dt
 import io
 import os
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -18,10 +19,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from returns_kit import fill, form_bytes
+from returns_kit import fill, form_bytes, task_table
 
 from generators.cli import main
 from generators.collect.summary_xlsx import sheet_page
+from generators.conform.typeset import breaks, split_name
 from generators.formats.xlsx import MM_PER_PT, column_mm, text_lines, with_margins
 from generators.formspec import FormsLayout
 from generators.render import matrix
@@ -132,33 +134,35 @@ def printed_scale(ws, layout) -> float:
 
 
 def test_every_task_row_fits_a_page_and_lists_every_unit_once(summary_out, layout, plan, views):
+    """Each row under its header on one page; the unit lists broken by the program between names (every
+    line fits the column by the estimate the row heights use, so LibreOffice breaks none itself); each
+    holder of a task named exactly once, the 47 not reporting by the line that points to 退回和未报送."""
     spec = FormsLayout.of(layout)
-    ws = load_workbook(summary_out[1])[spec.summary.sheets["tasks"]]
+    wb = load_workbook(summary_out[1])
+    ws = wb[spec.summary.sheets["tasks"]]
     page = sheet_page(layout)
     body_pt = (page.height_mm - page.margin_top_mm - page.margin_bottom_mm) / MM_PER_PT
     scale = printed_scale(ws, layout)
     assert layout.xlsx.size_pt * scale >= MIN_PT
     header = [c.value for c in ws[2]]
-    lists = [i for i, h in enumerate(header) if h.endswith("单位") and not h.endswith("单位数")]
-    rows = list(ws.iter_rows(min_row=3))
-    continued = 0
-    named: dict[str, Counter] = {}
-    holders: dict[str, int] = {}
-    for row in rows:
+    assert header[-1] == spec.summary.labels["status_units"]
+    width = column_mm(ws.column_dimensions[get_column_letter(len(header))].width, layout.xlsx.size_pt)
+    pointers = 0
+    for row in ws.iter_rows(min_row=3):
         height = ws.row_dimensions[row[0].row].height
         assert (height + ws.row_dimensions[2].height) * scale <= body_pt  # under its header on one page
-        key = row[0].value
-        assert key  # continuation rows repeat the task's 编号
-        if row[1].value == spec.summary.labels["continued"]:
-            continued += 1
-            assert not any(row[i].value for i in range(2, min(lists)))  # counts once, on the first row
-        else:
-            holders[key] = row[2].value
-        for i in lists:
-            named.setdefault(key, Counter()).update(filter(None, (row[i].value or "").split("、")))
-    assert continued > 0  # 47 units not reporting do not fit one row of 8 lines
-    for key, count in holders.items():
-        assert sum(named[key].values()) == len(named[key]) == count  # each holder exactly once
+        assert row[0].value  # continuation rows repeat the task's 编号
+        lines = (row[-1].value or "").split("\n")
+        assert len(lines) <= spec.summary.list_lines
+        for line in lines:
+            assert text_lines(line, width, layout.xlsx.size_pt) == 1, line
+            assert line[:1] not in "、；）", line  # 避头尾: the program's breaks follow the marks
+        pointers += "本期未报送的全部单位" in (row[-1].value or "")
+    assert pointers > 0
+    for key, task in task_table(ws).items():
+        named = Counter(u for h, v in task.items() if h.endswith("单位") and v for u in v.split("、"))
+        assert sum(named.values()) == len(named) == task["应报单位数"], key  # each holder exactly once
+        assert all(unit in views.assignments for unit in named), key
 
 
 # --- from the outside: LibreOffice's PDFs ----------------------------------------------------------------
@@ -227,7 +231,7 @@ def summary_pdf(summary_out, plan):
     return path
 
 
-def test_summary_pdf_prints_at_10pt_with_no_row_cut(summary_pdf, summary_out, layout, views):
+def test_summary_pdf_prints_at_10pt_with_no_row_cut(summary_pdf, summary_out, layout, views, plan):
     spec = FormsLayout.of(layout)
     sizes, pages, lines = printed_sizes(summary_pdf)
     assert min(sizes) >= MIN_PT - 0.05, Counter(round(s, 1) for s in sizes)
@@ -239,8 +243,17 @@ def test_summary_pdf_prints_at_10pt_with_no_row_cut(summary_pdf, summary_out, la
     end = next(i for i, page in enumerate(lines) if f"（{sheets['rows']}）" in page)
     text = "".join(pages[first:end])
     ws = load_workbook(summary_out[1])[sheets["tasks"]]
-    cells = [c.value for row in ws.iter_rows(min_row=3) for c in row[2:] if isinstance(c.value, str)]
-    expected = Counter(name for value in cells for name in value.split("、") if name)
+    lists = [v.replace("\n", "") for row in ws.iter_rows(min_row=3, values_only=True) if (v := row[-1])]
+    names = [n for v in lists for n in re.split("[、；：]", v)]
+    expected = Counter(n for n in names if n in views.assignments)
     assert sum(expected.values()) > 1000
     for name, times in expected.items():
         assert text.count(name) >= times, (name, text.count(name), times)
+    # conform's rules on 按任务's pages: no unit name split across lines of a cell, no line of a unit list that
+    # starts with 、 or ； (LibreOffice breaks a list only where the program did)
+    names = sorted({u.name for u in plan.units} | {u.full_name for u in plan.units})
+    on_tasks = [b for b in breaks(summary_pdf) if first < b.page <= end and b.in_cell]
+    assert on_tasks
+    assert [b for b in on_tasks if split_name(b, names)] == []
+    listed = "".join(lists)
+    assert [b for b in on_tasks if b.after[0] in "、；" and b.after in listed] == []

@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from generators.artifact import Artifact
 from generators.formats.status_colours import paint_status_series, shade_statuses
-from generators.formats.widths import ColumnText, fit_widths
+from generators.formats.widths import ColumnText, fit_widths, pack_lines, text_em
 from generators.formats.xlsx import (
     CELL_PADDING_MM,
     PrintSetup,
@@ -37,7 +37,7 @@ from generators.formats.xlsx_bytes import workbook_bytes, workbook_members
 from generators.formats.xlsx_stamp import cell_xml, row_xml, set_last_row
 from generators.formats.zipwriter import Deflated, zip_members
 from generators.formspec import FormsLayout
-from generators.layout import Layout, PageSpec, XlsxSpec
+from generators.layout import MM_PER_PT, Layout, PageSpec, XlsxSpec
 from generators.model import Plan
 from generators.render.annex_xlsx import BORDER
 from generators.render.docx import meta_datetime
@@ -187,7 +187,7 @@ def _rows_sheet(
         (col("next_steps").name, False),
         (spec.reporter[0], True),
         (spec.date_label, True),
-        (labels["file"], False),
+        (labels["file"], True),
     ]
     rows = [
         [
@@ -315,65 +315,90 @@ def _chart(
     )
 
 
-def _tasks_sheet(ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables, title: str) -> None:
-    """One row per task; a task whose unit lists run longer than the layout's list_lines goes on in
-    continuation rows that repeat its 编号 (and say 续 where the task's name was), so no row is taller than
-    a page and the names print at the sheet's size."""
+def _tasks_sheet(
+    ws: Worksheet, tally: Tally, spec: FormsLayout, tables: _Tables, title: str, missing_sheet: str
+) -> None:
+    """One row per task: its counts, then every holder under its status in one column (已完成（5）：…；
+    滞后（2）：…；退回…；未报送…), the lines broken by us between names (formats.widths.pack_lines). A
+    task's 未报送 list that is every unit not reporting this quarter (most tasks, when few report) says so
+    instead of repeating the same 40 names on every row: they are listed once, in 退回和未报送. A list
+    longer than the layout's list_lines goes on in continuation rows that repeat the task's 编号 (and say
+    续 where its name was), so no row is taller than a page."""
     labels = spec.summary.labels
     header = [(spec.column("key").name, True), (spec.column("task").name, False)]
     header += [(labels["holders"], True), (labels["reported"], True)]
     header += [(s, True) for s in tally.statuses]
-    names = [f"{s}{labels['units_suffix']}" for s in tally.statuses]
-    names += [labels["returned"], labels["not_reported"]]
-    header += [(name, False) for name in names]
-    tasks = [
-        (
-            [
-                t.key_text,
-                t.task,
-                len(t.units),
-                len(t.status_of),
-                *(len(t.units_with(s)) for s in tally.statuses),
-            ],
-            [*(t.units_with(s) for s in tally.statuses), t.returned, t.not_reported],
+    header += [(labels["status_units"], False)]
+    everyone_missing = set(tally.collection.not_reported)
+    tasks = []
+    for t in tally.by_task:
+        groups = [(s, t.units_with(s)) for s in tally.statuses]
+        groups += [(labels["returned_outcome"], t.returned)]
+        missing = t.not_reported
+        if len(missing) > 1 and set(missing) == everyone_missing:
+            groups.append(
+                (labels["not_reported_outcome"], (labels["all_not_reported"].format(sheet=missing_sheet),))
+            )
+            counted = {labels["not_reported_outcome"]: len(missing)}
+        else:
+            groups.append((labels["not_reported_outcome"], missing))
+            counted = {}
+        cells = [
+            t.key_text,
+            t.task,
+            len(t.units),
+            len(t.status_of),
+            *(len(t.units_with(s)) for s in tally.statuses),
+        ]
+        tasks.append(
+            (cells, [(name, counted.get(name, len(units)), units) for name, units in groups if units])
         )
-        for t in tally.by_task
-    ]
-    # The widths from the content: the counts and 编号 on one line, the unit lists sharing the rest by how
-    # many names they hold (the 未报送 list of 40 units gets the room, an empty one little).
-    whole = [[*cells, *(LIST_SEPARATOR.join(units) for units in lists)] for cells, lists in tasks]
     layout = tables.layout
-    # A list column is as narrow as its header allows when the others need the room more: seven lists
-    # side by side leave little, and the 未报送 list of most units decides the rows' height.
-    lists_from = len(header) - len(names)
+    fit = layout.xlsx.fit
+    assert fit is not None, "layout.yaml xlsx.fit"
+    atoms = [_atoms(groups, labels["unit_group"]) for _, groups in tasks]
     widths = fitted_widths(
         [
-            ColumnText(name, [row[i] for row in whole], keep, text_min=i < lists_from)
-            for i, (name, keep) in enumerate(header)
+            *(
+                ColumnText(name, [cells[i] for cells, _ in tasks], keep)
+                for i, (name, keep) in enumerate(header[:-1])
+            ),
+            ColumnText(
+                header[-1][0],
+                ["".join(a) for a in atoms],
+                min_em=max((text_em(x, fit.other_em) for a in atoms for x in a), default=0.0),
+            ),
         ],
         layout,
     )
+    room = (widths[-1] - CELL_PADDING_MM - PACK_SLACK_MM) / (layout.xlsx.size_pt * MM_PER_PT)
     rows = []
-    for cells, lists in tasks:
-        chunks = [
-            _chunks(units, width, spec.summary.list_lines, layout)
-            for units, width in zip(lists, widths[-len(names) :], strict=True)
-        ]
-        for i in range(max(1, *(len(c) for c in chunks))):
+    for (cells, _), parts in zip(tasks, atoms, strict=True):
+        lines = pack_lines(parts, room, fit.other_em) or [""]
+        step = spec.summary.list_lines
+        for i in range(0, len(lines), step):
             lead = cells if i == 0 else [cells[0], labels["continued"], *([""] * (len(cells) - 2))]
-            rows.append([*lead, *(LIST_SEPARATOR.join(c[i]) if i < len(c) else "" for c in chunks)])
+            rows.append([*lead, "\n".join(lines[i : i + step])])
     tables.write(ws, title, header, rows, widths)
 
 
-def _chunks(units: Sequence[str], width_mm: float, lines: int, layout: Layout) -> list[list[str]]:
-    """The names in runs that each fill at most `lines` lines of a column `width_mm` wide."""
-    out: list[list[str]] = []
-    for unit in units:
-        if out and text_lines(LIST_SEPARATOR.join([*out[-1], unit]), width_mm, layout.xlsx.size_pt) <= lines:
-            out[-1].append(unit)
-        else:
-            out.append([unit])
+# Packing leaves this much of a list cell's text width unused: LibreOffice's glyphs and cell margins take a
+# little more than the estimate, and one name too many on a line would wrap it inside the next name.
+PACK_SLACK_MM = 2.0
+
+
+def _atoms(groups: Sequence[tuple[str, int, Sequence[str]]], label: str) -> list[str]:
+    """The pieces pack_lines sets: each name with the mark after it, the status's label on its first."""
+    out: list[str] = []
+    for g, (status, count, units) in enumerate(groups):
+        last = g == len(groups) - 1
+        for i, unit in enumerate(units):
+            mark = LIST_SEPARATOR if i < len(units) - 1 else ("" if last else GROUP_SEPARATOR)
+            out.append((label.format(status=status, count=count) if i == 0 else "") + unit + mark)
     return out
+
+
+GROUP_SEPARATOR = "；"
 
 
 def _missing_sheet(
@@ -423,7 +448,14 @@ def _build(
     ws = first_sheet(wb)
     ws.title = sheets["units"]
     unit_rows = _units_sheet(ws, tally, spec, tables, f"{title}（{sheets['units']}）", plan)
-    _tasks_sheet(wb.create_sheet(sheets["tasks"]), tally, spec, tables, f"{title}（{sheets['tasks']}）")
+    _tasks_sheet(
+        wb.create_sheet(sheets["tasks"]),
+        tally,
+        spec,
+        tables,
+        f"{title}（{sheets['tasks']}）",
+        sheets["missing"],
+    )
     from generators.ledger.carry import carried  # the ledger stack loads only when a summary is made
 
     carry, quarter = carried(plan, views, layout), collection.quarter

@@ -140,3 +140,22 @@ def _grow(
 
 def _height(lines: list[list[float]], rows: list[tuple[tuple[float, ...], int]]) -> float:
     return sum(n * max(1.0, *line) for line, (_, n) in zip(lines, rows, strict=True))
+
+
+def pack_lines(atoms: Sequence[str], room_em: float, other_em: float = 0.5) -> list[str]:
+    """The atoms (a unit's name with the mark after it, "、" or "；") set in lines no wider than room_em,
+    as many to a line as fit: the line breaks are ours, written into the cell, so a spreadsheet program
+    never breaks inside a name nor before a closing mark (LibreOffice Calc applies no 避头尾 in .xlsx
+    cells: its cells' "forbidden characters" rule is off and no OOXML attribute turns it on). An atom
+    wider than a line stands on a line of its own."""
+    lines: list[str] = []
+    used = 0.0
+    for atom in atoms:
+        width = text_em(atom, other_em)
+        if lines and used + width <= room_em + 1e-9:
+            lines[-1] += atom
+            used += width
+        else:
+            lines.append(atom)
+            used = width
+    return lines
