@@ -71,3 +71,61 @@ def test_a_template_that_asks_for_a_huge_range_is_one_line(project):
     lines = [line for line in result.output.splitlines() if not line.startswith("plan/")]
     assert len(lines) == 1 and "letter.docx" in lines[0] and "范围过大" in lines[0], result.output
     assert not (project / "output" / "letters").exists()
+
+
+HUGE = [
+    "{{ 'a'*10**9 }}",
+    "{{ 'x' * 999999999 }}",
+    "{{ [1]*10**9 }}",
+    "{{ '%2000000000s' % 'a' }}",
+    "{{ 'a'|center(10**9) }}",
+    "{{ 'a'.ljust(10**9) }}",
+    "{{ '{:>1000000000}'.format('a') }}",
+    "{% set ns = namespace(s='a') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+    "{% macro d(s, n) %}{{ d(s ~ s, n - 1) if n else s }}{% endmacro %}{{ d('a', 40) }}",
+]
+
+
+def _limited() -> None:
+    """The build's memory limited to 1.5 GB (a whole build needs some 100 MB): a template that builds a
+    gigabyte fails the test, it cannot eat the machine."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (1536 * 1024**2, 1536 * 1024**2))
+
+
+@pytest.mark.parametrize("expression", HUGE)
+def test_a_template_that_builds_a_huge_string_is_one_line_naming_it(project, expression):
+    import subprocess
+    import sys
+
+    template = project / "templates" / "letter.docx"
+    document = Document(str(template))
+    document.add_paragraph(expression)
+    document.save(str(template))
+    before = tree(project)
+    result = subprocess.run(
+        [sys.executable, "-m", "generators", "build", "--out", "output"],
+        cwd=project,
+        preexec_fn=_limited,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 1, result.stderr
+    lines = [line for line in result.stderr.splitlines() if not line.startswith(("plan/", "校对提示"))]
+    assert len(lines) == 1, result.stderr
+    line = lines[0]
+    assert "letter.docx" in line and "过长（沙箱上限 1000000 个字符或项）" in line and "已拒绝" in line, line
+    first = expression.split("%}")[0] + "%}" if expression.startswith("{%") else expression
+    assert first in line or expression[:30] in line, line  # the markup itself, as the template has it
+    assert "内存不足" not in line and "Error" not in result.stderr
+    assert tree(project) == before
+
+
+def test_templates_still_multiply_format_and_pad_within_the_bound():
+    from generators.render.docx import ENV
+
+    text = "{{ 3*4 }} {{ 'ab'*3 }} {{ 2**10 }} {{ '%05d' % 42 }} [{{ 'x'|center(5) }}] {{ '%d'|format(5000000000) }}"
+    assert ENV.from_string(text).render() == "12 ababab 1024 00042 [  x  ] 5000000000"
+    assert len(ENV.from_string("{{ 'a' * 1000000 }}").render()) == 1_000_000

@@ -16,19 +16,20 @@ from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 
 from generators.errors import TemplateBroken
 from generators.filenames import shown, shown_path
 from generators.formats.docx_fast import LOAD_ERRORS, DocProps, PreparedDocx, markup, unreadable_reason
 from generators.formats.docx_sections import drop_empty_last_section
 from generators.model import Meta
+from generators.render.sandbox import MAX_BUILT, BoundedSandbox, TooLarge
 
 # Sandboxed: a template is a Word file that may come from anywhere; its markup reads the plan's data and
 # nothing else (no attribute walk to os or builtins: `lipsum.__globals__` is a SecurityError).
 # autoescape: a '&' or '<' in the data would otherwise break the XML and silently delete text.
 # StrictUndefined: a misspelt field in a template is an error, not an empty paragraph.
-ENV = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+# Bounded: no markup builds a string or list longer than MAX_BUILT (render/sandbox.py).
+ENV = BoundedSandbox(autoescape=True, undefined=StrictUndefined)
 
 # (template path, mtime_ns) → the template prepared for rendering: a template saved again is prepared
 # again; docxtpl would recompile every part on every render (about 40 % of a render).
@@ -85,8 +86,15 @@ def render(template_path: Path, context: dict[str, Any], meta: Meta, title: str 
         ) from err
     except OverflowError as err:  # the sandbox's bound on range(): a template cannot spin the build
         raise TemplateBroken(
-            f"模板 {shown_path(template_path)} 中的标记要求的循环范围过大（沙箱上限 100000），已拒绝，什么也没有生成："
-            f"请改正模板，或从版本库恢复（git checkout -- {shown_path(template_path)}）"
+            f"模板 {shown_path(template_path)} 中的标记“{_expression(template_path, 'range')}”要求的循环范围过大"
+            f"（沙箱上限 100000），已拒绝，什么也没有生成：请改正模板，或从版本库恢复（git checkout -- "
+            f"{shown_path(template_path)}）"
+        ) from err
+    except TooLarge as err:  # the bound on what markup builds: a template cannot eat the memory
+        raise TemplateBroken(
+            f"模板 {shown_path(template_path)} 中的标记“{_expression(template_path, err.needle)}”要生成的文字或列表"
+            f"过长（沙箱上限 {MAX_BUILT} 个字符或项），已拒绝，什么也没有生成：请改正模板，或从版本库恢复"
+            f"（git checkout -- {shown_path(template_path)}）"
         ) from err
     except TemplateError as err:  # e.g. a field the template names that the data does not have
         raise TemplateBroken(
@@ -106,12 +114,13 @@ def _what_failed(template_path: Path, err: TemplateError) -> str:
 
 
 def _expression(template_path: Path, needle: str) -> str:
-    """The first {{ … }} or {% … %} of the template that contains needle, as the template has it (needle
-    itself when none does)."""
+    """The {{ … }} or {% … %} of the template that contains needle inside its delimiters, as the template
+    has it (needle itself when none does); of several, the first with a big number in it."""
     try:
-        found = [m for m in markup(template_path.read_bytes()) if needle in m]
+        found = [m for m in markup(template_path.read_bytes()) if needle in m[2:-2]]
     except OSError:
         found = []
+    found.sort(key=lambda m: not re.search(r"\d{6,}|\*\*", m))  # (a stable sort: else the first)
     return shown(found[0], 120) if found else shown(needle, 120)
 
 
