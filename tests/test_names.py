@@ -149,3 +149,65 @@ def test_the_seed_units_still_build(tmp_path):
     """(the check adds no problem to a sound plan)"""
     shutil.copytree(PLAN_DIR, tmp_path / "plan")
     assert load_plan(tmp_path / "plan").units
+
+
+CYRILLIC_A, GREEK_BETA, CYRILLIC_ES = "\u0410", "\u0392", "\u0441"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "said"),
+    [
+        ("区ABC办", f"区{CYRILLIC_A}BC办", "“А”是西里尔字母（U+0410），外形与拉丁字母“A”相同"),
+        ("区ABC办", f"区A{GREEK_BETA}C办", "“Β”是希腊字母（U+0392），外形与拉丁字母“B”相同"),
+        ("区abc办", f"区ab{CYRILLIC_ES}办", "“с”是西里尔字母（U+0441），外形与拉丁字母“c”相同"),
+    ],
+)
+def test_a_cyrillic_or_greek_look_alike_of_a_latin_name_is_flagged_with_a_did_you_mean(
+    plan_copy, first, second, said
+):
+    add_unit(plan_copy, first)
+    line = add_unit(plan_copy, second)
+    (found,) = problems(plan_copy)
+    file, row, col = WHERE.match(found).groups()
+    assert file.endswith("plan/units.yaml") and int(row) == line
+    assert int(col) == len("    - {简称: ") + 1 + next(
+        i for i, c in enumerate(second) if not c.isascii() and c not in first
+    )
+    assert said in found and f"是否应为“{first}”" in found, found
+
+
+def test_the_look_alike_written_first_is_the_one_flagged(plan_copy):
+    """The Cyrillic name comes first in units.yaml: it is the one said wrong, the Latin one suggested."""
+    line = add_unit(plan_copy, f"区{CYRILLIC_A}BC办")
+    add_unit(plan_copy, "区ABC办")
+    (found,) = problems(plan_copy)
+    assert int(WHERE.match(found).group(2)) == line
+    assert f"单位简称“区{CYRILLIC_A}BC办”" in found and "是否应为“区ABC办”" in found, found
+
+
+def test_a_look_alike_without_a_twin_is_flagged_too(plan_copy):
+    add_unit(plan_copy, f"区{CYRILLIC_A}BC办")
+    (found,) = problems(plan_copy)
+    assert "西里尔字母" in found and "是否应为“区ABC办”" in found, found
+
+
+def test_a_reference_with_a_cyrillic_letter_suggests_the_latin_unit(plan_copy):
+    for path in plan_copy.glob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace("区科委", "区ABC委"), encoding="utf-8")
+    opinion = plan_copy / "opinion.yaml"
+    content = opinion.read_text(encoding="utf-8")
+    assert "区ABC委" in content
+    opinion.write_text(content.replace("区ABC委", f"区{CYRILLIC_A}BC委", 1), encoding="utf-8")
+    result = plandocs("check", "--plan", str(plan_copy))
+    assert result.exit_code == 2
+    (line,) = [line for line in result.output.splitlines() if "opinion.yaml" in line]
+    assert f"未知的单位或分组“区{CYRILLIC_A}BC委”，是否应为“区ABC委”？" in line, line
+
+
+def test_names_wholly_in_greek_and_in_latin_are_twins_named_by_the_letter():
+    from generators.plan.names import fold, foreign_look_alike, how_they_differ
+
+    greek = "\u0391\u0392\u039f"  # ΑΒΟ
+    assert fold(greek) == fold("ABO") and foreign_look_alike(greek) is None  # (a Greek word is left alone)
+    assert how_they_differ(greek, "ABO") == "只差外形相同的字母（“Α”是希腊字母 U+0391，不是拉丁字母“A”）"
+    assert fold("区应急局") != fold("区应急局A") and foreign_look_alike("Москва") is None

@@ -35,7 +35,7 @@ from ..model import (
 from ..numerals import from_chinese, to_chinese
 from ..periods import CYCLES, Cycle, monthly_due_dates
 from ..periods import DEFAULT as CYCLE_DEFAULT
-from .names import fold, how_they_differ, invisible, visible
+from .names import as_latin, fold, foreign_look_alike, how_they_differ, invisible, visible
 from .problems import Location, did_you_mean
 from .schema import Checker, text
 from .yamlnodes import Node
@@ -68,6 +68,15 @@ def check_visible(node: Node, what: str, check: Checker) -> None:
             f"{what}“{shown(raw.strip())}”含有看不见的{char}，在第 {index + 1} 个字符处，会让同一个名称成为两个："
             f"请删去它，是否应为“{visible(raw).strip()}”？",
         )
+        return
+    foreign = foreign_look_alike(raw.strip())
+    if foreign:  # 区АBC委 with a Cyrillic А: another name than 区ABC委, that nobody can tell from it
+        index = next(i for i, c in enumerate(raw) if as_latin(c) != c)
+        where = node.where.shifted(index) if node.plain_one_line else node.where
+        check.report(
+            where,
+            f"{what}“{shown(raw.strip())}”{foreign}，会让同一个名称成为两个：是否应为“{as_latin(raw.strip())}”？",
+        )
 
 
 class LookAlikes:
@@ -80,7 +89,9 @@ class LookAlikes:
     def add(self, node: Node, what: str, check: Checker) -> None:
         name = text(node)
         first = self.seen.setdefault(fold(name), (name, node.where))
-        if first[0] != name and not invisible(name):  # (a hidden character is reported by check_visible)
+        # (a hidden character and a Cyrillic or Greek letter among Latin or Chinese: check_visible says it)
+        reported = invisible(name) or foreign_look_alike(name) or foreign_look_alike(first[0])
+        if first[0] != name and not reported:
             name_at = f"{first[1].file}:{first[1].line}:{first[1].col}"
             check.report(
                 node.where,
