@@ -259,6 +259,23 @@ def test_a_project_without_a_plan_says_so_on_the_pages_that_consult_it(tmp_path)
         server.stop()
 
 
+def test_the_collect_page_has_one_withdraw_form_and_a_plain_title(browser, served, tmp_path):
+    """The 撤回 form was also inside the page's <title> block: the tab read 回收<section>… and the form came
+    twice. Once now, below the upload, and the title is the page's name."""
+    page = _page(browser)
+    page.goto(served.url + "/collect")
+    assert page.title() == "回收 · plandocs 工作台"
+    assert page.locator("form[action='/collect/withdraw']").count() == 1
+    assert page.get_by_role("button", name="撤回该单位本季度的记录").count() == 1
+    headings = page.locator("main h2").all_inner_texts()
+    assert headings == ["收取季度报表", "撤回误收的记录"], headings
+    upload = page.locator("form[action='/collect']").bounding_box()
+    withdraw = page.locator("form[action='/collect/withdraw']").bounding_box()
+    assert upload and withdraw and withdraw["y"] > upload["y"] + upload["height"]
+    assert "<" not in page.evaluate("document.title")
+    shot(page, tmp_path, "web-collect")
+
+
 def test_a_non_loopback_bind_without_a_password_does_not_start(tmp_path):
     project = project_with(tmp_path / "office", plan=True)
     done = subprocess.run(
