@@ -4,41 +4,13 @@ a month, letters and the ledger speak of months. Fixture: tests/fixtures/plans/m
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from docx import Document
 from openpyxl import load_workbook
-from returns_kit import fill, form_bytes
+from played_plan import copy_plan, docx_text, entries, play, run
 
-from generators.cli import main
-from generators.formspec import FormsLayout
 from generators.periods import Cycle, monthly_due_dates
-from generators.plan import load_plan
-from generators.views import Views
-
-MONTHLY = Path(__file__).parent / "fixtures" / "plans" / "monthly"
-
-
-def run(*args: str, code: int = 0) -> str:
-    result = CliRunner().invoke(main, list(args))
-    assert result.exit_code == code, result.output
-    return result.output
-
-
-def entries(out: Path, kind: str) -> list[dict]:
-    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    return [e for e in data["artifacts"] if e["kind"] == kind]
-
-
-def docx_text(path: Path) -> str:
-    doc = Document(str(path))
-    return "\n".join(
-        [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
-    )
 
 
 @pytest.mark.parametrize(
@@ -64,12 +36,7 @@ def test_a_monthly_due_day_gives_each_month_its_date():
 
 
 def test_a_period_outside_the_cycle_is_refused(tmp_path):
-    plan = tmp_path / "plan"
-    shutil.copytree(MONTHLY, plan)
-    meta = plan / "meta.yaml"
-    meta.write_text(
-        meta.read_text(encoding="utf-8").replace("报送周期: 月度", "报送周期: 半年"), encoding="utf-8"
-    )
+    plan = copy_plan("monthly", tmp_path / "plan", {"meta.yaml": ("报送周期: 月度", "报送周期: 半年")})
     shown = run("check", "--plan", str(plan), code=2)
     assert "“月度报送日”用于报送周期为月度的计划" in shown
 
@@ -77,26 +44,17 @@ def test_a_period_outside_the_cycle_is_refused(tmp_path):
 @pytest.fixture(scope="module")
 def played(tmp_path_factory, layout):
     """March of the monthly plan: 区应急局 reports （第1条, 2月底前）按计划推进 — late — the rest 已完成."""
-    root = tmp_path_factory.mktemp("monthly")
-    plan_dir, out, returns = root / "plan", root / "output", root / "returns"
-    shutil.copytree(MONTHLY, plan_dir)
-    run("build", "--plan", str(plan_dir), "--out", str(out))
-    plan = load_plan(plan_dir)
-    views = Views(plan)
-    spec = FormsLayout.of(layout)
-    for unit in views.assignments:
-        late = unit == "区应急局"
-        fill(
-            form_bytes(plan, views, layout, 3, unit),
-            returns / f"{unit}.xlsx",
-            spec,
-            date=dt.date(2025, 3, 25),
-            status=lambda key, late=late: "按计划推进" if late and key == "第1条" else "已完成",
-        )
-    collected = run("collect", "--period", "3", str(returns), "--plan", str(plan_dir), "--out", str(out))
-    supervised = run("supervise", "--period", "3", "--plan", str(plan_dir), "--out", str(out))
-    run("ledger", "--plan", str(plan_dir), "--out", str(out))
-    return plan_dir, out, collected, supervised
+    done = play(
+        tmp_path_factory.mktemp("monthly"),
+        "monthly",
+        layout,
+        period=3,
+        date=dt.date(2025, 3, 25),
+        late=("区应急局", "第1条", "按计划推进"),
+        check=False,
+        ledger=True,
+    )
+    return done.plan_dir, done.out, done.collected, done.supervised
 
 
 def test_every_unit_gets_a_form_per_month(played):

@@ -4,25 +4,21 @@ supervise flags a task past its deadline and not 已完成 as 逾期."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from docx import Document
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from returns_kit import fill, form_bytes
+from played_plan import copy_plan, docx_text, entries, play, run
+from returns_kit import fill
 
-from generators.cli import main
 from generators.formspec import FormsLayout
 from generators.grammar.deadline import deadlines, task_deadline
 from generators.plan import load_plan
 from generators.views import Views
 
-YAODIAN = Path(__file__).parent / "fixtures" / "plans" / "yaodian"
 PLAN = Path(__file__).parent.parent / "plan"
 
 
@@ -83,54 +79,25 @@ def test_the_seed_sets_no_deadline_so_its_forms_are_unchanged():
     assert not views.has_deadlines
 
 
-def run(*args: str) -> str:
-    result = CliRunner().invoke(main, list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def manifest(out: Path, kind: str) -> list[dict]:
-    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    return [e for e in data["artifacts"] if e["kind"] == kind]
-
-
-def docx_text(path: Path) -> str:
-    doc = Document(str(path))
-    return "\n".join(
-        [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
-    )
-
-
 @pytest.fixture(scope="module")
 def played(tmp_path_factory, layout):
     """The 工作要点 fixture through a second quarter: every unit reports everything 已完成 but
     区应急管理局, which reports （二） (4月底前) 按计划推进 — late by the end of June."""
-    root = tmp_path_factory.mktemp("late")
-    plan_dir, out, returns = root / "plan", root / "output", root / "returns"
-    shutil.copytree(YAODIAN, plan_dir)
-    run("check", "--plan", str(plan_dir))
-    run("build", "--plan", str(plan_dir), "--out", str(out))
-    plan = load_plan(plan_dir)
-    views = Views(plan)
-    spec = FormsLayout.of(layout)
-    for unit in views.assignments:
-        late = unit == "区应急管理局"
-        fill(
-            form_bytes(plan, views, layout, 2, unit),
-            returns / f"{unit}.xlsx",
-            spec,
-            date=dt.date(2025, 7, 5),
-            status=lambda key, late=late: "按计划推进" if late and key == "（二）" else "已完成",
-        )
-    collected = run("collect", "--quarter", "2", str(returns), "--plan", str(plan_dir), "--out", str(out))
-    supervised = run("supervise", "--quarter", "2", "--plan", str(plan_dir), "--out", str(out))
-    run("ledger", "--plan", str(plan_dir), "--out", str(out))
-    return out, collected, supervised
+    done = play(
+        tmp_path_factory.mktemp("late"),
+        "yaodian",
+        layout,
+        period=2,
+        date=dt.date(2025, 7, 5),
+        late=("区应急管理局", "（二）", "按计划推进"),
+        ledger=True,
+    )
+    return done.out, done.collected, done.supervised
 
 
 def test_the_form_has_a_deadline_column(played):
     out, _, _ = played
-    (entry,) = [e for e in manifest(out, "form") if e["unit"] == "区住建局" and e["quarter"] == 2]
+    (entry,) = [e for e in entries(out, "form") if e["unit"] == "区住建局" and e["quarter"] == 2]
     ws = load_workbook(out / entry["path"]).worksheets[0]
     header = [c.value for c in ws[4]]
     assert header[header.index("工作内容") + 1] == "时限"
@@ -140,7 +107,7 @@ def test_the_form_has_a_deadline_column(played):
 
 def test_a_late_task_is_supervised_as_overdue(played):
     out, collected, supervised = played
-    letters = [e for e in manifest(out, "supervision") if "unit" in e]
+    letters = [e for e in entries(out, "supervision") if "unit" in e]
     assert [e["unit"] for e in letters] == ["区应急管理局"]
     text = docx_text(out / letters[0]["path"])
     assert "1项任务逾期" in text
@@ -148,7 +115,7 @@ def test_a_late_task_is_supervised_as_overdue(played):
     assert "（四）" not in text  # 6月30日前 too, but reported 已完成
     for word in ("None", "null", "{{", "[]"):
         assert word not in text
-    (listing,) = [e for e in manifest(out, "supervision") if "unit" not in e]
+    (listing,) = [e for e in entries(out, "supervision") if "unit" not in e]
     cells = [
         str(c.value) for row in load_workbook(out / listing["path"]).worksheets[0].iter_rows() for c in row
     ]
@@ -157,7 +124,7 @@ def test_a_late_task_is_supervised_as_overdue(played):
 
 def test_the_ledger_shows_the_deadline_and_the_lateness(played):
     out, _, _ = played
-    (entry,) = manifest(out, "ledger")
+    (entry,) = entries(out, "ledger")
     ws = load_workbook(out / entry["path"]).worksheets[0]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     (late,) = [r for r in rows if r[0] == "（二）" and r[2] == "区应急管理局"]
@@ -168,11 +135,11 @@ def test_the_ledger_shows_the_deadline_and_the_lateness(played):
 
 def test_the_compact_letter_shows_the_deadline(tmp_path):
     plan_dir, out = tmp_path / "plan", tmp_path / "output"
-    shutil.copytree(YAODIAN, plan_dir)
+    copy_plan("yaodian", plan_dir)
     meta = plan_dir / "meta.yaml"
     meta.write_text(meta.read_text(encoding="utf-8") + "分工函样式: 摘要\n", encoding="utf-8")
     run("letters", "--plan", str(plan_dir), "--out", str(out))
-    (entry,) = [e for e in manifest(out, "letter") if e["unit"] == "区住建局"]
+    (entry,) = [e for e in entries(out, "letter") if e["unit"] == "区住建局"]
     text = docx_text(out / entry["path"])
     assert "加强燃气安全管理。（时限：年底前）" in text
 
@@ -183,7 +150,7 @@ def test_the_next_forms_carry_what_the_ledger_holds(played, tmp_path, layout):
     out, _, _ = played
     plan_dir = out.parent / "plan"
     run("build", "--plan", str(plan_dir), "--out", str(out))
-    forms = {(e["unit"], e["quarter"]): out / e["path"] for e in manifest(out, "form")}
+    forms = {(e["unit"], e["quarter"]): out / e["path"] for e in entries(out, "form")}
     ws = load_workbook(forms[("区应急管理局", 3)]).worksheets[0]
     header = [c.value for c in ws[4]]
     rows = {
@@ -224,7 +191,7 @@ def test_the_summary_tells_new_text_from_carried_text(played, tmp_path, layout):
     plan_dir, out = root / "plan", root / "output"
     spec = FormsLayout.of(layout)
     run("build", "--plan", str(plan_dir), "--out", str(out))
-    forms = {(e["unit"], e["quarter"]): out / e["path"] for e in manifest(out, "form")}
+    forms = {(e["unit"], e["quarter"]): out / e["path"] for e in entries(out, "form")}
     returns = tmp_path / "q3"
     for unit in Views(load_plan(plan_dir)).assignments:
         fill(
@@ -243,7 +210,7 @@ def test_the_summary_tells_new_text_from_carried_text(played, tmp_path, layout):
         )
     shown = run("collect", "--quarter", "3", str(returns), "--plan", str(plan_dir), "--out", str(out))
     assert "项为新填报" in shown and "，1 项为新填报" in shown
-    summaries = {e["quarter"]: out / e["path"] for e in manifest(out, "summary")}
+    summaries = {e["quarter"]: out / e["path"] for e in entries(out, "summary")}
     rows_sheet = spec.summary.sheets["rows"]
 
     def marks(path: Path) -> tuple[list, dict]:

@@ -4,76 +4,32 @@ through check → build (two form periods) → a played 上半年 with a late ta
 from __future__ import annotations
 
 import datetime as dt
-import json
-import shutil
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from docx import Document
 from openpyxl import load_workbook
-from returns_kit import fill, form_bytes
+from played_plan import docx_text, entries, play
 
-from generators.cli import main
-from generators.formspec import FormsLayout
-from generators.plan import load_plan
-from generators.views import Views
-
-MONTHLY = Path(__file__).parent / "fixtures" / "plans" / "monthly"
-
-
-def run(*args: str, code: int = 0) -> str:
-    result = CliRunner().invoke(main, list(args))
-    assert result.exit_code == code, result.output
-    return result.output
-
-
-def entries(out: Path, kind: str) -> list[dict]:
-    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    return [e for e in data["artifacts"] if e["kind"] == kind]
-
-
-def docx_text(path: Path) -> str:
-    doc = Document(str(path))
-    return "\n".join(
-        [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+HALF_YEAR = {
+    "meta.yaml": (
+        "报送周期: 月度\n月度报送日: 26\n",
+        '报送周期: 半年\n报送截止日期: ["2025-07-10", "2026-01-10"]\n',
     )
-
-
-def half_year_plan(plan_dir: Path) -> None:
-    shutil.copytree(MONTHLY, plan_dir)
-    meta = plan_dir / "meta.yaml"
-    text = meta.read_text(encoding="utf-8")
-    assert "报送周期: 月度\n月度报送日: 26\n" in text
-    text = text.replace(
-        "报送周期: 月度\n月度报送日: 26\n", '报送周期: 半年\n报送截止日期: ["2025-07-10", "2026-01-10"]\n'
-    )
-    meta.write_text(text, encoding="utf-8")
+}
 
 
 @pytest.fixture(scope="module")
 def played(tmp_path_factory, layout):
     """上半年: 区应急局 reports 第1条 (2月底前) 按计划推进 — late — and the rest 已完成; everyone else 已完成."""
-    root = tmp_path_factory.mktemp("halfyear")
-    plan_dir, out, returns = root / "plan", root / "output", root / "returns"
-    half_year_plan(plan_dir)
-    checked = run("check", "--plan", str(plan_dir))
-    run("build", "--plan", str(plan_dir), "--out", str(out))
-    plan = load_plan(plan_dir)
-    views = Views(plan)
-    spec = FormsLayout.of(layout)
-    for unit in views.assignments:
-        late = unit == "区应急局"
-        fill(
-            form_bytes(plan, views, layout, 1, unit),
-            returns / f"{unit}.xlsx",
-            spec,
-            date=dt.date(2025, 7, 5),
-            status=lambda key, late=late: "按计划推进" if late and key == "第1条" else "已完成",
-        )
-    collected = run("collect", "--period", "1", str(returns), "--plan", str(plan_dir), "--out", str(out))
-    supervised = run("supervise", "--period", "1", "--plan", str(plan_dir), "--out", str(out))
-    return plan_dir, out, checked, collected, supervised
+    done = play(
+        tmp_path_factory.mktemp("halfyear"),
+        "monthly",
+        layout,
+        period=1,
+        date=dt.date(2025, 7, 5),
+        late=("区应急局", "第1条", "按计划推进"),
+        edits=HALF_YEAR,
+    )
+    return done.plan_dir, done.out, done.checked, done.collected, done.supervised
 
 
 def test_the_plan_checks_and_builds_two_form_periods(played):

@@ -5,45 +5,22 @@ Fixture: tests/fixtures/plans/subtasks (three bracketed sentences, two deadlines
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from docx import Document
 from openpyxl import load_workbook
-from returns_kit import fill, form_bytes
+from played_plan import FIXTURE_PLANS, copy_plan, docx_text, entries, run, send_back
 
-from generators.cli import main
-from generators.formspec import FormsLayout
 from generators.plan import load_plan
 from generators.views import Role, Views
 
-SUBTASKS = Path(__file__).parent / "fixtures" / "plans" / "subtasks"
+SUBTASKS = FIXTURE_PLANS / "subtasks"
 MEASURE_2 = (
     "2.强化危险化学品安全监管。4月底前，完成危险化学品企业安全风险复核（责任单位：区应急局）；"
     "6月30日前，完成重大危险源企业专项检查〔区应急局牵头，区公安分局、各镇配合〕；"
     "加强危险货物道路运输联合执法（区交通局、区公安分局按职责分工负责）。"
 )
-
-
-def run(*args: str) -> str:
-    result = CliRunner().invoke(main, list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def entries(out: Path, kind: str) -> list[dict]:
-    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    return [e for e in data["artifacts"] if e["kind"] == kind]
-
-
-def docx_text(path: Path) -> str:
-    doc = Document(str(path))
-    return "\n".join(
-        [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
-    )
 
 
 def test_views_hold_each_sub_task_with_its_own_role():
@@ -63,7 +40,7 @@ def test_views_hold_each_sub_task_with_its_own_role():
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("subtasks")
     plan_dir, out = root / "plan", root / "output"
-    shutil.copytree(SUBTASKS, plan_dir)
+    copy_plan("subtasks", plan_dir)
     run("check", "--plan", str(plan_dir))
     run("build", "--plan", str(plan_dir), "--out", str(out))
     return plan_dir, out
@@ -132,19 +109,8 @@ def test_the_matrix_shows_the_strongest_role_of_a_units_sub_tasks(built):
 
 def test_a_late_sub_task_is_supervised_by_its_number(built, layout, tmp_path):
     plan_dir, out = built
-    plan = load_plan(plan_dir)
-    views = Views(plan)
-    spec = FormsLayout.of(layout)
     returns = tmp_path / "returns"
-    for unit in views.assignments:
-        late = unit == "区应急局"
-        fill(
-            form_bytes(plan, views, layout, 2, unit),
-            returns / f"{unit}.xlsx",
-            spec,
-            date=dt.date(2025, 7, 5),
-            status=lambda key, late=late: "未启动" if late and key == "措施2-1" else "已完成",
-        )
+    send_back(plan_dir, layout, 2, returns, dt.date(2025, 7, 5), ("区应急局", "措施2-1", "未启动"))
     run("collect", "--quarter", "2", str(returns), "--plan", str(plan_dir), "--out", str(out))
     run("supervise", "--quarter", "2", "--plan", str(plan_dir), "--out", str(out))
     letters = [e for e in entries(out, "supervision") if "unit" in e and e["quarter"] == 2]
