@@ -527,9 +527,19 @@ def task_column(
     return TableColumn(name, width_mm, style, lines)
 
 
+def column_twips(columns: Sequence[TableColumn]) -> list[Twips]:
+    """The columns' widths in twips, adding up to the table's width rounded once: the remainder of rounding
+    each goes to the widest (18 + 61 + 41 + 36 mm is the 156 mm type area, 8844 twips, not 8843)."""
+    widths = [twips(c.width_mm).twips for c in columns]
+    widest = max(range(len(columns)), key=lambda i: columns[i].width_mm)
+    widths[widest] += twips(sum(c.width_mm for c in columns)).twips - sum(widths)
+    return [Twips(w) for w in widths]
+
+
 def fill_row(row, columns: Sequence[TableColumn], contents: Iterable[tuple[Sequence[str], str]]) -> None:
-    for cell, column, (lines, style) in zip(row.cells, columns, contents, strict=True):
-        cell.width = twips(column.width_mm)
+    widths = column_twips(columns)
+    for cell, width, (lines, style) in zip(row.cells, widths, contents, strict=True):
+        cell.width = width
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         set_cell(cell, lines, style)
 
@@ -543,7 +553,7 @@ def add_table(doc, columns: Sequence[TableColumn], layout: Layout):
     table.autofit = False
     tblW = table._tbl.tblPr.find(qn("w:tblW"))
     tblW.set(qn("w:type"), "dxa")
-    tblW.set(qn("w:w"), str(sum(twips(c.width_mm).twips for c in columns)))
+    tblW.set(qn("w:w"), str(sum(w.twips for w in column_twips(columns))))
     margins = w_el("w:tblCellMar")  # schema order: top, left, bottom, right
     for side, mm in (
         ("top", layout.cell_margin_v_mm),
@@ -553,8 +563,8 @@ def add_table(doc, columns: Sequence[TableColumn], layout: Layout):
     ):
         margins.append(w_el(f"w:{side}", w=str(twips(mm).twips), type="dxa"))
     insert_ordered(table._tbl.tblPr, margins, TBLPR_SEQ)
-    for column, spec in zip(table.columns, columns, strict=True):
-        column.width = twips(spec.width_mm)  # w:gridCol: WPS prefers it to tblW
+    for column, width in zip(table.columns, column_twips(columns), strict=True):
+        column.width = width  # w:gridCol: WPS prefers it to tblW
     header = table.add_row()
     keep_whole(header)
     insert_ordered(header._tr.get_or_add_trPr(), w_el("w:tblHeader"), TRPR_SEQ)  # repeats on every page

@@ -59,7 +59,8 @@ def add_opinion(doc, layout: Layout) -> None:
     with paragraph_block(doc, "if status_line", "公文标题"):
         para(doc, "{{ status_line }}", "稿件状态")
     para(doc, "", "正文")  # one blank line under the title block (7.3.1)
-    para(doc, "{{ preamble }}", "正文")
+    with paragraph_block(doc, "if preamble", "正文"):  # a 任务分解表 may go from its title to its table
+        para(doc, "{{ preamble }}", "正文")
     with paragraph_block(doc, "for part in parts", "一级标题", end_style="正文"):
         para(doc, "{{ part.heading }}", "一级标题")
         with paragraph_block(doc, "for section in part.sections", "二级标题", end_style="正文"):
