@@ -78,7 +78,7 @@ def ledger_child(plan_dir: Path, work: Path) -> None:
     from generators.ledger.spec import LedgerLayout
     from generators.ledger.store import LedgerPaths, load
     from generators.ledger.synthetic import write_returns
-    from generators.ledger.workbook import render_workbook
+    from generators.ledger.workbook import render_workbooks
     from generators.ledger.year import Year
     from generators.output import write_output
     from generators.plan import load_plan
@@ -108,10 +108,11 @@ def ledger_child(plan_dir: Path, work: Path) -> None:
             phase("record", partial(record, paths, plan, views, spec, collection, tally))
             del collection, artifacts, tally
         ledger = LedgerLayout.of(layout)
-        workbook = phase(
-            "workbook", lambda: render_workbook(Year(load(paths), plan, views, spec, ledger), layout)
+        printed, kept = phase(
+            "workbook", lambda: render_workbooks(Year(load(paths), plan, views, spec, ledger), layout)
         )
-        (work / "ledger.xlsx").write_bytes(workbook.data)
+        (work / "ledger.xlsx").write_bytes(printed.data)
+        (work / "ledger-record.xlsx").write_bytes(kept.data)
         return len(load(paths).entries)
 
     seconds, rows = timed(year)

@@ -92,7 +92,7 @@ def test_collect_and_supervise_go_by_month(played):
 
 def test_the_ledger_has_a_column_per_month(played):
     _, out, _, _ = played
-    (entry,) = entries(out, "ledger")
+    (entry,) = entries(out, "ledger-record")
     ws = load_workbook(out / entry["path"]).worksheets[0]
     header = [c.value for c in ws[2]]
     assert header[3:15] == [f"{m}月" for m in range(1, 13)]

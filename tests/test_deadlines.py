@@ -124,7 +124,7 @@ def test_a_late_task_is_supervised_as_overdue(played):
 
 def test_the_ledger_shows_the_deadline_and_the_lateness(played):
     out, _, _ = played
-    (entry,) = entries(out, "ledger")
+    (entry,) = entries(out, "ledger-record")
     ws = load_workbook(out / entry["path"]).worksheets[0]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     (late,) = [r for r in rows if r[0] == "（二）" and r[2] == "区应急管理局"]

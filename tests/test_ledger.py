@@ -10,6 +10,7 @@ import io
 import json
 import shutil
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -186,9 +187,10 @@ def test_a_later_return_replaces_the_earlier_and_the_ledger_says_so(year):
     assert history.count(("2", CX, "替换")) == 1 and history.count(("2", CX, "接收")) == 1
 
 
-def grid(out: Path, spec_sheet: str):
+def grid(out: Path, spec_sheet: str, kind: str = "ledger"):
+    """A sheet of the year workbook (kind ledger) or of its record (ledger-record: 任务进度)."""
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    (entry,) = [e for e in manifest["artifacts"] if e["kind"] == "ledger"]
+    (entry,) = [e for e in manifest["artifacts"] if e["kind"] == kind]
     wb = load_workbook(out / entry["path"])
     return wb, wb[spec_sheet]
 
@@ -196,7 +198,7 @@ def grid(out: Path, spec_sheet: str):
 def test_year_workbook_grid(year, layout):
     _, _, out, _, _ = year
     names = layout.ledger["workbook"]["sheets"]
-    wb, ws = grid(out, names["grid"])
+    wb, ws = grid(out, names["grid"], "ledger-record")
     header = [c.value for c in ws[2]]
     assert header[:7] == ["编号", "任务", "单位", "第一季度", "第二季度", "第三季度", "第四季度"]
     cells = {(r[0], r[2]): r for r in ws.iter_rows(min_row=3, values_only=True)}
@@ -428,11 +430,11 @@ def test_year_workbook_leaders_and_units(year, layout, views):
 def test_year_workbook_stamped_rows_are_openpyxls_bytes(year, layout):
     """The grid's rows written as XML (sheets.stamp) give the very bytes openpyxl writes cell by cell."""
     from generators.app.ledger import load_year
-    from generators.ledger.workbook import render_workbook
+    from generators.ledger.workbook import render_record
 
     _, plan_dir, _, _, _ = year
     _, layout, played = load_year(plan_dir, Path(__file__).resolve().parent.parent / "templates")
-    stamped, slow = render_workbook(played, layout), render_workbook(played, layout, stamped=False)
+    stamped, slow = render_record(played, layout), render_record(played, layout, stamped=False)
     assert len(played.lines) > 100 and stamped.data == slow.data
 
 
@@ -527,3 +529,40 @@ def test_year_sheets_print_at_10pt_without_overprinting(year, tmp_path):
             assert min(sizes) >= 10 - 0.05, (source.name, min(sizes))
             over = [(p.page_number, overprinted(p)) for p in pdf.pages]
             assert [o for o in over if o[1]] == [], source.name
+            if "推进台账" in source.name:  # a quarter's 任务进度 on a few pages: the whole year well under 60
+                assert len(pdf.pages) <= 60, len(pdf.pages)
+
+
+def test_year_workbook_prints_every_status_as_a_matrix_per_quarter(year, layout):
+    """The printed 任务进度 of each quarter holds, for every unit and task, the mark of the status the record
+    holds (nothing where the record's is blank), on the status's colour; title and legend on every page.
+    Compared as (unit, 编号, mark) counts: a removed task and the one renumbered into its place share a 编号."""
+    _, _, out, _, _ = year
+    names, codes = layout.ledger["workbook"]["sheets"], layout.ledger["workbook"]["codes"]
+    _, record = grid(out, names["grid"], "ledger-record")
+    book, _ = grid(out, names["units"])
+    colours = {codes[s]: c for s, c in layout.status_colours if s in codes}
+    rows = list(record.iter_rows(min_row=3, values_only=True))
+    for q, period in enumerate(("第一季度", "第二季度", "第三季度", "第四季度"), start=3):
+        ws = book[names["view"].format(period=period)]
+        keys = [f"{g}{n}" for g, n in zip(_merged_row(ws, 2), [c.value for c in ws[3]], strict=True)][1:]
+        printed: Counter = Counter()
+        for r in ws.iter_rows(min_row=4):
+            for key, cell in zip(keys, r[1:], strict=True):
+                if cell.value:
+                    printed[(r[0].value, key, cell.value)] += 1
+                    assert cell.fill.fgColor.rgb == f"00{colours[cell.value]}"
+        expected = Counter((r[2], r[0], codes[r[q]]) for r in rows if r[q])
+        assert printed == expected, period
+        assert "图例：完 已完成" in ws.oddFooter.left.text and period in ws.oddHeader.center.text
+        assert ws.print_title_cols == "$A:$A" and ws.page_setup.scale == 100
+
+
+def _merged_row(ws, row: int) -> list[str]:
+    """A header row's labels with each merged run's label repeated over its columns."""
+    labels = [c.value for c in ws[row]]
+    for merged in ws.merged_cells.ranges:
+        if merged.min_row == row:
+            for col in range(merged.min_col, merged.max_col + 1):
+                labels[col - 1] = labels[merged.min_col - 1]
+    return labels

@@ -96,7 +96,7 @@ def test_the_ledger_keeps_one_identity_with_the_former_name(played):
 
 def test_the_year_workbook_shows_one_history_under_the_new_name(played, layout, plan):
     _, plan_dir, out, _, _ = played
-    (entry,) = entries(out, "ledger")
+    (entry,) = entries(out, "ledger-record")
     wb = load_workbook(out / entry["path"])
     names = layout.ledger["workbook"]["sheets"]
     rows = [r for r in wb[names["grid"]].iter_rows(min_row=3, values_only=True) if r[2] in (OLD, NEW)]
@@ -104,8 +104,16 @@ def test_the_year_workbook_shows_one_history_under_the_new_name(played, layout, 
     assert len(rows) == held and {r[2] for r in rows} == {NEW}
     assert {r[3:7] for r in rows} == {("滞后", "未报送", None, None)}
     assert all(r[7].startswith("（第一季度）第1季度") and f"曾用名：{OLD}" in r[8] for r in rows)
-    units = {r[0]: r for r in wb[names["units"]].iter_rows(min_row=3, values_only=True)}
+    (printed,) = entries(out, "ledger")
+    year_book = load_workbook(out / printed["path"])
+    units = {r[0]: r for r in year_book[names["units"]].iter_rows(min_row=3, values_only=True)}
     assert OLD not in units
+    # the printed 任务进度 of each quarter names the unit by its new name only
+    for q in ("第一季度", "第二季度"):
+        shown = {
+            r[0] for r in year_book[names["view"].format(period=q)].iter_rows(min_row=4, values_only=True)
+        }
+        assert NEW in shown and OLD not in shown
     assert units[NEW][2:6] == ("2023年3月28日", held, 0, 0) and units[NEW][6] == "未报送"
 
 

@@ -91,10 +91,10 @@ def ledger_workbook(
 ) -> LedgerOutcome:
     """The year workbook from the ledger; with rebuild_summaries, each recorded quarter's summary and 通报
     made again from the ledger alone."""
-    from generators.ledger.workbook import render_workbook
+    from generators.ledger.workbook import RECORD_KIND, render_workbooks
 
     plan, layout, year = load_year(plan_dir, templates_dir)
-    artifacts, kinds = [render_workbook(year, layout)], frozenset({"ledger"})
+    artifacts, kinds = render_workbooks(year, layout), frozenset({"ledger", RECORD_KIND})
     quarters: tuple[int, ...] = ()
     if rebuild_summaries:
         from generators.collect import COLLECTED_KINDS, summary_artifacts
@@ -110,7 +110,11 @@ def ledger_workbook(
             artifacts += summary_artifacts(plan, year.views, layout, tally.collection, tally)
         kinds |= COLLECTED_KINDS
     written = write(
-        out_dir, plan, artifacts, kinds, lambda e: e["kind"] == "ledger" or e.get("quarter") in quarters
+        out_dir,
+        plan,
+        artifacts,
+        kinds,
+        lambda e: e["kind"] in ("ledger", RECORD_KIND) or e.get("quarter") in quarters,
     )
     return LedgerOutcome(written, year, quarters)
 

@@ -47,7 +47,7 @@ def echo_written(paths: list[str]) -> None:
 @out_option
 @templates_option
 def ledger_command(rebuild_summaries: bool, plan_dir: Path, out_dir: Path, templates_dir: Path) -> None:
-    """由年度台账（ledger/）生成年度推进台账工作簿：逐任务逐季度状态、各单位完成情况、区领导重点任务、状态分布图。"""
+    """由年度台账（ledger/）生成年度推进台账工作簿（各季度任务进度矩阵、各单位完成情况、区领导重点任务、状态分布图）及逐项记录（逐单位逐任务的状态和进展，供筛选）。"""
     from generators.app.ledger import ledger_workbook
 
     done = ledger_workbook(plan_dir, out_dir, templates_dir, rebuild_summaries)

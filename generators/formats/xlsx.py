@@ -151,6 +151,8 @@ def _text_lines(text: str, width_mm: float, size_pt: float) -> int:
 def footer_code(text: str, font: str, size_pt: float) -> str:
     """Excel's header/footer code with its own font: without one, LibreOffice prints the digits in
     DejaVu Sans."""
+    if text[:1].isdigit():  # "&16" + "2023年…" would read as size 162023: the size first, then the font
+        return f'&{size_pt:g}&"{font},Regular"{text}'
     return f'&"{font},Regular"&{size_pt:g}{text}'
 
 

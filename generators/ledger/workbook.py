@@ -1,8 +1,11 @@
-"""年度台账 (plandocs ledger): the year workbook drawn from the ledger.
+"""年度台账 (plandocs ledger): the year workbook drawn from the ledger, and its record.
 
-任务进度: every unit × task, its status in each quarter (coloured by conditional formatting) and its
-last reported progress; 单位完成情况: per unit and quarter, tasks due and done; 区领导重点任务: each
-区领导's key tasks and where they stand now; 状态分布: the status mix by quarter, with a stacked column chart.
+The year workbook (printed): per quarter collected, 第N季度任务进度 — every unit's status in every task as
+a matrix of marks (progress_view.py); 单位完成情况: per unit and quarter, tasks due and done; 区领导重点任务:
+each 区领导's key tasks and where they stand now; 状态分布: the status mix by quarter, with a stacked column
+chart. The record (逐项记录, a workbook of its own that `plandocs pdf` does not print: 150–190 pages for the
+seed): 任务进度, every unit × task, its status in each quarter (coloured by conditional formatting), its last
+reported progress and remarks — the table the office filters.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from generators.artifact import Artifact
 from generators.dates import chinese_date
@@ -23,6 +27,7 @@ from generators.periods import Cycle
 from generators.render.docx import meta_datetime
 
 from . import sheets
+from .progress_view import view_sheet
 from .sheets import HEADER_ROW
 from .year import Line, Year
 
@@ -58,7 +63,7 @@ def latest_progress(line: Line, upto: int, names: tuple[str, ...] = QUARTER_NAME
 
 
 def _grid(
-    wb: Workbook,
+    ws: Worksheet,
     year: Year,
     layout: Layout,
     styles: sheets.SheetStyles,
@@ -66,7 +71,6 @@ def _grid(
     sheet: str,
     deferred: list[sheets.Deferred] | None,
 ) -> None:
-    ws = first_sheet(wb)
     ws.title = sheet
     spec = year.spec
     # widths from the content (sheets.table): 编号, the unit's name and the quarters' statuses on one line
@@ -203,29 +207,61 @@ def _mix(
     ws.add_chart(chart, f"A{HEADER_ROW + 7}")
 
 
-def build_workbook(year: Year, layout: Layout, deferred: list[sheets.Deferred] | None = None) -> Workbook:
-    """The year workbook; with `deferred`, the grid's rows after the first are left to sheets.stamp."""
+def build_workbook(year: Year, layout: Layout) -> Workbook:
+    """The year workbook: a 任务进度 matrix per quarter collected, then the units, leaders and mix."""
     w = year.lspec.workbook
     title = w["title"].format(year=year.plan.meta.year)
     names = w["sheets"]
     styles = sheets.styles(layout)
     wb = Workbook()
     default_font(wb, layout.xlsx.font, layout.xlsx.size_pt)  # column widths count its digits, not Calibri's
-    _grid(wb, year, layout, styles, f"{title}（{names['grid']}）", names["grid"], deferred)
+    blank = first_sheet(wb)
+    for q in sorted(year.collected):
+        sheet = names["view"].format(period=year.period_names[q - 1])
+        view_sheet(wb.create_sheet(sheet), year, layout, q, f"{title}（{sheet}）")
     _units(wb, year, styles, f"{title}（{names['units']}）", names["units"])
     _leaders(wb, year, styles, f"{title}（{names['leaders']}）", names["leaders"])
     _mix(wb, year, layout, styles, f"{title}（{names['mix']}）", names["mix"], w["chart_title"])
-    for ws in wb.worksheets:
+    wb.remove(blank)
+    for ws in wb.worksheets[len(year.collected) :]:  # the views print as the matrix prints
         sheets.printable(ws, layout, year.spec)
     set_properties(wb, title=title, author=year.plan.meta.office, when=meta_datetime(year.plan.meta))
     return wb
 
 
-def render_workbook(year: Year, layout: Layout, stamped: bool = True) -> Artifact:
-    """The year workbook; `stamped` writes the grid's rows as XML (the same bytes, seconds sooner at city
-    scale), else every cell through openpyxl."""
+def build_record(year: Year, layout: Layout, deferred: list[sheets.Deferred] | None = None) -> Workbook:
+    """The record: 任务进度, every unit × task; with `deferred`, its rows after the first are left to
+    sheets.stamp."""
+    w = year.lspec.workbook
+    title = w["title"].format(year=year.plan.meta.year)
+    names = w["sheets"]
+    wb = Workbook()
+    default_font(wb, layout.xlsx.font, layout.xlsx.size_pt)
+    ws = first_sheet(wb)
+    _grid(ws, year, layout, sheets.styles(layout), f"{title}（{names['grid']}）", names["grid"], deferred)
+    sheets.printable(ws, layout, year.spec)
+    set_properties(wb, title=title, author=year.plan.meta.office, when=meta_datetime(year.plan.meta))
+    return wb
+
+
+def render_workbook(year: Year, layout: Layout) -> Artifact:
+    """The year workbook (printed)."""
     path = year.lspec.workbook["path"].format(year=year.plan.meta.year)
+    return Artifact(kind="ledger", path=path, data=workbook_bytes(build_workbook(year, layout)))
+
+
+def render_record(year: Year, layout: Layout, stamped: bool = True) -> Artifact:
+    """The record workbook; `stamped` writes the grid's rows as XML (the same bytes, seconds sooner at
+    city scale), else every cell through openpyxl."""
+    path = year.lspec.workbook["record_path"].format(year=year.plan.meta.year)
     deferred: list[sheets.Deferred] | None = [] if stamped else None
-    wb = build_workbook(year, layout, deferred)
+    wb = build_record(year, layout, deferred)
     data = sheets.stamp(workbook_members(wb), deferred) if deferred else workbook_bytes(wb)
-    return Artifact(kind="ledger", path=path, data=data)
+    return Artifact(kind=RECORD_KIND, path=path, data=data)
+
+
+RECORD_KIND = "ledger-record"  # not a kind `plandocs pdf` converts (pdf/targets.py CONVERTED_KINDS)
+
+
+def render_workbooks(year: Year, layout: Layout) -> list[Artifact]:
+    return [render_workbook(year, layout), render_record(year, layout)]

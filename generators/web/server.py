@@ -89,6 +89,7 @@ KIND_NAMES = {
     "summary-report": "季度通报",
     "supervision": "督办单",
     "ledger": "年度台账",
+    "ledger-record": "年度台账逐项记录",
     "year-summary": "年度完成情况",
     "pdf": "PDF",
     "proof": "校样",
@@ -892,7 +893,7 @@ async def supervise_post(request: Request) -> Response:
 
 async def year_page(request: Request) -> Response:
     wb = bench(request)
-    entries = [e for e in manifest(wb) if e["kind"] in ("ledger", "year-summary")]
+    entries = [e for e in manifest(wb) if e["kind"] in ("ledger", "ledger-record", "year-summary")]
     return page(request, "year.html", entries=entries, last=wb.jobs.last)
 
 
