@@ -125,28 +125,36 @@ class Measure:
     subtasks: tuple[SubTask, ...] = ()  # sentences each with its own bracket; () for a measure with one line
     deadlines: TaskDeadline = field(default_factory=lambda: TaskDeadline(()))  # read from 时限 or the text
     own_lines: bool = False  # 行外: its clauses printed on lines of their own under it (牵头单位：A)
+    deadline_label: str = ""  # 时限行: the deadline printed on a line of its own, after this label (完成时限)
 
     def __repr__(self) -> str:
         # hashed into form versions (formspec.form_version): unchanged for measures numbered "N."
         label = f", label={self.label!r}" if self.label else ""
         subtasks = f", subtasks={self.subtasks!r}" if self.subtasks else ""
         own_lines = ", own_lines=True" if self.own_lines else ""
+        deadline_line = f", deadline_line={self.deadline_line!r}" if self.deadline_label else ""
         return (
             f"Measure(number={self.number!r}, text={self.text!r}, "
-            f"responsibility={self.responsibility!r}{label}{subtasks}{own_lines})"
+            f"responsibility={self.responsibility!r}{label}{subtasks}{own_lines}{deadline_line})"
         )
+
+    @property
+    def deadline_line(self) -> str:
+        """The 完成时限：… line printed under it, as drafted; "" when its deadline is not printed so."""
+        return f"{self.deadline_label}：{self.deadline}" if self.deadline_label else ""
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
         """The opinion's paragraphs for it: the measure as printed, or, when its responsibility stood on
         lines of its own (行外), its text and then one line per clause: 牵头单位：A、B."""
+        deadline = (self.deadline_line,) if self.deadline_label else ()
         if not self.own_lines or self.subtasks:
-            return (self.printed,)
+            return (self.printed, *deadline)
         clauses = tuple(
             f"{c.label or '责任单位'}：{'，'.join('、'.join(block) for block in c.blocks)}"
             for c in self.responsibility.clauses
         )
-        return (f"{self.numbering}{self.text}", *clauses)
+        return (f"{self.numbering}{self.text}", *clauses, *deadline)
 
     @property
     def numbering(self) -> str:

@@ -30,6 +30,7 @@ class Held:
     place: str  # section or task group, by identity
     line: str  # the responsibility line (or a key task's leaders and units) the letter prints with it
     ref: str = ""  # how the item is named: 措施12, 重点任务5, or a measure's numbering as printed: （十三）
+    deadline: str = ""  # the 时限 the plan states for it (forms and letters print it), "" for none
 
 
 def _held(item: Received, ident: Identity | None) -> tuple[tuple[str, int | str, int], Held]:
@@ -44,7 +45,10 @@ def _held(item: Received, ident: Identity | None) -> tuple[tuple[str, int | str,
     measure = item.measure
     ref = measure.reference if measure is not None and measure.label else f"{item.label}{item.number}"
     ref += f"-{sub}" if sub else ""
-    return key, Held(item.label, item.number, item.role_text, item.text, _place(item, ident), item.line, ref)
+    sub_task = item.assignment.subtask
+    stated = (sub_task.deadline if sub_task is not None else "") or (measure.deadline if measure else "")
+    place = _place(item, ident)
+    return key, Held(item.label, item.number, item.role_text, item.text, place, item.line, ref, stated)
 
 
 def _place(item: Received, ident: Identity | None) -> str:
@@ -118,6 +122,8 @@ def _compare(
             reasons.append(f"{ref}内容修改")
         if was.place != now.place:
             reasons.append(f"{ref}移至另一节")
+        if was.deadline != now.deadline:
+            reasons.append(f"{ref}时限改为“{now.deadline or '未写明'}”")
         if was.line != now.line:
             lines.append(
                 f"{ref}的{'责任单位行' if now.label == '措施' else '区领导、责任单位或配合单位'}有变化"

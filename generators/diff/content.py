@@ -205,6 +205,7 @@ def _measure_changes(old: Plan, new: Plan, ident: Identity) -> list[Change]:
                         + (f"（原{before.reference}）" if before.number != measure.number else ""),
                     )
                 )
+            out.extend(_deadline_change(ref, before, measure))
             lines = _responsibility_change(ref, before.responsibility, measure.responsibility, ident)
             if before.subtasks or measure.subtasks:  # each sub-task's bracket, as printed
                 lines = [replace(c, old_text=_lines(before), new_text=_lines(measure)) for c in lines]
@@ -216,6 +217,21 @@ def _measure_changes(old: Plan, new: Plan, ident: Identity) -> list[Change]:
         out.append(Change(Kind.MEASURE, Action.REMOVED, ref, measure.printed, "", f"删除{place}中的{ref}"))
     cause = _cause("措施", len(new.measures) - len(pairs), len(gone), moved)
     return out + _renumbering(Kind.MEASURE, "措施编号", pairs, lambda n: f"第{n}条", cause)
+
+
+def _stated_deadlines(measure: Measure) -> str:
+    """The 时限 the plan states for a measure (and each sub-task), as written: "" when its text's own words
+    are its deadline (their change is a change of wording)."""
+    return "、".join(d for d in (measure.deadline, *(s.deadline for s in measure.subtasks)) if d)
+
+
+def _deadline_change(ref: str, before: Measure, after: Measure) -> list[Change]:
+    """A stated 时限 changed (a 完成时限：… line, a table's 完成时限 column): forms and letters print it."""
+    was, now = _stated_deadlines(before), _stated_deadlines(after)
+    if was == now:
+        return []
+    note = f"{ref}时限由“{was or '未写明'}”改为“{now or '未写明'}”"
+    return [Change(Kind.MEASURE, Action.CHANGED, ref, was, now, note)]
 
 
 def _lines(measure: Measure) -> str:

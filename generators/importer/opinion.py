@@ -31,6 +31,8 @@ YEAR = re.compile(r"(\d{4})年")
 OWN_LINE = re.compile(
     r"^(牵头单位|责任单位|配合单位|协办单位|牵头部门|责任部门|配合部门)\s*[：:]\s*(\S.*?)\s*$"
 )
+# its deadline printed on a line of its own under the item, after or among those lines: 完成时限：6月底前
+DEADLINE_LINE = re.compile(r"^(完成时限|完成时间|完成期限|时限|时间节点|时间要求)\s*[：:]\s*(\S.*?)\s*$")
 NO_MEASURES = "草稿中没有找到措施：措施是以 " + MEASURE_FORMS + " 编号、以责任单位括号结尾的段落"
 
 
@@ -68,8 +70,9 @@ def parse_body(paragraphs: list[Paragraph], ctx: ImportContext) -> Body:
         else:
             content.append(para)
         i += 1
+    content, deadline_lines = _deadline_lines_taken(content)
     content, outside = _own_lines_joined(content)
-    builder = _Builder(ctx, measure_level(content, ctx), outside)
+    builder = _Builder(ctx, measure_level(content, ctx), outside, deadline_lines)
     for para in content:
         builder.add(para)
     if not any(section["措施"] for part in builder.parts for section in part["节"]):
@@ -103,6 +106,26 @@ def read_head(paras: list[Paragraph], body: Body, ctx: ImportContext) -> int | N
     status = STATUS.match(paras[i].text) if i < len(paras) else None
     body.meta["状态"] = status.group(1) if status else "正式稿"
     return i + 1 if status else i
+
+
+def _deadline_lines_taken(content: list[Paragraph]) -> tuple[list[Paragraph], dict[str, tuple[str, str]]]:
+    """完成时限：… lines under a numbered item (after its text or its 牵头单位：… lines) taken out of the text:
+    each item's (label, deadline as printed), by the item's paragraph. A line elsewhere stays (and is
+    reported where it fits nowhere)."""
+    out: list[Paragraph] = []
+    found: dict[str, tuple[str, str]] = {}
+    item: Paragraph | None = None
+    for para in content:
+        line = DEADLINE_LINE.match(para.text)
+        if line and item is not None and item.where not in found:
+            found[item.where] = (line.group(1), line.group(2))
+            continue
+        if ARABIC.match(para.text) or SECTION.match(para.text):
+            item = para
+        elif not OWN_LINE.match(para.text):
+            item = None
+        out.append(para)
+    return out, found
 
 
 def _own_lines_joined(content: list[Paragraph]) -> tuple[list[Paragraph], set[str]]:
@@ -139,9 +162,16 @@ def measure_level(paragraphs: list[Paragraph], ctx: ImportContext) -> re.Pattern
 
 
 class _Builder:
-    def __init__(self, ctx: ImportContext, measure_pattern: re.Pattern[str], outside: set[str]) -> None:
+    def __init__(
+        self,
+        ctx: ImportContext,
+        measure_pattern: re.Pattern[str],
+        outside: set[str],
+        deadline_lines: dict[str, tuple[str, str]],
+    ) -> None:
         self.ctx = ctx
         self.outside = outside  # items whose responsibility stood on its own lines
+        self.deadline_lines = deadline_lines  # items whose deadline stood on a line of its own
         self.measure_pattern = measure_pattern
         self.parts: list[dict] = []
         self.section: dict | None = None
@@ -194,6 +224,7 @@ class _Builder:
         if value not in (self.measures_seen, self.measures_in_section):
             numbering = self._gap(value, numbering, para)
         outside = para.where in self.outside
+        deadline = self._deadline_line(para)
         plain = numbering == f"{self.measures_seen}." and self.measure_pattern is ARABIC
         numbered = {"编号": self.measures_seen if plain else numbering}
         subtasks = None if outside else split_subtasks(rest, para.where, self.ctx, para.text)
@@ -201,7 +232,7 @@ class _Builder:
             lead, splits = subtasks
             items = [{"内容": sub.text, **sub.keys} for sub in splits]
             self._open_section()["措施"].append(
-                {**numbered, **({"内容": lead} if lead else {}), "子任务": items}
+                {**numbered, **({"内容": lead} if lead else {}), "子任务": items, **deadline}
             )
             return
         split = split_measure(rest, para.where, self.ctx, para.text, as_line=outside)
@@ -213,7 +244,14 @@ class _Builder:
         measure = {**numbered, "内容": split.text, **split.keys}
         if outside:
             measure["行外"] = True
-        self._open_section()["措施"].append(measure)
+        self._open_section()["措施"].append({**measure, **deadline})
+
+    def _deadline_line(self, para: Paragraph) -> dict:
+        """The item's 完成时限：… line as data: 时限 (as printed) and 时限行 (its label, printed again)."""
+        if para.where not in self.deadline_lines:
+            return {}
+        label, when = self.deadline_lines[para.where]
+        return {"时限": when, "时限行": label}
 
     def _gap(self, value: int | None, numbering: str, para: Paragraph) -> str:
         """A number past the expected one: the measures between were deleted without renumbering. Said

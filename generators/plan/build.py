@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from datetime import date
@@ -411,6 +412,7 @@ def _measure(
             "配合单位": "text",
             "行外": "bool",  # printed on their own lines under the item (牵头单位：A), not in a bracket
             "时限": "text",  # the deadline, when the text's own words (4月底前 …) should not be read
+            "时限行": "text",  # 时限 printed on a line of its own under the item, after this label (完成时限)
         },
     )
     if mf is None:
@@ -431,8 +433,14 @@ def _measure(
                 f"措施编号“{label}”应为第 {in_section} 条（写作 {in_section}.、{in_section}、"
                 f"或（{to_chinese(in_section)}）），或全文连续的第 {position} 条",
             )
+    if "时限行" in mf and "时限" not in mf:
+        check.report(mf["时限行"].where, f"第{position}条措施写了“时限行”，缺少它印出的“时限”")
+    deadline_label = text(mf["时限行"]) if "时限行" in mf and "时限" in mf else ""
     if with_subtasks:
-        return _measure_of_subtasks(mf, node, number, label, position, check, names), number + 1
+        measure = _measure_of_subtasks(mf, node, number, label, position, check, names)
+        if measure is not None and deadline_label:
+            measure = dataclasses.replace(measure, deadline_label=deadline_label)
+        return measure, number + 1
     lines = [key for key in ("责任单位", "责任单位行") if key in mf]
     if not lines:
         check.report(node.where, f"第{position}条措施缺少必填的键“责任单位”（或照印出的样子写“责任单位行”）")
@@ -458,6 +466,7 @@ def _measure(
         deadline=deadline,
         deadlines=task_deadline(words, deadline),
         own_lines=bool(mf["行外"].value) if "行外" in mf else False,
+        deadline_label=deadline_label,
     )
     return measure, number + 1
 

@@ -52,6 +52,10 @@ def measure_sections(held: Iterable[Received]) -> list[dict]:
         if not sections or sections[-1]["heading"] != heading:
             sections.append({"heading": heading, "measures": []})
         sections[-1]["measures"].append(item.printed)
+        if (
+            item.measure is not None and item.measure.deadline_line
+        ):  # 完成时限：… printed under it, as drafted
+            sections[-1]["measures"].append(item.measure.deadline_line)
     return sections
 
 
