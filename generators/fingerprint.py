@@ -6,6 +6,7 @@ import functools
 import hashlib
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -36,14 +37,20 @@ def _default(value: object) -> object:
     return xml if isinstance(xml, str) else repr(value)
 
 
-def fingerprint(inputs: object, templates: tuple, layout_path: Path) -> str:
+class Fingerprint(NamedTuple):
+    key: str  # what decides whether the artifact is rendered again
+    size: int  # bytes of its inputs as hashed: how big a render it is, roughly (parallel.render_order)
+
+
+def fingerprint(inputs: object, templates: tuple, layout_path: Path) -> Fingerprint:
     h = hashlib.sha256()
     h.update(code_version().encode())
     h.update(file_hash(layout_path).encode())
     for template in templates:
         h.update(file_hash(template).encode())
-    h.update(json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=_default).encode("utf-8"))
-    return h.hexdigest()
+    data = json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=_default).encode("utf-8")
+    h.update(data)
+    return Fingerprint(h.hexdigest(), len(data))
 
 
 def build_key(plan_digest: str, template_dirs: tuple[Path, ...]) -> str:

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import importlib
-import multiprocessing
 import os
 import re
-import signal
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -19,7 +14,6 @@ from .artifact import Artifact, Job
 from .context import Base, BuildContext
 from .diff import diff_plans
 from .diff.revision import load_base
-from .errors import as_os_error
 from .fingerprint import build_key, fingerprint
 from .guard import Inputs
 from .layout import TEMPLATES_DIR, load_layout
@@ -34,6 +28,7 @@ from .output import (
     sha256,
     transaction,
 )
+from .parallel import render_jobs
 from .plan import load_plan
 from .staging import RESERVED, STAGING, Staging, forget_unreported, merge_summaries, read_unreported
 from .views import Views
@@ -126,52 +121,6 @@ def _up_to_date(tx: Transaction, key: str) -> bool:
     )
 
 
-# Jobs waiting to render, set before the worker processes fork so they inherit them (closures and
-# compiled templates do not pickle; fork shares them for free).
-_PENDING: list = []
-PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent dies
-PARALLEL_FROM = 24  # below this many renders, starting workers costs more than it saves
-
-
-def _render_pending(index: int, staging_root: str, out_dir: str, rewrite: bool) -> tuple[int, str]:
-    job = _PENDING[index]
-    staging = Staging.attached(Path(out_dir), Path(staging_root), rewrite)
-    try:
-        return index, staging.put(job.path, job.make())
-    except Exception as err:  # lxml's SerialisationError cannot travel back to the build: its OSError can
-        raise (as_os_error(err) or err) from None
-
-
-def _worker_init(lock_fd: int | None) -> None:
-    """A worker dies with its build and drops its inherited copy of the build lock, so a killed build
-    leaves neither a held lock nor a straggler writing into output/."""
-    if lock_fd is not None:
-        os.close(lock_fd)
-    with contextlib.suppress(OSError, AttributeError):  # Linux only: elsewhere workers finish their chunk
-        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
-def _render_jobs(jobs: list, staging: Staging, workers: int, lock_fd: int | None = None) -> list[str]:
-    """Render jobs into staging, over several processes when worth it; returns their sha256s in order."""
-    if workers <= 1 or len(jobs) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return [staging.put(job.path, job.make()) for job in jobs]
-    _PENDING[:] = jobs
-    try:
-        shas = [""] * len(jobs)
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(lock_fd,)
-        ) as pool:
-            chunk = max(1, len(jobs) // (workers * 8))
-            n = len(jobs)
-            args = (range(n), [str(staging.root)] * n, [str(staging.out_dir)] * n, [staging.rewrite] * n)
-            for index, sha in pool.map(_render_pending, *args, chunksize=chunk):
-                shas[index] = sha
-        return shas
-    finally:
-        _PENDING.clear()
-
-
 def _entry(
     kind: str,
     path: str,
@@ -204,23 +153,24 @@ def produce(
     partial build: `plandocs letters --unit …`, `plandocs forms --quarter …`)."""
     layout_path = ctx.layout.directory / "layout.yaml"
     entries: list[dict] = []
-    pending: list[tuple[int, Job]] = []  # (position in entries, job)
+    pending: list[tuple[int, Job, int]] = []  # (position in entries, job, size of its inputs)
     for _, module in _modules(None):
         for job in module.jobs(ctx):
             if select is not None and not select(job):
                 if job.path in old:
                     entries.append(old[job.path])
                 continue
-            key = fingerprint(job.inputs, job.templates, layout_path)
+            key, size = fingerprint(job.inputs, job.templates, layout_path)
             entry = old.get(job.path)
             fields = {"unit": job.unit, "leader": job.leader, "quarter": job.quarter, "inputs": key}
             if entry and entry.get("inputs") == key and _on_disk(out_dir, entry):
                 entries.append(_entry(job.kind, job.path, entry["sha256"], **fields))
             else:
-                pending.append((len(entries), job))
+                pending.append((len(entries), job, size))
                 entries.append(_entry(job.kind, job.path, "", **fields))
-    shas = _render_jobs([job for _, job in pending], staging, workers, lock_fd)
-    for (position, _), sha in zip(pending, shas, strict=True):
+    jobs = [job for _, job, _ in pending]
+    shas = render_jobs(jobs, [size for _, _, size in pending], staging, workers, lock_fd)
+    for (position, _, _), sha in zip(pending, shas, strict=True):
         entries[position]["sha256"] = sha
     return entries, len(pending)
 

@@ -58,14 +58,6 @@ class Staging:
                 raise
             raise OutputDamaged(read_only(out_dir)) from err
 
-    @classmethod
-    def attached(cls, out_dir: Path, root: Path, rewrite: bool) -> Staging:
-        """The same staging seen from a worker process."""
-        staging = cls.__new__(cls)
-        staging.pause_env = PAUSE_ENV
-        staging._attach(out_dir, root, rewrite)
-        return staging
-
     def _attach(self, out_dir: Path, root: Path, rewrite: bool) -> None:
         self.out_dir, self.root, self.rewrite = out_dir, root, rewrite
         self.new = root / "new"
