@@ -132,3 +132,14 @@ def test_a_stated_deadline_set_in_plan_data_is_named_by_the_diff(plan_copy, tmp_
     assert "第3条时限由“未写明”改为“2023-06-30”" in shown
     reissue = shown.split("需重新印发的单位")[1].split("\n\n")[0]
     assert "区委督查室：措施3时限改为“2023-06-30”" in reissue, shown
+
+
+def test_a_measure_standing_in_a_part_without_sections_has_no_empty_heading_in_the_letter(built):
+    """第5条 stands in 二、 directly (no （一）): the letter printed an empty 二级标题 line above it."""
+    _, out = built
+    for name in ("区公安分局.docx", "区建管委.docx"):
+        paragraphs = [p.text for p in Document(str(out / "letters" / name)).paragraphs]
+        at = next(i for i, t in enumerate(paragraphs) if t.startswith(("5．", "4．")))
+        assert paragraphs[at - 1].startswith(("《方案》在以下工作任务", "以下工作任务由贵单位牵头")), (
+            paragraphs[at - 1]
+        )

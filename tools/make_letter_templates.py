@@ -310,7 +310,8 @@ def add_measure_section(doc, key: str, heading: str, intro: str) -> None:
         para(doc, f"{{{{ letter.no.{key} }}}}、{heading}", "一级标题")
         para(doc, intro, "正文")
         with paragraph_block(doc, f"for section in letter.{key}", "二级标题"):
-            para(doc, "{{ section.heading }}", "二级标题")
+            with paragraph_block(doc, "if section.heading", "二级标题"):  # a part's measures have none
+                para(doc, "{{ section.heading }}", "二级标题")
             with paragraph_block(doc, "for measure in section.measures", "正文"):
                 para(doc, "{{ measure }}", "正文")
 
