@@ -13,12 +13,12 @@
     (generators/ledger/synthetic.py, not timed) collected and recorded in the ledger, then the year
     workbook built — in its own process, timed together, with its peak memory;
 (g) whole processes as the office runs them — build --clean, build with nothing changed, --help, check —
-    taken in turn, --rounds times, medians;
+    taken in turn, --rounds times, medians, and the clean build's peak memory (its largest process);
 (h) the workbench (generators/bench_serve.py): every page of a real `plandocs serve` on 127.0.0.1
     requested --requests times, for the seed plan and the largest city plan.
 Ends with the lines the issues ask for: speedup_vs_naive, naive_s, noop_fraction, scale_units_per_s,
-scale_peak_rss_mb, pdf_full_s, pdf_noop_s, build_clean_s, build_noop_s, help_s, check_s, serve_p95_ms,
-serve_city_p95_ms, ledger_s (and ledger_peak_rss_mb). Timings depend on the machine and its load: compare
+scale_peak_rss_mb, pdf_full_s, pdf_noop_s, build_clean_s, build_noop_s, help_s, check_s,
+build_clean_peak_mb, serve_p95_ms, serve_city_p95_ms, ledger_s (and ledger_peak_rss_mb). Timings depend on the machine and its load: compare
 ratios taken in one run, and medians.
 """
 
@@ -169,30 +169,40 @@ def pdf_run(plan_dir: Path, out: Path) -> float:
     return time.perf_counter() - started
 
 
-def whole_process(*arguments: str) -> float:
-    """Seconds of one `plandocs ARGUMENTS` as the office runs it: a fresh process, start-up included."""
+def whole_process(*arguments: str) -> tuple[float, float]:
+    """Seconds and peak RSS (MB, the largest of the process and its workers) of one `plandocs ARGUMENTS` as
+    the office runs it: a fresh process, start-up included."""
     started = time.perf_counter()
-    subprocess.run(
+    child = subprocess.Popen(
         [sys.executable, "-m", "generators", *arguments],
-        check=True,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    return time.perf_counter() - started
+    # wait4: this child's own rusage (its peak covers the workers it reaped), not every child's so far
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise subprocess.CalledProcessError(child.returncode, child.args)
+    return seconds, usage.ru_maxrss / 1024
 
 
-def process_figures(plan_dir: Path, out: Path, rounds: int) -> dict[str, float]:
+def process_figures(plan_dir: Path, out: Path, rounds: int) -> tuple[dict[str, float], float]:
     """Medians over `rounds` of whole-process runs, taken in turn (clean build, no-op build, --help, check)
-    so that a drift in the machine's speed touches each figure alike."""
+    so that a drift in the machine's speed touches each figure alike; and the clean build's median peak
+    RSS in MB."""
     folders = ("--plan", str(plan_dir), "--out", str(out))
     runs: dict[str, list[float]] = {"build_clean_s": [], "build_noop_s": [], "help_s": [], "check_s": []}
+    peaks = []
     for _ in range(rounds):
-        runs["build_clean_s"].append(whole_process("build", "--clean", *folders))
-        runs["build_noop_s"].append(whole_process("build", *folders))
-        runs["help_s"].append(whole_process("--help"))
-        runs["check_s"].append(whole_process("check", "--plan", str(plan_dir)))
-    return {name: statistics.median(values) for name, values in runs.items()}
+        seconds, peak = whole_process("build", "--clean", *folders)
+        runs["build_clean_s"].append(seconds)
+        peaks.append(peak)
+        runs["build_noop_s"].append(whole_process("build", *folders)[0])
+        runs["help_s"].append(whole_process("--help")[0])
+        runs["check_s"].append(whole_process("check", "--plan", str(plan_dir))[0])
+    return {name: statistics.median(values) for name, values in runs.items()}, statistics.median(peaks)
 
 
 def main() -> None:
@@ -262,9 +272,12 @@ def main() -> None:
         else:
             print("\n(e) plandocs pdf: skipped, LibreOffice (soffice) not installed")
         print(f"\n(g) whole processes, median of {args.rounds} rounds taken in turn")
-        figures = process_figures(args.plan, work / "process", args.rounds)
+        figures, clean_peak_mb = process_figures(args.plan, work / "process", args.rounds)
         for name, seconds in figures.items():
             print(f"    {name[:-2]:<14}{seconds:>8.2f} s")
+        print(
+            f"    build --clean peak RSS {clean_peak_mb:.1f} MB (the largest process: the build or a worker)"
+        )
         print(f"\n(h) the workbench: each page requested {args.requests} times (plandocs serve, 127.0.0.1)")
         serve_seed = bench_serve.report(
             "seed", bench_serve.serve_pages(ROOT, args.plan, work / "build", args.requests)
@@ -286,6 +299,7 @@ def main() -> None:
         print(f"pdf_noop_s={pdf_times[1]:.2f}")
     for name, seconds in figures.items():
         print(f"{name}={seconds:.2f}")
+    print(f"build_clean_peak_mb={clean_peak_mb:.1f}")
     print(f"serve_p95_ms={serve_seed:.0f}")
     print(f"serve_city_p95_ms={serve_city:.0f}")
     report_ledger(year)
