@@ -495,7 +495,7 @@ def overprinted(page) -> list[str]:
     return found
 
 
-def test_year_sheets_print_at_10pt_without_overprinting(year, tmp_path):
+def test_year_sheets_print_at_10pt_without_overprinting(year, tmp_path, plan):
     """The year workbook, the year summary's tables and the 督办清单 as LibreOffice prints them: every
     character at 10 pt or more (columns fit the type area, the text is not shrunk) and no row's text over
     the next (rows sized to their wrapped text)."""
@@ -503,8 +503,11 @@ def test_year_sheets_print_at_10pt_without_overprinting(year, tmp_path):
 
     import pdfplumber
 
+    from generators.conform.typeset import NO_END, NO_START, breaks, split_name
     from generators.pdf import find_soffice
     from generators.pdf.soffice import convert_batch
+
+    names = sorted({u.name for u in plan.units} | {u.full_name for u in plan.units})
 
     if find_soffice() is None:
         if os.environ.get("CI") == "true":
@@ -531,6 +534,11 @@ def test_year_sheets_print_at_10pt_without_overprinting(year, tmp_path):
             assert [o for o in over if o[1]] == [], source.name
             if "推进台账" in source.name:  # a quarter's 任务进度 on a few pages: the whole year well under 60
                 assert len(pdf.pages) <= 60, len(pdf.pages)
+        if "督办清单" in source.name:  # conform's rules: the lists broken by the program, between items
+            found = breaks(pdf_path)
+            assert found
+            assert [b for b in found if b.after[0] in NO_START or b.before[-1] in NO_END] == []
+            assert [b for b in found if b.in_cell and split_name(b, names)] == []
 
 
 def test_year_workbook_prints_every_status_as_a_matrix_per_quarter(year, layout):
@@ -566,3 +574,28 @@ def _merged_row(ws, row: int) -> list[str]:
             for col in range(merged.min_col, merged.max_col + 1):
                 labels[col - 1] = labels[merged.min_col - 1]
     return labels
+
+
+def test_the_office_list_names_every_task_to_chase_with_breaks_between_items(year, layout, views):
+    """督办清单: lagging tasks one by one with their status, a unit's unreported tasks in runs (措施1—9、…);
+    the lines broken by the program after a mark, each fitting its column by the row heights' estimate."""
+    from generators.formats.xlsx import column_mm, text_lines
+
+    _, _, out, _, _ = year
+    entry = next(e for e in manifest_entries(out, "supervision") if e["path"].endswith(".xlsx"))
+    ws = load_workbook(out / entry["path"]).active
+    header = [c.value for c in ws[2]]
+    col = header.index("督办任务")
+    width = column_mm(ws.column_dimensions["ABCDEF"[col]].width, layout.xlsx.size_pt)
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    assert rows
+    for row in rows:
+        lines = row[col].split("\n")
+        assert all(text_lines(line, width - 1.5, layout.xlsx.size_pt) == 1 for line in lines), row[1]
+        assert all(line[-1] in "、，" for line in lines[:-1]) and all(
+            line[0] not in "、，）" for line in lines
+        )
+    silent = next(r for r in rows if r[3].startswith("未报送"))
+    held = [a for a in views.assignments[silent[1]].all]
+    assert silent[4].replace("\n", "").startswith("措施1—") and "，任务" in silent[4].replace("\n", "")
+    assert len(silent[4]) < 6 * len(held)  # runs, not 60 编号 one by one

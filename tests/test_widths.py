@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generators.formats.widths import ColumnText, fit_widths, pack_lines, text_em
+from generators.formats.widths import ColumnText, broken_list, fit_widths, list_atoms, pack_lines, text_em
 from generators.layout import MM_PER_PT, FitSpec
 
 SPEC = FitSpec(header_lines=2, text_min_em=4, keep_max_em=12, slack_mm=1, other_em=0.5)
@@ -108,3 +108,21 @@ def test_pack_lines_keeps_every_atom_whole_and_lines_within_room(atoms, room):
     for line in lines:
         # a line wider than the room holds one atom only
         assert text_em(line) <= room + 1e-9 or line in atoms
+
+
+def test_list_atoms_break_after_marks_only():
+    assert list_atoms("措施35（滞后）、措施39（未启动），任务3；") == [
+        "措施35（滞后）、",
+        "措施39（未启动），",
+        "任务3；",
+    ]
+    assert list_atoms("、、区A、") == ["、、", "区A、"]  # a leading mark stays with what follows nothing
+    assert list_atoms("") == []
+
+
+@given(st.text(alphabet="区镇局、，；（）ab1", max_size=40), st.floats(10, 80))
+def test_broken_list_only_adds_line_breaks_after_marks(text, width_mm):
+    broken = broken_list(text, width_mm, 11, 2.0, 0.55)
+    assert broken.replace("\n", "") == text  # no character added or lost
+    for line in broken.split("\n")[:-1]:
+        assert line[-1] in "、，；"  # a break only after a list mark

@@ -159,3 +159,25 @@ def pack_lines(atoms: Sequence[str], room_em: float, other_em: float = 0.5) -> l
             lines.append(atom)
             used = width
     return lines
+
+
+LIST_MARKS = "、，；"  # a generated list's items end with one of these: a line may break after it
+
+
+def list_atoms(text: str) -> list[str]:
+    """A generated list's items, each with the marks after it ("措施35（滞后）、", "区教育局；"): the places
+    where a line may break are after the marks, never before one nor inside an item."""
+    atoms: list[str] = []
+    for ch in text:
+        if atoms and (ch in LIST_MARKS or atoms[-1][-1] not in LIST_MARKS):
+            atoms[-1] += ch
+        else:
+            atoms.append(ch)
+    return atoms
+
+
+def broken_list(text: str, width_mm: float, size_pt: float, padding_mm: float, other_em: float) -> str:
+    """The list text with its line breaks written in (pack_lines) for a cell `width_mm` wide, of which
+    `padding_mm` is not text."""
+    room = (width_mm - padding_mm) / (size_pt * MM_PER_PT)
+    return "\n".join(pack_lines(list_atoms(text), room, other_em))

@@ -19,13 +19,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from generators.collect.cells import UNWRITABLE
 from generators.collect.summary_xlsx import HEADER_ROW, SAFETY, cell_lines, cell_styles, printable, sheet_page
-from generators.formats.widths import ColumnText, fit_widths
+from generators.formats.widths import ColumnText, broken_list, fit_widths, list_atoms, text_em
 from generators.formats.xlsx import CELL_PADDING_MM, StyleCache, column_mm, column_units, text_lines
 from generators.formats.xlsx_stamp import SheetRows, cell_xml, row_xml, set_last_row
 from generators.formats.zipwriter import Deflated, zip_members
 from generators.layout import Layout
 
 TITLE_ROW = 1
+
+
+def _atoms(value: object) -> list[str]:
+    return list_atoms(value) if isinstance(value, str) else []
 
 
 def put(ws: Worksheet, row: int, col: int, value: str | float | None) -> Cell:
@@ -54,17 +58,43 @@ class SheetStyles(StyleCache):
         self.type_width_mm = page.width_mm - page.margin_left_mm - page.margin_right_mm
         self.layout = layout
 
-    def fitted(self, header: Sequence[tuple[str, bool]], rows: Sequence[Sequence[object]]) -> list[float]:
+    def fitted(
+        self,
+        header: Sequence[tuple[str, bool]],
+        rows: Sequence[Sequence[object]],
+        lists: Sequence[int] = (),
+    ) -> list[float]:
         """Column widths (Excel units) from the content (formats/widths.py), together the type area: a
         wider sheet would be shrunk to fit the page, its text printed under 10 pt. A column kept on one
         line (names, dates, keys, statuses, counts) is as wide as its longest value; the text columns
         share the rest by how much they hold."""
         fit = self.layout.xlsx.fit
         assert fit is not None, "layout.yaml xlsx.fit"
-        columns = [ColumnText(name, [row[i] for row in rows], keep) for i, (name, keep) in enumerate(header)]
+        columns = [
+            ColumnText(
+                name,
+                [row[i] for row in rows],
+                keep,
+                # a list column at least as wide as its widest item: the program breaks lines between items
+                min_em=max((text_em(a, fit.other_em) for row in rows for a in _atoms(row[i])), default=0.0)
+                if i in lists
+                else 0.0,
+            )
+            for i, (name, keep) in enumerate(header)
+        ]
         padding = CELL_PADDING_MM + WRAP_SLACK_MM  # what row_height takes off each column
         mm = fit_widths(columns, self.type_width_mm * SAFETY, self.size_pt, fit, padding)
         return [column_units(w, self.size_pt) for w in mm]
+
+    def broken(self, value: object, width: float) -> object:
+        """A list cell's text with its line breaks written in for a column `width` (Excel units) wide."""
+        fit = self.layout.xlsx.fit
+        assert fit is not None, "layout.yaml xlsx.fit"
+        if not isinstance(value, str) or not value:
+            return value
+        width_mm = column_mm(width, self.size_pt)
+        padding = CELL_PADDING_MM + WRAP_SLACK_MM + LIST_SLACK_MM
+        return broken_list(value, width_mm, self.size_pt, padding, fit.other_em)
 
     def row_height(self, values: Sequence[object], widths: Sequence[float]) -> float:
         """Points for a row of these values in columns of these widths (Excel units of the base font)."""
@@ -84,6 +114,9 @@ class SheetStyles(StyleCache):
 
 
 ROW_PADDING_PT = 4  # as the summary's rows
+# A list broken by the program leaves this much more of its cell unused: LibreOffice's glyphs run a little
+# wider than the estimate, and a line one item too long would wrap inside the next item.
+LIST_SLACK_MM = 1.0
 # LibreOffice never breaks inside a number ("2023年10月18日"), where text_lines fills half characters:
 # counting on a slightly narrower column keeps a row from being a line short (its text over the next).
 WRAP_SLACK_MM = 1.5
@@ -116,10 +149,15 @@ def table(
     header: Sequence[tuple[str, bool]],
     rows: list[list],
     deferred: list[Deferred] | None = None,
+    lists: Sequence[int] = (),
 ) -> int:
     """Title, header (name, kept on one line) and rows; returns the last row of the table. With
-    `deferred`, rows of plain text after the first are left to `stamp` (listed in `deferred`)."""
-    widths = cache.fitted(header, rows)
+    `deferred`, rows of plain text after the first are left to `stamp` (listed in `deferred`). The columns
+    `lists` hold generated lists (names or 编号 joined by 、，；): their line breaks are written in between
+    the items (LibreOffice applies no 避头尾 in .xlsx cells and would break inside a name)."""
+    widths = cache.fitted(header, rows, lists)
+    if lists:
+        rows = [[cache.broken(v, widths[i]) if i in lists else v for i, v in enumerate(row)] for row in rows]
     heights = [cache.row_height(values, widths) for values in rows]
     if deferred is not None and len(rows) > 1 and _all_text(rows):
         index = next(i for i, sheet in enumerate(ws.parent.worksheets) if sheet is ws) if ws.parent else 0

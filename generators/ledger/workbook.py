@@ -167,10 +167,13 @@ LEADER_HEADER = [
     ("最新季度", True),
     ("最新状态", False),
 ]
+LEADER_STATUS = 5  # 最新状态: statuses with the units to chase by name, a generated list
 
 
 def _leaders(wb: Workbook, year: Year, styles: sheets.SheetStyles, title: str, sheet: str) -> None:
-    sheets.table(wb.create_sheet(sheet), styles, title, LEADER_HEADER, leader_rows(year))
+    sheets.table(
+        wb.create_sheet(sheet), styles, title, LEADER_HEADER, leader_rows(year), lists=(LEADER_STATUS,)
+    )
 
 
 def _mix(

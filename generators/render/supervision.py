@@ -144,7 +144,10 @@ def office_list(year: Year, layout: Layout, quarter: int, found: list[Chase]) ->
         listed = [
             f"{line.task.key_text}（{status_text(year, line, quarter, chase)}）" for line in chase.lagging
         ]
-        listed += [line.task.key_text for line in chase.missing]
+        if (
+            chase.missing
+        ):  # in runs, as the 督办单 names them (措施1—44，任务1—21): every one, on a line or two
+            listed.append(runs([line.task for line in chase.missing], year.spec.key))
         rows.append(
             [
                 i,
@@ -159,7 +162,7 @@ def office_list(year: Year, layout: Layout, quarter: int, found: list[Chase]) ->
     default_font(wb, layout.xlsx.font, layout.xlsx.size_pt)  # column widths count its digits, not Calibri's
     ws = first_sheet(wb)
     ws.title = "督办清单"
-    sheets.table(ws, sheets.styles(layout), title, header, rows)
+    sheets.table(ws, sheets.styles(layout), title, header, rows, lists=(3, 4))
     sheets.printable(ws, layout, year.spec)
     set_properties(wb, title=title, author=plan.meta.office, when=meta_datetime(plan.meta))
     return workbook_bytes(wb)

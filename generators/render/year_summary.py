@@ -11,7 +11,7 @@ from generators.formats.xlsx import default_font, first_sheet, set_properties
 from generators.formats.xlsx_bytes import workbook_bytes
 from generators.layout import Layout
 from generators.ledger import sheets
-from generators.ledger.workbook import LEADER_HEADER, leader_rows
+from generators.ledger.workbook import LEADER_HEADER, LEADER_STATUS, leader_rows
 from generators.ledger.year import Year
 from generators.ledger.year_summary import YearEnd
 from generators.render import docx
@@ -84,6 +84,7 @@ def workbook(end: YearEnd, layout: Layout) -> bytes:
         f"{title}（{names['never_started']}）",
         [("编号", True), ("任务", False), ("单位", False)],
         rows,
+        lists=(2,),
     )
     rows = [[i, u.name, u.category] for i, u in enumerate(end.never_reported, start=1)]
     sheets.table(
@@ -99,6 +100,7 @@ def workbook(end: YearEnd, layout: Layout) -> bytes:
         f"{title}（{names['leaders']}）",
         LEADER_HEADER,
         leader_rows(year),
+        lists=(LEADER_STATUS,),
     )
     for sheet in wb.worksheets:
         sheets.printable(sheet, layout, year.spec)
