@@ -22,7 +22,7 @@ from generators.filenames import shown, shown_path
 from generators.formats.docx_fast import LOAD_ERRORS, DocProps, PreparedDocx, markup, unreadable_reason
 from generators.formats.docx_sections import drop_empty_last_section
 from generators.model import Meta
-from generators.render.sandbox import MAX_BUILT, BoundedSandbox, TooLarge
+from generators.render.sandbox import BoundedSandbox, TooLarge
 
 # Sandboxed: a template is a Word file that may come from anywhere; its markup reads the plan's data and
 # nothing else (no attribute walk to os or builtins: `lipsum.__globals__` is a SecurityError).
@@ -93,7 +93,7 @@ def render(template_path: Path, context: dict[str, Any], meta: Meta, title: str 
     except TooLarge as err:  # the bound on what markup builds: a template cannot eat the memory
         raise TemplateBroken(
             f"模板 {shown_path(template_path)} 中的标记“{_expression(template_path, err.needle)}”要生成的文字或列表"
-            f"过长（沙箱上限 {MAX_BUILT} 个字符或项），已拒绝，什么也没有生成：请改正模板，或从版本库恢复"
+            f"过长（沙箱上限 {err.limit} 个字符或项），已拒绝，什么也没有生成：请改正模板，或从版本库恢复"
             f"（git checkout -- {shown_path(template_path)}）"
         ) from err
     except TemplateError as err:  # e.g. a field the template names that the data does not have

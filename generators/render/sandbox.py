@@ -10,16 +10,20 @@ off for the intercepted operators (Jinja folds nothing it intercepts), so the ch
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
-from jinja2.utils import Namespace
+from jinja2.utils import Namespace, pass_context
 
 MAX_BUILT = 1_000_000  # characters or items one operation of a template may build (a letter is ~10,000)
 MAX_POWER_BITS = 4096  # an integer power no larger than this many bits (10**9 is 30)
+# characters one rendered part (the body's XML, a header) may come to: a loop of bounded pieces adds up
+# (100,000 × 10,000); the seed's 分工函合订打印本 body is some 3 MB
+MAX_OUTPUT = 50_000_000
 
 _WIDTH = re.compile(r"\d+")
 _WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
@@ -30,9 +34,9 @@ class TooLarge(Exception):
     """A template's markup would build more than MAX_BUILT; `needle` is the text of the markup to quote
     (the operator, method or filter)."""
 
-    def __init__(self, needle: str) -> None:
+    def __init__(self, needle: str, limit: int = MAX_BUILT) -> None:
         super().__init__(needle)
-        self.needle = needle
+        self.needle, self.limit = needle, limit
 
 
 def _size(value: Any) -> int:
@@ -63,11 +67,38 @@ class BoundedNamespace(Namespace):
         Namespace.__setitem__(self, name, _checked(value, "namespace"))
 
 
+def _bounded_concat(chunks: Iterable[str]) -> str:
+    """ "".join of what a template (or a block of it) writes, stopped once it passes MAX_OUTPUT."""
+    kept: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise TooLarge("for ", MAX_OUTPUT)
+        kept.append(chunk)
+    return "".join(kept)
+
+
+_WRITTEN: WeakKeyDictionary[Context, list[int]] = WeakKeyDictionary()  # characters each render wrote
+
+
+@pass_context
+def _counted(context: Context, value: Any) -> Any:
+    """Every {{ … }} a render writes counted against MAX_OUTPUT: a loop inside a macro or a {% set %} block
+    gathers its pieces in a list before they are joined, so the join alone would see them too late."""
+    written = _WRITTEN.setdefault(context, [0])
+    written[0] += _size(value)
+    if written[0] > MAX_OUTPUT:
+        raise TooLarge("for ", MAX_OUTPUT)
+    return value
+
+
 class BoundedSandbox(SandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "%", "+"})
+    concat = staticmethod(_bounded_concat)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, finalize=_counted, **kwargs)
         self.globals["namespace"] = BoundedNamespace
         for name, function in list(self.filters.items()):
             self.filters[name] = _bounded_filter(name, function)
