@@ -95,8 +95,16 @@ def test_a_changed_deadline_line_is_a_change_the_diff_names_with_its_units(built
         encoding="utf-8",
     )
     run("import", str(draft), "--into", str(revised))
-    shown = run("diff", str(plan_dir), "--plan", str(revised))
+    table = tmp_path / "对照表.docx"
+    shown = run("diff", str(plan_dir), "--plan", str(revised), "--docx", str(table))
     assert "第1条时限由“2026年6月底前”改为“2026年9月底前”" in shown
+    rows = [[c.text for c in r.cells] for r in Document(str(table)).tables[0].rows]
+    assert [
+        "1",
+        "完成时限：2026年6月底前",
+        "完成时限：2026年9月底前",
+        "第1条时限由“2026年6月底前”改为“2026年9月底前”",
+    ] in rows
     reissue = shown.split("需重新印发的单位")[1].split("\n\n")[0]
     for unit in ("区应急局", "区委编办", "区司法局"):
         assert f"{unit}：第1条时限改为“2026年9月底前”" in reissue, shown

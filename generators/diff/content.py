@@ -231,7 +231,15 @@ def _deadline_change(ref: str, before: Measure, after: Measure) -> list[Change]:
     if was == now:
         return []
     note = f"{ref}时限由“{was or '未写明'}”改为“{now or '未写明'}”"
-    return [Change(Kind.MEASURE, Action.CHANGED, ref, was, now, note)]
+    return [Change(Kind.MEASURE, Action.CHANGED, ref, _deadline_shown(before), _deadline_shown(after), note)]
+
+
+def _deadline_shown(measure: Measure) -> str:
+    """Its 时限 as the 对照表 shows it: the 完成时限：… line as printed, else 时限：… ("" for none)."""
+    if measure.deadline_line:
+        return measure.deadline_line
+    stated = _stated_deadlines(measure)
+    return f"时限：{stated}" if stated else ""
 
 
 def _lines(measure: Measure) -> str:
