@@ -7,8 +7,9 @@
     pairs' ratios is speedup_vs_naive; (c) the same build again (nothing to do);
 (d) synthetic city-scale plans (tools/make_city_plan.py), each built in its own process so that its
     peak memory is its own (the largest of that process and its workers);
-(e) `plandocs pdf` on (b)'s output: every document converted, then again with nothing to do (the
-    command as `make pdf` runs it, in its own process; skipped without LibreOffice);
+(e) `make pdf` on (b)'s output, `plandocs pdf` then `plandocs proof` as it runs them (each in its own
+    process): every document converted and the 校样 made, then again with nothing to do (pdf_full_s,
+    pdf_noop_s; skipped without LibreOffice);
 (f) the year at city scale: four quarters of synthetic returns from every unit of the largest plan
     (generators/ledger/synthetic.py, not timed) collected and recorded in the ledger, then the year
     workbook built — in its own process, timed together, with its peak memory;
@@ -158,14 +159,16 @@ def city(units: int, measures: int, work: Path) -> dict:
 
 
 def pdf_run(plan_dir: Path, out: Path) -> float:
-    """Seconds for one `plandocs pdf` over out, run as `make pdf` runs it."""
+    """Seconds for the whole of `make pdf` over out, run as it runs it: `plandocs pdf`, then
+    `plandocs proof` (the 校样), each in its own process."""
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "generators", "pdf", "--plan", str(plan_dir), "--out", str(out)],
-        check=True,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
+    for command in (["pdf", "--plan", str(plan_dir)], ["proof"]):
+        subprocess.run(
+            [sys.executable, "-m", "generators", *command, "--out", str(out)],
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
     return time.perf_counter() - started
 
 
@@ -268,9 +271,9 @@ def main() -> None:
         pdf_times = None
         if find_soffice() is not None:
             pdf_times = pdf_run(args.plan, work / "build"), pdf_run(args.plan, work / "build")
-            print(f"\n(e) plandocs pdf: full conversion {pdf_times[0]:.1f} s, no-op {pdf_times[1]:.2f} s")
+            print(f"\n(e) make pdf (pdf + proof): full {pdf_times[0]:.1f} s, no-op {pdf_times[1]:.2f} s")
         else:
-            print("\n(e) plandocs pdf: skipped, LibreOffice (soffice) not installed")
+            print("\n(e) make pdf: skipped, LibreOffice (soffice) not installed")
         print(f"\n(g) whole processes, median of {args.rounds} rounds taken in turn")
         figures, clean_peak_mb = process_figures(args.plan, work / "process", args.rounds)
         for name, seconds in figures.items():

@@ -189,35 +189,61 @@ class _Run:
                 report.failed.append((target.source, "路径不在输出目录内，已跳过"))
             except OSError:
                 report.failed.append((target.source, "源文件不存在，请先运行 plandocs build"))
-        todo = [
-            t
-            for t in chosen
-            if not t.joined and t.source in sources and not self._current(t, sha256(sources[t.source]))
-        ]
+        parts = {p for t in chosen if t.joined for p in t.parts}
+        todo = sorted(
+            (
+                t
+                for t in chosen
+                if not t.joined and t.source in sources and not self._current(t, sha256(sources[t.source]))
+            ),
+            key=lambda t: t.source not in parts,  # the letters first: the print file is joined meanwhile
+        )
         by_source = {t.source: t for t in todo}
         on_start(len(todo))
         if todo and find_soffice() is None:
             raise LibreOfficeMissing
+        report.unchanged = [t.pdf for t in chosen if not t.joined and t not in todo and t.source in sources]
+        joins = [t for t in chosen if t.joined and t.source in sources]
+        waiting = {t.pdf: {p for p in t.parts if p in by_source} for t in joins}  # letters to convert
+        joined: set[str] = set()
+
+        def join_ready(converted: str) -> None:
+            for target in joins:
+                waiting[target.pdf].discard(converted)
+                if not waiting[target.pdf] and target.pdf not in joined:
+                    joined.add(target.pdf)
+                    self._join(target, sources[target.source], report)
+
+        join_ready("")  # a print file none of whose letters is to convert is joined now
         work = [Source(t.source, sources[t.source]) for t in todo]
         if work:
             from .join import pdf_problem  # pypdf: only when there is something to check
         for result in convert_many(work, batch_size=batch_size, on_progress=on_progress):
             target = by_source[result.name]
-            if result.pdf is None:
-                report.failed.append((target.source, result.reason))
-                continue
-            if problem := pdf_problem(result.pdf):  # checked before the manifest records it
-                report.failed.append((target.source, f"LibreOffice 生成的 PDF {problem}，未记录"))
-                continue
-            source = sources[target.source]
-            pdf = stable_pdf(result.pdf, source, self.date)
-            if target.kind == ISSUE_KIND:  # LibreOffice ignores the even-page break before the 版记
-                pdf = imprint_on_even_page(pdf)
-            self._put(target, pdf, sha256(source))
-            report.converted.append(target.pdf)
-        report.unchanged = [t.pdf for t in chosen if not t.joined and t not in todo and t.source in sources]
-        for target in (t for t in chosen if t.joined and t.source in sources):
-            self._join(target, sources[target.source], report)
+            self._take(target, result.pdf, result.reason, sources[target.source], report, pdf_problem)
+            join_ready(target.source)
+
+    def _take(
+        self,
+        target: Target,
+        made: bytes | None,
+        reason: str,
+        source: bytes,
+        report: PdfReport,
+        pdf_problem: Callable[[bytes], str | None],
+    ) -> None:
+        """Record one converted PDF (made in a stable form) or the reason it failed."""
+        if made is None:
+            report.failed.append((target.source, reason))
+            return
+        if problem := pdf_problem(made):  # checked before the manifest records it
+            report.failed.append((target.source, f"LibreOffice 生成的 PDF {problem}，未记录"))
+            return
+        pdf = stable_pdf(made, source, self.date)
+        if target.kind == ISSUE_KIND:  # LibreOffice ignores the even-page break before the 版记
+            pdf = imprint_on_even_page(pdf)
+        self._put(target, pdf, sha256(source))
+        report.converted.append(target.pdf)
 
     def _join(self, target: Target, source: bytes, report: PdfReport) -> None:
         letters = {e["source"]: e for e in self.entries.values() if e.get("source") in target.parts}

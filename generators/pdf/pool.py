@@ -9,10 +9,11 @@ reported by name and every other still gets its PDF.
 from __future__ import annotations
 
 import math
+import queue
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -20,7 +21,7 @@ from . import soffice
 from .soffice import BatchOutcome, run_soffice
 
 PARALLEL = 2  # converters at once (the machines have 2 cores)
-MAX_BATCH = 80  # files per soffice call at most
+MAX_BATCH = 160  # files per soffice call at most
 UNREADABLE = "LibreOffice 无法打开或转换此文件"
 
 
@@ -39,15 +40,16 @@ class Converted:
 
 def deal(sources: list[Source], batch_size: int, workers: int) -> list[list[Source]]:
     """Batches of at most batch_size files, at least `workers` of them, biggest files dealt first so the
-    batches carry about the same number of bytes."""
+    batches carry about the same number of bytes. Within a batch the files keep the order given (the
+    caller puts first what it wants first: the letters the print file is joined from)."""
     count = max(min(workers, len(sources)), math.ceil(len(sources) / max(1, batch_size)))
-    batches: list[list[Source]] = [[] for _ in range(count)]
+    batches: list[list[int]] = [[] for _ in range(count)]
     loads = [0] * count
-    for source in sorted(sources, key=lambda s: -len(s.data)):
+    for index in sorted(range(len(sources)), key=lambda i: -len(sources[i].data)):
         lightest = min((i for i in range(count) if len(batches[i]) < batch_size), key=loads.__getitem__)
-        batches[lightest].append(source)
-        loads[lightest] += len(source.data)
-    return [b for b in batches if b]
+        batches[lightest].append(index)
+        loads[lightest] += len(sources[index].data)
+    return [[sources[i] for i in sorted(b)] for b in batches if b]
 
 
 def convert_many(
@@ -58,8 +60,9 @@ def convert_many(
     idle_timeout_s: float | None = None,
     on_progress: Callable[[str], None] = lambda name: None,
 ) -> Iterator[Converted]:
-    """Yield every source's outcome (in this thread, as batches finish). on_progress(name) is called from
-    the converter threads, one at a time, when LibreOffice reports a file."""
+    """Yield every source's outcome in this thread, each PDF as soon as LibreOffice has written it (the
+    caller's work on it overlaps the conversion of the others). on_progress(name) is called from the
+    converter threads, one at a time, when LibreOffice reports a file."""
     lock = threading.Lock()
     idle = soffice.IDLE_TIMEOUT_S if idle_timeout_s is None else idle_timeout_s
 
@@ -71,41 +74,58 @@ def convert_many(
                 reported.add(name)
                 on_progress(name)
 
+    # What the converter threads hand over, in order: (name, PDF) for each file written, then (None, the
+    # batch's future) when its process has ended.
+    events: queue.Queue[tuple[str | None, object]] = queue.Queue()
     with (
         tempfile.TemporaryDirectory(prefix="plandocs-pdf-") as work,
         ThreadPoolExecutor(max_workers=workers) as pool,
     ):
         numbers = iter(range(1_000_000))
+        running: dict[Future, list[Source]] = {}
 
-        def submit(batch: list[Source]) -> Future:
+        def submit(batch: list[Source]) -> None:
             folder = Path(work) / str(next(numbers))
-            return pool.submit(run_batch, batch, folder, idle, progress)
+            future = pool.submit(
+                run_batch, batch, folder, idle, progress, lambda n, pdf: events.put((n, pdf))
+            )
+            running[future] = batch
+            future.add_done_callback(lambda f: events.put((None, f)))
 
-        running = {submit(batch): batch for batch in deal(sources, batch_size, workers)}
+        for batch in deal(sources, batch_size, workers):
+            submit(batch)
         while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                batch = running.pop(future)
-                made, outcome = future.result()
-                yield from (Converted(s.name, made[s.name]) for s in batch if s.name in made)
-                missing = [s for s in batch if s.name not in made]
-                if not missing:
-                    continue
-                if outcome.problem is None or len(batch) == 1:  # it was tried and failed on its own
-                    reason = outcome.problem or UNREADABLE
-                    yield from (Converted(s.name, None, reason) for s in missing)
-                    continue
-                # Crash or hang: the first missing file stopped the batch; the others were never tried.
-                running[submit(missing[:1])] = missing[:1]
-                if missing[1:]:
-                    running[submit(missing[1:])] = missing[1:]
+            name, item = events.get()
+            if name is not None:
+                assert isinstance(item, bytes)
+                yield Converted(name, item)
+                continue
+            assert isinstance(item, Future)
+            batch = running.pop(item)
+            made, outcome = item.result()
+            missing = [s for s in batch if s.name not in made]
+            if not missing:
+                continue
+            if outcome.problem is None or len(batch) == 1:  # it was tried and failed on its own
+                reason = outcome.problem or UNREADABLE
+                yield from (Converted(s.name, None, reason) for s in missing)
+                continue
+            # Crash or hang: the first missing file stopped the batch; the others were never tried.
+            submit(missing[:1])
+            if missing[1:]:
+                submit(missing[1:])
 
 
 def run_batch(
-    batch: list[Source], folder: Path, idle_timeout_s: float, progress: Callable[[str], None]
-) -> tuple[dict[str, bytes], BatchOutcome]:
+    batch: list[Source],
+    folder: Path,
+    idle_timeout_s: float,
+    progress: Callable[[str], None],
+    done: Callable[[str, bytes], None],
+) -> tuple[set[str], BatchOutcome]:
     """One soffice call over copies named 00000.docx, 00001.xlsx …: distinct stems whatever the sources'
-    names (LibreOffice's PDF does not depend on the file name: measured byte-identical)."""
+    names (LibreOffice's PDF does not depend on the file name: measured byte-identical). done(name, PDF)
+    is called as each PDF is complete; the names of those made are returned with the outcome."""
     inbox, outbox = folder / "in", folder / "out"
     inbox.mkdir(parents=True)
     outbox.mkdir()
@@ -116,6 +136,10 @@ def run_batch(
         copies.append(copy)
     names = {copy: source.name for copy, source in zip(copies, batch, strict=True)}
     outcome = run_soffice(
-        copies, outbox, idle_timeout_s=idle_timeout_s, on_converted=lambda copy: progress(names[copy])
+        copies,
+        outbox,
+        idle_timeout_s=idle_timeout_s,
+        on_converted=lambda copy: progress(names[copy]),
+        on_done=lambda copy, pdf: done(names[copy], pdf.read_bytes()),
     )
-    return {names[copy]: pdf.read_bytes() for copy, pdf in outcome.pdfs.items()}, outcome
+    return {names[copy] for copy in outcome.pdfs}, outcome

@@ -95,8 +95,16 @@ def printed(entries: Sequence[dict]) -> list[tuple[dict, str]]:
 
 
 def document(title: str, data: bytes) -> Document_:
-    """A PDF as the proof shows it; ValueError (pypdf's errors are) when it cannot be read."""
-    return Document_(title, data, len(PdfReader(io.BytesIO(data)).pages), sha256(data))
+    """A PDF as the proof shows it; ValueError (pypdf's errors are) when it cannot be read. The page count
+    is the page tree's own (/Count), read without loading every page."""
+    from .join import tree_count
+
+    return Document_(title, data, tree_count(PdfReader(io.BytesIO(data))), sha256(data))
+
+
+def shown_pages(docs: Sequence[Document_]) -> list[list[int]]:
+    """The pages each document shows (0-based): its first and last, or its only one."""
+    return [[0] if doc.pages == 1 else [0, doc.pages - 1] for doc in docs]
 
 
 def page_labels(doc: Document_) -> list[str]:
@@ -144,14 +152,21 @@ def _frame(x: float, y: float, w: float, h: float) -> bytes:
     return f"q {FRAME_GREY} G 0.6 w {x:.2f} {y:.2f} {w:.2f} {h:.2f} re S Q\n".encode("ascii")
 
 
-def compose(labels_pdf: bytes, docs: Sequence[Document_], kept: dict[str, Thumbnail] | None = None) -> bytes:
+def compose(
+    labels_pdf: bytes,
+    docs: Sequence[Document_],
+    kept: dict[str, Thumbnail] | None = None,
+    thumbs: dict[str, Thumbnail] | None = None,
+) -> bytes:
     """The proof: each label sheet with its document's first and last page drawn into the boxes. `kept`
-    holds thumbnails of an earlier proof by name (see thumbnail_name): those are not rendered again."""
+    holds thumbnails of an earlier proof by name (see thumbnail_name): those are not rendered again;
+    `thumbs`, when given, are all the pictures there are (pages without one are drawn as they are)."""
     sheets = PdfReader(io.BytesIO(labels_pdf)).pages
     if len(sheets) != len(docs):
         raise ProofBroken(f"{len(sheets)} label pages for {len(docs)} documents")
-    shown = [[0] if doc.pages == 1 else [0, doc.pages - 1] for doc in docs]
-    thumbs = thumbnails(docs, shown, kept or {}) if shutil.which("pdftoppm") else {}
+    shown = shown_pages(docs)
+    if thumbs is None:
+        thumbs = thumbnails(docs, shown, kept or {}) if shutil.which("pdftoppm") else {}
     writer = PdfWriter()
     for sheet, doc, numbers in zip(sheets, docs, shown, strict=True):
         page = writer.add_page(sheet)
@@ -374,7 +389,12 @@ def make_proof(out_dir: Path) -> ProofReport:
             raise NothingToProof
         report.documents = len(docs)
         kept = kept_thumbnails(tx.read(PROOF_PATH)) if intact else {}
-        data = compose(_labels_pdf(docs), docs, kept)  # pypdf writes no clock and no random file ID
+        # LibreOffice converts the labels (one process, one core) while pdftoppm draws the pictures
+        with ThreadPoolExecutor(max_workers=1) as labeller:
+            labels = labeller.submit(_labels_pdf, docs)
+            thumbs = thumbnails(docs, shown_pages(docs), kept) if shutil.which("pdftoppm") else {}
+            labels_pdf = labels.result()
+        data = compose(labels_pdf, docs, thumbs=thumbs)  # pypdf writes no clock and no random file ID
         report.pages = len(docs)
         entry = {
             "kind": PROOF_KIND,

@@ -69,9 +69,13 @@ def run_soffice(
     *,
     idle_timeout_s: float = IDLE_TIMEOUT_S,
     on_converted: Callable[[Path], None] = lambda source: None,
+    on_done: Callable[[Path, Path], None] = lambda source, pdf: None,
 ) -> BatchOutcome:
     """Convert files (with distinct stems) to out_dir/<stem>.pdf in one LibreOffice process.
 
+    on_converted(source) is called when LibreOffice reports a file (it reports it as it starts writing
+    it); on_done(source, pdf) once its PDF is complete: when LibreOffice reports the next file (it
+    converts one after the other) or has ended, so the caller can use each PDF while the rest convert.
     Never raises for a bad document, a crash or a hang: the outcome lists what was made. Each call gets a
     fresh profile: two soffice processes sharing one profile block or crash each other."""
     soffice = find_soffice()
@@ -105,6 +109,15 @@ def run_soffice(
         watchdog = _Watchdog(process.pid, idle_timeout_s, total_s)
         output: list[str] = []
         seen: set[Path] = set()
+        done: set[Path] = set()
+
+        def finished(source: Path) -> None:
+            pdf = out_dir / f"{source.stem}.pdf"
+            if source not in done and pdf.is_file() and pdf.stat().st_size > 0:
+                done.add(source)
+                on_done(source, pdf)
+
+        previous: Path | None = None
         try:
             assert process.stdout is not None
             for line in process.stdout:
@@ -115,6 +128,9 @@ def run_soffice(
                     if source is not None and source not in seen:
                         seen.add(source)
                         watchdog.reset()  # progress: a file it had not reported yet
+                        if previous is not None:  # it has moved on: the previous file is written
+                            finished(previous)
+                        previous = source
                         on_converted(source)
             process.wait()
         finally:
@@ -124,6 +140,7 @@ def run_soffice(
         pdf = out_dir / f"{source.stem}.pdf"
         if pdf.is_file() and pdf.stat().st_size > 0:
             outcome.pdfs[source] = pdf
+            finished(source)
     if watchdog.fired == "total":
         outcome.problem = f"超时（{total_s:.0f} 秒内未转换完）"
     elif watchdog.fired:
