@@ -151,3 +151,50 @@ def test_a_measure_standing_in_a_part_without_sections_has_no_empty_heading_in_t
         assert paragraphs[at - 1].startswith(("《方案》在以下工作任务", "以下工作任务由贵单位牵头")), (
             paragraphs[at - 1]
         )
+
+
+OTHER_SHAPES = """宝山区2026年安全生产工作要点
+一、重点工作
+1.加强消防检查。（责任单位：区消防救援支队）
+完成时限：年底前
+2.开展燃气排查。
+牵头单位：区建管委
+配合单位：各街镇
+完成时限：6月30日前
+3.开展危化品检查（责任单位：区应急局）；推进园区封闭化管理（责任单位：区经委）。
+完成时间：2026年9月30日前
+"""
+
+
+def test_a_deadline_line_under_a_bracket_or_under_sub_tasks_is_printed_as_drafted(tmp_path):
+    draft = tmp_path / "要点.txt"
+    draft.write_text(OTHER_SHAPES, encoding="utf-8")
+    plan_dir, out = tmp_path / "plan", tmp_path / "output"
+    run("new", str(draft), "--dir", str(plan_dir))
+    run("build", "--plan", str(plan_dir), "--out", str(out))
+    printed = [
+        p.text for p in Document(str(out / "宝山区2026年安全生产工作要点.docx")).paragraphs if p.text.strip()
+    ]
+    assert printed == OTHER_SHAPES.splitlines()
+    measures = load_plan(plan_dir).measures
+    assert [m.deadline for m in measures] == ["年底前", "6月30日前", "2026年9月30日前"]
+    assert [s.deadlines.text for s in measures[2].subtasks] == [
+        "2026年9月30日前"
+    ] * 2  # the measure's, for each
+
+
+def test_a_deadline_line_written_before_the_responsibility_lines_is_reported_not_moved(tmp_path):
+    draft = tmp_path / "要点.txt"
+    draft.write_text(
+        OTHER_SHAPES.replace(
+            "开展燃气排查。\n牵头单位：区建管委\n配合单位：各街镇\n完成时限：6月30日前\n",
+            "开展燃气排查。\n完成时限：6月30日前\n牵头单位：区建管委\n配合单位：各街镇\n",
+        ),
+        encoding="utf-8",
+    )
+    shown = run("new", str(draft), "--dir", str(tmp_path / "plan"), code=2)
+    assert shown.splitlines()[0] == (
+        f"{draft}:第6行: 这一行时限写在了该条的“牵头单位”行之前：计划把时限行印在责任单位行之后，"
+        "请在草稿中把它移到责任单位行之后再导入：“完成时限：6月30日前”"
+    )
+    assert len(shown.splitlines()) == 2 and not (tmp_path / "plan").exists()

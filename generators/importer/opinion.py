@@ -70,7 +70,7 @@ def parse_body(paragraphs: list[Paragraph], ctx: ImportContext) -> Body:
         else:
             content.append(para)
         i += 1
-    content, deadline_lines = _deadline_lines_taken(content)
+    content, deadline_lines = _deadline_lines_taken(content, ctx)
     content, outside = _own_lines_joined(content)
     builder = _Builder(ctx, measure_level(content, ctx), outside, deadline_lines)
     for para in content:
@@ -108,22 +108,36 @@ def read_head(paras: list[Paragraph], body: Body, ctx: ImportContext) -> int | N
     return i + 1 if status else i
 
 
-def _deadline_lines_taken(content: list[Paragraph]) -> tuple[list[Paragraph], dict[str, tuple[str, str]]]:
+def _deadline_lines_taken(
+    content: list[Paragraph], ctx: ImportContext
+) -> tuple[list[Paragraph], dict[str, tuple[str, str]]]:
     """完成时限：… lines under a numbered item (after its text or its 牵头单位：… lines) taken out of the text:
-    each item's (label, deadline as printed), by the item's paragraph. A line elsewhere stays (and is
-    reported where it fits nowhere)."""
+    each item's (label, deadline as printed), by the item's paragraph. The plan prints the line after the
+    item's responsibility lines: one written before them is reported (printing it elsewhere would change
+    the draft). A line elsewhere stays (and is reported where it fits nowhere)."""
     out: list[Paragraph] = []
     found: dict[str, tuple[str, str]] = {}
+    taken: dict[str, Paragraph] = {}  # the deadline line of each item
     item: Paragraph | None = None
     for para in content:
         line = DEADLINE_LINE.match(para.text)
         if line and item is not None and item.where not in found:
             found[item.where] = (line.group(1), line.group(2))
+            taken[item.where] = para
             continue
+        own = OWN_LINE.match(para.text)
         if ARABIC.match(para.text) or SECTION.match(para.text):
             item = para
-        elif not OWN_LINE.match(para.text):
+        elif own is None:
             item = None
+        elif item is not None and item.where in taken:
+            early = taken.pop(item.where)  # (said once)
+            ctx.report(
+                early.where,
+                f"这一行时限写在了该条的“{own.group(1)}”行之前：计划把时限行印在责任单位行之后，"
+                "请在草稿中把它移到责任单位行之后再导入",
+                early.text,
+            )
         out.append(para)
     return out, found
 
