@@ -12,8 +12,6 @@ from types import ModuleType
 
 from .artifact import Artifact, Job
 from .context import Base, BuildContext
-from .diff import diff_plans
-from .diff.revision import load_base
 from .fingerprint import build_key, fingerprint
 from .guard import Inputs
 from .layout import TEMPLATES_DIR, load_layout
@@ -28,7 +26,6 @@ from .output import (
     sha256,
     transaction,
 )
-from .parallel import render_jobs
 from .plan import load_plan
 from .staging import RESERVED, STAGING, Staging, forget_unreported, merge_summaries, read_unreported
 from .views import Views
@@ -86,6 +83,9 @@ def load_context(plan: Plan, templates_dir: Path = TEMPLATES_DIR) -> BuildContex
     layout = load_layout(templates_dir / "layout.yaml")
     base = None
     if plan.meta.base_revision:
+        from .diff import diff_plans  # git and the differ, only for a plan that names a 比较基准
+        from .diff.revision import load_base
+
         base_plan = load_base(plan)
         changes = diff_plans(base_plan, plan, plan.meta.base_revision, plan.meta.status)
         # a base that is the plan itself (HEAD once the office commits): no empty 对照表; check says why
@@ -168,6 +168,8 @@ def produce(
             else:
                 pending.append((len(entries), job, size))
                 entries.append(_entry(job.kind, job.path, "", **fields))
+    from .parallel import render_jobs  # the worker processes' stack: not for a build with nothing to do
+
     jobs = [job for _, job, _ in pending]
     shas = render_jobs(jobs, [size for _, _, size in pending], staging, workers, lock_fd)
     for (position, _, _), sha in zip(pending, shas, strict=True):

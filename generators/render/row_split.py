@@ -10,6 +10,7 @@ LibreOffice does (a closing mark never starts a line, an opening one never ends 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -33,6 +34,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[./:%-][A-Za-z0-9]+)*|.", re.S)  # a word o
 Row = Mapping[str, object]  # field → text, or → list of paragraphs
 
 
+@functools.cache  # per character: a text's width is summed character by character, for every cell
 def _wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in "WF"
 
@@ -45,6 +47,8 @@ class Wrap:
     other_em: float  # width of a character that is not full-width
 
     def width(self, token: str) -> float:
+        if len(token) == 1:  # most tokens: one Chinese character or mark
+            return 1.0 if _wide(token) else self.other_em
         return sum(1.0 if _wide(ch) else self.other_em for ch in token)
 
     def tokens(self, text: str) -> list[str]:
@@ -55,23 +59,27 @@ class Wrap:
         return out
 
     def lines(self, text: str) -> int:
-        count, used = 1, 0.0
-        line: list[str] = []
-        for token in self.tokens(text):
-            if token == "\n":
-                count, line, used = count + 1, [], 0.0
-                continue
-            width = self.width(token)
-            if line and used + width > self.room_em:
-                carry: list[str] = []
-                while len(line) > 1 and (
-                    (carry[0] if carry else token)[0] in NO_START or line[-1][-1] in NO_END
-                ):
-                    carry.insert(0, line.pop())
-                count, line, used = count + 1, carry, sum(map(self.width, carry))
-            line.append(token)
-            used += width
-        return count
+        return _lines(self, text)
+
+
+@functools.lru_cache(maxsize=8192)  # a task's text is measured again in each document that prints it
+def _lines(wrap: Wrap, text: str) -> int:
+    """How many lines text takes in wrap's column (Wrap.lines)."""
+    count, used = 1, 0.0
+    line: list[str] = []
+    for token in wrap.tokens(text):
+        if token == "\n":
+            count, line, used = count + 1, [], 0.0
+            continue
+        width = wrap.width(token)
+        if line and used + width > wrap.room_em:
+            carry: list[str] = []
+            while len(line) > 1 and ((carry[0] if carry else token)[0] in NO_START or line[-1][-1] in NO_END):
+                carry.insert(0, line.pop())
+            count, line, used = count + 1, carry, sum(map(wrap.width, carry))
+        line.append(token)
+        used += width
+    return count
 
 
 def _pieces(text: str, level: int) -> list[str]:
