@@ -55,13 +55,17 @@ class _FormPrototype:
     rows: SheetRows  # the main sheet around its task rows
 
 
+def _all_stampable(rows: TaskRows) -> bool:
+    return all(stampable(v) for values, _ in rows for v in values)
+
+
 class QuarterForms:
     """Every unit's form of one quarter, from a prototype built lazily (in the worker that needs it)."""
 
     def __init__(self, plan: Plan, views: Views, layout: Layout, quarter: int, rows: dict | None = None):
         self.plan, self.views, self.layout, self.quarter = plan, views, layout, quarter
         self.spec = FormsLayout.for_views(layout, views)
-        # id(held) → (held, its task rows), the same in every quarter: one dict shared by the four quarters
+        # id(held) → (held, its task rows, …) as form() keeps them: one dict shared by the four quarters
         self._rows = {} if rows is None else rows
 
     def _openpyxl(self, held: UnitAssignments, prefill: Prefill | None = None) -> bytes:
@@ -83,18 +87,21 @@ class QuarterForms:
     ) -> bytes:
         """The unit's form; with `prefill` (一表通) its rows carry what the unit last reported. `ids`: its
         identification (formspec.identification) when the caller has it already."""
-        cached = self._rows.get(id(held))  # (held, rows, body): keeping held keeps its id from being reused
+        # (held, rows, bodies, whether every row value is stampable), the same in every quarter: keeping
+        # held keeps its id from being reused
+        cached = self._rows.get(id(held))
         if cached is None:
             rows = forms.task_rows(self.views, self.spec, self.layout, held)
-            cached = self._rows[id(held)] = (held, rows, {})
-        rows = cached[1]
+            cached = self._rows[id(held)] = (held, rows, {}, _all_stampable(rows))
+        rows, plain = cached[1], cached[3]
         if prefill:
             rows = forms.task_rows(self.views, self.spec, self.layout, held, prefill)
+            plain = _all_stampable(rows)
         if ids is None:
             ids = identification(self.views, self.quarter, held.unit.name)
-        texts = [v for values, _ in rows for v in values] + [held.unit.full_name, *ids.values()]
         prototype = self._prototype
-        if not rows or prototype is None or not all(stampable(v) for v in texts):
+        named = [held.unit.full_name, *ids.values()]
+        if not rows or prototype is None or not plain or not all(stampable(v) for v in named):
             return self._openpyxl(held, prefill)
         workbook = prototype.workbook
         title = forms.form_title(self.plan, self.spec, self.quarter, held.unit.name)
