@@ -117,8 +117,8 @@ def test_every_module_imports_on_its_own():
     # One interpreter per module: an import cycle shows only when a module is imported first.
     failures = {}
     for name in _modules():
-        if name == "generators.__main__":
-            continue
+        if name in ("generators.__main__", "generators.pdf.uno_convert"):
+            continue  # uno_convert: a script for the system python, which has LibreOffice's uno
         done = subprocess.run([sys.executable, "-c", f"import {name}"], capture_output=True, text=True)
         if done.returncode != 0:
             failures[name] = done.stderr.strip().splitlines()[-1]

@@ -109,6 +109,7 @@ def fake_soffice(tmp_path: Path, monkeypatch, script: str) -> None:
     path.write_text(script, encoding="utf-8")
     path.chmod(path.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("PLANDOCS_CONVERTER", "soffice")  # the stand-in speaks --convert-to, not UNO
 
 
 def test_a_converter_that_keeps_printing_still_times_out(tmp_path, monkeypatch):

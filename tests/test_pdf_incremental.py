@@ -86,6 +86,7 @@ def install_fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Fake:
     (folder / "page.pdf").write_bytes(buffer.getvalue())
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("FAKE_PDF", str(folder / "page.pdf"))
+    monkeypatch.setenv("PLANDOCS_CONVERTER", "soffice")  # the stand-in speaks --convert-to, not UNO
     monkeypatch.setenv("FAKE_LOG", str(tmp_path / "converted.log"))
     return Fake(tmp_path / "converted.log")
 

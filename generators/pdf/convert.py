@@ -21,7 +21,7 @@ from ..model import Plan
 from ..output import MANIFEST, Transaction, read_bytes_or_none, sha256, transaction
 from .parity import imprint_on_even_page
 from .pool import MAX_BATCH, Source, convert_many
-from .soffice import FONTS_CONF, LibreOfficeMissing, find_soffice
+from .soffice import FONTS_CONF, LibreOfficeMissing, converter_name, find_soffice
 from .stable import stable_pdf
 from .targets import PDF_KINDS, OutsideOutput, Target, inside, targets
 
@@ -46,8 +46,10 @@ class PdfReport:
 
 
 def converter_key() -> str:
-    """Changes with the font mapping: the same .docx gives other PDFs under other fonts."""
-    return hashlib.sha256(CONVERTER_VERSION + (read_bytes_or_none(FONTS_CONF) or b"")).hexdigest()[:16]
+    """Changes with the font mapping (the same .docx gives other PDFs under other fonts) and with the
+    converter (only the UNO one prints spreadsheets with 避头尾)."""
+    made_by = CONVERTER_VERSION + converter_name().encode("ascii")
+    return hashlib.sha256(made_by + (read_bytes_or_none(FONTS_CONF) or b"")).hexdigest()[:16]
 
 
 def select(

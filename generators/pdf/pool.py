@@ -94,26 +94,41 @@ def convert_many(
 
         for batch in deal(sources, batch_size, workers):
             submit(batch)
-        while running:
-            name, item = events.get()
-            if name is not None:
-                assert isinstance(item, bytes)
-                yield Converted(name, item)
-                continue
-            assert isinstance(item, Future)
-            batch = running.pop(item)
-            made, outcome = item.result()
-            missing = [s for s in batch if s.name not in made]
-            if not missing:
-                continue
-            if outcome.problem is None or len(batch) == 1:  # it was tried and failed on its own
-                reason = outcome.problem or UNREADABLE
-                yield from (Converted(s.name, None, reason) for s in missing)
-                continue
-            # Crash or hang: the first missing file stopped the batch; the others were never tried.
-            submit(missing[:1])
-            if missing[1:]:
-                submit(missing[1:])
+        try:
+            yield from _outcomes(running, events, submit)
+        except (
+            BaseException
+        ):  # Ctrl-C, or the caller stopped: the converters end now, not after their batches
+            soffice.stop_all()
+            raise
+
+
+def _outcomes(
+    running: dict[Future, list[Source]],
+    events: queue.Queue[tuple[str | None, object]],
+    submit: Callable[[list[Source]], None],
+) -> Iterator[Converted]:
+    """Each PDF as its converter hands it over; a batch that stopped early is dealt again."""
+    while running:
+        name, item = events.get()
+        if name is not None:
+            assert isinstance(item, bytes)
+            yield Converted(name, item)
+            continue
+        assert isinstance(item, Future)
+        batch = running.pop(item)
+        made, outcome = item.result()
+        missing = [s for s in batch if s.name not in made]
+        if not missing:
+            continue
+        if outcome.problem is None or len(batch) == 1:  # it was tried and failed on its own
+            reason = outcome.problem or UNREADABLE
+            yield from (Converted(s.name, None, reason) for s in missing)
+            continue
+        # Crash or hang: the first missing file stopped the batch; the others were never tried.
+        submit(missing[:1])
+        if missing[1:]:
+            submit(missing[1:])
 
 
 def run_batch(

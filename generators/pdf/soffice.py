@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
 import threading
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,7 @@ DEBIAN_PACKAGES = (
     "fonts-arphic-gkai00mp",
     "fonts-liberation",
     "poppler-utils",
+    "python3-uno",  # the UNO converter: spreadsheets printed with 避头尾 (uno_convert.py)
 )
 
 
@@ -45,6 +48,73 @@ def find_soffice() -> str | None:
 def converter_env() -> dict[str, str]:
     """The caller's environment with our fontconfig file, which maps 仿宋_GB2312 etc. to free fonts."""
     return {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)}
+
+
+UNO_WORKER = Path(__file__).with_name("uno_convert.py")
+CONVERTER_SETTING = "PLANDOCS_CONVERTER"  # "soffice": the plain --convert-to converter even when UNO is there
+
+
+def uno_python() -> str | None:
+    """A python that can import LibreOffice's `uno` (Debian's python3-uno is built for the system python3;
+    LibreOffice's own builds bring theirs), or None: then PDFs are made by `soffice --convert-to`, and
+    spreadsheets print without 避头尾 in their cells (see uno_convert.py)."""
+    soffice = find_soffice()
+    if soffice is None or os.environ.get(CONVERTER_SETTING) == "soffice":
+        return None
+    return _python_with_uno(os.path.realpath(soffice))
+
+
+@functools.cache
+def _python_with_uno(soffice: str) -> str | None:
+    bundled = Path(soffice).parent / "python"
+    for candidate in ("/usr/bin/python3", str(bundled)):
+        if not os.access(candidate, os.X_OK):
+            continue
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            probe = subprocess.run(
+                [candidate, "-I", "-c", "import uno"],
+                capture_output=True,
+                timeout=30,
+                env=_system_python_env(),
+            )
+            if probe.returncode == 0:
+                return candidate
+    return None
+
+
+def converter_name() -> str:
+    """Which converter makes the PDFs: recorded in the manifest, so a change of converter remakes them."""
+    return "uno" if uno_python() else "soffice"
+
+
+def _system_python_env() -> dict[str, str]:
+    """converter_env without what points a python at plandocs' own environment."""
+    env = converter_env()
+    for name in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"):
+        env.pop(name, None)
+    return env
+
+
+def _command(soffice: str, profile: str, sources: Sequence[Path], out_dir: Path) -> tuple[list[str], dict]:
+    """The converter process: the UNO worker when a python with uno is there, else soffice --convert-to."""
+    python = uno_python()
+    if python is not None:
+        pipe = f"plandocs{os.getpid()}x{uuid.uuid4().hex[:12]}"
+        env = _system_python_env() | {"PLANDOCS_SOFFICE": soffice}
+        return [python, "-I", str(UNO_WORKER), profile, pipe, str(out_dir), *map(str, sources)], env
+    command = [
+        soffice,
+        f"-env:UserInstallation={profile}",
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(out_dir),
+        *(str(s) for s in sources),
+    ]
+    return command, converter_env()
 
 
 # A converter that reports no new file ("convert … -> …") for this long is taken to hang: LibreOffice
@@ -83,28 +153,19 @@ def run_soffice(
         raise LibreOfficeMissing
     by_name = {str(s): s for s in sources}
     with tempfile.TemporaryDirectory(prefix="plandocs-lo-profile-") as profile:
-        command = [
-            soffice,
-            f"-env:UserInstallation={Path(profile).as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out_dir),
-            *(str(s) for s in sources),
-        ]
+        command, env = _command(soffice, Path(profile).as_uri(), sources, out_dir)
         process = subprocess.Popen(
             command,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            env=converter_env(),
+            env=env,
             text=True,
             errors="replace",
             start_new_session=True,  # so a timeout can end soffice and the helpers it starts
         )
+        with _RUNNING_LOCK:
+            _RUNNING.add(process.pid)
         total_s = idle_timeout_s * (len(sources) + 1)
         watchdog = _Watchdog(process.pid, idle_timeout_s, total_s)
         output: list[str] = []
@@ -135,6 +196,8 @@ def run_soffice(
             process.wait()
         finally:
             watchdog.stop()
+            with _RUNNING_LOCK:
+                _RUNNING.discard(process.pid)
     outcome = BatchOutcome(log="".join(output[-10:]))
     for source in sources:
         pdf = out_dir / f"{source.stem}.pdf"
@@ -148,6 +211,21 @@ def run_soffice(
     elif process.returncode != 0:
         outcome.problem = f"LibreOffice 异常退出（退出码 {process.returncode}）"
     return outcome
+
+
+# The converters running now (their process groups), so an interrupted command ends them at once instead
+# of waiting for their batches (Ctrl-C took up to a whole `plandocs pdf` before it answered).
+_RUNNING: set[int] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+def stop_all() -> None:
+    """End every running converter and what it started (LibreOffice)."""
+    with _RUNNING_LOCK:
+        pids = list(_RUNNING)
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
 
 
 class _Watchdog:
