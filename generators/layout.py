@@ -78,6 +78,15 @@ class RowSplit:
 
 
 @dataclass(frozen=True)
+class TableFit:
+    """How the .docx tables' name columns widen to hold their longest unit name (table.fit_names,
+    render/table_fit.py)."""
+
+    text_floor_share: float = 0.75  # the running-text column keeps at least this share of its width
+    slack_mm: float = 0.8  # beyond the name's estimated width and the cell margins
+
+
+@dataclass(frozen=True)
 class FitSpec:
     """How table columns take their widths from the content (layout.yaml xlsx.fit, formats/widths.py)."""
 
@@ -157,6 +166,7 @@ class Layout:
     notice: dict[str, Any] | None = None  # the notice key: 版头, 版记 (7.2, 7.4), read by render/notice.py
     letter_format: dict[str, Any] | None = None  # 信函格式 (10.1): letterhead and its red double rules
     row_split: RowSplit | None = None  # None: rows are never cut (a profile without table.row_split)
+    table_fit: TableFit = TableFit()  # name columns widened to hold the longest name
     matrix: MatrixSpec | None = None  # the responsibility matrix's print layout
     # 完成状态 → RGB: one palette for the status shading of every sheet and every chart's series
     status_colours: tuple[tuple[str, str], ...] = ()
@@ -331,6 +341,7 @@ def _load_layout(path: Path) -> Layout:
         cell_margin_mm=float(d["table"]["cell_margin_mm"]),
         cell_margin_v_mm=float(d["table"]["cell_margin_v_mm"]),
         row_split=RowSplit(**d["table"]["row_split"]) if "row_split" in d["table"] else None,
+        table_fit=TableFit(**d["table"].get("fit_names", {})),
         xlsx=_xlsx(d["xlsx"]),
         matrix=MatrixSpec(**d["matrix"]),
         templates=tuple(d["templates"].items()),

@@ -11,6 +11,7 @@ from conftest import norm, squash
 from docx import Document
 from docx.oxml.ns import qn
 
+from generators.formats.docx_tables import column_twips
 from generators.render import annex, annex_xlsx, opinion
 
 TRICKY = "R&D <b>x</b> \"双引号\" 'single' {{ x }} {% if %}"
@@ -173,14 +174,22 @@ def test_xlsx_units_one_per_line(sheet):
 
 
 @pytest.mark.parametrize("which", ["annex", "opinion"])
-def test_header_repeats_and_grid_widths_are_written(which, annex_doc, opinion_doc, layout):
+def test_header_repeats_and_grid_widths_are_written(which, annex_doc, opinion_doc, plan, layout):
     doc = annex_doc if which == "annex" else opinion_doc
     tbl = doc.tables[0]._tbl
     rows = tbl.tr_lst
     assert rows[0].trPr.find(qn("w:tblHeader")) is not None
     assert all(r.trPr is None or r.trPr.find(qn("w:tblHeader")) is None for r in rows[1:])
     widths = [int(c.get(qn("w:w"))) for c in tbl.tblGrid.findall(qn("w:gridCol"))]
-    assert widths == [twips(c.width_mm) for c in layout.columns]
+    assert widths == column_twips([c.width_mm for c in annex.columns(plan, layout)])
+    assert sum(widths) == sum(column_twips([c.width_mm for c in layout.columns]))  # the table as wide
+    # the seed's longest unit name in 责任单位 (10 characters of 小四) has a line of its own; layout.yaml's
+    # 33 mm held 7 (LibreOffice printed 区住房保障房屋 / 管理局); the room came from 工作内容
+    lead = [i for i, c in enumerate(layout.columns) if c.field == "leads"][0]
+    content = [i for i, c in enumerate(layout.columns) if c.field == "content"][0]
+    room_mm = widths[lead] * 25.4 / 1440 - 2 * layout.cell_margin_mm
+    assert room_mm >= len("区住房保障房屋管理局") * layout.style("表格居中").size_pt * 25.4 / 72
+    assert widths[content] < twips(layout.columns[content].width_mm)
     assert sum(c.width_mm for c in layout.columns) == pytest.approx(
         layout.landscape.width_mm - layout.landscape.margin_left_mm - layout.landscape.margin_right_mm
     )

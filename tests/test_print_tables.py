@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 from plan_edits import insert_measure_before, replace_in
 from test_changes import table_docx
 
+from generators.formats.docx_tables import column_twips
 from generators.layout import NAME_GAP
 from generators.render import annex, leader_sheets, opinion
 
@@ -60,7 +61,13 @@ def assert_prints_whole(table, widths_mm: list[float], layout) -> None:
     assert len(rows) > 1
     # Column widths from layout.yaml, in the grid (WPS) and in the table width.
     grid = [int(c.get(qn("w:w"))) for c in tbl.tblGrid.findall(qn("w:gridCol"))]
-    assert grid == [twips(w) for w in widths_mm]
+    assert grid == column_twips(widths_mm)
+    for row in rows:  # every cell as wide as its columns
+        at = 0
+        for tc in row.tc_lst:
+            span = tc.grid_span
+            assert int(tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) == sum(grid[at : at + span])
+            at += span
     assert int(tbl.tblPr.find(qn("w:tblW")).get(qn("w:w"))) == sum(grid)
     margins = tbl.tblPr.find(qn("w:tblCellMar"))
     for side, mm in (
@@ -82,14 +89,14 @@ def assert_prints_whole(table, widths_mm: list[float], layout) -> None:
 
 
 @pytest.mark.parametrize("which", ["annex", "opinion"])
-def test_annex_table_prints_whole(which, annex_table, opinion_table, layout):
+def test_annex_table_prints_whole(which, annex_table, opinion_table, plan, layout):
     table = annex_table if which == "annex" else opinion_table
-    assert_prints_whole(table, [c.width_mm for c in layout.columns], layout)
+    assert_prints_whole(table, [c.width_mm for c in annex.columns(plan, layout)], layout)
 
 
-def test_leader_sheet_and_changes_tables_print_whole(leader_tables, changes_table, layout):
+def test_leader_sheet_and_changes_tables_print_whole(leader_tables, changes_table, plan, layout):
     for table in leader_tables.values():
-        assert_prints_whole(table, [c.width_mm for c in layout.leader_columns], layout)
+        assert_prints_whole(table, [c.width_mm for c in leader_sheets.columns(plan, layout)], layout)
     assert_prints_whole(changes_table, [c.width_mm for c in layout.changes_columns], layout)
     assert [c.text for c in changes_table.rows[0].cells] == [c.name for c in layout.changes_columns]
 

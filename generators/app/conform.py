@@ -32,8 +32,8 @@ def conform(
             checks = [c for path in files for c in check_file(path, layout, out_dir, names)]
             note = "检查 " + "、".join(map(str, files))
         else:
-            checks, note = check_opinion(out_dir, layout)
-            issued, paths = check_issued(out_dir, layout)
+            checks, note = check_opinion(out_dir, layout, names)
+            issued, paths = check_issued(out_dir, layout, names)
             # the status colours of the summary's and the ledger's charts
             charted, workbooks = check_charts(out_dir, layout)
             checks += issued + charted

@@ -82,12 +82,16 @@ def default_targets(out_dir: Path) -> tuple[Path, Path | None]:
     return out_dir / opinion, (out_dir / pdf if pdf else None)
 
 
-def check_opinion(out_dir: Path, layout: Layout) -> tuple[list[Check], str]:
-    """Checks for the default target, and a note when the PDF had to be rendered or could not be."""
+def check_opinion(
+    out_dir: Path, layout: Layout, names: Sequence[str] | None = None
+) -> tuple[list[Check], str]:
+    """Checks for the default target, and a note when the PDF had to be rendered or could not be. The
+    PDF's tables are held to the typesetting rules too (避头尾, unit names unbroken: `names`)."""
     docx, pdf = default_targets(out_dir)
     checks = check_docx(docx, layout)
     if pdf is not None and pdf.exists():
-        return checks + check_pdf(pdf, layout, docx), f"检查 {docx} 与 {pdf}"
+        printed = check_pdf(pdf, layout, docx) + typeset_checks(pdf, layout, names)
+        return checks + printed, f"检查 {docx} 与 {pdf}"
     if find_soffice() is None:
         return checks, f"未找到 LibreOffice，只检查了 {docx}（版面行数、字数、页码位置未检查）"
     with tempfile.TemporaryDirectory(prefix="plandocs-conform-") as work:
@@ -99,7 +103,8 @@ def check_opinion(out_dir: Path, layout: Layout) -> tuple[list[Check], str]:
             raise NothingToCheck(
                 f"{str(err).splitlines()[0]}：未做版式检查，请用 plandocs pdf 转换后再运行"
             ) from err
-        return checks + check_pdf(rendered, layout, docx), f"检查 {docx} 及其临时转换的 PDF"
+        printed = check_pdf(rendered, layout, docx) + typeset_checks(rendered, layout, names)
+        return checks + printed, f"检查 {docx} 及其临时转换的 PDF"
 
 
 ISSUED_KINDS = ("notice", "issue")  # checked by default, with the opinion, when their PDFs exist
@@ -117,11 +122,19 @@ def check_charts(out_dir: Path, layout: Layout) -> tuple[list[Check], list[Path]
     return [c for path in paths for c in check_chart_colours(path, layout)], paths
 
 
-def check_issued(out_dir: Path, layout: Layout) -> tuple[list[Check], list[Path]]:
-    """文件格式 checks of the notice's and the issued document's PDFs that `plandocs pdf` has made."""
+def check_issued(
+    out_dir: Path, layout: Layout, names: Sequence[str] | None = None
+) -> tuple[list[Check], list[Path]]:
+    """文件格式 checks of the notice's and the issued document's PDFs that `plandocs pdf` has made, and
+    the typesetting rules of their tables."""
     artifacts = read_manifest(out_dir).get("artifacts", [])
     sources = {e["path"] for e in artifacts if e["kind"] in ISSUED_KINDS}
     pdfs = [out_dir / e["path"] for e in artifacts if e["kind"] == "pdf" and e.get("source") in sources]
     present = [path for path in pdfs if path.exists()]
-    checks = [c for path in present for c in check_notice_pdf(path, layout, source_of(path, out_dir))]
+    checks = [
+        c
+        for path in present
+        for c in check_notice_pdf(path, layout, source_of(path, out_dir))
+        + typeset_checks(path, layout, names)
+    ]
     return checks, present

@@ -5,10 +5,11 @@ from __future__ import annotations
 from generators.artifact import Artifact, Job
 from generators.context import BuildContext
 from generators.filenames import safe_name
-from generators.layout import MM_PER_PT, Layout
+from generators.layout import MM_PER_PT, Column, Layout
 from generators.model import Plan, TaskGroup
 from generators.render import docx
 from generators.render.row_split import RowSplitter, Wrap
+from generators.render.table_fit import TableWidths, fitted_columns, widened
 
 
 def title(plan: Plan, layout: Layout) -> str:
@@ -22,6 +23,28 @@ def banner(plan: Plan, layout: Layout) -> str:
     return layout.breakdown_row.format(
         label=plan.annex.breakdown_label, groups=len(plan.annex.groups), tasks=part_tasks
     )
+
+
+def names_by_column(plan: Plan) -> dict[str, list[str]]:
+    """The unit names (the roster's) each list column of a key-task table prints, one a line. A group
+    written as a phrase (区危险化学品安全专业委员会成员单位) is not a name: it breaks where the line ends."""
+    roster = {n for unit in plan.units for n in (unit.name, unit.full_name)}
+    tasks = plan.key_tasks
+    return {
+        "leads": [n for t in tasks for n in t.leads if n in roster],
+        "supports": [n for t in tasks for n in t.supports if n in roster],
+    }
+
+
+def columns(plan: Plan, layout: Layout) -> tuple[Column, ...]:
+    """The annex table's columns: layout.yaml's, a name column widened to hold its longest name."""
+    return fitted_columns(layout.columns, names_by_column(plan), layout)
+
+
+def table_widths(plan: Plan, layout: Layout) -> tuple[TableWidths, ...]:
+    """What the rendered .docx's annex table needs beyond the template's grid (nothing when no name is
+    too long for layout.yaml's widths)."""
+    return widened(layout.columns, columns(plan, layout)) if plan.has_annex else ()
 
 
 def _cell_lines(items: tuple[str, ...]) -> list[str]:
@@ -72,9 +95,15 @@ def _pitch(layout: Layout, style: str) -> float:
     return spec.line_exact_pt or spec.size_pt
 
 
-def _group(group: TaskGroup, first_part: bool, plan: Plan, layout: Layout, first_page: FirstPage) -> dict:
+def _group(
+    group: TaskGroup,
+    first_part: bool,
+    plan: Plan,
+    layout: Layout,
+    first_page: FirstPage,
+    splitter: RowSplitter,
+) -> dict:
     banner_text = banner(plan, layout) if first_part else ""
-    splitter = RowSplitter(layout, layout.columns)
     rows = []
     for index, t in enumerate(group.tasks):
         row = {
@@ -102,13 +131,16 @@ def context(plan: Plan, layout: Layout, fill_first_page: bool = True) -> dict:
     the .docx pages (FirstPage); the spreadsheet has pages of its own."""
     groups = plan.annex.groups
     first_part = next((i for i, g in enumerate(groups) if g.part is not None), None)
-    first_page = FirstPage(plan, layout, RowSplitter(layout, layout.columns))
+    splitter = RowSplitter(layout, columns(plan, layout))  # measures with the widths the table prints at
+    first_page = FirstPage(plan, layout, splitter)
     first_page.open = first_page.open and fill_first_page
     return {
         "label": layout.annex_label,
         "title": title(plan, layout),
         "status_line": layout.status_text(plan.meta.status),
-        "groups": [_group(g, i == first_part, plan, layout, first_page) for i, g in enumerate(groups)],
+        "groups": [
+            _group(g, i == first_part, plan, layout, first_page, splitter) for i, g in enumerate(groups)
+        ],
     }
 
 
@@ -128,12 +160,13 @@ def jobs(ctx: BuildContext) -> list[Job]:
     data = {"annex": context(plan, layout)}
     template = layout.template("annex")
     doc_title = title(plan, layout)
+    widths = table_widths(plan, layout)
     return [
         Job(
             kind="annex",
             path=f"{file_stem(plan)}.docx",
-            inputs={"context": data, "meta": plan.meta},
+            inputs={"context": data, "meta": plan.meta, "widths": widths},
             templates=(template,),
-            make=lambda: docx.render(template, data, plan.meta, doc_title),
+            make=lambda: docx.render(template, data, plan.meta, doc_title, widths),
         )
     ]

@@ -54,7 +54,7 @@ def context(plan: Plan, layout: Layout) -> dict:
 
 def build(ctx: dict, layout: Layout, plan: Plan) -> Workbook:
     spec = layout.xlsx
-    columns = layout.columns
+    columns = annex.columns(plan, layout)  # as the .docx prints them: the longest name on one line
     last = get_column_letter(len(columns))
     body = Font(name=spec.font, size=spec.size_pt)
     head = Font(name=spec.header_font, size=spec.size_pt)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,10 @@ from generators.errors import TemplateBroken
 from generators.filenames import shown, shown_path
 from generators.formats.docx_fast import LOAD_ERRORS, DocProps, PreparedDocx, markup, unreadable_reason
 from generators.formats.docx_sections import drop_empty_last_section
+from generators.formats.docx_tables import with_table_widths
 from generators.model import Meta
 from generators.render.sandbox import BoundedSandbox, TooLarge
+from generators.render.table_fit import TableWidths
 
 # Sandboxed: a template is a Word file that may come from anywhere; its markup reads the plan's data and
 # nothing else (no attribute walk to os or builtins: `lipsum.__globals__` is a SecurityError).
@@ -72,12 +75,20 @@ def meta_datetime(meta: Meta) -> dt.datetime:
     return dt.datetime.fromisoformat(meta.date).replace(hour=0, minute=0, second=0)
 
 
-def render(template_path: Path, context: dict[str, Any], meta: Meta, title: str | None = None) -> bytes:
-    """Render a docxtpl template with the shared environment; return reproducible .docx bytes."""
+def render(
+    template_path: Path,
+    context: dict[str, Any],
+    meta: Meta,
+    title: str | None = None,
+    widths: Sequence[TableWidths] = (),
+) -> bytes:
+    """Render a docxtpl template with the shared environment; return reproducible .docx bytes. `widths`:
+    tables whose columns the content widened (render/table_fit.py), found by their header row."""
     prepared = _prepared(Path(template_path))
     props = DocProps(title=title or meta.title, author=meta.issuer, when=meta_datetime(meta))
+    edit = with_table_widths(drop_empty_last_section, [(t.header, t.widths_mm) for t in widths])
     try:
-        return prepared.render(context, props, drop_empty_last_section)
+        return prepared.render(context, props, edit)
     except SecurityError as err:
         raise TemplateBroken(
             f"模板 {shown_path(template_path)} 中的标记“{unsafe_expression(template_path, err)}”试图访问程序内部"

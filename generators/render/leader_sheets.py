@@ -7,10 +7,11 @@ from functools import partial
 from generators.artifact import Artifact, Job
 from generators.context import BuildContext
 from generators.filenames import safe_name
-from generators.layout import Layout
+from generators.layout import Column, Layout
 from generators.model import KeyTask, Plan
-from generators.render import docx
+from generators.render import annex, docx
 from generators.render.row_split import RowSplitter
+from generators.render.table_fit import TableWidths, fitted_columns, widened
 from generators.views import Views
 
 LEADERS_DIR = "leaders"
@@ -33,8 +34,18 @@ def task_row(task: KeyTask, leader: str, layout: Layout) -> dict:
     }
 
 
+def columns(plan: Plan, layout: Layout) -> tuple[Column, ...]:
+    """The sheets' table columns: layout.yaml's, a name column widened to hold the plan's longest name
+    (the same widths on every leader's sheet)."""
+    return fitted_columns(layout.leader_columns, annex.names_by_column(plan), layout)
+
+
+def table_widths(plan: Plan, layout: Layout) -> tuple[TableWidths, ...]:
+    return widened(layout.leader_columns, columns(plan, layout))
+
+
 def context(plan: Plan, leader: str, tasks: tuple[KeyTask, ...], layout: Layout) -> dict:
-    splitter = RowSplitter(layout, layout.leader_columns)  # a task taller than a page: several rows
+    splitter = RowSplitter(layout, columns(plan, layout))  # a task taller than a page: several rows
     return {
         "annex_title": plan.annex.title,
         "leader": {
@@ -48,6 +59,7 @@ def context(plan: Plan, leader: str, tasks: tuple[KeyTask, ...], layout: Layout)
 def jobs(ctx: BuildContext) -> list[Job]:
     plan, views, layout = ctx.plan, ctx.views, ctx.layout
     template = layout.template("leader_sheet")
+    widths = table_widths(plan, layout)
     out = []
     for leader, tasks in views.tasks_by_leader.items():
         data = context(plan, leader, tasks, layout)
@@ -55,9 +67,11 @@ def jobs(ctx: BuildContext) -> list[Job]:
             Job(
                 kind="leader-sheet",
                 path=f"{LEADERS_DIR}/{safe_name(leader)}.docx",
-                inputs={"context": data, "meta": plan.meta},
+                inputs={"context": data, "meta": plan.meta, "widths": widths},
                 templates=(template,),
-                make=partial(docx.render, template, data, plan.meta, f"{plan.annex.title}（{leader}）"),
+                make=partial(
+                    docx.render, template, data, plan.meta, f"{plan.annex.title}（{leader}）", widths
+                ),
                 leader=leader,
             )
         )

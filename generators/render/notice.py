@@ -15,7 +15,7 @@ from generators.context import BuildContext
 from generators.dates import chinese_date
 from generators.layout import Layout
 from generators.model import Notice, Plan
-from generators.render import docx, opinion
+from generators.render import annex, docx, opinion
 from generators.render.titles import break_title, text_width
 
 NOTICE_SUFFIX = "_印发通知"
@@ -76,18 +76,24 @@ def jobs(build: BuildContext) -> list[Job]:
     issue_ctx["label"] = plan.meta.label or layout.annex_label  # the opinion is the notice's attachment
     issued(issue_ctx)
     out = []
-    for kind, suffix, context_, title in (
-        ("notice", NOTICE_SUFFIX, ctx, notice.title),
-        ("issue", ISSUE_SUFFIX, issue_ctx, f"{notice.doc_number} {notice.title}"),
+    for kind, suffix, context_, title, widths in (
+        ("notice", NOTICE_SUFFIX, ctx, notice.title, ()),
+        (
+            "issue",
+            ISSUE_SUFFIX,
+            issue_ctx,
+            f"{notice.doc_number} {notice.title}",
+            annex.table_widths(plan, layout),
+        ),
     ):
         template = layout.template(kind)
         out.append(
             Job(
                 kind=kind,
                 path=f"{file_stem(plan)}{suffix}.docx",
-                inputs={"context": context_, "meta": plan.meta},
+                inputs={"context": context_, "meta": plan.meta, "widths": widths},
                 templates=(template,),
-                make=partial(docx.render, template, context_, plan.meta, title),
+                make=partial(docx.render, template, context_, plan.meta, title, widths),
             )
         )
     return out

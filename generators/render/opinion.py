@@ -50,12 +50,13 @@ def jobs(ctx: BuildContext) -> list[Job]:
     plan, layout = ctx.plan, ctx.layout
     data = context(plan, layout)
     template = layout.template("opinion")
+    widths = annex.table_widths(plan, layout)
     return [
         Job(
             kind="opinion",
             path=file_name(plan),
-            inputs={"context": data, "meta": plan.meta},
+            inputs={"context": data, "meta": plan.meta, "widths": widths},
             templates=(template,),
-            make=lambda: docx.render(template, data, plan.meta),
+            make=lambda: docx.render(template, data, plan.meta, widths=widths),
         )
     ]

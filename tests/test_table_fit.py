@@ -1,0 +1,50 @@
+"""A key-task table's name columns hold their longest unit name on one line (render/table_fit.py): the
+room comes from 工作内容, down to its floor; the total width never changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from generators.layout import MM_PER_PT
+from generators.render.table_fit import fitted_columns, needs_room, widened
+
+
+def widths(columns) -> dict[str, float]:
+    return {c.name: c.width_mm for c in columns}
+
+
+def char_mm(layout) -> float:
+    return layout.style("表格居中").size_pt * MM_PER_PT
+
+
+def test_names_that_fit_leave_the_layout_as_it_is(layout):
+    fitted = fitted_columns(
+        layout.columns, {"leads": ["区应急局", "区消防救援支队"], "supports": ["各乡镇"]}, layout
+    )
+    assert fitted == layout.columns
+    assert widened(layout.columns, fitted) == ()  # nothing written into the rendered table
+
+
+@pytest.mark.parametrize("name", ["区住房保障房屋管理局", "区人力资源和社会保障局", "上海市崇明区应急管理局"])
+def test_a_long_name_widens_its_column_from_the_text_column(layout, name):
+    fitted = fitted_columns(layout.columns, {"leads": [name]}, layout)
+    before, after = widths(layout.columns), widths(fitted)
+    assert (after["责任单位"] - 2 * layout.cell_margin_mm) / char_mm(layout) >= len(name)
+    assert after["工作内容"] == pytest.approx(before["工作内容"] - (after["责任单位"] - before["责任单位"]))
+    assert sum(after.values()) == pytest.approx(sum(before.values()))
+    assert {k for k in after if after[k] != before[k]} == {"责任单位", "工作内容"}
+    assert needs_room(fitted, {"leads": [name]}, layout) == []
+    (table,) = widened(layout.columns, fitted)
+    assert table.header == tuple(c.name for c in layout.columns) and sum(table.widths_mm) == pytest.approx(
+        sum(before.values())
+    )
+
+
+def test_the_text_column_keeps_its_floor_and_a_name_too_long_is_reported(layout):
+    name = "区" + "安全生产" * 8 + "局"  # 34 characters: no page holds it in one line of 小四
+    fitted = fitted_columns(layout.columns, {"leads": [name], "supports": ["区住房保障房屋管理局"]}, layout)
+    after = widths(fitted)
+    floor = widths(layout.columns)["工作内容"] * layout.table_fit.text_floor_share
+    assert after["工作内容"] == pytest.approx(floor, abs=0.02)
+    assert needs_room(fitted, {"leads": [name]}, layout) == [name]
+    assert sum(after.values()) == pytest.approx(sum(widths(layout.columns).values()))
