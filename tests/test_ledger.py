@@ -416,15 +416,18 @@ def test_year_workbook_leaders_and_units(year, layout, views):
     expected = f"已完成{len(done)}个单位；未报送{len(holders) - len(done)}个单位"
     for leader in k1.leaders:
         assert (leader, "任务1", k1.name, len(holders), "第四季度", expected) in rows
-    units = {r[0]: r for r in wb[names["units"]].iter_rows(min_row=3, values_only=True)}
-    assert units[TOWN][2:6] == ("2023年3月28日", len(first.assignments[TOWN].all), 0, 0)  # nothing 已完成
-    assert units[TOWN][14:18] == ("未报送", len(views.assignments[TOWN].all), 0, 0)
-    assert units[STEADY][14:18] == (
+    # one row per unit and quarter: (单位, 类别, 季度, 填报日期, 任务数, 已完成, 完成率)
+    units = {(r[0], r[2]): r for r in wb[names["units"]].iter_rows(min_row=3, values_only=True)}
+    assert wb[names["units"]]["C2"].value == "季度"
+    assert units[(TOWN, "第一季度")][3:7] == ("2023年3月28日", len(first.assignments[TOWN].all), 0, 0)
+    assert units[(TOWN, "第四季度")][3:7] == ("未报送", len(views.assignments[TOWN].all), 0, 0)
+    assert units[(STEADY, "第四季度")][3:7] == (
         "2023年12月28日",
         len(views.assignments[STEADY].all),
         len(views.assignments[STEADY].all),
         1.0,
     )
+    assert {q for unit, q in units if unit == TOWN} == {"第一季度", "第二季度", "第三季度", "第四季度"}
 
 
 def test_year_workbook_stamped_rows_are_openpyxls_bytes(year, layout):

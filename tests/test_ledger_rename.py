@@ -106,15 +106,16 @@ def test_the_year_workbook_shows_one_history_under_the_new_name(played, layout, 
     assert all(r[7].startswith("（第一季度）第1季度") and f"曾用名：{OLD}" in r[8] for r in rows)
     (printed,) = entries(out, "ledger")
     year_book = load_workbook(out / printed["path"])
-    units = {r[0]: r for r in year_book[names["units"]].iter_rows(min_row=3, values_only=True)}
-    assert OLD not in units
+    units = {(r[0], r[2]): r for r in year_book[names["units"]].iter_rows(min_row=3, values_only=True)}
+    assert OLD not in {unit for unit, _ in units}
     # the printed 任务进度 of each quarter names the unit by its new name only
     for q in ("第一季度", "第二季度"):
         shown = {
             r[0] for r in year_book[names["view"].format(period=q)].iter_rows(min_row=4, values_only=True)
         }
         assert NEW in shown and OLD not in shown
-    assert units[NEW][2:6] == ("2023年3月28日", held, 0, 0) and units[NEW][6] == "未报送"
+    assert units[(NEW, "第一季度")][3:7] == ("2023年3月28日", held, 0, 0)
+    assert units[(NEW, "第二季度")][3] == "未报送"
 
 
 def test_supervision_follows_the_unit_to_its_new_name(played):

@@ -126,3 +126,18 @@ def test_broken_list_only_adds_line_breaks_after_marks(text, width_mm):
     assert broken.replace("\n", "") == text  # no character added or lost
     for line in broken.split("\n")[:-1]:
         assert line[-1] in "、，；"  # a break only after a list mark
+
+
+def test_a_table_of_short_columns_sets_its_headers_on_one_line():
+    """No running text to give the room to: 任务数, 已完成, 完成率 are not broken into 任务 / 数."""
+    columns = [
+        ColumnText("单位", ["区人力资源社会保障局", "区应急局"], keep=True),
+        ColumnText("季度", ["第一季度", "第二季度"], keep=True),
+        ColumnText("任务数", [44, 61], keep=True),
+        ColumnText("已完成", [0, 15], keep=True),
+        ColumnText("完成率", ["0%", "25%"], keep=True),
+    ]
+    widths = fit_widths(columns, 250, SIZE, SPEC, 2)
+    for column, width in zip(columns, widths, strict=True):
+        assert ems(width) >= text_em(column.header) - 1e-9, column.header
+    assert sum(widths) < 250  # no wider than that: the table is centred on the page

@@ -85,9 +85,17 @@ def fit_widths(
         factor = room / sum(lows) if sum(lows) else 1.0
         return [w * factor * em_mm + pad for w in lows]
     widths = list(lows)
+    # A table of short columns only: the room the text would take sets their headers on one line ("任务数",
+    # not "任务 / 数": a header broken in two reads as two words). With running text, the text gets it.
+    spare = room - sum(widths)
+    for i, column in enumerate(columns):
+        if column.keep and not flows:
+            grow = min(max(0.0, text_em(column.header, spec.other_em) - widths[i]), spare)
+            widths[i] += grow
+            spare -= grow
     if flows:
         rows = Counter(zip(*(table[i] for i in flows), strict=True))
-        _grow(widths, highs, flows, _sample(rows), room - sum(lows))
+        _grow(widths, highs, flows, _sample(rows), spare)
     return [w * em_mm + pad for w in widths]
 
 

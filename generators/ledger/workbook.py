@@ -97,30 +97,27 @@ def _grid(
 
 
 def _units(wb: Workbook, year: Year, styles: sheets.SheetStyles, title: str, sheet: str) -> None:
+    """One row per unit and period collected (a unit's periods one under the other): seven columns, so a
+    unit's name and a 填报日期 print on one line whatever the number of periods. Sixteen period columns
+    side by side could not: at 11 pt they broke the names and the dates (区人力资源社会保 / 障局,
+    2023年4月3 / 日) and the headers into three lines."""
     ws = wb.create_sheet(sheet)
     done = year.spec.statuses[0]
-    header = [("单位", True), ("类别", True)]
-    for name in year.period_names:
-        header += [
-            (f"{name}\n填报日期", True),
-            (f"{name}\n任务数", True),
-            (f"{name}\n{done}", True),
-            (f"{name}\n完成率", True),
-        ]
+    period = Cycle(year.plan.meta.cycle).name  # 季度 / 月度 / 半年
+    header = [("单位", True), ("类别", True), (period, True), ("填报日期", True), ("任务数", True)]
+    header += [(done, True), ("完成率", True)]
     rows = []
     by_unit = year.unit_lines()
     for unit in year.units:
-        row: list[object] = [unit.name, unit.category]
-        for q in year.periods:
+        for q in sorted(year.collected):
             cells = [line for line in by_unit[unit.unit_id] if line.statuses[q - 1]]
-            entry = next((line.entries[q - 1] for line in cells if line.entries[q - 1]), None)
-            if q not in year.collected or not cells:
-                row += ["", "", "", ""]
+            if not cells:
                 continue
+            entry = next((line.entries[q - 1] for line in cells if line.entries[q - 1]), None)
             finished = sum(1 for line in cells if line.statuses[q - 1] == done)
             shown = chinese_date(entry.date) if entry and entry.date else year.lspec.not_reported
-            row += [shown, len(cells), finished, finished / len(cells)]
-        rows.append(row)
+            name = year.period_names[q - 1]
+            rows.append([unit.name, unit.category, name, shown, len(cells), finished, finished / len(cells)])
     sheets.table(ws, styles, title, header, rows)
 
 
