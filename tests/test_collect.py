@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from returns_kit import LAGGING_KEY, file_hashes, fill, form_bytes, task_table
 
 from generators.cli import main
@@ -311,8 +311,19 @@ def test_every_summary_sheet_prints_landscape_one_page_wide(collected, spec, lay
         assert ws.print_title_rows == "$2:$2"  # the header row, as openpyxl reads it back
         footer = ws.oddFooter.center  # the font named in the footer code: no DejaVu digits
         assert (footer.font, footer.size, footer.text) == ("宋体,Regular", layout.xlsx.size_pt, spec.footer)
-        # Fitted to the page width, the text still prints at 10 pt or more.
-        width_mm = sum(d.width for d in ws.column_dimensions.values()) * layout.xlsx.size_pt / 2 * 25.4 / 72
+        # Fitted to the page width, the text still prints at 10 pt or more (the printed columns: 明细 prints
+        # up to 下步计划, its per-return columns are for the screen, printed once per unit on 按单位)
+        printed = ws.max_column
+        if ws.print_area:
+            printed = column_index_from_string(re.findall(r"\$([A-Z]+)\$", ws.print_area)[-1])
+            assert ws.title == spec.summary.sheets["rows"] and ws.cell(2, printed).value == "下步计划"
+        width_mm = (
+            sum(ws.column_dimensions[get_column_letter(c)].width for c in range(1, printed + 1))
+            * layout.xlsx.size_pt
+            / 2
+            * 25.4
+            / 72
+        )
         assert layout.xlsx.size_pt * min(1, type_width / width_mm) >= 10
         # Every row is as tall as its longest wrapped text: nothing overprints the next row.
         widths = [

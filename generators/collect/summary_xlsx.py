@@ -102,16 +102,19 @@ class _Tables:
         header: Sequence[tuple[str, bool]],
         rows: list[list],
         widths: list[float] | None = None,
+        printed: int | None = None,
     ) -> None:
         """Title, header (name, kept on one line) and rows; numbers centred, text wrapped, each row as tall
-        as its longest text. The widths (mm) come from the content (fitted_widths) unless given."""
+        as its longest text. The widths (mm) come from the content (fitted_widths) unless given. `printed`:
+        only the first so many columns print (the title is centred over them), the rest are for the screen."""
         styles, xl = self.styles, self.layout.xlsx
         if widths is None:
             widths = fitted_widths(
                 [ColumnText(name, [row[i] for row in rows], keep) for i, (name, keep) in enumerate(header)],
                 self.layout,
             )
-        ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=len(header))
+        span = printed or len(header)
+        ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=span)
         styles.apply(ws.cell(TITLE_ROW, 1, title), "title")
         ws.row_dimensions[TITLE_ROW].height = 30
         for col, ((name, _), width) in enumerate(zip(header, widths, strict=True), start=1):
@@ -131,6 +134,8 @@ class _Tables:
         ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1).coordinate
         if rows:
             ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(header))}{HEADER_ROW + len(rows)}"
+        if printed is not None:
+            ws.print_area = f"A{TITLE_ROW}:{get_column_letter(printed)}{HEADER_ROW + max(len(rows), 1)}"
 
 
 def sheet_page(layout: Layout) -> PageSpec:
@@ -210,7 +215,13 @@ def _rows_sheet(
         header.insert(at, (UPDATED, True))
         for r, row in zip(tally.rows, rows, strict=True):
             row.insert(at, UPDATE_MARKS[(r.unit, r.key) in unchanged])
-    tables.write(ws, title, header, rows)
+    # 填报人, 填报日期 and 来源文件 are the same on every row of a return: they stay in the sheet (filter,
+    # copy) but print once per unit, on 按单位. The page goes to 进展情况, 存在问题, 下步计划: a played Q1 of
+    # the seed (11 returns) printed 明细 on 91 pages at 6 rows a page with them.
+    printed = [name for name, _ in header].index(col("next_steps").name) + 1
+    columns = [ColumnText(name, [row[i] for row in rows], keep) for i, (name, keep) in enumerate(header)]
+    widths = fitted_widths(columns[:printed], tables.layout) + fitted_widths(columns[printed:], tables.layout)
+    tables.write(ws, title, header, rows, widths, printed)
     if rows:  # the status column shaded in the palette of the charts and the year workbook
         status = get_column_letter([name for name, _ in header].index(col("status").name) + 1)
         shade_statuses(
@@ -226,13 +237,16 @@ def _units_sheet(
     header = [(labels["unit"], True), (labels["category"], True)]
     header += [(s, True) for s in tally.statuses] + [
         (labels["total"], True),
+        (spec.reporter[0], True),
         (spec.date_label, True),
         (labels["file"], True),
     ]
     rows = []
     dates: dict[str, str] = {}
+    reporters: dict[str, str] = {}
     for r in tally.rows:
         dates.setdefault(r.unit, r.date)
+        reporters.setdefault(r.unit, r.reporter)
     for unit, counts in tally.by_unit.items():
         verdict = tally.collection.reports[unit]
         date = dates.get(unit, "")
@@ -242,6 +256,7 @@ def _units_sheet(
                 category[unit],
                 *(counts[s] for s in tally.statuses),
                 sum(counts.values()),
+                reporters.get(unit, ""),
                 date,
                 verdict.name,
             ]
