@@ -40,11 +40,23 @@ def test_a_long_name_widens_its_column_from_the_text_column(layout, name):
     )
 
 
-def test_the_text_column_keeps_its_floor_and_a_name_too_long_is_reported(layout):
-    name = "区" + "安全生产" * 8 + "局"  # 34 characters: no page holds it in one line of 小四
+def test_a_name_too_long_for_any_width_takes_no_room_and_is_reported(layout):
+    """A 34-character name breaks at any width the text column can give: its column is not widened for
+    it (the text keeps its room); the name that can fit still gets its line; `needs_room` names the other."""
+    name = "区" + "安全生产" * 8 + "局"
     fitted = fitted_columns(layout.columns, {"leads": [name], "supports": ["区住房保障房屋管理局"]}, layout)
-    after = widths(fitted)
-    floor = widths(layout.columns)["工作内容"] * layout.table_fit.text_floor_share
-    assert after["工作内容"] == pytest.approx(floor, abs=0.02)
+    before, after = widths(layout.columns), widths(fitted)
+    assert after["责任单位"] == before["责任单位"]
+    assert (after["配合单位"] - 2 * layout.cell_margin_mm) / char_mm(layout) >= len("区住房保障房屋管理局")
+    assert after["工作内容"] >= before["工作内容"] * layout.table_fit.text_floor_share
     assert needs_room(fitted, {"leads": [name]}, layout) == [name]
+    assert sum(after.values()) == pytest.approx(sum(before.values()))
+
+
+def test_the_text_column_never_goes_below_its_floor(layout):
+    """Two columns each wanting a long line: the second gets only what the floor leaves."""
+    names = {"leads": ["区住房保障房屋管理局区"], "supports": ["区住房保障房屋管理局区"]}
+    after = widths(fitted_columns(layout.columns, names, layout))
+    floor = widths(layout.columns)["工作内容"] * layout.table_fit.text_floor_share
+    assert after["工作内容"] >= floor - 0.01
     assert sum(after.values()) == pytest.approx(sum(widths(layout.columns).values()))

@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from generators.formats.widths import text_em
 from generators.layout import MM_PER_PT, Column, Layout
 
-NAME_FIELDS = ("leads", "supports")  # the list columns that print one unit name a line
 TEXT_FIELD = "content"  # the running-text column that gives up room
 
 
@@ -35,24 +34,31 @@ def widened(original: Sequence[Column], fitted: Sequence[Column]) -> tuple[Table
 
 
 def fitted_columns(
-    columns: Sequence[Column], names: Mapping[str, Iterable[str]], layout: Layout
+    columns: Sequence[Column],
+    names: Mapping[str, Iterable[str]],
+    layout: Layout,
+    text_field: str = TEXT_FIELD,
 ) -> tuple[Column, ...]:
-    """The columns, each name column at least as wide as its longest name needs (as far as the text
-    column can give); the total width unchanged."""
+    """The columns, each column named in `names` at least as wide as its longest name needs (as far as
+    the text column, `text_field`, can give); the total width unchanged."""
     fit = layout.table_fit
     widths = [c.width_mm for c in columns]
-    text = next((i for i, c in enumerate(columns) if c.field == TEXT_FIELD), None)
+    text = next((i for i, c in enumerate(columns) if c.field == text_field), None)
     if text is None:
         return tuple(columns)
     floor = widths[text] * fit.text_floor_share
     for i, column in enumerate(columns):
         listed = [n for n in names.get(column.field, ()) if n]
-        if column.field not in NAME_FIELDS or not listed:
+        if i == text or not listed:
             continue
         em_mm = layout.style(column.style).size_pt * MM_PER_PT
-        longest = max(text_em(n, _other_em(layout)) for n in listed)
-        need = longest * em_mm + 2 * layout.cell_margin_mm + fit.slack_mm
-        extra = round(min(need - widths[i], widths[text] - floor), 2)  # the total stays exact
+        needs = sorted(
+            {text_em(n, _other_em(layout)) * em_mm + 2 * layout.cell_margin_mm + fit.slack_mm for n in listed}
+        )
+        # the longest name that can have a line of its own: one too long for any width the text column
+        # can give breaks anyway, and widening for it would only take the text's room
+        target = max((need for need in needs if need <= widths[i] + widths[text] - floor), default=0.0)
+        extra = round(target - widths[i], 2)  # the total stays exact
         if extra > 0:
             widths[i] += extra
             widths[text] -= extra
@@ -63,8 +69,6 @@ def needs_room(columns: Sequence[Column], names: Mapping[str, Iterable[str]], la
     """The names that still do not fit their column on one line with the widths above (the page is full)."""
     short = []
     for column in columns:
-        if column.field not in NAME_FIELDS:
-            continue
         em_mm = layout.style(column.style).size_pt * MM_PER_PT
         room = (column.width_mm - 2 * layout.cell_margin_mm) / em_mm
         short += [n for n in names.get(column.field, ()) if text_em(n, _other_em(layout)) > room]
