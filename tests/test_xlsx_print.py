@@ -23,7 +23,7 @@ from returns_kit import fill, form_bytes, task_table
 
 from generators.cli import main
 from generators.collect.summary_xlsx import sheet_page
-from generators.conform.typeset import breaks, split_name
+from generators.conform.typeset import NO_END, NO_START, breaks, split_name
 from generators.formats.xlsx import MM_PER_PT, column_mm, text_lines, with_margins
 from generators.formspec import FormsLayout
 from generators.render import matrix
@@ -117,12 +117,32 @@ def summary_out(tmp_path_factory, plan, views, layout):
     out, returns = root / "output", root / "returns"
     for unit in ("区应急局", "城桥镇", "庙镇", "区教育局", "崇明海事局"):
         fill(
-            form_bytes(plan, views, layout, 1, unit), returns / f"{unit}.xlsx", spec, date=dt.date(2023, 4, 3)
+            form_bytes(plan, views, layout, 1, unit),
+            returns / f"{unit}.xlsx",
+            spec,
+            date=dt.date(2023, 4, 3),
+            progress=progress_as_written,
         )
     result = CliRunner().invoke(main, ["collect", "--quarter", "1", str(returns), "--out", str(out)])
     assert result.exit_code == 0, result.output
     (path,) = out.glob("summary/*/*.xlsx")
     return out, path
+
+
+PHRASES = (
+    "已组织开展专项检查3次，排查隐患12处，已全部整改到位",
+    "结合“安全生产月”活动，开展宣传培训，覆盖企业156家、从业人员2300余人",
+    "对辖区内危险化学品企业开展全覆盖检查，发现问题7项，已督促整改6项；其余1项正在整改",
+    "牵头制定实施方案（草案），征求相关部门意见",
+    "完善应急预案，组织开展综合演练1次",
+)
+
+
+def progress_as_written(key: str) -> str:
+    """进展情况 as units write it: one to three phrases with ，、；“”（） — marks that a line may not start
+    with land where a cell's lines end (some row, some column width)."""
+    n = int("".join(ch for ch in key if ch.isdigit()) or 0)
+    return "；".join(PHRASES[(n + i) % len(PHRASES)] for i in range(1 + n % 3)) + "。"
 
 
 def printed_scale(ws, layout) -> float:
@@ -257,3 +277,13 @@ def test_summary_pdf_prints_at_10pt_with_no_row_cut(summary_pdf, summary_out, la
     assert [b for b in on_tasks if split_name(b, names)] == []
     listed = "".join(lists)
     assert [b for b in on_tasks if b.after[0] in "、；" and b.after in listed] == []
+
+
+def test_summary_pdf_reads_like_a_typeset_table(summary_pdf, plan, layout):
+    """Every page of the 汇总表 (progress as units write it): no line of a cell starts with a closing mark
+    or ends with an opening one (the UNO converter applies 避头尾 in Calc's cells), no unit name split."""
+    names = sorted({u.name for u in plan.units} | {u.full_name for u in plan.units})
+    found = breaks(summary_pdf)
+    assert sum(1 for b in found if b.in_cell) > 500
+    assert [b for b in found if b.after[0] in NO_START or b.before[-1] in NO_END] == []
+    assert [b for b in found if b.in_cell and split_name(b, names)] == []
