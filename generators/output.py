@@ -14,11 +14,12 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import secrets
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .artifact import Artifact
@@ -73,26 +74,33 @@ def own_file(name: str) -> bool:
     return name in BOOKKEEPING or name.startswith((".staging-", ".tmp-"))
 
 
+_UNSAFE_CHARACTER = re.compile(r"[\\\x00-\x1f]")  # a backslash or a control character (NUL included)
+
+
 def path_problem(relative: object) -> str | None:
     """Why a manifest or generated path is not a plain relative path below a folder (None if it is)."""
     if not isinstance(relative, str) or not relative:
         return "不是文件路径"
-    if any(ch in relative for ch in "\\\0") or any(ord(ch) < 32 for ch in relative):
+    if _UNSAFE_CHARACTER.search(relative):
         return "含有反斜杠或控制字符"
-    if PurePosixPath(relative).is_absolute() or relative[1:2] == ":":
+    if relative.startswith("/") or relative[1:2] == ":":  # (a POSIX path is absolute when it starts with /)
         return "是绝对路径"
     if any(part in ("", ".", "..") for part in relative.split("/")):
         return "含有“..”或空的路径段"
     return None
 
 
-def inside(base: Path, relative: object, source: str, advice: str = CLEAN_ADVICE) -> Path:
+def inside(
+    base: Path, relative: object, source: str, advice: str = CLEAN_ADVICE, folders: set[str] | None = None
+) -> Path:
     """base/relative, refused (UnsafePath) unless it stays inside base: no absolute path, no `..`, and no
-    symbolic link on the way that leads out. `source` names where the path came from, for the message."""
+    symbolic link on the way that leads out. `source` names where the path came from, for the message.
+    `folders`: the folders already found to be no link by one caller checking many paths at once (a
+    switch), each looked at once; only the caller's own moves change what is there meanwhile."""
     problem = path_problem(relative)
     if problem is None:
         target = base / str(relative)
-        if not _link_on_the_way(base, str(relative)):
+        if not _link_on_the_way(base, str(relative), folders):
             return target  # no link below base: realpath(target) is realpath(base)/relative, inside it
         real_base = os.path.realpath(base)
         real = os.path.realpath(target)
@@ -103,17 +111,25 @@ def inside(base: Path, relative: object, source: str, advice: str = CLEAN_ADVICE
     raise UnsafePath(f"{source}中的路径“{relative}”{problem}，不在 {base} 之内，已拒绝。{advice}")
 
 
-def _link_on_the_way(base: Path, relative: str) -> bool:
+def _link_on_the_way(base: Path, relative: str, folders: set[str] | None = None) -> bool:
     """Whether a symbolic link is among base/relative's own components (base itself not looked at): one
-    lstat per component instead of two full realpath walks (the switch checks every path four times)."""
+    lstat per component instead of two full realpath walks (the switch checks every path four times),
+    none for a folder in `folders` (found no link before; the folders found now are added)."""
     place = str(base)
-    for part in relative.split("/"):
+    parts = relative.split("/")
+    last = len(parts) - 1
+    for index, part in enumerate(parts):
         place = f"{place}/{part}"
+        known = folders if index < last else None
+        if known is not None and place in known:
+            continue
         try:
             if stat.S_ISLNK(os.lstat(place).st_mode):
                 return True
         except OSError:  # missing (or unreadable): realpath, too, keeps the rest of the path as written
             return False
+        if known is not None:
+            known.add(place)
     return False
 
 
@@ -426,7 +442,7 @@ class Transaction:
         journal_note = {} if summary is None else {**summary(removed), "written": staged}
         changed = data if read_bytes_or_none(self.out_dir / MANIFEST) != data else None
         if changed is not None or staged or removed:
-            written = self.staging.commit(removed, changed, journal_note)
+            written = self.staging.commit(removed, changed, journal_note, staged)
         else:
             written = []
         self.manifest = manifest

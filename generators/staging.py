@@ -75,10 +75,16 @@ class Staging:
     def staged(self) -> list[str]:
         return sorted(p.relative_to(self.new).as_posix() for p in self.new.rglob("*") if p.is_file())
 
-    def commit(self, removes: list[str], manifest: bytes | None, summary: dict | None = None) -> list[str]:
+    def commit(
+        self,
+        removes: list[str],
+        manifest: bytes | None,
+        summary: dict | None = None,
+        staged: list[str] | None = None,
+    ) -> list[str]:
         """Switch the staged files, the removals and the manifest (None: unchanged) into output/ at once;
-        returns the paths written."""
-        written = self.staged()
+        returns the paths written. `staged`: what staged() returned, when the caller has just asked."""
+        written = self.staged() if staged is None else staged
         moves = written + ([MANIFEST] if manifest is not None else [])
         if manifest is not None:
             atomic_write(self.new / MANIFEST, manifest)
@@ -177,13 +183,16 @@ def _root(out_dir: Path, journal: dict) -> tuple[Path, str]:
     return inside(out_dir, journal["staging"], JOURNAL), manifest_source(out_dir)
 
 
-def _places(out_dir: Path, root_source: tuple[Path, str], path: str) -> tuple[Path, Path, Path]:
-    """(staged, target, backup) of one path of the journal, each held inside its folder."""
+def _places(
+    out_dir: Path, root_source: tuple[Path, str], path: str, folders: set[str] | None = None
+) -> tuple[Path, Path, Path]:
+    """(staged, target, backup) of one path of the journal, each held inside its folder (`folders`: see
+    output.inside)."""
     root, source = root_source
     return (
-        inside(root / "new", path, source),
-        inside(out_dir, path, source),
-        inside(root / "old", path, source),
+        inside(root / "new", path, source, folders=folders),
+        inside(out_dir, path, source, folders=folders),
+        inside(root / "old", path, source, folders=folders),
     )
 
 
@@ -191,30 +200,40 @@ def _forward(out_dir: Path, journal: dict, pause: tuple[int, str, bool] | None =
     """Do the switch; every step can be done again after a kill (it looks at what is where)."""
     renamed = 0
     at = _root(out_dir, journal)
+    folders: set[Path] = set()  # made (or found) during this switch: one mkdir each, not one per file
+    no_links: set[str] = set()  # folders found to be no symbolic link (output.inside)
     for path in journal["remove"]:
-        _, target, backup = _places(out_dir, at, path)
+        _, target, backup = _places(out_dir, at, path, no_links)
         if os.path.lexists(target) and not os.path.lexists(backup):
-            backup.parent.mkdir(parents=True, exist_ok=True)
+            _make_folder(backup.parent, folders)
             os.replace(target, backup)
             renamed += 1
             if pause and pause[2] and renamed == pause[0]:
                 _wait(pause[1])
     for count, path in enumerate(journal["moves"], 1):
-        staged, target, backup = _places(out_dir, at, path)
+        staged, target, backup = _places(out_dir, at, path, no_links)
         if not os.path.lexists(staged):
             continue  # moved before the kill
         if os.path.lexists(target) and not os.path.lexists(backup):
-            backup.parent.mkdir(parents=True, exist_ok=True)
+            _make_folder(backup.parent, folders)
             try:
                 os.link(target, backup, follow_symlinks=False)  # the old file stays in place meanwhile
             except OSError:
                 os.replace(target, backup)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(target.parent, folders)
         os.replace(staged, target)
         if pause and (renamed + count if pause[2] else count) == pause[0]:
             _wait(pause[1])
     for path in journal["remove"]:
         _remove_empty_parents(out_dir, out_dir / path)
+
+
+def _make_folder(folder: Path, made: set[Path]) -> None:
+    """mkdir -p, once per folder in one switch (nothing there removes a folder the switch puts files in:
+    only emptied parents of removed files go, at its end)."""
+    if folder not in made:
+        folder.mkdir(parents=True, exist_ok=True)
+        made.add(folder)
 
 
 def _backward(out_dir: Path, journal: dict) -> None:
@@ -255,15 +274,20 @@ def _preflight(out_dir: Path, moves: list[str], removes: list[str]) -> None:
     folder where a file should be, a folder without write permission."""
     removing = set(removes)
     folders = {out_dir}
+    checked: set[str] = set()  # ancestors already looked at (the seed's 208 forms share 4 folders)
     source = manifest_source(out_dir)
+    no_links: set[str] = set()
     for path in [*moves, *removes]:  # no link on the way out, before the journal makes it a promise
-        inside(out_dir, path, source)
+        inside(out_dir, path, source, folders=no_links)
     for path in moves:
         parts = path.split("/")
         for depth in range(1, len(parts)):
             ancestor = "/".join(parts[:depth])
             if ancestor in removing:
                 break
+            if ancestor in checked:
+                continue
+            checked.add(ancestor)
             place = out_dir / ancestor
             if os.path.lexists(place) and not place.is_dir():
                 raise OutputDamaged(

@@ -107,6 +107,25 @@ def test_inside_refuses_every_way_out(tmp_path, relative):
         inside(tmp_path, relative, "测试")
 
 
+def test_inside_checking_many_paths_remembers_only_folders_that_are_no_link(tmp_path):
+    """A switch checks its paths with one set of folders already looked at: a real folder is looked at
+    once, a folder that is a link leading out is refused every time, whatever was checked before."""
+    base, elsewhere = tmp_path / "output", tmp_path / "elsewhere"
+    (base / "forms" / "2023Q1").mkdir(parents=True)
+    elsewhere.mkdir()
+    (base / "letters").symlink_to(elsewhere, target_is_directory=True)
+    folders: set[str] = set()
+    assert inside(base, "forms/2023Q1/a.xlsx", "测试", folders=folders) == base / "forms/2023Q1/a.xlsx"
+    assert folders == {f"{base}/forms", f"{base}/forms/2023Q1"}
+    for _ in range(2):
+        with pytest.raises(UnsafePath, match="指向外部"):
+            inside(base, "letters/a.docx", "测试", folders=folders)
+    assert f"{base}/letters" not in folders
+    (base / "forms" / "2023Q1" / "link.xlsx").symlink_to(elsewhere / "x.xlsx")
+    with pytest.raises(UnsafePath):  # the last part is looked at each time: a file is no folder
+        inside(base, "forms/2023Q1/link.xlsx", "测试", folders=folders)
+
+
 def test_staging_refuses_a_generated_path_outside_output(tmp_path):
     out = tmp_path / "output"
     out.mkdir()
