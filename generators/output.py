@@ -52,11 +52,12 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, folder_made: bool = False) -> None:
     """Write to a temporary name beside the file, then rename it into place. The file gets the mode the
     umask gives (0666 & ~umask), like any file the user creates; the temporary name is short, so a long
-    file name never makes it too long."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    file name never makes it too long. `folder_made`: the caller has made the file's folder."""
+    if not folder_made:
+        path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f".tmp-{secrets.token_hex(6)}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:

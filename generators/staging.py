@@ -61,6 +61,10 @@ class Staging:
     def _attach(self, out_dir: Path, root: Path, rewrite: bool) -> None:
         self.out_dir, self.root, self.rewrite = out_dir, root, rewrite
         self.new = root / "new"
+        # the folders of new/ this process has made, and found no link (output.inside): new/ is this
+        # command's own, nobody else writes there (each process keeps its own sets)
+        self._made: set[Path] = set()
+        self._no_links: set[str] = set()
 
     def put(self, path: str, data: bytes) -> str:
         """Stage one file; returns its sha256. Bytes equal to what output/ already has are not staged,
@@ -69,7 +73,11 @@ class Staging:
         if path in RESERVED or path.startswith(STAGING):
             raise OutputDamaged(f"生成的文件名“{path}”与 plandocs 自用的文件重名。{NAME_ADVICE}")
         if self.rewrite or not _holds(target, data):
-            atomic_write(inside(self.new, path, GENERATED, NAME_ADVICE), data)
+            staged = inside(self.new, path, GENERATED, NAME_ADVICE, self._no_links)
+            if staged.parent not in self._made:
+                staged.parent.mkdir(parents=True, exist_ok=True)
+                self._made.add(staged.parent)
+            atomic_write(staged, data, folder_made=True)
         return sha256(data)
 
     def staged(self) -> list[str]:
