@@ -42,12 +42,19 @@ class Fingerprint(NamedTuple):
     size: int  # bytes of its inputs as hashed: how big a render it is, roughly (parallel.render_order)
 
 
-def fingerprint(inputs: object, templates: tuple, layout_path: Path) -> Fingerprint:
+def fingerprint(
+    inputs: object, templates: tuple, layout_path: Path, hashes: dict[Path, str] | None = None
+) -> Fingerprint:
+    """`hashes`: the files' hashes one build has taken already (its jobs share a few templates: each file
+    resolved and looked at once per build, not once per job)."""
+    known: dict[Path, str] = {} if hashes is None else hashes
     h = hashlib.sha256()
     h.update(code_version().encode())
-    h.update(file_hash(layout_path).encode())
-    for template in templates:
-        h.update(file_hash(template).encode())
+    for path in (layout_path, *templates):
+        digest = known.get(path)
+        if digest is None:
+            digest = known[path] = file_hash(path)
+        h.update(digest.encode())
     data = json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=_default).encode("utf-8")
     h.update(data)
     return Fingerprint(h.hexdigest(), len(data))

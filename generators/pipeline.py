@@ -154,13 +154,14 @@ def produce(
     layout_path = ctx.layout.directory / "layout.yaml"
     entries: list[dict] = []
     pending: list[tuple[int, Job, int]] = []  # (position in entries, job, size of its inputs)
+    hashes: dict[Path, str] = {}  # the layout's and templates' hashes, each file hashed once (fingerprint)
     for _, module in _modules(None):
         for job in module.jobs(ctx):
             if select is not None and not select(job):
                 if job.path in old:
                     entries.append(old[job.path])
                 continue
-            key, size = fingerprint(job.inputs, job.templates, layout_path)
+            key, size = fingerprint(job.inputs, job.templates, layout_path, hashes)
             entry = old.get(job.path)
             fields = {"unit": job.unit, "leader": job.leader, "quarter": job.quarter, "inputs": key}
             if entry and entry.get("inputs") == key and _on_disk(out_dir, entry):
