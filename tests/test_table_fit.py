@@ -3,10 +3,12 @@ room comes from 工作内容, down to its floor; the total width never changes."
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from generators.layout import MM_PER_PT
-from generators.render.table_fit import fitted_columns, needs_room, widened
+from generators.layout import MM_PER_PT, TableFit
+from generators.render.table_fit import fitted_columns, needs_room, too_long_warnings, widened
 
 
 def widths(columns) -> dict[str, float]:
@@ -60,3 +62,14 @@ def test_the_text_column_never_goes_below_its_floor(layout):
     floor = widths(layout.columns)["工作内容"] * layout.table_fit.text_floor_share
     assert after["工作内容"] >= floor - 0.01
     assert sum(after.values()) == pytest.approx(sum(widths(layout.columns).values()))
+
+
+def test_check_warns_of_a_name_no_width_can_hold(plan, layout):
+    """With no room to give (工作内容 at its full width), 区住房保障房屋管理局 cannot have its line in the
+    annex's 33 mm: check says so, naming the task, the column and the setting; the seed's layout is quiet."""
+    assert too_long_warnings(plan, layout) == []
+    tight = dataclasses.replace(layout, table_fit=TableFit(text_floor_share=1.0))
+    said = too_long_warnings(plan, tight)
+    numbers = "、".join(str(t.number) for t in plan.key_tasks if "区住房保障房屋管理局" in t.leads)
+    assert f"tasks.yaml 第{numbers}项 责任单位：“区住房保障房屋管理局”（10 字）在附件任务清单" in said[0]
+    assert any("区领导任务单" in line for line in said) and all("text_floor_share" in line for line in said)

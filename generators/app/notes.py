@@ -3,6 +3,7 @@ year, measures no unit reaches, open 待核实 data. Never fatal."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,13 @@ def proofreading(plan_dir: Path) -> list:
 
 
 def open_notes(plan: Plan) -> PlanNotes:
+    from generators.errors import TemplateBroken
+    from generators.layout import load_layout
     from generators.plan.warnings import date_warnings, open_assumptions, unreached_measures
+    from generators.render.table_fit import too_long_warnings
 
-    return PlanNotes(date_warnings(plan) + unreached_measures(plan), list(open_assumptions(plan)))
+    warnings = date_warnings(plan) + unreached_measures(plan)
+    # the tables' widths are layout.yaml's: a broken one is build's to report, not a note's
+    with contextlib.suppress(TemplateBroken, OSError, ValueError):
+        warnings += too_long_warnings(plan, load_layout())
+    return PlanNotes(warnings, list(open_assumptions(plan)))

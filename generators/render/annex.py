@@ -9,7 +9,7 @@ from generators.layout import MM_PER_PT, Column, Layout
 from generators.model import Plan, TaskGroup
 from generators.render import docx
 from generators.render.row_split import RowSplitter, Wrap
-from generators.render.table_fit import TableWidths, fitted_columns, widened
+from generators.render.table_fit import TableWidths, fitted_columns, names_by_column, widened
 
 
 def title(plan: Plan, layout: Layout) -> str:
@@ -23,17 +23,6 @@ def banner(plan: Plan, layout: Layout) -> str:
     return layout.breakdown_row.format(
         label=plan.annex.breakdown_label, groups=len(plan.annex.groups), tasks=part_tasks
     )
-
-
-def names_by_column(plan: Plan) -> dict[str, list[str]]:
-    """The unit names (the roster's) each list column of a key-task table prints, one a line. A group
-    written as a phrase (区危险化学品安全专业委员会成员单位) is not a name: it breaks where the line ends."""
-    roster = {n for unit in plan.units for n in (unit.name, unit.full_name)}
-    tasks = plan.key_tasks
-    return {
-        "leads": [n for t in tasks for n in t.leads if n in roster],
-        "supports": [n for t in tasks for n in t.supports if n in roster],
-    }
 
 
 def columns(plan: Plan, layout: Layout) -> tuple[Column, ...]:

@@ -9,9 +9,9 @@ from generators.context import BuildContext
 from generators.filenames import safe_name
 from generators.layout import Column, Layout
 from generators.model import KeyTask, Plan
-from generators.render import annex, docx
+from generators.render import docx
 from generators.render.row_split import RowSplitter
-from generators.render.table_fit import TableWidths, fitted_columns, widened
+from generators.render.table_fit import TableWidths, fitted_columns, names_by_column, widened
 from generators.views import Views
 
 LEADERS_DIR = "leaders"
@@ -37,7 +37,7 @@ def task_row(task: KeyTask, leader: str, layout: Layout) -> dict:
 def columns(plan: Plan, layout: Layout) -> tuple[Column, ...]:
     """The sheets' table columns: layout.yaml's, a name column widened to hold the plan's longest name
     (the same widths on every leader's sheet)."""
-    return fitted_columns(layout.leader_columns, annex.names_by_column(plan), layout)
+    return fitted_columns(layout.leader_columns, names_by_column(plan), layout)
 
 
 def table_widths(plan: Plan, layout: Layout) -> tuple[TableWidths, ...]:

@@ -14,8 +14,45 @@ from dataclasses import dataclass, replace
 
 from generators.formats.widths import text_em
 from generators.layout import MM_PER_PT, Column, Layout
+from generators.model import Plan
 
 TEXT_FIELD = "content"  # the running-text column that gives up room
+
+
+def names_by_column(plan: Plan) -> dict[str, list[str]]:
+    """The unit names (the roster's) each list column of a key-task table prints, one a line. A group
+    written as a phrase (区危险化学品安全专业委员会成员单位) is not a name: it breaks where the line ends."""
+    roster = {n for unit in plan.units for n in (unit.name, unit.full_name)}
+    tasks = plan.key_tasks
+    return {
+        "leads": [n for t in tasks for n in t.leads if n in roster],
+        "supports": [n for t in tasks for n in t.supports if n in roster],
+    }
+
+
+def too_long_warnings(plan: Plan, layout: Layout) -> list[str]:
+    """For `check`: the roster names a key-task table (the annex, the 区领导任务单) cannot print on one line
+    even after widening its column, each with the tasks that list it."""
+    names = names_by_column(plan)
+    out = []
+    for table, columns in (("附件任务清单", layout.columns), ("区领导任务单", layout.leader_columns)):
+        fitted = fitted_columns(columns, names, layout)
+        heads = {c.field: c.name for c in fitted}
+        for field in ("leads", "supports"):
+            if field not in heads:
+                continue
+            for name in needs_room(fitted, {field: names[field]}, layout):
+                numbers = "、".join(
+                    str(t.number)
+                    for t in plan.key_tasks
+                    if name in (t.leads if field == "leads" else t.supports)
+                )
+                out.append(
+                    f"tasks.yaml 第{numbers}项 {heads[field]}：“{name}”（{len(name)} 字）在{table}的“{heads[field]}”"
+                    f"列排不下一行，打印时将折行：可在 templates/layout.yaml 调小 table.fit_names.text_floor_share"
+                    f"（工作内容列让出更多宽度）"
+                )
+    return out
 
 
 @dataclass(frozen=True)
