@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import weakref
 from dataclasses import dataclass, replace
 
 from generators.periods import Cycle
@@ -172,11 +173,20 @@ def form_version(views: Views, quarter: int, unit: str) -> str:
     received = views.receives(unit)
     if not received:
         return ""
-    return _digest([views.plan.meta.year, quarter, unit, *(item.signature for item in received)])
+    # The hash of json.dumps([year, quarter, unit, *signatures]), whose unit and signatures (a unit's
+    # forms of all quarters share them: ~10 KB of JSON each) are encoded once per Views.
+    tails = _SIGNED.setdefault(views, {})
+    tail = tails.get(unit)
+    if tail is None:
+        listed = json.dumps([unit, *(item.signature for item in received)], ensure_ascii=False)
+        tail = tails[unit] = listed[1:].encode("utf-8")  # '"unit", "signature", …]'
+    head = json.dumps([views.plan.meta.year, quarter], ensure_ascii=False)[:-1] + ", "  # '[2023, 1, '
+    digest = hashlib.sha256(head.encode("utf-8"))
+    digest.update(tail)
+    return digest.hexdigest()
 
 
-def _digest(shown: list[object]) -> str:
-    return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode("utf-8")).hexdigest()
+_SIGNED: weakref.WeakKeyDictionary[Views, dict[str, bytes]] = weakref.WeakKeyDictionary()
 
 
 def identification(views: Views, quarter: int, unit: str) -> dict[str, str]:

@@ -3,7 +3,9 @@ version) and `plandocs diff` read the same items with the same roles, for every 
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
@@ -120,6 +122,15 @@ def test_a_unit_that_holds_nothing_receives_nothing_and_its_form_has_no_version(
 def test_form_versions_are_those_the_seed_forms_went_out_with(views, quarter, unit):
     assert form_version(views, quarter, unit) == ISSUED_VERSIONS[(quarter, unit)]
     assert identification(views, quarter, unit)["计划版本"] == ISSUED_VERSIONS[(quarter, unit)]
+
+
+def test_a_form_version_is_the_hash_of_year_quarter_unit_and_signatures_for_every_unit(views):
+    """The unit's signatures are encoded once for all its quarters: the hash stays that of the whole list."""
+    for quarter in (1, 2, 3, 4, 12):
+        for unit in views.assignments:
+            shown = [views.plan.meta.year, quarter, unit, *(item.signature for item in views.receives(unit))]
+            whole = hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode("utf-8")).hexdigest()
+            assert form_version(views, quarter, unit) == whole
 
 
 def test_a_reworded_measure_changes_the_letter_form_and_diff_of_its_units_only(plan):
