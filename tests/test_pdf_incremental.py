@@ -140,6 +140,9 @@ def test_first_run_converts_each_document_once_and_a_noop_run_converts_nothing(f
     printed = [e for e in manifest(out) if e["kind"] in CONVERTED_KINDS]
     first = run_pdf(plan_copy, out)
     assert first.exit_code == 0, first.output
+    # the stand-in is --convert-to: the office is told once that the sheets' cells break lines anywhere
+    sheets = sum(1 for e in printed if e["path"].endswith(".xlsx"))
+    assert first.output.count("不避头尾") == 1 and f"提示：{sheets} 个表格" in first.output
     assert converted_paths(fake, out) == sorted(e["path"] for e in printed)
     assert_manifest_consistent(out)
     pdfs = {e["source"]: e for e in manifest(out) if e["kind"] == "pdf"}

@@ -16,6 +16,17 @@ from .common import Refused
 class PdfOutcome:
     report: PdfReport  # converted, joined, unchanged, removed, failed, seconds
 
+    @property
+    def hints(self) -> list[str]:
+        """What the office should know about how the PDFs were made (both faces say it)."""
+        if not self.report.sheets_without_rule:
+            return []
+        return [
+            f"提示：{self.report.sheets_without_rule} 个表格（.xlsx）由 soffice --convert-to 转换，单元格中的换行"
+            "不避头尾（行首可能出现、，。）：未找到可导入 uno 的 python3，或设置了 PLANDOCS_CONVERTER=soffice。"
+            "安装 python3-uno（sudo apt-get install python3-uno）后重新运行 plandocs pdf 即可。"
+        ]
+
 
 def pdf(
     plan_dir: Path,

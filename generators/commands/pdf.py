@@ -43,6 +43,8 @@ def pdf(
     report = done.report
     for source, reason in report.failed:
         click.echo(f"转换失败：{source}：{reason}", err=True)
+    for hint in done.hints:
+        click.echo(hint, err=True)
     click.echo(
         f"完成：{report.total} 个 PDF，转换 {len(report.converted)} 个，合订 {len(report.joined)} 个，"
         f"未变 {len(report.unchanged)} 个，删除 {len(report.removed)} 个，失败 {len(report.failed)} 个，"

@@ -43,6 +43,7 @@ class PdfReport:
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source path, reason)
     seconds: float = 0.0
+    sheets_without_rule: int = 0  # spreadsheets converted by --convert-to: their cells break lines anywhere
 
 
 def converter_key() -> str:
@@ -220,6 +221,8 @@ class _Run:
         work = [Source(t.source, sources[t.source]) for t in todo]
         if work:
             from .join import pdf_problem  # pypdf: only when there is something to check
+        if converter_name() != "uno":  # said once by the command: python3-uno is missing
+            report.sheets_without_rule = sum(1 for t in todo if t.source.lower().endswith(".xlsx"))
         for result in convert_many(work, batch_size=batch_size, on_progress=on_progress):
             target = by_source[result.name]
             self._take(target, result.pdf, result.reason, sources[target.source], report, pdf_problem)

@@ -606,6 +606,8 @@ async def files_pdf(request: Request) -> Response:
         done = pdf(
             wb.plan_dir, wb.out_dir, wb.templates_dir, notify=job.say, on_start=started, on_progress=step
         )
+        for hint in done.hints:
+            job.say(hint)
         job.say(
             f"完成：{done.report.total} 个 PDF，转换 {len(done.report.converted)} 个，失败 {len(done.report.failed)} 个。"
         )
