@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import weakref
 from dataclasses import dataclass, replace
 
 from generators.periods import Cycle
@@ -164,7 +163,7 @@ def form_id(year: int, quarter: int, unit: str) -> str:
     return hashlib.sha256(f"{year}|{quarter}|{unit}".encode()).hexdigest()[:16]
 
 
-def form_version(views: Views, quarter: int, unit: str) -> str:
+def form_version(views: Views, quarter: int, unit: str, tails: dict[str, bytes] | None = None) -> str:
     """The version of one unit's form: a hash of what the unit receives (Views.receives: its tasks with
     roles and texts) in that year and quarter, nothing else. A revision that leaves this unit's tasks alone
     (a new 联系电话, a new due date, another unit's tasks) leaves it unchanged, so collect warns
@@ -173,25 +172,27 @@ def form_version(views: Views, quarter: int, unit: str) -> str:
     received = views.receives(unit)
     if not received:
         return ""
-    # The hash of json.dumps([year, quarter, unit, *signatures]), whose unit and signatures (a unit's
-    # forms of all quarters share them: ~10 KB of JSON each) are encoded once per Views.
-    tails = _SIGNED.setdefault(views, {})
-    tail = tails.get(unit)
+    # The hash of json.dumps([year, quarter, unit, *signatures]). `tails`: where a caller making the
+    # forms of several quarters keeps each unit's part after the quarter (~40 KB of UTF-8 for a seed
+    # unit), encoded once for all of them.
+    tail = None if tails is None else tails.get(unit)
     if tail is None:
         listed = json.dumps([unit, *(item.signature for item in received)], ensure_ascii=False)
-        tail = tails[unit] = listed[1:].encode("utf-8")  # '"unit", "signature", …]'
+        tail = listed[1:].encode("utf-8")  # '"unit", "signature", …]'
+        if tails is not None:
+            tails[unit] = tail
     head = json.dumps([views.plan.meta.year, quarter], ensure_ascii=False)[:-1] + ", "  # '[2023, 1, '
     digest = hashlib.sha256(head.encode("utf-8"))
     digest.update(tail)
     return digest.hexdigest()
 
 
-_SIGNED: weakref.WeakKeyDictionary[Views, dict[str, bytes]] = weakref.WeakKeyDictionary()
-
-
-def identification(views: Views, quarter: int, unit: str) -> dict[str, str]:
-    """The form's hidden identification (ID_FIELDS), in the order the form prints it."""
+def identification(
+    views: Views, quarter: int, unit: str, tails: dict[str, bytes] | None = None
+) -> dict[str, str]:
+    """The form's hidden identification (ID_FIELDS), in the order the form prints it (`tails`: see
+    form_version)."""
     year = views.plan.meta.year
-    version = form_version(views, quarter, unit)
+    version = form_version(views, quarter, unit, tails)
     values = (form_id(year, quarter, unit), unit, str(year), str(quarter), version)
     return dict(zip(ID_FIELDS, values, strict=True))

@@ -125,12 +125,17 @@ def test_form_versions_are_those_the_seed_forms_went_out_with(views, quarter, un
 
 
 def test_a_form_version_is_the_hash_of_year_quarter_unit_and_signatures_for_every_unit(views):
-    """The unit's signatures are encoded once for all its quarters: the hash stays that of the whole list."""
+    """A unit's signatures encoded once for all its quarters (the build's forms share `tails`): the hash
+    stays that of the whole list."""
+    tails: dict[str, bytes] = {}
     for quarter in (1, 2, 3, 4, 12):
         for unit in views.assignments:
             shown = [views.plan.meta.year, quarter, unit, *(item.signature for item in views.receives(unit))]
             whole = hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode("utf-8")).hexdigest()
             assert form_version(views, quarter, unit) == whole
+            assert form_version(views, quarter, unit, tails) == whole
+            assert identification(views, quarter, unit, tails)["计划版本"] == whole
+    assert set(tails) == {unit for unit in views.assignments if views.receives(unit)}
 
 
 def test_a_reworded_measure_changes_the_letter_form_and_diff_of_its_units_only(plan):

@@ -41,13 +41,14 @@ def quarter_jobs(
     shown: dict[str, list] | None = None,
     rows: dict | None = None,
     carried: Carried | None = None,
+    tails: dict[str, bytes] | None = None,
 ) -> list[Job]:
     spec = FormsLayout.for_views(layout, views)
     shown = shown if shown is not None else shown_rows(views, spec)
     copies = QuarterForms(plan, views, layout, quarter, rows)
     prefills = {unit: prefill_of(carried, held, quarter) for unit, held in views.assignments.items()}
     # hashed once per form: the job's inputs and the form's hidden sheet print the same values
-    ids = {unit: identification(views, quarter, unit) for unit in views.assignments}
+    ids = {unit: identification(views, quarter, unit, tails) for unit in views.assignments}
     return [
         Job(
             kind="form",
@@ -89,11 +90,12 @@ def jobs(ctx: BuildContext) -> list[Job]:
     plan, views, layout = ctx.plan, ctx.views, ctx.layout
     shown = shown_rows(views, FormsLayout.for_views(layout, views))  # the same in all four quarters
     rows: dict = {}  # each unit's task rows, kept across the quarters too
+    tails: dict[str, bytes] = {}  # what each unit's form version hashes after the quarter (the jobs' only)
     periods = Cycle(plan.meta.cycle).periods  # quarters, months or half years (报送周期)
     return [
         job
         for quarter in periods
-        for job in quarter_jobs(plan, views, layout, quarter, shown, rows, ctx.carried)
+        for job in quarter_jobs(plan, views, layout, quarter, shown, rows, ctx.carried, tails)
     ]
 
 
