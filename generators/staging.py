@@ -81,7 +81,13 @@ class Staging:
         return sha256(data)
 
     def staged(self) -> list[str]:
-        return sorted(p.relative_to(self.new).as_posix() for p in self.new.rglob("*") if p.is_file())
+        """The staged files' paths, sorted (new/ holds only files and folders plandocs made)."""
+        found: list[str] = []
+        base = str(self.new)
+        for top, _, files in os.walk(base):
+            prefix = top[len(base) + 1 :] + "/" if top != base else ""
+            found += [prefix + name for name in files]
+        return sorted(found)
 
     def commit(
         self,
