@@ -44,15 +44,9 @@ def text_em(text: object, other_em: float = 0.5) -> float:
     )
 
 
-SHORT_HEADER_EM = 2  # a two-character header is one word: it is set on one line (滞后, not 滞 / 后)
-
-
 def _header_em(header: str, spec: FitSpec) -> float:
-    """The width that sets the header in `header_lines` lines, no line breaking a character apart; a
-    header of a word or two (≤ SHORT_HEADER_EM) on one line."""
+    """The width that sets the header in `header_lines` lines, no line breaking a character apart."""
     width = text_em(header, spec.other_em)
-    if width <= SHORT_HEADER_EM:
-        return float(math.ceil(width))
     return float(math.ceil(width / spec.header_lines)) if width else 0.0
 
 
