@@ -106,23 +106,26 @@ def view_sheet(ws: Worksheet, year: Year, layout: Layout, period: int, title: st
         for c in range(1, max(last_col, 1) + 1):
             styles.apply(ws.cell(r, c), "header", font=header, alignment=CENTER, border=BORDER)
     left = Alignment(horizontal="left", vertical="center")
+    column_of = {task.task_id: FIRST_ITEM_COL + i for i, task in enumerate(tasks)}
+    held: dict[str, list[tuple[int, str]]] = {}
+    for (unit_id, task_id), shown in status.items():
+        held.setdefault(unit_id, []).append((column_of[task_id], shown))
     for r, unit in enumerate(units, start=NUMBER_ROW + 1):
-        ws.row_dimensions[r].height = spec.row_height_pt
+        # A blank (a task the unit does not hold) is no cell at all: the row's format draws its border.
+        # Most of a matrix is blank — at city scale millions of cells, most of the year workbook's time.
+        row = ws.row_dimensions[r]
+        row.height = spec.row_height_pt
+        row.font, row.alignment, row.border = body, CENTER, BORDER
         styles.apply(ws.cell(r, 1, unit.name), "unit", font=body, alignment=left, border=BORDER)
-        for i, task in enumerate(tasks):
-            shown = status.get((unit.unit_id, task.task_id), "")
-            cell = ws.cell(r, FIRST_ITEM_COL + i, codes.get(shown, shown) or None)
-            if shown:
-                styles.apply(
-                    cell,
-                    shown,
-                    font=body,
-                    alignment=CENTER,
-                    border=BORDER,
-                    fill=PatternFill("solid", fgColor=layout.status_colour(shown)),
-                )
-            else:
-                styles.apply(cell, "blank", font=body, alignment=CENTER, border=BORDER)
+        for col, shown in sorted(held.get(unit.unit_id, ())):
+            styles.apply(
+                ws.cell(r, col, codes.get(shown, shown)),
+                shown,
+                font=body,
+                alignment=CENTER,
+                border=BORDER,
+                fill=PatternFill("solid", fgColor=layout.status_colour(shown)),
+            )
     ws.column_dimensions["A"].width = column_units(unit_mm, spec.size_pt)
     for c, width in enumerate(widths, start=FIRST_ITEM_COL):
         ws.column_dimensions[get_column_letter(c)].width = column_units(width, spec.size_pt)
