@@ -25,6 +25,7 @@ from docx.shared import Mm, Pt, Twips
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from generators.formats.docx_tables import column_twips as grid_twips  # noqa: E402
 from generators.formats.zipwriter import normalize_zip  # noqa: E402
 from generators.layout import Layout, StyleSpec  # noqa: E402
 
@@ -529,11 +530,9 @@ def task_column(
 
 def column_twips(columns: Sequence[TableColumn]) -> list[Twips]:
     """The columns' widths in twips, adding up to the table's width rounded once: the remainder of rounding
-    each goes to the widest (18 + 61 + 41 + 36 mm is the 156 mm type area, 8844 twips, not 8843)."""
-    widths = [twips(c.width_mm).twips for c in columns]
-    widest = max(range(len(columns)), key=lambda i: columns[i].width_mm)
-    widths[widest] += twips(sum(c.width_mm for c in columns)).twips - sum(widths)
-    return [Twips(w) for w in widths]
+    each goes to the widest (18 + 61 + 41 + 36 mm is the 156 mm type area, 8844 twips, not 8843). The
+    rule the renderer uses when it widens a rendered table (formats/docx_tables.py)."""
+    return [Twips(w) for w in grid_twips([c.width_mm for c in columns])]
 
 
 def fill_row(row, columns: Sequence[TableColumn], contents: Iterable[tuple[Sequence[str], str]]) -> None:

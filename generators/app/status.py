@@ -69,7 +69,7 @@ def overview(plan_dir: Path, out_dir: Path, templates_dir: Path, today: dt.date 
             problems=[str(p) for p in err.problems],
             next_steps=["计划数据有问题：在“草稿”页重新导入草稿，或在“名册”页修改名册。"],
         )
-    notes = open_notes(plan)
+    notes = open_notes(plan, templates_dir)
     view = Overview(
         True,
         title=plan.meta.title,

@@ -96,10 +96,8 @@ def convert_many(
             submit(batch)
         try:
             yield from _outcomes(running, events, submit)
-        except (
-            BaseException
-        ):  # Ctrl-C, or the caller stopped: the converters end now, not after their batches
-            soffice.stop_all()
+        except BaseException:
+            soffice.stop_all()  # Ctrl-C, or the caller stopped: the converters end now, not after their batches
             raise
 
 

@@ -17,6 +17,7 @@ from generators.layout import MM_PER_PT, Column, Layout
 from generators.model import Plan
 
 TEXT_FIELD = "content"  # the running-text column that gives up room
+NAME_FIELDS = ("leads", "supports")  # the key-task columns that list unit names, one a line
 
 
 def names_by_column(plan: Plan) -> dict[str, list[str]]:
@@ -24,10 +25,7 @@ def names_by_column(plan: Plan) -> dict[str, list[str]]:
     written as a phrase (区危险化学品安全专业委员会成员单位) is not a name: it breaks where the line ends."""
     roster = {n for unit in plan.units for n in (unit.name, unit.full_name)}
     tasks = plan.key_tasks
-    return {
-        "leads": [n for t in tasks for n in t.leads if n in roster],
-        "supports": [n for t in tasks for n in t.supports if n in roster],
-    }
+    return {field: [n for t in tasks for n in getattr(t, field) if n in roster] for field in NAME_FIELDS}
 
 
 def too_long_warnings(plan: Plan, layout: Layout) -> list[str]:
@@ -38,15 +36,11 @@ def too_long_warnings(plan: Plan, layout: Layout) -> list[str]:
     for table, columns in (("附件任务清单", layout.columns), ("区领导任务单", layout.leader_columns)):
         fitted = fitted_columns(columns, names, layout)
         heads = {c.field: c.name for c in fitted}
-        for field in ("leads", "supports"):
+        for field in NAME_FIELDS:
             if field not in heads:
                 continue
             for name in needs_room(fitted, {field: names[field]}, layout):
-                numbers = "、".join(
-                    str(t.number)
-                    for t in plan.key_tasks
-                    if name in (t.leads if field == "leads" else t.supports)
-                )
+                numbers = "、".join(str(t.number) for t in plan.key_tasks if name in getattr(t, field))
                 out.append(
                     f"tasks.yaml 第{numbers}项 {heads[field]}：“{name}”（{len(name)} 字）在{table}的“{heads[field]}”"
                     f"列排不下一行，打印时将折行：可在 templates/layout.yaml 调小 table.fit_names.text_floor_share"
@@ -71,16 +65,13 @@ def widened(original: Sequence[Column], fitted: Sequence[Column]) -> tuple[Table
 
 
 def fitted_columns(
-    columns: Sequence[Column],
-    names: Mapping[str, Iterable[str]],
-    layout: Layout,
-    text_field: str = TEXT_FIELD,
+    columns: Sequence[Column], names: Mapping[str, Iterable[str]], layout: Layout
 ) -> tuple[Column, ...]:
     """The columns, each column named in `names` at least as wide as its longest name needs (as far as
-    the text column, `text_field`, can give); the total width unchanged."""
+    the text column, 工作内容, can give); the total width unchanged."""
     fit = layout.table_fit
     widths = [c.width_mm for c in columns]
-    text = next((i for i, c in enumerate(columns) if c.field == text_field), None)
+    text = next((i for i, c in enumerate(columns) if c.field == TEXT_FIELD), None)
     if text is None:
         return tuple(columns)
     floor = widths[text] * fit.text_floor_share
@@ -89,9 +80,9 @@ def fitted_columns(
         if i == text or not listed:
             continue
         em_mm = layout.style(column.style).size_pt * MM_PER_PT
-        needs = sorted(
-            {text_em(n, _other_em(layout)) * em_mm + 2 * layout.cell_margin_mm + fit.slack_mm for n in listed}
-        )
+        needs = {
+            text_em(n, _other_em(layout)) * em_mm + 2 * layout.cell_margin_mm + fit.slack_mm for n in listed
+        }
         # the longest name that can have a line of its own: one too long for any width the text column
         # can give breaks anyway, and widening for it would only take the text's room
         target = max((need for need in needs if need <= widths[i] + widths[text] - floor), default=0.0)
