@@ -308,19 +308,19 @@ def transaction(
     out_dir: Path,
     kinds: frozenset[str],
     *,
-    rewrite: bool = False,
+    clean: bool = False,
     tolerant: bool = False,
     strict: bool = False,
     inputs: Inputs | None = None,
 ) -> Iterator[Transaction]:
     """Hold the lock on output/ (build_lock) and open one command's transaction over it: `kinds` are the
     manifest kinds the command owns (build, collect, pdf … each declares its own). Read the manifest as
-    read_manifest does (`tolerant`, `strict`); `rewrite` (build --clean) stages every file even when
-    output/ already holds its bytes. `inputs` are the command's own folders (plan, templates, returns),
+    read_manifest does (`tolerant`, `strict`); `clean` (build --clean) keeps other commands' entries only
+    when their files are intact. `inputs` are the command's own folders (plan, templates, returns),
     never taken as output/. Whatever is staged and not committed is discarded on the way out."""
     with build_lock(out_dir, inputs) as lock_fd:
         set_aside = set_aside_manifest(out_dir) if tolerant else None
-        tx = Transaction(out_dir, kinds, read_manifest(out_dir, tolerant, strict), lock_fd, rewrite, strict)
+        tx = Transaction(out_dir, kinds, read_manifest(out_dir, tolerant, strict), lock_fd, clean, strict)
         tx.set_aside = set_aside
         try:
             yield tx
@@ -339,10 +339,10 @@ class Transaction:
     every other kind (other commands' files) are carried over as they are. Open it with `transaction`."""
 
     def __init__(
-        self, out_dir: Path, kinds: frozenset[str], manifest: dict, lock_fd: int, rewrite: bool, strict: bool
+        self, out_dir: Path, kinds: frozenset[str], manifest: dict, lock_fd: int, clean: bool, strict: bool
     ) -> None:
         self.out_dir, self.kinds, self.manifest = out_dir, kinds, manifest
-        self.lock_fd, self.rewrite, self.strict = lock_fd, rewrite, strict
+        self.lock_fd, self.clean, self.strict = lock_fd, clean, strict
         self._staging: Staging | None = None
         self.set_aside: str | None = None  # build --clean: the damaged manifest's new name in output/
 
@@ -361,7 +361,7 @@ class Transaction:
         from .staging import Staging
 
         if self._staging is None:
-            self._staging = Staging(self.out_dir, rewrite=self.rewrite)
+            self._staging = Staging(self.out_dir)
         return self._staging
 
     def put(self, path: str, data: bytes) -> str:
@@ -406,7 +406,7 @@ class Transaction:
         `entries` are the command's new entries (their files staged, or already in output/). Its old
         entries that `replaced` selects are replaced: removed unless listed again; the others stay when
         their files are still in output/ (read again for their sha256). Other commands' entries stay as
-        they are (with `rewrite`, only those whose files are intact). The manifest's other fields are
+        they are (with `clean`, only those whose files are intact). The manifest's other fields are
         `fields` (default: the old manifest's) updated by `update`; the command's entries come first, or
         after the others' with `owned_last`. `more_removes(listed paths)` adds paths to delete;
         `summary(removed)` is what a kill during the switch leaves for the next build to report (with
@@ -421,7 +421,7 @@ class Transaction:
             and contained(self.out_dir, e["path"])
             and (self.out_dir / e["path"]).is_file()
         ]
-        others = [e for e in self.entries if not self.owns(e) and (not self.rewrite or self.intact(e))]
+        others = [e for e in self.entries if not self.owns(e) and (not self.clean or self.intact(e))]
         listed = new_paths | {e["path"] for e in carried} | {e["path"] for e in others}
         # Strict (the build): a path leading out of output/ stops the switch before anything moves.
         # Otherwise such an entry is dropped from the manifest, its file left alone.

@@ -218,9 +218,10 @@ def build(
     Nothing in output/ changes until every artifact has rendered, and then all of it changes at once: a bad
     plan, a broken template, an exception or a kill leaves the previous output/ and manifest as they were
     (a kill during the switch itself is finished by the next command). With `clean`, every artifact is
-    rendered and written again, and what the old manifest listed and the new one does not is removed (the
-    other commands' files, pdf and collect, are kept when intact); a file plandocs did not write is kept
-    and named (BuildResult.kept). output/ is claimed first (guard.claim_output).
+    rendered again (no fingerprint is trusted), every file whose bytes on disk differ is replaced, and
+    what the old manifest listed and the new one does not is removed (the other commands' files, pdf
+    and collect, are kept when intact); a file plandocs did not write is kept and named
+    (BuildResult.kept). output/ is claimed first (guard.claim_output).
     """
     plan = load_plan(plan_dir)  # raises PlanError before anything is rendered or written
     workers = workers or os.cpu_count() or 1
@@ -233,7 +234,7 @@ def build(
     inputs = plan.digest + ledger_digest(plan_dir, plan.meta.year)
     key = build_key(inputs, folders) if full else None
     own = Inputs(plan=plan_dir, templates=templates_dir)
-    with transaction(out_dir, BUILD_KINDS, rewrite=clean, tolerant=clean, strict=True, inputs=own) as tx:
+    with transaction(out_dir, BUILD_KINDS, clean=clean, tolerant=clean, strict=True, inputs=own) as tx:
         unreported = read_unreported(out_dir)  # what a killed build switched in but never reported
         old = {e["path"]: e for e in tx.entries}
         if not clean and key and _up_to_date(tx, key):

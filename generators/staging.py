@@ -16,6 +16,7 @@ import errno
 import json
 import os
 import shutil
+import stat
 import time
 from pathlib import Path
 
@@ -44,13 +45,13 @@ def sweep(out_dir: Path) -> None:
 
 
 class Staging:
-    def __init__(self, out_dir: Path, rewrite: bool = False, pause_env: str = PAUSE_ENV):
+    def __init__(self, out_dir: Path, pause_env: str = PAUSE_ENV):
         self.pause_env = pause_env
         recover(out_dir)
         # Each build has its own folder, so a worker orphaned by a killed build can never drop a file into
         # this build's staging.
         sweep(out_dir)
-        self._attach(out_dir, out_dir / f"{STAGING}-{os.getpid()}", rewrite)
+        self._attach(out_dir, out_dir / f"{STAGING}-{os.getpid()}")
         try:
             self.new.mkdir(parents=True)
         except OSError as err:
@@ -58,8 +59,8 @@ class Staging:
                 raise
             raise OutputDamaged(read_only(out_dir)) from err
 
-    def _attach(self, out_dir: Path, root: Path, rewrite: bool) -> None:
-        self.out_dir, self.root, self.rewrite = out_dir, root, rewrite
+    def _attach(self, out_dir: Path, root: Path) -> None:
+        self.out_dir, self.root = out_dir, root
         self.new = root / "new"
         # the folders of new/ this process has made, and found no link (output.inside): new/ is this
         # command's own, nobody else writes there (each process keeps its own sets)
@@ -67,12 +68,13 @@ class Staging:
         self._no_links: set[str] = set()
 
     def put(self, path: str, data: bytes) -> str:
-        """Stage one file; returns its sha256. Bytes equal to what output/ already has are not staged,
-        unless this is a rewrite (build --clean)."""
+        """Stage one file; returns its sha256. Bytes equal to what output/ already holds, in a plain file,
+        are not staged: the switch would only put the same bytes there again (build --clean too: the
+        bytes on disk are compared, whatever the manifest says, so a damaged file is still replaced)."""
         target = inside(self.out_dir, path, GENERATED, NAME_ADVICE)
         if path in RESERVED or path.startswith(STAGING):
             raise OutputDamaged(f"生成的文件名“{path}”与 plandocs 自用的文件重名。{NAME_ADVICE}")
-        if self.rewrite or not _holds(target, data):
+        if not _holds(target, data):
             staged = inside(self.new, path, GENERATED, NAME_ADVICE, self._no_links)
             if staged.parent not in self._made:
                 staged.parent.mkdir(parents=True, exist_ok=True)
@@ -124,7 +126,15 @@ def _pending(out_dir: Path) -> str | None:
 
 
 def _holds(target: Path, data: bytes) -> bool:
-    return target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data
+    """target is a plain file (not a link, which the switch would replace) holding exactly these bytes;
+    one it cannot read does not hold them (the switch replaces it)."""
+    try:
+        found = os.lstat(target)
+        if not stat.S_ISREG(found.st_mode) or found.st_size != len(data):
+            return False
+        return target.read_bytes() == data
+    except OSError:
+        return False
 
 
 def switch(

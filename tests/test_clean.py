@@ -39,7 +39,8 @@ def test_clean_on_a_full_output_rebuilds_every_file_and_keeps_other_commands_fil
 
     assert result.exit_code == 0, result.output
     n = len(before_build)
-    assert f"写入 {n} 个" in result.output and f"重新生成 {n} 个" in result.output
+    # every file rendered again; none written: output/ already held every one of them, byte for byte
+    assert f"重新生成 {n} 个，写入 0 个，未变 {n} 个" in result.output
     assert "保留  stray.txt（不是 plandocs 写的文件，--clean 不删除它）" in result.output
     assert (out / "stray.txt").read_text() == "x"
     (out / "stray.txt").unlink()
@@ -60,7 +61,33 @@ def test_clean_twice_gives_the_same_output(output_copy):
     assert tree(out) == once
     assert_manifest_holds(out)
     n = len(manifest(out)["artifacts"])
-    assert f"写入 {n} 个" in first.output and f"写入 {n} 个" in second.output
+    assert f"重新生成 {n} 个，写入 0 个" in first.output and f"重新生成 {n} 个，写入 0 个" in second.output
+
+
+def test_clean_replaces_every_file_whose_bytes_differ_and_leaves_the_others_in_place(output_copy):
+    """--clean trusts no record: each file is compared with what it renders. A file edited, emptied,
+    replaced by a link or deleted is written again; a file already right is not touched (same inode)."""
+    out, plan_dir = output_copy, output_copy.parent / "plan"
+    expected = {e["path"]: e["sha256"] for e in manifest(out)["artifacts"]}
+    letters = sorted(p for p in expected if p.startswith("letters/"))
+    edited, emptied, linked, deleted = letters[:4]
+    (out / edited).write_bytes((out / edited).read_bytes()[:-1] + b"x")
+    (out / emptied).write_bytes(b"")
+    (out / linked).unlink()
+    os.symlink(os.path.basename(letters[5]), out / linked)  # a link inside output/, to another letter
+    (out / deleted).unlink()
+    untouched = {p: (out / p).stat().st_ino for p in expected if p not in {edited, emptied, linked, deleted}}
+
+    result = plandocs("build", "--plan", str(plan_dir), "--out", str(out), "--clean")
+
+    assert result.exit_code == 0, result.output
+    assert f"写入 4 个，未变 {len(expected) - 4} 个" in result.output
+    for path in (edited, emptied, linked, deleted):
+        assert f"写入  {path}" in result.output
+        assert not os.path.islink(out / path)
+    assert {e["path"]: e["sha256"] for e in manifest(out)["artifacts"]} == expected
+    assert_manifest_holds(out)
+    assert {p: (out / p).stat().st_ino for p in untouched} == untouched
 
 
 def test_clean_mends_a_damaged_output(output_copy):

@@ -15,7 +15,9 @@ from generators.filenames import shown_path
 @plan_option
 @out_option
 @templates_option
-@click.option("--clean", is_flag=True, help="先清空输出目录再全部重新生成")
+@click.option(
+    "--clean", is_flag=True, help="全部重新生成，不看上次的记录：内容不同的文件换成新的，不再生成的删去"
+)
 def build(plan_dir: Path, out_dir: Path, templates_dir: Path, clean: bool) -> None:
     """检查计划数据并生成 output/ 中的全部文件（只重新生成输入有变化的文件）。"""
     from generators.app.plan_ops import build as run_build
