@@ -172,23 +172,31 @@ def pdf_run(plan_dir: Path, out: Path) -> float:
     return time.perf_counter() - started
 
 
+# Runs one command and prints its seconds and peak RSS. A process started straight from the bench would
+# carry the bench's own peak: Linux keeps the parent's high-water mark across fork and exec (the bench
+# holds 80 MB after the city-scale run, more than the build). This small launcher is that parent instead.
+_LAUNCHER = """
+import json, os, subprocess, sys, time
+started = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, status, usage = os.wait4(child.pid, 0)
+seconds = time.perf_counter() - started
+print(json.dumps({"code": os.waitstatus_to_exitcode(status), "seconds": seconds, "peak_kb": usage.ru_maxrss}))
+"""
+
+
 def whole_process(*arguments: str) -> tuple[float, float]:
     """Seconds and peak RSS (MB, the largest of the process and its workers) of one `plandocs ARGUMENTS` as
     the office runs it: a fresh process, start-up included."""
-    started = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, "-m", "generators", *arguments],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    command = [sys.executable, "-m", "generators", *arguments]
+    # wait4 in the launcher: this child's own rusage (its peak covers the workers it reaped)
+    done = subprocess.run(
+        [sys.executable, "-c", _LAUNCHER, *command], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    # wait4: this child's own rusage (its peak covers the workers it reaped), not every child's so far
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise subprocess.CalledProcessError(child.returncode, child.args)
-    return seconds, usage.ru_maxrss / 1024
+    report = json.loads(done.stdout)
+    if report["code"] != 0:
+        raise subprocess.CalledProcessError(report["code"], command)
+    return report["seconds"], report["peak_kb"] / 1024
 
 
 def process_figures(plan_dir: Path, out: Path, rounds: int) -> tuple[dict[str, float], float]:
