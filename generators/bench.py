@@ -129,6 +129,11 @@ def ledger_child(plan_dir: Path, work: Path) -> None:
     print(json.dumps(report))
 
 
+# Started straight from the bench, a child would report the bench's own peak as its own (see _LAUNCHER):
+# this small process in between starts it instead, and passes its output and exit code on.
+_HOP = "import subprocess, sys; sys.exit(subprocess.run(sys.argv[1:]).returncode)"
+
+
 def _city_child(units: int, measures: int, plan_dir: Path, *child: str) -> dict:
     """A city plan made in plan_dir, then `python -m generators.bench <child…>` run on it in a fresh
     process (its own peak RSS); returns the JSON report it prints last."""
@@ -139,7 +144,7 @@ def _city_child(units: int, measures: int, plan_dir: Path, *child: str) -> dict:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     run = subprocess.run(
-        [sys.executable, "-m", "generators.bench", *child],
+        [sys.executable, "-c", _HOP, sys.executable, "-m", "generators.bench", *child],
         check=True,
         cwd=ROOT,
         capture_output=True,
