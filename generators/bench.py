@@ -179,7 +179,7 @@ def pdf_run(plan_dir: Path, out: Path) -> float:
 
 # Runs one command and prints its seconds and peak RSS. A process started straight from the bench would
 # carry the bench's own peak: Linux keeps the parent's high-water mark across fork and exec (the bench
-# holds 80 MB after the city-scale run, more than the build). This small launcher is that parent instead.
+# peaks at some 560 MB in its naive round, the build at 65). This small launcher is that parent instead.
 _LAUNCHER = """
 import json, os, subprocess, sys, time
 started = time.perf_counter()
