@@ -165,3 +165,49 @@ def test_cell_xml_is_what_openpyxl_writes(value):
     cell.font = Font(bold=True)  # styled, as every form cell is: openpyxl skips empty unstyled cells
     sheet = _members(workbook_bytes(wb))["xl/worksheets/sheet1.xml"].decode("ascii")
     assert cell_xml("A1", "1", value) == re.search(r'<c r="A1".*?</c>', sheet, re.DOTALL).group(0)
+
+
+def _matrix_pair(plan_dir, layout):
+    from generators.plan import load_plan
+    from generators.render import matrix
+    from generators.views import Views
+
+    plan = load_plan(plan_dir)
+    views = Views(plan)
+    return matrix.fast_bytes(plan, views, layout), workbook_bytes(matrix.workbook(plan, views, layout))
+
+
+@pytest.mark.parametrize("fixture", ["yaodian", "subtasks", "monthly"])
+def test_the_matrix_is_the_openpyxl_workbook_byte_for_byte(fixture, layout):
+    """Plans of other shapes: 牵头 (★) units, sub-tasks sharing a measure's column, months."""
+    from played_plan import FIXTURE_PLANS
+
+    fast, slow = _matrix_pair(FIXTURE_PLANS / fixture, layout)
+    assert fast == slow
+
+
+def test_the_seed_matrix_is_the_openpyxl_workbook_byte_for_byte(plan, views, layout):
+    from generators.render import matrix
+
+    assert matrix.fast_bytes(plan, views, layout) == workbook_bytes(matrix.workbook(plan, views, layout))
+
+
+def test_a_city_matrix_written_fast_is_the_openpyxl_workbook_byte_for_byte(tmp_path, layout):
+    """300 units: most rows are written into the XML, past the rows openpyxl builds."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run(
+        [sys.executable, str(root / "tools" / "make_city_plan.py"), str(tmp_path / "plan")]
+        + ["--units", "300", "--measures", "60"],
+        check=True,
+        cwd=root,
+        capture_output=True,
+        env={**__import__("os").environ, "PYTHONPATH": str(root)},
+    )
+    fast, slow = _matrix_pair(tmp_path / "plan", layout)
+    assert fast == slow
+    sheet = zipfile.ZipFile(io.BytesIO(fast)).read("xl/worksheets/sheet1.xml").decode("ascii")
+    assert sheet.count("<row ") == 4 + 300 + 2  # header, units, 单位数 and the legend
