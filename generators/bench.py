@@ -179,7 +179,7 @@ def pdf_run(plan_dir: Path, out: Path) -> float:
 
 # Runs one command and prints its seconds and peak RSS. A process started straight from the bench would
 # carry the bench's own peak: Linux keeps the parent's high-water mark across fork and exec (the bench
-# peaks at some 560 MB in its naive round, the build at 65). This small launcher is that parent instead.
+# holds some 80 MB by then, the build peaks at 65: it printed 81.7). This small launcher is that parent.
 _LAUNCHER = """
 import json, os, subprocess, sys, time
 started = time.perf_counter()
