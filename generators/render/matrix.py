@@ -372,9 +372,8 @@ def fast_bytes(plan: Plan, views: Views, layout: Layout) -> bytes:
         for col in range(FIRST_ITEM_COL, last_item + 1):
             role = marks.get(col)
             ref = f"{letters[col - 1]}{number}"
-            out.append(
-                cell_xml(ref, styles[role], MARKS[role]) if role else cell_xml(ref, styles[None], None)
-            )
+            shown = None if role is None else MARKS[role]
+            out.append(cell_xml(ref, styles[role], shown))
         for j, count in enumerate(counts):
             out.append(cell_xml(f"{letters[last_item + j]}{number}", styles[None], count))
         return "".join(out)
