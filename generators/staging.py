@@ -76,9 +76,7 @@ class Staging:
             raise OutputDamaged(f"生成的文件名“{path}”与 plandocs 自用的文件重名。{NAME_ADVICE}")
         if not _holds(target, data):
             staged = inside(self.new, path, GENERATED, NAME_ADVICE, self._no_links)
-            if staged.parent not in self._made:
-                staged.parent.mkdir(parents=True, exist_ok=True)
-                self._made.add(staged.parent)
+            _make_folder(staged.parent, self._made)
             atomic_write(staged, data, folder_made=True)
         return sha256(data)
 
@@ -253,8 +251,8 @@ def _forward(out_dir: Path, journal: dict, pause: tuple[int, str, bool] | None =
 
 
 def _make_folder(folder: Path, made: set[Path]) -> None:
-    """mkdir -p, once per folder in one switch (nothing there removes a folder the switch puts files in:
-    only emptied parents of removed files go, at its end)."""
+    """mkdir -p, once per folder in one switch or one staging (nothing there removes a folder it puts
+    files in: a switch removes only emptied parents of removed files, at its end)."""
     if folder not in made:
         folder.mkdir(parents=True, exist_ok=True)
         made.add(folder)
