@@ -166,7 +166,10 @@ def unit_width_mm(names: list[str], spec: MatrixSpec) -> float:
     return max(spec.unit_min_width_mm, math.ceil(needed * 2) / 2)  # to the half mm above
 
 
-def unit_cells(held: UnitAssignments, col_of: dict[str, int]) -> tuple[dict[int, Role], tuple[int, int, int]]:
+UnitRow = tuple[dict[int, Role], tuple[int, int, int]]  # unit_cells: roles by column, the counts
+
+
+def unit_cells(held: UnitAssignments, col_of: dict[str, int]) -> UnitRow:
     """A unit's row: the role shown per item column (a measure's sub-tasks share its column: the strongest
     role shows), and its counts (责任, 配合, 结合职责)."""
     by_key: dict[str, Assignment] = {}
@@ -179,13 +182,27 @@ def unit_cells(held: UnitAssignments, col_of: dict[str, int]) -> tuple[dict[int,
     return marks, (sum(r.is_lead for r in roles), roles.count(Role.SUPPORT), roles.count(Role.CONCERNED))
 
 
+def unit_rows(plan: Plan, views: Views) -> list[UnitRow]:
+    """Every unit's row (unit_cells), in the order of Views.assignments."""
+    col_of = {key: FIRST_ITEM_COL + i for i, (key, _, _) in enumerate(columns(plan, views))}
+    return [unit_cells(held, col_of) for held in views.assignments.values()]
+
+
 def build_sheet(
-    ws: Worksheet, plan: Plan, views: Views, layout: Layout, full_rows: int | None = None
+    ws: Worksheet,
+    plan: Plan,
+    views: Views,
+    layout: Layout,
+    full_rows: int | None = None,
+    rows: list[UnitRow] | None = None,
 ) -> None:
-    """The sheet; with full_rows, only the first full_rows unit rows get their item and count cells."""
+    """The sheet; with full_rows, only the first full_rows unit rows get their item and count cells.
+    `rows`: unit_rows, when the caller has them."""
     spec = matrix_spec(layout)
     if full_rows is None:
         full_rows = len(views.assignments)
+    if rows is None:
+        rows = unit_rows(plan, views)
     cols = columns(plan, views)
     n_measures = len(plan.measures)
     last_item = FIRST_ITEM_COL + len(cols) - 1
@@ -232,14 +249,12 @@ def build_sheet(
         )
     _style_range(ws, range(2, HEADER_ROWS + 1), range(1, last_col + 1), header)
 
-    col_of = {key: FIRST_ITEM_COL + i for i, (key, _, _) in enumerate(cols)}
     holders = [0] * len(cols)
     fill = StyleCache(share=True)
     row = HEADER_ROWS
-    for index, (name, held) in enumerate(views.assignments.items()):
+    for index, (name, (shown, counts)) in enumerate(zip(views.assignments, rows, strict=True)):
         row += 1
         ws.cell(row, 1, name)
-        shown, counts = unit_cells(held, col_of)
         for col, role in shown.items():
             holders[col - FIRST_ITEM_COL] += 1
             if index < full_rows:
@@ -328,12 +343,18 @@ def file_name(plan: Plan) -> str:
     return f"{TITLE.format(title=safe_name(plan.meta.stem))}.xlsx"
 
 
-def workbook(plan: Plan, views: Views, layout: Layout, full_rows: int | None = None) -> Workbook:
+def workbook(
+    plan: Plan,
+    views: Views,
+    layout: Layout,
+    full_rows: int | None = None,
+    rows: list[UnitRow] | None = None,
+) -> Workbook:
     wb = Workbook()
     default_font(wb, layout.xlsx.font, matrix_spec(layout).size_pt)  # column widths count its digits
     ws = first_sheet(wb)
     ws.title = SHEET_TITLE
-    build_sheet(ws, plan, views, layout, full_rows)
+    build_sheet(ws, plan, views, layout, full_rows, rows)
     set_properties(
         wb, title=TITLE.format(title=plan.meta.title), author=plan.meta.issuer, when=meta_datetime(plan.meta)
     )
@@ -349,9 +370,7 @@ def fast_bytes(plan: Plan, views: Views, layout: Layout) -> bytes:
     item and count cells are written into the sheet's XML here, with the styles openpyxl gave the same
     cells above (formats/xlsx_stamp writes a cell as openpyxl does). tests/test_fast_writers.py holds the
     two side by side."""
-    cols = columns(plan, views)
-    col_of = {key: FIRST_ITEM_COL + i for i, (key, _, _) in enumerate(cols)}
-    rows = [unit_cells(held, col_of) for held in views.assignments.values()]
+    rows = unit_rows(plan, views)
     seen: set[Role] = set()
     every = {role for marks, _ in rows for role in marks.values()}
     full_rows = 0
@@ -359,12 +378,12 @@ def fast_bytes(plan: Plan, views: Views, layout: Layout) -> bytes:
         seen.update(rows[full_rows][0].values())
         full_rows += 1
     full_rows = max(full_rows, 1)  # a row of blanks and counts gives the body style's number
-    members = workbook_members(workbook(plan, views, layout, full_rows))
+    members = workbook_members(workbook(plan, views, layout, full_rows, rows))
     if full_rows >= len(rows):
         return zip_members(members)
     sheet = members[SHEET].decode("ascii")
     styles = _cell_styles(sheet, full_rows)
-    last_item = FIRST_ITEM_COL + len(cols) - 1
+    last_item = FIRST_ITEM_COL + len(columns(plan, views)) - 1
     letters = [get_column_letter(c) for c in range(1, last_item + len(HEAD_COUNTS) + 1)]
 
     def cells(number: int, marks: dict[int, Role], counts: tuple[int, int, int]) -> str:
@@ -394,13 +413,12 @@ def _cell_styles(sheet: str, full_rows: int) -> dict[Role | None, str]:
     """The style numbers openpyxl gave the complete unit rows' cells: per role of a marked cell, and
     (None) a blank or count cell."""
     by_mark = {mark: role for role, mark in MARKS.items()}
+    first = sheet.index(f'<row r="{HEADER_ROWS + 1}" ')
+    rows = sheet[first : sheet.index(f'<row r="{HEADER_ROWS + 1 + full_rows}" ', first)]
     styles: dict[Role | None, str] = {}
-    for number in range(HEADER_ROWS + 1, HEADER_ROWS + 1 + full_rows):
-        start = sheet.index(f'<row r="{number}" ')
-        row = sheet[start : sheet.index("</row>", start)]
-        for column, style, value in _CELL.findall(row):
-            if column != "A":  # the unit's own cell is aligned left
-                styles.setdefault(by_mark[html.unescape(value)] if value else None, style)
+    for column, style, value in _CELL.findall(rows):
+        if column != "A":  # the unit's own cell is aligned left
+            styles.setdefault(by_mark[html.unescape(value)] if value else None, style)
     return styles
 
 
